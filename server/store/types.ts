@@ -1,0 +1,98 @@
+// The storage interface the server needs, sized to sync: books with compare-and-set, a per-owner change feed,
+// retained revisions, users, device tokens and rate-limit counters. Sync rules live above it (server/sync), not here.
+import type { BookMetadata, BookRevision, ServerBook } from '../../shared/protocol.ts';
+
+export type StoreKind = 'embedded' | 'mongodb';
+
+/** A book as stored: the protocol's ServerBook plus its owner and its position in the owner's change feed. */
+export interface StoredBook extends ServerBook {
+  owner: string;
+  /** Strictly increasing per owner; the change feed is ordered by it. */
+  seq: number;
+}
+
+/** What a writer supplies; the store assigns `seq` and `syncedAt` is set by the caller. */
+export interface BookWrite {
+  id: string;
+  title: string;
+  author: string;
+  content: string;
+  metadata: BookMetadata;
+  updatedAt: number;
+  createdAt: number;
+  syncedAt: number;
+  revision: number;
+  deleted: boolean;
+}
+
+export type PutResult =
+  | { ok: true; book: StoredBook }
+  /** The stored revision was not the expected one (or the book exists when none was expected). */
+  | { ok: false; reason: 'conflict'; current: StoredBook }
+  /** The id belongs to another owner; nothing was written. */
+  | { ok: false; reason: 'foreign' };
+
+export interface User {
+  id: string;
+  email: string; // stored lower-cased
+  name: string | null;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  /** sha256 of the token, hex; the token itself is never stored. */
+  hash: string;
+  deviceName: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface ChangePage {
+  books: StoredBook[];
+  /** The seq of the last book returned, or the `since` given when none. */
+  last: number;
+  hasMore: boolean;
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+
+  getBook(owner: string, id: string): Promise<StoredBook | null>;
+  /**
+   * Compare-and-set write. `expectedRevision` null means "create: must not exist"; a number means the stored
+   * revision must equal it. On success the replaced version (if any) is kept in the revisions history (the newest
+   * LIMITS.revisionsKept at least) and the book gets the owner's next seq, all in one atomic step.
+   */
+  putBook(owner: string, book: BookWrite, expectedRevision: number | null): Promise<PutResult>;
+  /** Books (tombstones included) with seq > since, in seq order. */
+  changesSince(owner: string, since: number, limit: number): Promise<ChangePage>;
+  /** Earlier versions of a book, newest first. */
+  listRevisions(owner: string, id: string): Promise<BookRevision[]>;
+
+  /** Throws EmailTakenError when the (lower-cased) email is registered. */
+  createUser(user: User): Promise<void>;
+  findUserByEmail(email: string): Promise<User | null>;
+  findUserById(id: string): Promise<User | null>;
+
+  createToken(token: TokenRecord): Promise<void>;
+  findTokenByHash(hash: string): Promise<TokenRecord | null>;
+  touchToken(id: string, at: number): Promise<void>;
+  listTokens(userId: string): Promise<TokenRecord[]>;
+  /** True when a token of this user was revoked (deleted). */
+  revokeToken(userId: string, id: string): Promise<boolean>;
+
+  /** Counts one hit for `key` in the fixed window starting at `windowStart`; returns the count so far in it. */
+  hit(key: string, windowStart: number, windowMs: number): Promise<number>;
+
+  close(): Promise<void>;
+}
+
+export class EmailTakenError extends Error {
+  constructor() {
+    super('email already registered');
+    this.name = 'EmailTakenError';
+  }
+}

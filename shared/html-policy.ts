@@ -1,0 +1,20 @@
+// The HTML a manuscript may contain: what the editor produces and what the server's sanitiser keeps.
+export const ALLOWED_TAGS = [
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'p', 'br', 'hr',
+  'strong', 'b', 'em', 'i', 's', 'strike', 'del', 'code', 'pre',
+  'blockquote', 'ul', 'ol', 'li', 'a',
+] as const;
+
+export const ALLOWED_ATTRIBUTES: Record<string, readonly string[]> = {
+  a: ['href', 'title', 'rel', 'target'],
+  ol: ['start'],
+};
+
+export const ALLOWED_URL_SCHEMES = ['http', 'https', 'mailto'] as const;
+
+/** True when a link target is one we keep (absolute http/https/mailto only). */
+export function isAllowedHref(href: string): boolean {
+  const m = /^\s*([a-z][a-z0-9+.-]*):/i.exec(href);
+  return !!m && (ALLOWED_URL_SCHEMES as readonly string[]).includes(m[1]!.toLowerCase());
+}

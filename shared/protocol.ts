@@ -1,0 +1,182 @@
+// The contract between the extension, the server and outside clients: zod schemas and the types inferred from them.
+import { z } from 'zod';
+
+export const LIMITS = {
+  titleMax: 500,
+  authorMax: 200,
+  metadataMaxBytes: 16 * 1024,
+  syncBatchMax: 1000,
+  pageMax: 500,
+  /** Client clocks may run ahead of the server by at most this much before being clamped. */
+  futureSkewMs: 5 * 60 * 1000,
+  /** Replaced versions kept per book (at least). */
+  revisionsKept: 20,
+  passwordMin: 8,
+  deviceNameMax: 100,
+} as const;
+
+export const BookId = z.uuid({ error: 'must be a UUID' });
+
+// Metadata is free-form JSON, but keys that MongoDB would interpret ($-prefixed, dotted) are refused,
+// so no client can smuggle an operator into a stored document.
+const SafeKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'metadata keys must be plain identifiers');
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+const JsonValue: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(SafeKey, JsonValue)]),
+);
+export const BookMetadata = z
+  .record(SafeKey, JsonValue)
+  .refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= LIMITS.metadataMaxBytes, {
+    message: `metadata must be at most ${LIMITS.metadataMaxBytes} bytes of JSON`,
+  });
+export type BookMetadata = z.infer<typeof BookMetadata>;
+
+const Millis = z.number().int().nonnegative().max(8.64e15);
+const Revision = z.number().int().nonnegative();
+
+/** A book as a client sends it (PUT /api/books/:id body, or one entry of POST /api/sync `changes`). */
+export const BookInput = z.strictObject({
+  id: BookId,
+  title: z.string().trim().min(1, 'title is required').max(LIMITS.titleMax),
+  author: z.string().max(LIMITS.authorMax).default(''),
+  content: z.string(),
+  metadata: BookMetadata.default({}),
+  /** The client's edit time (ms since epoch). */
+  updatedAt: Millis,
+  /** The server revision this edit was based on; absent for a book the client never got from the server. */
+  baseRevision: Revision.optional(),
+  deleted: z.boolean().optional(),
+  /** Sent by the seed's client; accepted and ignored. */
+  dirty: z.boolean().optional(),
+});
+export type BookInput = z.infer<typeof BookInput>;
+
+/** A book as the server stores and returns it. Tombstones have `deleted: true`. */
+export const ServerBook = z.object({
+  id: BookId,
+  title: z.string(),
+  author: z.string(),
+  content: z.string(),
+  metadata: BookMetadata,
+  updatedAt: Millis,
+  createdAt: Millis,
+  syncedAt: Millis,
+  revision: Revision,
+  deleted: z.boolean(),
+});
+export type ServerBook = z.infer<typeof ServerBook>;
+
+/** An earlier version kept when an accepted write replaced it. */
+export const BookRevision = ServerBook.extend({ replacedAt: Millis });
+export type BookRevision = z.infer<typeof BookRevision>;
+
+export const Cursor = z.string().max(200);
+
+export const SyncRequest = z.strictObject({
+  // Entries are validated one by one so that one bad book is reported as `invalid` without failing the others.
+  changes: z.array(z.unknown()).max(LIMITS.syncBatchMax).default([]),
+  cursor: Cursor.optional(),
+  limit: z.number().int().min(1).max(LIMITS.pageMax).optional(),
+});
+export type SyncRequest = z.infer<typeof SyncRequest>;
+
+export const SyncStatus = z.enum(['ok', 'conflict', 'invalid', 'not_found']);
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+export const SyncResult = z.object({
+  id: z.string(),
+  status: SyncStatus,
+  revision: Revision.optional(),
+  syncedAt: Millis.optional(),
+  serverVersion: ServerBook.optional(),
+  error: z.string().optional(),
+  details: z.record(z.string(), z.array(z.string())).optional(),
+});
+export type SyncResult = z.infer<typeof SyncResult>;
+
+export const SyncResponse = z.object({
+  success: z.literal(true),
+  results: z.array(SyncResult),
+  changes: z.array(ServerBook),
+  cursor: Cursor,
+  hasMore: z.boolean(),
+});
+export type SyncResponse = z.infer<typeof SyncResponse>;
+
+export const PutBookResponse = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  data: z.object({
+    id: BookId,
+    title: z.string(),
+    author: z.string(),
+    updatedAt: Millis,
+    syncedAt: Millis,
+    revision: Revision,
+  }),
+});
+export type PutBookResponse = z.infer<typeof PutBookResponse>;
+
+export const ConflictResponse = z.object({
+  success: z.literal(false),
+  conflict: z.literal(true),
+  message: z.string(),
+  serverVersion: ServerBook,
+  clientVersion: z.unknown(),
+});
+export type ConflictResponse = z.infer<typeof ConflictResponse>;
+
+export const ChangesResponse = z.object({
+  success: z.literal(true),
+  data: z.array(ServerBook),
+  cursor: Cursor,
+  hasMore: z.boolean(),
+});
+export type ChangesResponse = z.infer<typeof ChangesResponse>;
+
+/** Every error answer: a human-readable message, and per-field messages for 400s. */
+export const ErrorBody = z.object({
+  error: z.string(),
+  details: z.record(z.string(), z.array(z.string())).optional(),
+  /** 413: the server's limit in bytes. */
+  limit: z.number().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const SignUpRequest = z.strictObject({
+  email: z.email({ error: 'must be a valid email address' }).max(254),
+  password: z.string().min(LIMITS.passwordMin, `must be at least ${LIMITS.passwordMin} characters`).max(1024),
+  name: z.string().trim().max(200).optional(),
+});
+export type SignUpRequest = z.infer<typeof SignUpRequest>;
+
+export const PublicUser = z.object({ id: z.string(), email: z.string(), name: z.string().nullable() });
+export type PublicUser = z.infer<typeof PublicUser>;
+
+export const TokenRequest = z.strictObject({
+  email: z.string().max(254).optional(),
+  password: z.string().max(1024).optional(),
+  deviceName: z.string().trim().min(1, 'deviceName is required').max(LIMITS.deviceNameMax),
+});
+export type TokenRequest = z.infer<typeof TokenRequest>;
+
+export const DeviceToken = z.object({
+  id: z.string(),
+  deviceName: z.string(),
+  createdAt: Millis,
+  lastUsedAt: Millis.nullable().optional(),
+});
+export type DeviceToken = z.infer<typeof DeviceToken>;
+
+export const CreatedToken = DeviceToken.extend({ token: z.string() });
+export type CreatedToken = z.infer<typeof CreatedToken>;
+
+/** Flattens a zod error into `{field: [messages]}` for 400 bodies. */
+export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const details: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : '_';
+    (details[key] ??= []).push(issue.message);
+  }
+  return details;
+}
