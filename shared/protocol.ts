@@ -1,19 +1,9 @@
 // The contract between the extension, the server and outside clients: zod schemas and the types inferred from them.
 import { z } from 'zod';
+import { LIMITS } from './limits.ts';
 
-export const LIMITS = {
-  titleMax: 500,
-  authorMax: 200,
-  metadataMaxBytes: 16 * 1024,
-  syncBatchMax: 1000,
-  pageMax: 500,
-  /** Client clocks may run ahead of the server by at most this much before being clamped. */
-  futureSkewMs: 5 * 60 * 1000,
-  /** Replaced versions kept per book (at least). */
-  revisionsKept: 20,
-  passwordMin: 8,
-  deviceNameMax: 100,
-} as const;
+// LIMITS live in their own zod-free module so the extension UI can use them without bundling zod.
+export { LIMITS };
 
 export const BookId = z.uuid({ error: 'must be a UUID' });
 

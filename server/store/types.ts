@@ -30,7 +30,9 @@ export type PutResult =
   /** The stored revision was not the expected one (or the book exists when none was expected). */
   | { ok: false; reason: 'conflict'; current: StoredBook }
   /** The id belongs to another owner; nothing was written. */
-  | { ok: false; reason: 'foreign' };
+  | { ok: false; reason: 'foreign' }
+  /** A revision was expected but this owner has no book with that id; nothing was written. */
+  | { ok: false; reason: 'missing' };
 
 export interface User {
   id: string;

@@ -1,0 +1,59 @@
+// The Koa application: the middleware order in one readable list, then one router per resource.
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import { authjs } from './auth/authjs.ts';
+import type { Config } from './config.ts';
+import type { AppDeps, AppState } from './context.ts';
+import { createGuards } from './guards.ts';
+import { jsonBody } from './middleware/body.ts';
+import { compressResponses } from './middleware/compress.ts';
+import { errorHandler } from './middleware/errors.ts';
+import { requestLog } from './middleware/request-log.ts';
+import { corsPolicy, securityHeaders } from './middleware/security.ts';
+import { bookRoutes } from './routes/books.ts';
+import { healthRoutes } from './routes/health.ts';
+import { homeRoutes } from './routes/home.ts';
+import { syncRoutes } from './routes/sync.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
+import type { Store } from './store/types.ts';
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  /** The server clock (ms); tests move it. */
+  now?: () => number;
+}
+
+export function createApp({ config, store, logger, now = Date.now }: AppOptions): Koa<AppState> {
+  const deps: AppDeps = { config, store, logger, now };
+  const guards = createGuards(deps);
+  const app = new Koa<AppState>({ proxy: config.trustProxy });
+
+  // Only unexpected (5xx) errors reach here; the error handler answers them and emits them for logging.
+  app.on('error', (error: unknown, ctx?: { state?: Partial<AppState> }) => {
+    (ctx?.state?.log ?? logger).error({ err: error }, 'request failed');
+  });
+
+  app
+    .use(requestLog(logger))
+    .use(errorHandler({ maxPayloadBytes: config.maxPayloadBytes }))
+    .use(securityHeaders())
+    .use(corsPolicy(config.allowedOrigins))
+    .use(compressResponses())
+    .use(authjs(deps, guards.ipLimit))
+    .use(jsonBody(config.maxPayloadBytes));
+
+  for (const router of [
+    healthRoutes(deps),
+    homeRoutes(deps),
+    userRoutes(deps, guards),
+    tokenRoutes(deps, guards),
+    bookRoutes(deps, guards),
+    syncRoutes(deps, guards),
+  ]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
+  return app;
+}

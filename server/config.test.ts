@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const SECRET = 'a'.repeat(40);
+const dirs: string[] = [];
+function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'anclora-config-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const config = loadConfig({ AUTH_SECRET: SECRET });
+    expect(config).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      mongodb: null,
+      rateLimitPerMinute: 60,
+      authRateLimitPerMinute: 10,
+      maxPayloadBytes: 5_242_880,
+      allowedOrigins: [],
+      trustProxy: false,
+      oauth: { github: null, google: null },
+    });
+    expect(config.dataDir).toBe(join(process.cwd(), 'data'));
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      AUTH_SECRET: SECRET,
+      PORT: '0',
+      HOST: '0.0.0.0',
+      MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0',
+      MONGODB_DB: 'press',
+      RATE_LIMIT_PER_MINUTE: '120',
+      MAX_PAYLOAD_BYTES: '1048576',
+      ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443',
+      TRUST_PROXY: 'true',
+      AUTH_GITHUB_ID: 'id',
+      AUTH_GITHUB_SECRET: 'secret',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      mongodb: { uri: 'mongodb://db:27017/?replicaSet=rs0', dbName: 'press' },
+      rateLimitPerMinute: 120,
+      maxPayloadBytes: 1_048_576,
+      allowedOrigins: ['https://a.example', 'https://b.example:8443'],
+      trustProxy: true,
+      oauth: { github: { clientId: 'id', clientSecret: 'secret' }, google: null },
+    });
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['RATE_LIMIT_PER_MINUTE', { RATE_LIMIT_PER_MINUTE: '0' }],
+    ['MAX_PAYLOAD_BYTES', { MAX_PAYLOAD_BYTES: '-5' }],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://ok.example,not an origin' }],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://ok.example/path' }],
+    ['MONGODB_URI', { MONGODB_URI: 'postgres://db' }],
+    ['AUTH_SECRET', { AUTH_SECRET: 'short' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'maybe' }],
+    ['AUTH_GOOGLE_SECRET', { AUTH_GOOGLE_ID: 'id' }],
+  ])('refuses a bad %s with one line naming it', (variable, env) => {
+    let error: unknown;
+    try {
+      loadConfig({ AUTH_SECRET: SECRET, ...env });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+    expect(message).not.toContain('\n');
+  });
+
+  it('refuses to start in production without AUTH_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(
+      'Invalid configuration: AUTH_SECRET is required when NODE_ENV=production',
+    );
+  });
+
+  it('generates a development secret once, keeps it private in DATA_DIR and reuses it', () => {
+    const dir = tempDir();
+    const first = loadConfig({ DATA_DIR: dir }).authSecret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    const file = join(dir, 'auth-secret');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first);
+    expect(loadConfig({ DATA_DIR: dir }).authSecret).toBe(first);
+  });
+});

@@ -1,0 +1,157 @@
+// Reads the server's configuration from the environment into one typed object; bad values fail with one line.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', '']))
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const origin = z.string().refine((o) => {
+  try {
+    return new URL(o).origin === o;
+  } catch {
+    return false;
+  }
+}, 'must be a comma-separated list of origins like https://app.example.com');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: int(0, 65535).default(8787),
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+  MONGODB_URI: z
+    .string()
+    .trim()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a plain database name')
+    .default('anclora'),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(60),
+  AUTH_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(10),
+  MAX_PAYLOAD_BYTES: int(1024, 1024 * 1024 * 1024).default(5 * 1024 * 1024),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(origin)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+  AUTH_GITHUB_ID: z.string().trim().min(1).optional(),
+  AUTH_GITHUB_SECRET: z.string().trim().min(1).optional(),
+  AUTH_GOOGLE_ID: z.string().trim().min(1).optional(),
+  AUTH_GOOGLE_SECRET: z.string().trim().min(1).optional(),
+});
+
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  mongodb: { uri: string; dbName: string } | null;
+  authSecret: string;
+  rateLimitPerMinute: number;
+  authRateLimitPerMinute: number;
+  maxPayloadBytes: number;
+  allowedOrigins: string[];
+  logLevel: string;
+  trustProxy: boolean;
+  oauth: { github: OAuthClient | null; google: OAuthClient | null };
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Builds the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  // Empty strings count as unset, as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    mongodb: e.MONGODB_URI ? { uri: e.MONGODB_URI, dbName: e.MONGODB_DB } : null,
+    authSecret: e.AUTH_SECRET ?? developmentSecret(production, dataDir),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    oauth: {
+      github: pair('AUTH_GITHUB', e.AUTH_GITHUB_ID, e.AUTH_GITHUB_SECRET),
+      google: pair('AUTH_GOOGLE', e.AUTH_GOOGLE_ID, e.AUTH_GOOGLE_SECRET),
+    },
+  };
+}
+
+function pair(prefix: string, id: string | undefined, secret: string | undefined): OAuthClient | null {
+  if (!id && !secret) return null;
+  if (!id) throw new ConfigError(`${prefix}_ID`, `must be set when ${prefix}_SECRET is set`);
+  if (!secret) throw new ConfigError(`${prefix}_SECRET`, `must be set when ${prefix}_ID is set`);
+  return { clientId: id, clientSecret: secret };
+}
+
+/** Outside production a missing secret is generated once and kept beside the data, so sessions survive restarts. */
+function developmentSecret(production: boolean, dataDir: string): string {
+  if (production) throw new ConfigError('AUTH_SECRET', 'is required when NODE_ENV=production');
+  const file = join(dataDir, 'auth-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ConfigError('DATA_DIR', `is not readable (${(error as Error).message})`);
+    }
+  }
+  const secret = randomBytes(32).toString('base64url');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, secret + '\n', { mode: 0o600 });
+    chmodSync(file, 0o600);
+  } catch (error) {
+    throw new ConfigError('DATA_DIR', `is not writable (${(error as Error).message})`);
+  }
+  return secret;
+}

@@ -1,0 +1,31 @@
+// Types shared by the Koa middleware and routes: what every request carries in ctx.state, and the app's dependencies.
+import type { ParameterizedContext, Middleware } from 'koa';
+import type { Logger } from 'pino';
+import type { PublicUser } from '../shared/protocol.ts';
+import type { Config } from './config.ts';
+import type { Store } from './store/types.ts';
+
+export interface AppState {
+  requestId: string;
+  log: Logger;
+  /** Set by requireUser. */
+  user?: PublicUser;
+}
+
+export type AppContext = ParameterizedContext<AppState>;
+export type AppMiddleware = Middleware<AppState>;
+
+/** What routes and middleware need from the outside world; tests pass their own clock. */
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  now: () => number;
+}
+
+/** The signed-in user; only call after requireUser. */
+export function currentUser(ctx: AppContext): PublicUser {
+  const user = ctx.state.user;
+  if (!user) throw new Error('currentUser() used on a route without requireUser');
+  return user;
+}

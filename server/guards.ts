@@ -1,0 +1,31 @@
+// The request guards routes share: who the caller is, and the two rate limits (per user for sync, per IP for sign-in).
+import type { AppDeps, AppMiddleware } from './context.ts';
+import { currentUser } from './context.ts';
+import { requireUser } from './auth/require-user.ts';
+import { rateLimit } from './middleware/rate-limit.ts';
+
+export interface Guards {
+  requireUser: AppMiddleware;
+  /** RATE_LIMIT_PER_MINUTE per user, on /api/books* and /api/sync; use after requireUser. */
+  userLimit: AppMiddleware;
+  /** AUTH_RATE_LIMIT_PER_MINUTE per client IP, on sign-up, sign-in and token creation. */
+  ipLimit: AppMiddleware;
+}
+
+export function createGuards(deps: AppDeps): Guards {
+  return {
+    requireUser: requireUser(deps),
+    userLimit: rateLimit({
+      store: deps.store,
+      now: deps.now,
+      perMinute: deps.config.rateLimitPerMinute,
+      key: (ctx) => `api:user:${currentUser(ctx).id}`,
+    }),
+    ipLimit: rateLimit({
+      store: deps.store,
+      now: deps.now,
+      perMinute: deps.config.authRateLimitPerMinute,
+      key: (ctx) => `auth:ip:${ctx.ip}`,
+    }),
+  };
+}

@@ -1,0 +1,34 @@
+// Manuscript HTML sanitiser: keeps exactly what shared/html-policy.ts allows; used on every write and every read.
+import sanitizeHtml from 'sanitize-html';
+import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, isAllowedHref } from '../shared/html-policy.ts';
+
+const options: sanitizeHtml.IOptions = {
+  allowedTags: [...ALLOWED_TAGS],
+  allowedAttributes: Object.fromEntries(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, attrs]) => [tag, [...attrs]])),
+  allowedSchemes: [...ALLOWED_URL_SCHEMES],
+  allowedSchemesByTag: {},
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  transformTags: {
+    // sanitize-html keeps relative links; the policy keeps absolute http/https/mailto links only.
+    a: (tagName, attribs) => {
+      // Attributes are rebuilt in one fixed order so that sanitising twice gives the same text.
+      const kept: Record<string, string> = {};
+      if (attribs.href !== undefined && isAllowedHref(attribs.href)) kept.href = attribs.href;
+      if (attribs.title !== undefined) kept.title = attribs.title;
+      if (attribs.target === '_blank') {
+        kept.target = '_blank';
+        // A page opened from a manuscript must not be able to script the opener.
+        kept.rel = 'noopener noreferrer';
+      } else if (attribs.rel !== undefined) {
+        kept.rel = attribs.rel;
+      }
+      return { tagName, attribs: kept };
+    },
+  },
+};
+
+/** Returns the manuscript with every tag, attribute and URL outside the policy removed. */
+export function sanitizeManuscript(html: string): string {
+  return sanitizeHtml(html, options);
+}

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../shared/protocol.ts';
+import { stopAll, storeFactories, type OpenedStore } from '../store/testing.ts';
+import { buildBook, Client, serveStore, signedInWriter, type RunningServer } from '../test/harness.ts';
+
+afterAll(stopAll);
+
+describe.each(storeFactories)('books API ($name store)', (factory) => {
+  const served = serveStore(factory);
+  let opened: OpenedStore;
+  let server: RunningServer;
+  let alice: Client;
+  let bob: Client;
+  let aliceId: string;
+
+  beforeAll(async () => {
+    ({ opened, server } = served);
+    const a = await signedInWriter(server.url);
+    alice = a.client;
+    aliceId = a.userId;
+    bob = (await signedInWriter(server.url)).client;
+  });
+
+  describe('PUT /api/books/:id', () => {
+    it('stores a new book at revision 1 and answers with the seed-compatible body', async () => {
+      const book = buildBook();
+      const res = await alice.put(`/api/books/${book.id}`, book);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        success: true,
+        message: 'Book synced successfully',
+        data: { id: book.id, title: book.title, author: book.author, updatedAt: book.updatedAt, syncedAt: expect.any(Number), revision: 1 },
+      });
+    });
+
+    it('sanitises the manuscript before storing it', async () => {
+      const book = buildBook({ content: '<p onclick="x()">Hi<script>alert(1)</script> <a href="javascript:x">l</a></p>' });
+      await alice.put(`/api/books/${book.id}`, book);
+      const stored = await opened.store.getBook(aliceId, book.id);
+      expect(stored?.content).toBe('<p>Hi <a>l</a></p>');
+    });
+
+    it.each([
+      ['a missing title', { title: undefined }, 'title'],
+      ['a blank title', { title: '   ' }, 'title'],
+      ['a title over 500 characters', { title: 'x'.repeat(LIMITS.titleMax + 1) }, 'title'],
+      ['an author over 200 characters', { author: 'x'.repeat(LIMITS.authorMax + 1) }, 'author'],
+      ['missing content', { content: undefined }, 'content'],
+      ['a non-numeric updatedAt', { updatedAt: 'yesterday' }, 'updatedAt'],
+      ['an unknown field', { owner: 'someone-else' }, '_'],
+      ['a MongoDB operator as a value', { title: { $gt: '' } }, 'title'],
+      ['a MongoDB operator as a metadata key', { metadata: { $where: 'sleep(1000)' } }, 'metadata.$where'],
+      ['metadata over 16 KB', { metadata: { notes: 'x'.repeat(LIMITS.metadataMaxBytes) } }, 'metadata'],
+    ])('answers 400 with details for %s', async (_name, overrides, field) => {
+      const book = buildBook(overrides as Record<string, unknown>);
+      const res = await alice.put(`/api/books/${book.id}`, book);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('Invalid book');
+      expect(Object.keys(res.body.details)).toContain(field);
+      expect((await alice.get(`/api/books/${book.id}`)).status).toBe(404);
+    });
+
+    it('answers 400 when the id in the path differs from the body', async () => {
+      const book = buildBook();
+      const res = await alice.put(`/api/books/${randomUUID()}`, book);
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual({ id: ['must match the id in the path'] });
+    });
+
+    it('answers 400 for a path id that is not a UUID', async () => {
+      const res = await alice.put('/api/books/1234', buildBook({ id: '1234' }));
+      expect(res.status).toBe(400);
+      expect(res.body.details).toHaveProperty('id');
+    });
+
+    it('answers 400 for malformed JSON and 415 for a body that is not JSON', async () => {
+      const id = randomUUID();
+      const malformed = await alice.request('PUT', `/api/books/${id}`, '{"title": ', { 'Content-Type': 'application/json' });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error).toEqual(expect.any(String));
+      const text = await alice.request('PUT', `/api/books/${id}`, 'title=x', { 'Content-Type': 'application/x-www-form-urlencoded' });
+      expect(text.status).toBe(415);
+      expect(text.body.error).toMatch(/JSON/);
+    });
+  });
+
+  describe('GET /api/books/:id', () => {
+    it('returns the whole book with its server fields', async () => {
+      const book = buildBook();
+      await alice.put(`/api/books/${book.id}`, book);
+      const res = await alice.get(`/api/books/${book.id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        success: true,
+        data: {
+          id: book.id,
+          title: book.title,
+          author: book.author,
+          content: book.content,
+          metadata: book.metadata,
+          updatedAt: book.updatedAt,
+          createdAt: expect.any(Number),
+          syncedAt: expect.any(Number),
+          revision: 1,
+          deleted: false,
+        },
+      });
+    });
+
+    it('sanitises again on retrieval, even text that reached the store some other way', async () => {
+      const id = randomUUID();
+      const now = Date.now();
+      await opened.store.putBook(
+        aliceId,
+        { id, title: 'Old', author: '', content: '<p>ok</p><img src=x onerror=alert(1)><script>1</script>', metadata: {}, updatedAt: now, createdAt: now, syncedAt: now, revision: 1, deleted: false },
+        null,
+      );
+      const res = await alice.get(`/api/books/${id}`);
+      expect(res.body.data.content).toBe('<p>ok</p>');
+    });
+
+    it('answers 404 for an unknown id and 401 without a token', async () => {
+      const res = await alice.get(`/api/books/${randomUUID()}`);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: 'Book not found' });
+      const anonymous = await new Client(server.url).get(`/api/books/${randomUUID()}`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body).toEqual({ error: 'Authentication required' });
+    });
+  });
+
+  describe('DELETE /api/books/:id', () => {
+    it('turns the book into a tombstone with a new revision, and deleting again changes nothing', async () => {
+      const book = buildBook();
+      await alice.put(`/api/books/${book.id}`, book);
+      const res = await alice.delete(`/api/books/${book.id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ success: true, data: { id: book.id, revision: 2, deleted: true } });
+      const again = await alice.delete(`/api/books/${book.id}`);
+      expect(again.body).toEqual({ success: true, data: { id: book.id, revision: 2, deleted: true } });
+      const stored = await alice.get(`/api/books/${book.id}`);
+      expect(stored.body.data).toMatchObject({ deleted: true, revision: 2 });
+      // The deleted text is still in the history.
+      const revisions = await alice.get(`/api/books/${book.id}/revisions`);
+      expect(revisions.body.data[0]).toMatchObject({ revision: 1, content: book.content, deleted: false });
+    });
+
+    it('answers 404 for an unknown id', async () => {
+      expect((await alice.delete(`/api/books/${randomUUID()}`)).status).toBe(404);
+    });
+  });
+
+  describe('GET /api/books (change feed)', () => {
+    it('pages through every change, tombstones included, with an opaque cursor', async () => {
+      const writer = (await signedInWriter(server.url)).client;
+      const books = Array.from({ length: 5 }, (_, i) => buildBook({ title: `Book ${i}` }));
+      for (const book of books) await writer.put(`/api/books/${book.id}`, book);
+      await writer.delete(`/api/books/${books[1]!.id}`);
+
+      const first = await writer.get('/api/books?limit=2');
+      expect(first.status).toBe(200);
+      expect(first.body.data.map((b: { title: string }) => b.title)).toEqual(['Book 0', 'Book 2']);
+      expect(first.body.hasMore).toBe(true);
+      expect(first.body.cursor).toEqual(expect.any(String));
+
+      const second = await writer.get(`/api/books?since=${first.body.cursor}&limit=2`);
+      expect(second.body.data.map((b: { title: string }) => b.title)).toEqual(['Book 3', 'Book 4']);
+      const third = await writer.get(`/api/books?since=${second.body.cursor}&limit=2`);
+      expect(third.body.data).toEqual([expect.objectContaining({ id: books[1]!.id, deleted: true, revision: 2 })]);
+      expect(third.body.hasMore).toBe(false);
+
+      const caughtUp = await writer.get(`/api/books?since=${third.body.cursor}`);
+      expect(caughtUp.body).toEqual({ success: true, data: [], cursor: third.body.cursor, hasMore: false });
+    });
+
+    it.each([
+      ['a cursor this server never issued', 'since=bm90LWEtY3Vyc29y', 'since'],
+      ['a limit above the page maximum', `limit=${LIMITS.pageMax + 1}`, 'limit'],
+      ['a limit that is not a number', 'limit=all', 'limit'],
+    ])('answers 400 for %s', async (_name, query, field) => {
+      const res = await alice.get(`/api/books?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.details).toHaveProperty(field);
+    });
+  });
+
+  describe('GET /api/books/:id/revisions', () => {
+    it('lists every replaced version, newest first', async () => {
+      const book = buildBook({ content: '<p>one</p>' });
+      await alice.put(`/api/books/${book.id}`, book);
+      await alice.put(`/api/books/${book.id}`, { ...book, content: '<p>two</p>', baseRevision: 1, updatedAt: book.updatedAt + 1 });
+      await alice.put(`/api/books/${book.id}`, { ...book, content: '<p>three</p>', baseRevision: 2, updatedAt: book.updatedAt + 2 });
+      const res = await alice.get(`/api/books/${book.id}/revisions`);
+      expect(res.status).toBe(200);
+      expect(res.body.data.map((r: { revision: number; content: string }) => [r.revision, r.content])).toEqual([
+        [2, '<p>two</p>'],
+        [1, '<p>one</p>'],
+      ]);
+      expect(res.body.data[0].replacedAt).toEqual(expect.any(Number));
+    });
+
+    it('answers 404 for an unknown id', async () => {
+      expect((await alice.get(`/api/books/${randomUUID()}/revisions`)).status).toBe(404);
+    });
+  });
+
+  describe('two users', () => {
+    it('never lets one user read, write, delete or list another user\'s book, which stays unchanged', async () => {
+      const book = buildBook({ content: '<p>Alice only</p>' });
+      await alice.put(`/api/books/${book.id}`, book);
+
+      const overwrite = await bob.put(`/api/books/${book.id}`, { ...book, content: '<p>Bob was here</p>', updatedAt: book.updatedAt + 1000 });
+      expect(overwrite.status).toBe(404);
+      expect(overwrite.body).toEqual({ error: 'Book not found' });
+      expect((await bob.get(`/api/books/${book.id}`)).status).toBe(404);
+      expect((await bob.delete(`/api/books/${book.id}`)).status).toBe(404);
+      expect((await bob.get(`/api/books/${book.id}/revisions`)).status).toBe(404);
+      const feed = await bob.get('/api/books?limit=500');
+      expect(feed.body.data.map((b: { id: string }) => b.id)).not.toContain(book.id);
+      const sync = await bob.post('/api/sync', { changes: [{ ...book, content: '<p>Bob</p>', updatedAt: book.updatedAt + 2000 }] });
+      expect(sync.body.results).toEqual([{ id: book.id, status: 'not_found', error: 'Book not found' }]);
+
+      const mine = await alice.get(`/api/books/${book.id}`);
+      expect(mine.body.data).toMatchObject({ content: '<p>Alice only</p>', revision: 1, deleted: false });
+      expect((await alice.get(`/api/books/${book.id}/revisions`)).body.data).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,85 @@
+// Books: write one (PUT, last-writer-wins), read one, delete (tombstone), the change feed, and retained revisions.
+import Router from '@koa/router';
+import { z } from 'zod';
+import { BookInput, Cursor, LIMITS, type ConflictResponse } from '../../shared/protocol.ts';
+import { currentUser, type AppContext, type AppDeps, type AppState } from '../context.ts';
+import { badRequest, notFound } from '../errors.ts';
+import type { Guards } from '../guards.ts';
+import { presentBook, presentRevision } from '../presenters.ts';
+import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
+import { applyBook, deleteBook, type ApplyOutcome } from '../sync/service.ts';
+import type { StoredBook } from '../store/types.ts';
+import { parse, parseId } from '../validate.ts';
+
+const ChangesQuery = z.object({
+  since: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(DEFAULT_PAGE),
+});
+
+function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, clientVersion: unknown): ConflictResponse {
+  return {
+    success: false,
+    conflict: true,
+    message: 'Server has a newer version',
+    serverVersion: presentBook(outcome.current),
+    clientVersion,
+  };
+}
+
+/** Answers 404 or 409 for a write that did not land; returns the written book otherwise. */
+function writtenBook(ctx: AppContext, outcome: ApplyOutcome, clientVersion: unknown): StoredBook | null {
+  if (outcome.status === 'not_found') throw notFound();
+  if (outcome.status === 'conflict') {
+    ctx.status = 409;
+    ctx.body = conflictBody(outcome, clientVersion);
+    return null;
+  }
+  return outcome.book;
+}
+
+export function bookRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
+  const router = new Router<AppState>();
+  const guarded = [guards.requireUser, guards.userLimit];
+
+  router.put('/api/books/:id', ...guarded, async (ctx) => {
+    const id = parseId(ctx.params.id);
+    const input = parse(BookInput, ctx.request.body, 'Invalid book');
+    if (input.id !== id) throw badRequest('Invalid book', { id: ['must match the id in the path'] });
+    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now);
+    const book = writtenBook(ctx, outcome, ctx.request.body);
+    if (book) {
+      const { title, author, updatedAt, syncedAt, revision } = book;
+      ctx.body = { success: true, message: 'Book synced successfully', data: { id, title, author, updatedAt, syncedAt, revision } };
+    }
+  });
+
+  router.get('/api/books', ...guarded, async (ctx) => {
+    const query = parse(ChangesQuery, ctx.query, 'Invalid query');
+    const page = await deps.store.changesSince(currentUser(ctx).id, cursorPosition(query.since, 'since'), query.limit);
+    ctx.body = { success: true, data: page.books.map(presentBook), cursor: encodeCursor(page.last), hasMore: page.hasMore };
+  });
+
+  router.get('/api/books/:id', ...guarded, async (ctx) => {
+    const book = await deps.store.getBook(currentUser(ctx).id, parseId(ctx.params.id));
+    if (!book) throw notFound();
+    ctx.body = { success: true, data: presentBook(book) };
+  });
+
+  router.delete('/api/books/:id', ...guarded, async (ctx) => {
+    const id = parseId(ctx.params.id);
+    const outcome = await deleteBook(deps.store, currentUser(ctx).id, id, deps.now);
+    const book = writtenBook(ctx, outcome, { id, deleted: true });
+    if (book) ctx.body = { success: true, data: { id, revision: book.revision, deleted: true } };
+  });
+
+  router.get('/api/books/:id/revisions', ...guarded, async (ctx) => {
+    const owner = currentUser(ctx).id;
+    const id = parseId(ctx.params.id);
+    // Checked first so that another user's id answers 404, exactly like an unknown one.
+    if (!(await deps.store.getBook(owner, id))) throw notFound();
+    const revisions = await deps.store.listRevisions(owner, id);
+    ctx.body = { success: true, data: revisions.map(presentRevision) };
+  });
+
+  return router;
+}

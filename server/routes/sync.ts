@@ -1,0 +1,52 @@
+// POST /api/sync: a whole sync cycle in one request — push every change (each judged on its own), then pull a page.
+import Router from '@koa/router';
+import { BookInput, fieldErrors, SyncRequest, type SyncResult } from '../../shared/protocol.ts';
+import { currentUser, type AppDeps, type AppState } from '../context.ts';
+import type { Guards } from '../guards.ts';
+import { presentBook } from '../presenters.ts';
+import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
+import { applyBook } from '../sync/service.ts';
+import { parse } from '../validate.ts';
+
+function entryId(entry: unknown): string {
+  const id = (entry as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id.slice(0, 100) : '';
+}
+
+export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
+  const router = new Router<AppState>();
+  router.post('/api/sync', guards.requireUser, guards.userLimit, async (ctx) => {
+    const request = parse(SyncRequest, ctx.request.body, 'Invalid sync request');
+    const since = cursorPosition(request.cursor, 'cursor');
+    const owner = currentUser(ctx).id;
+
+    const results: SyncResult[] = [];
+    // In order, one at a time: a batch may hold several edits of one book, and later ones must see earlier ones.
+    for (const entry of request.changes) {
+      const parsed = BookInput.safeParse(entry);
+      if (!parsed.success) {
+        results.push({ id: entryId(entry), status: 'invalid', error: 'Invalid book', details: fieldErrors(parsed.error) });
+        continue;
+      }
+      const outcome = await applyBook(deps.store, owner, parsed.data, deps.now);
+      const id = parsed.data.id;
+      if (outcome.status === 'ok') {
+        results.push({ id, status: 'ok', revision: outcome.book.revision, syncedAt: outcome.book.syncedAt });
+      } else if (outcome.status === 'conflict') {
+        results.push({ id, status: 'conflict', revision: outcome.current.revision, serverVersion: presentBook(outcome.current) });
+      } else {
+        results.push({ id, status: 'not_found', error: 'Book not found' });
+      }
+    }
+
+    const page = await deps.store.changesSince(owner, since, request.limit ?? DEFAULT_PAGE);
+    ctx.body = {
+      success: true,
+      results,
+      changes: page.books.map(presentBook),
+      cursor: encodeCursor(page.last),
+      hasMore: page.hasMore,
+    };
+  });
+  return router;
+}

@@ -1,0 +1,33 @@
+// POST /api/users: account sign-up with email and password (argon2id hash), limited per IP.
+import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
+import { SignUpRequest } from '../../shared/protocol.ts';
+import { hashPassword, normaliseEmail, toPublicUser } from '../auth/passwords.ts';
+import type { AppDeps, AppState } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import type { Guards } from '../guards.ts';
+import { EmailTakenError, type User } from '../store/types.ts';
+import { parse } from '../validate.ts';
+
+export function userRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
+  const router = new Router<AppState>();
+  router.post('/api/users', guards.ipLimit, async (ctx) => {
+    const input = parse(SignUpRequest, ctx.request.body, 'Invalid sign-up');
+    const user: User = {
+      id: randomUUID(),
+      email: normaliseEmail(input.email),
+      name: input.name || null,
+      passwordHash: await hashPassword(input.password),
+      createdAt: deps.now(),
+    };
+    try {
+      await deps.store.createUser(user);
+    } catch (error) {
+      if (error instanceof EmailTakenError) throw new ApiError(409, 'Email already registered');
+      throw error;
+    }
+    ctx.status = 201;
+    ctx.body = { success: true, data: toPublicUser(user) };
+  });
+  return router;
+}

@@ -1,0 +1,348 @@
+// The embedded store: one SQLite file in DATA_DIR (better-sqlite3, WAL), the default for `npm start` and self-hosting.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
+import {
+  EmailTakenError,
+  type BookWrite,
+  type ChangePage,
+  type PutResult,
+  type Store,
+  type StoredBook,
+  type TokenRecord,
+  type User,
+} from './types.ts';
+
+export const EMBEDDED_DB_FILE = 'anclora.db';
+
+/**
+ * Schema steps, applied in order; `PRAGMA user_version` records how many ran. Never edit a released step:
+ * append a new one, so an existing DATA_DIR migrates forward on the next start.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    hash TEXT NOT NULL UNIQUE,
+    device_name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+  ) STRICT;
+  CREATE INDEX tokens_user ON tokens(user_id);
+
+  -- Book ids are globally unique: an id already owned by someone else is found by the primary key.
+  CREATE TABLE books (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    title TEXT NOT NULL,
+    author TEXT NOT NULL,
+    content TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    synced_at INTEGER NOT NULL,
+    revision INTEGER NOT NULL,
+    deleted INTEGER NOT NULL,
+    seq INTEGER NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX books_owner_seq ON books(owner, seq);
+
+  CREATE TABLE revisions (
+    owner TEXT NOT NULL,
+    book_id TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+    revision INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    author TEXT NOT NULL,
+    content TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    synced_at INTEGER NOT NULL,
+    deleted INTEGER NOT NULL,
+    replaced_at INTEGER NOT NULL,
+    PRIMARY KEY (owner, book_id, revision)
+  ) STRICT, WITHOUT ROWID;
+
+  -- The last seq handed out per owner: the change feed's clock.
+  CREATE TABLE counters (
+    owner TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE rate_limits (
+    key TEXT NOT NULL,
+    window_start INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (key, window_start)
+  ) STRICT;
+  CREATE INDEX rate_limits_expiry ON rate_limits(expires_at);
+  `,
+];
+
+/** Expired rate-limit windows are swept at most this often, so `hit()` stays one small upsert. */
+const RATE_LIMIT_SWEEP_MS = 60_000;
+
+interface BookRow {
+  id: string;
+  owner: string;
+  title: string;
+  author: string;
+  content: string;
+  metadata: string;
+  updated_at: number;
+  created_at: number;
+  synced_at: number;
+  revision: number;
+  deleted: number;
+  seq: number;
+}
+
+interface RevisionRow extends Omit<BookRow, 'id' | 'seq'> {
+  book_id: string;
+  replaced_at: number;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string | null;
+  password_hash: string;
+  created_at: number;
+}
+
+interface TokenRow {
+  id: string;
+  user_id: string;
+  hash: string;
+  device_name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+function toBook(row: BookRow): StoredBook {
+  return {
+    id: row.id,
+    owner: row.owner,
+    title: row.title,
+    author: row.author,
+    content: row.content,
+    metadata: JSON.parse(row.metadata) as StoredBook['metadata'],
+    updatedAt: row.updated_at,
+    createdAt: row.created_at,
+    syncedAt: row.synced_at,
+    revision: row.revision,
+    deleted: row.deleted === 1,
+    seq: row.seq,
+  };
+}
+
+function toRevision({ book_id, replaced_at, ...row }: RevisionRow): BookRevision {
+  const { owner: _owner, seq: _seq, ...version } = toBook({ ...row, id: book_id, seq: 0 });
+  return { ...version, replacedAt: replaced_at };
+}
+
+function toUser(row: UserRow): User {
+  return { id: row.id, email: row.email, name: row.name, passwordHash: row.password_hash, createdAt: row.created_at };
+}
+
+function toToken(row: TokenRow): TokenRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    hash: row.hash,
+    deviceName: row.device_name,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `${EMBEDDED_DB_FILE} has schema version ${current}, newer than this server knows (${MIGRATIONS.length}); upgrade the server`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
+
+export async function openEmbeddedStore(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, EMBEDDED_DB_FILE));
+  db.pragma('journal_mode = WAL');
+  // FULL, not NORMAL: an accepted write clears the device's dirty flag, so the server must not forget it even on
+  // power loss. In WAL mode that costs one fsync of the log per commit, which a single-user store can afford.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // A second process on the same file (e.g. a restart overlapping the old one) waits instead of failing at once.
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const q = {
+    bookById: db.prepare<[string], BookRow>('SELECT * FROM books WHERE id = ?'),
+    archive: db.prepare(
+      `INSERT OR REPLACE INTO revisions
+         (owner, book_id, revision, title, author, content, metadata, updated_at, created_at, synced_at, deleted, replaced_at)
+       VALUES (@owner, @id, @revision, @title, @author, @content, @metadata, @updated_at, @created_at, @synced_at, @deleted, @replaced_at)`,
+    ),
+    prune: db.prepare(
+      `DELETE FROM revisions WHERE owner = @owner AND book_id = @id AND revision NOT IN (
+         SELECT revision FROM revisions WHERE owner = @owner AND book_id = @id ORDER BY revision DESC LIMIT @keep)`,
+    ),
+    nextSeq: db.prepare<[string], { seq: number }>(
+      `INSERT INTO counters (owner, seq) VALUES (?, 1)
+       ON CONFLICT (owner) DO UPDATE SET seq = seq + 1 RETURNING seq`,
+    ),
+    upsertBook: db.prepare(
+      `INSERT INTO books (id, owner, title, author, content, metadata, updated_at, created_at, synced_at, revision, deleted, seq)
+       VALUES (@id, @owner, @title, @author, @content, @metadata, @updatedAt, @createdAt, @syncedAt, @revision, @deleted, @seq)
+       ON CONFLICT (id) DO UPDATE SET
+         title = excluded.title, author = excluded.author, content = excluded.content, metadata = excluded.metadata,
+         updated_at = excluded.updated_at, created_at = excluded.created_at, synced_at = excluded.synced_at,
+         revision = excluded.revision, deleted = excluded.deleted, seq = excluded.seq`,
+    ),
+    changes: db.prepare<[string, number, number], BookRow>(
+      'SELECT * FROM books WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    revisions: db.prepare<[string, string], RevisionRow>(
+      'SELECT * FROM revisions WHERE owner = ? AND book_id = ? ORDER BY revision DESC',
+    ),
+    insertUser: db.prepare(
+      'INSERT INTO users (id, email, name, password_hash, created_at) VALUES (@id, @email, @name, @passwordHash, @createdAt)',
+    ),
+    userByEmail: db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?'),
+    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    insertToken: db.prepare(
+      `INSERT INTO tokens (id, user_id, hash, device_name, created_at, last_used_at)
+       VALUES (@id, @userId, @hash, @deviceName, @createdAt, @lastUsedAt)`,
+    ),
+    tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
+    touchToken: db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
+    tokensOf: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE user_id = ? ORDER BY created_at, id'),
+    revokeToken: db.prepare('DELETE FROM tokens WHERE user_id = ? AND id = ?'),
+    hit: db.prepare<[string, number, number], { count: number }>(
+      `INSERT INTO rate_limits (key, window_start, count, expires_at) VALUES (?, ?, 1, ?)
+       ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
+    ),
+    sweepRateLimits: db.prepare('DELETE FROM rate_limits WHERE expires_at < ?'),
+  };
+
+  // One IMMEDIATE transaction: the write lock is taken before the read, so the revision check, the archive, the
+  // seq and the new row can never interleave with another writer (another connection waits on busy_timeout).
+  const putBookTx = db.transaction((owner: string, book: BookWrite, expectedRevision: number | null): PutResult => {
+    const current = q.bookById.get(book.id);
+    if (current && current.owner !== owner) return { ok: false, reason: 'foreign' };
+    if (!current) {
+      if (expectedRevision !== null) return { ok: false, reason: 'missing' };
+    } else {
+      if (expectedRevision === null || current.revision !== expectedRevision) {
+        return { ok: false, reason: 'conflict', current: toBook(current) };
+      }
+      q.archive.run({ ...current, replaced_at: book.syncedAt });
+      q.prune.run({ owner, id: book.id, keep: LIMITS.revisionsKept });
+    }
+    const { seq } = q.nextSeq.get(owner)!;
+    const row = { ...book, owner, seq, metadata: JSON.stringify(book.metadata), deleted: book.deleted ? 1 : 0 };
+    q.upsertBook.run(row);
+    return { ok: true, book: { ...book, owner, seq } };
+  });
+
+  let lastSweep = 0;
+  let closed = false;
+
+  return {
+    kind: 'embedded',
+
+    async getBook(owner, id) {
+      const row = q.bookById.get(id);
+      return row && row.owner === owner ? toBook(row) : null;
+    },
+
+    async putBook(owner, book, expectedRevision) {
+      return putBookTx.immediate(owner, book, expectedRevision);
+    },
+
+    async changesSince(owner, since, limit): Promise<ChangePage> {
+      // One extra row tells whether another page exists without a second query.
+      const rows = q.changes.all(owner, since, limit + 1);
+      const hasMore = rows.length > limit;
+      const books = rows.slice(0, limit).map(toBook);
+      return { books, last: books.at(-1)?.seq ?? since, hasMore };
+    },
+
+    async listRevisions(owner, id) {
+      return q.revisions.all(owner, id).map(toRevision);
+    },
+
+    async createUser(user) {
+      try {
+        q.insertUser.run({ ...user, email: user.email.toLowerCase() });
+      } catch (error) {
+        if (error instanceof Database.SqliteError && error.message.includes('users.email')) throw new EmailTakenError();
+        throw error;
+      }
+    },
+
+    async findUserByEmail(email) {
+      const row = q.userByEmail.get(email.toLowerCase());
+      return row ? toUser(row) : null;
+    },
+
+    async findUserById(id) {
+      const row = q.userById.get(id);
+      return row ? toUser(row) : null;
+    },
+
+    async createToken(token) {
+      q.insertToken.run(token);
+    },
+
+    async findTokenByHash(hash) {
+      const row = q.tokenByHash.get(hash);
+      return row ? toToken(row) : null;
+    },
+
+    async touchToken(id, at) {
+      q.touchToken.run(at, id);
+    },
+
+    async listTokens(userId) {
+      return q.tokensOf.all(userId).map(toToken);
+    },
+
+    async revokeToken(userId, id) {
+      return q.revokeToken.run(userId, id).changes > 0;
+    },
+
+    async hit(key, windowStart, windowMs) {
+      const now = Date.now();
+      if (now - lastSweep >= RATE_LIMIT_SWEEP_MS) {
+        lastSweep = now;
+        q.sweepRateLimits.run(now);
+      }
+      return q.hit.get(key, windowStart, windowStart + windowMs)!.count;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

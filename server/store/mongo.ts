@@ -1,0 +1,467 @@
+// The MongoDB store (official driver): owner-keyed documents, transactional compare-and-set writes and change feed.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { MongoClient, MongoServerError, type ClientSession, type Db } from 'mongodb';
+import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
+import {
+  EmailTakenError,
+  type BookWrite,
+  type ChangePage,
+  type PutResult,
+  type Store,
+  type StoredBook,
+  type TokenRecord,
+  type User,
+} from './types.ts';
+
+// Sharding: books and revisions carry `owner` and every query on them filters on it, so both can be sharded on
+// { owner: 1 }; counters and owner locks are keyed by the owner itself (shard on _id). Users, tokens and rate
+// limits are small and stay unsharded.
+
+interface BookDoc {
+  /** The book id. Book ids are globally unique, so inserting an id another owner has fails on _id. */
+  _id: string;
+  owner: string;
+  title: string;
+  author: string;
+  content: string;
+  metadata: BookWrite['metadata'];
+  updatedAt: number;
+  createdAt: number;
+  syncedAt: number;
+  revision: number;
+  deleted: boolean;
+  seq: number;
+}
+
+interface RevisionDoc extends Omit<BookDoc, '_id' | 'seq'> {
+  /** `${owner}:${bookId}:${revision}`: archiving the same version twice is a no-op, never a second copy. */
+  _id: string;
+  bookId: string;
+  replacedAt: number;
+}
+
+interface CounterDoc {
+  /** The owner. */
+  _id: string;
+  seq: number;
+}
+
+interface UserDoc {
+  _id: string;
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  createdAt: number;
+}
+
+interface TokenDoc {
+  _id: string;
+  userId: string;
+  hash: string;
+  deviceName: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+interface RateLimitDoc {
+  /** `${key}:${windowStart}`. */
+  _id: string;
+  count: number;
+  /** The TTL index removes the window once it is over. */
+  expiresAt: Date;
+}
+
+interface OwnerLockDoc {
+  _id: string;
+  holder: string | null;
+  expiresAt: Date;
+}
+
+const COLLECTIONS = ['books', 'revisions', 'counters', 'users', 'tokens', 'rate_limits', 'owner_locks', 'store_capabilities'];
+
+const DUPLICATE_KEY = 11000;
+const WRITE_CONFLICT = 112;
+const ILLEGAL_OPERATION = 20;
+
+/** Majority commit: an acknowledged sync must survive a primary failover. */
+const TRANSACTION_OPTIONS = { writeConcern: { w: 'majority' as const } };
+
+/** jongodb accommodation only: how long an owner write lock is honoured if its holder dies mid-write. */
+const OWNER_LOCK_LEASE_MS = 30_000;
+
+function isDuplicateKey(error: unknown, field: string): boolean {
+  if (!(error instanceof MongoServerError) || error.code !== DUPLICATE_KEY) return false;
+  const keyPattern = (error as MongoServerError & { keyPattern?: Record<string, unknown> }).keyPattern;
+  if (keyPattern) return Object.keys(keyPattern).join() === field;
+  // jongodb names the key only in its message: "E11000 duplicate key error index: email dup key: { email: … }".
+  return new RegExp(`dup key: \\{ ${field}: [^,]*\\}$`).test(error.message);
+}
+
+/** Thrown inside the putBook transaction to abort it when the book id belongs to another owner. */
+class ForeignBookError extends Error {}
+
+// Documents are written only by this module (toBookDoc and the inserts below), so reads map them field for field.
+function toBook({ _id, ...book }: BookDoc): StoredBook {
+  return { id: _id, ...book };
+}
+
+function toBookDoc(owner: string, book: BookWrite, seq: number): BookDoc {
+  return {
+    _id: book.id,
+    owner,
+    title: book.title,
+    author: book.author,
+    content: book.content,
+    metadata: book.metadata,
+    updatedAt: book.updatedAt,
+    createdAt: book.createdAt,
+    syncedAt: book.syncedAt,
+    revision: book.revision,
+    deleted: book.deleted,
+    seq,
+  };
+}
+
+function toRevision({ _id: _key, bookId, owner: _owner, ...version }: RevisionDoc): BookRevision {
+  return { id: bookId, ...version };
+}
+
+function toUser({ _id, ...user }: UserDoc): User {
+  return { id: _id, ...user };
+}
+
+function toToken({ _id, ...token }: TokenDoc): TokenRecord {
+  return { id: _id, ...token };
+}
+
+/**
+ * Whether two overlapping transactions that update the same document make the second fail with WriteConflict.
+ * Real MongoDB (replica set or sharded) always does; putBook relies on it to serialise writers of one owner.
+ * jongodb (the in-memory test server) does not: its commit merges documents last-writer-wins, and a commit that
+ * fails on a conflicting insert still applies its other collections. Standalone mongod has no transactions at all.
+ */
+export async function detectWriteConflicts(client: MongoClient, db: Db): Promise<boolean> {
+  const probe = db.collection<{ _id: string; n: number }>('store_capabilities');
+  const _id = `write-conflict-probe-${randomUUID()}`;
+  await probe.insertOne({ _id, n: 0 });
+  const first = client.startSession();
+  const second = client.startSession();
+  try {
+    first.startTransaction();
+    second.startTransaction();
+    await probe.updateOne({ _id }, { $inc: { n: 1 } }, { session: first });
+    try {
+      await probe.updateOne({ _id }, { $inc: { n: 1 } }, { session: second });
+      return false;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === WRITE_CONFLICT) return true;
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof MongoServerError && error.code === ILLEGAL_OPERATION) {
+      throw new Error(
+        'MongoDB store needs transactions: run MongoDB as a replica set (e.g. mongod --replSet rs0, see compose.yaml)',
+        { cause: error },
+      );
+    }
+    throw error;
+  } finally {
+    for (const session of [first, second]) {
+      if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
+      await session.endSession();
+    }
+    await probe.deleteOne({ _id });
+  }
+}
+
+/** Drops a database; on servers without dropDatabase (jongodb) empties the store's collections instead. */
+export async function dropMongoDatabase(uri: string, dbName: string): Promise<void> {
+  const client = new MongoClient(uri);
+  try {
+    const db = client.db(dbName);
+    try {
+      await db.dropDatabase();
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.codeName === 'CommandNotFound')) throw error;
+      await Promise.all(COLLECTIONS.map((name) => db.collection(name).deleteMany({})));
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+export async function openMongoStore(uri: string, dbName: string): Promise<Store> {
+  const client = new MongoClient(uri);
+  await client.connect();
+  try {
+    return await createMongoStore(client, client.db(dbName));
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
+  const books = db.collection<BookDoc>('books');
+  const revisions = db.collection<RevisionDoc>('revisions');
+  const counters = db.collection<CounterDoc>('counters');
+  const users = db.collection<UserDoc>('users');
+  const tokens = db.collection<TokenDoc>('tokens');
+  const rateLimits = db.collection<RateLimitDoc>('rate_limits');
+  const ownerLocks = db.collection<OwnerLockDoc>('owner_locks');
+
+  await Promise.all([
+    // Unique on (owner, _id): the shard-key-prefixed form of "owner + id unique" that a sharded cluster accepts.
+    books.createIndex({ owner: 1, _id: 1 }, { unique: true, name: 'owner_id' }),
+    books.createIndex({ owner: 1, seq: 1 }, { unique: true, name: 'owner_seq' }),
+    revisions.createIndex({ owner: 1, bookId: 1, revision: -1 }, { name: 'owner_book_revision' }),
+    users.createIndex({ email: 1 }, { unique: true, name: 'email' }),
+    tokens.createIndex({ hash: 1 }, { unique: true, name: 'hash' }),
+    tokens.createIndex({ userId: 1 }, { name: 'userId' }),
+    rateLimits.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' }),
+  ]);
+
+  // On real MongoDB this is true and the owner's counter document alone serialises writers (see putBook).
+  const serialiseWithOwnerLock = !(await detectWriteConflicts(client, db));
+
+  /**
+   * The whole compare-and-set write inside one transaction. Every accepted write increments the owner's counter
+   * document, so two transactions of one owner always write the same document: MongoDB aborts the later one with
+   * a WriteConflict (TransientTransactionError) and withTransaction retries it from a fresh snapshot. Hence a
+   * write that got seq n+1 started its successful attempt only after the one with seq n committed: commits are in
+   * seq order per owner and a reader whose cursor passed n+1 can never find n appearing later.
+   */
+  async function putBookInTransaction(
+    session: ClientSession,
+    owner: string,
+    book: BookWrite,
+    expectedRevision: number | null,
+  ): Promise<PutResult> {
+    const current = await books.findOne({ _id: book.id, owner }, { session });
+    if (!current) {
+      if (expectedRevision !== null) {
+        // Only on this rare path do we look the id up without the owner (a broadcast query when sharded).
+        const other = await books.findOne({ _id: book.id }, { session, projection: { _id: 1 } });
+        return other ? { ok: false, reason: 'foreign' } : { ok: false, reason: 'missing' };
+      }
+    } else if (current.revision !== expectedRevision) {
+      return { ok: false, reason: 'conflict', current: toBook(current) };
+    }
+
+    const counter = await counters.findOneAndUpdate(
+      { _id: owner },
+      { $inc: { seq: 1 } },
+      { upsert: true, returnDocument: 'after', session },
+    );
+    const seq = counter!.seq;
+    const doc = toBookDoc(owner, book, seq);
+
+    if (!current) {
+      try {
+        await books.insertOne(doc, { session });
+      } catch (error) {
+        // A duplicate _id means another owner has this id. Throwing aborts the transaction (so the counter is not
+        // bumped either); putBook maps it to 'foreign'. With sharding on owner, _id uniqueness is only enforced
+        // per shard, which is acceptable because book ids are random UUIDs.
+        if (isDuplicateKey(error, '_id')) throw new ForeignBookError();
+        throw error;
+      }
+      return { ok: true, book: toBook(doc) };
+    }
+
+    const { _id: bookId, seq: _replacedSeq, ...replaced } = current;
+    await revisions.replaceOne(
+      { _id: `${owner}:${bookId}:${current.revision}` },
+      { ...replaced, bookId, replacedAt: book.syncedAt },
+      { upsert: true, session },
+    );
+    const beyondKept = await revisions
+      .find({ owner, bookId }, { session, projection: { _id: 1 } })
+      .sort({ revision: -1 })
+      .skip(LIMITS.revisionsKept)
+      .toArray();
+    if (beyondKept.length > 0) {
+      await revisions.deleteMany({ owner, _id: { $in: beyondKept.map((r) => r._id) } }, { session });
+    }
+    const replacedBook = await books.replaceOne({ _id: bookId, owner, revision: current.revision }, doc, { session });
+    // Cannot happen inside the transaction; throwing aborts it rather than commit a seq without its book.
+    if (replacedBook.matchedCount !== 1) throw new Error(`book ${bookId} changed during its own transaction`);
+    return { ok: true, book: toBook(doc) };
+  }
+
+  /**
+   * jongodb accommodation (serialiseWithOwnerLock): without write-conflict detection, overlapping transactions of
+   * one owner would both commit. So writers of one owner take turns: in this process through a promise chain, and
+   * across processes through a lease document taken with one atomic conditional update (single-document updates
+   * are atomic on jongodb). Not used on real MongoDB, where the transaction alone is correct.
+   */
+  const localTurns = new Map<string, Promise<unknown>>();
+  async function withOwnerLock<T>(owner: string, write: () => Promise<T>): Promise<T> {
+    const previous = localTurns.get(owner) ?? Promise.resolve();
+    const turn = previous.catch(() => undefined).then(async () => {
+      const holder = randomUUID();
+      await acquireOwnerLock(owner, holder);
+      try {
+        return await write();
+      } finally {
+        await ownerLocks.updateOne({ _id: owner, holder }, { $set: { holder: null } });
+      }
+    });
+    localTurns.set(owner, turn);
+    try {
+      return await turn;
+    } finally {
+      if (localTurns.get(owner) === turn) localTurns.delete(owner);
+    }
+  }
+
+  const ownersWithLockDoc = new Set<string>();
+  async function acquireOwnerLock(owner: string, holder: string): Promise<void> {
+    if (!ownersWithLockDoc.has(owner)) {
+      try {
+        await ownerLocks.insertOne({ _id: owner, holder: null, expiresAt: new Date(0) });
+      } catch (error) {
+        if (!isDuplicateKey(error, '_id')) throw error;
+      }
+      ownersWithLockDoc.add(owner);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const now = Date.now();
+      const taken = await ownerLocks.updateOne(
+        { _id: owner, $or: [{ holder: null }, { expiresAt: { $lt: new Date(now) } }] },
+        { $set: { holder, expiresAt: new Date(now + OWNER_LOCK_LEASE_MS) } },
+      );
+      if (taken.modifiedCount === 1) return;
+      // Another process holds the owner's lock (a write takes a few ms): back off briefly, jittered, and retry.
+      await delay(Math.random() * Math.min(10, 1 + attempt));
+    }
+  }
+
+  let closed = false;
+
+  return {
+    kind: 'mongodb',
+
+    async getBook(owner, id) {
+      const doc = await books.findOne({ _id: id, owner });
+      return doc ? toBook(doc) : null;
+    },
+
+    async putBook(owner, book, expectedRevision) {
+      const write = async () => {
+        const session = client.startSession();
+        try {
+          return await session.withTransaction(
+            () => putBookInTransaction(session, owner, book, expectedRevision),
+            TRANSACTION_OPTIONS,
+          );
+        } catch (error) {
+          if (error instanceof ForeignBookError) return { ok: false, reason: 'foreign' } as const;
+          throw error;
+        } finally {
+          await session.endSession();
+        }
+      };
+      return serialiseWithOwnerLock ? withOwnerLock(owner, write) : write();
+    },
+
+    async changesSince(owner, since, limit): Promise<ChangePage> {
+      // One extra document tells whether another page exists without a second query.
+      const docs = await books
+        .find({ owner, seq: { $gt: since } })
+        .sort({ seq: 1 })
+        .limit(limit + 1)
+        .toArray();
+      const hasMore = docs.length > limit;
+      const page = docs.slice(0, limit).map(toBook);
+      return { books: page, last: page.at(-1)?.seq ?? since, hasMore };
+    },
+
+    async listRevisions(owner, id) {
+      const docs = await revisions.find({ owner, bookId: id }).sort({ revision: -1 }).toArray();
+      return docs.map(toRevision);
+    },
+
+    async createUser(user) {
+      try {
+        await users.insertOne({
+          _id: user.id,
+          email: user.email.toLowerCase(),
+          name: user.name,
+          passwordHash: user.passwordHash,
+          createdAt: user.createdAt,
+        });
+      } catch (error) {
+        if (isDuplicateKey(error, 'email')) throw new EmailTakenError();
+        throw error;
+      }
+    },
+
+    async findUserByEmail(email) {
+      const doc = await users.findOne({ email: email.toLowerCase() });
+      return doc ? toUser(doc) : null;
+    },
+
+    async findUserById(id) {
+      const doc = await users.findOne({ _id: id });
+      return doc ? toUser(doc) : null;
+    },
+
+    async createToken(token) {
+      await tokens.insertOne({
+        _id: token.id,
+        userId: token.userId,
+        hash: token.hash,
+        deviceName: token.deviceName,
+        createdAt: token.createdAt,
+        lastUsedAt: token.lastUsedAt,
+      });
+    },
+
+    async findTokenByHash(hash) {
+      const doc = await tokens.findOne({ hash });
+      return doc ? toToken(doc) : null;
+    },
+
+    async touchToken(id, at) {
+      await tokens.updateOne({ _id: id }, { $set: { lastUsedAt: at } });
+    },
+
+    async listTokens(userId) {
+      const docs = await tokens.find({ userId }).sort({ createdAt: 1, _id: 1 }).toArray();
+      return docs.map(toToken);
+    },
+
+    async revokeToken(userId, id) {
+      const result = await tokens.deleteOne({ _id: id, userId });
+      return result.deletedCount === 1;
+    },
+
+    async hit(key, windowStart, windowMs) {
+      // One atomic upsert per hit, so the count holds across server processes.
+      const hitOnce = () =>
+        rateLimits.findOneAndUpdate(
+          { _id: `${key}:${windowStart}` },
+          { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(windowStart + windowMs) } },
+          { upsert: true, returnDocument: 'after' },
+        );
+      let doc: RateLimitDoc | null;
+      try {
+        doc = await hitOnce();
+      } catch (error) {
+        // Two first hits of a window can race on the upsert's insert; the loser's retry is then a plain update.
+        if (!isDuplicateKey(error, '_id')) throw error;
+        doc = await hitOnce();
+      }
+      return doc!.count;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}
+

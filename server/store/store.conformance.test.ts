@@ -1,0 +1,427 @@
+// One conformance suite for every Store: the embedded store and the MongoDB store (jongodb, or MONGODB_URI).
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../shared/protocol.ts';
+import { storeFactories, stopAll, type OpenedStore } from './testing.ts';
+import { EmailTakenError, type BookWrite, type Store, type StoredBook, type TokenRecord, type User } from './types.ts';
+
+afterAll(stopAll);
+
+function bookWrite(overrides: Partial<BookWrite> = {}): BookWrite {
+  return {
+    id: randomUUID(),
+    title: 'The Long Draft',
+    author: 'Ana Clora',
+    content: '<p>Once upon a time</p>',
+    metadata: { wordCount: 4, charCount: 17, tags: ['novel'] },
+    updatedAt: 1_700_000_000_000,
+    createdAt: 1_699_000_000_000,
+    syncedAt: 1_700_000_000_500,
+    revision: 1,
+    deleted: false,
+    ...overrides,
+  };
+}
+
+/** The next version of a stored book, as the sync rules would write it. */
+function nextVersion(current: StoredBook, overrides: Partial<BookWrite> = {}): BookWrite {
+  const { owner: _owner, seq: _seq, ...book } = current;
+  return { ...book, revision: current.revision + 1, syncedAt: current.syncedAt + 1, ...overrides };
+}
+
+function user(overrides: Partial<User> = {}): User {
+  return {
+    id: randomUUID(),
+    email: `writer-${randomUUID()}@example.com`,
+    name: 'Writer',
+    passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
+    createdAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+function token(userId: string, overrides: Partial<TokenRecord> = {}): TokenRecord {
+  return {
+    id: randomUUID(),
+    userId,
+    hash: randomUUID().replaceAll('-', '').padEnd(64, '0'),
+    deviceName: 'Laptop',
+    createdAt: 1_700_000_000_000,
+    lastUsedAt: null,
+    ...overrides,
+  };
+}
+
+async function create(store: Store, owner: string, overrides: Partial<BookWrite> = {}): Promise<StoredBook> {
+  const result = await store.putBook(owner, bookWrite(overrides), null);
+  if (!result.ok) throw new Error(`setup write failed: ${result.reason}`);
+  return result.book;
+}
+
+/** Writes `versions` more versions of a book, each based on the previous one. */
+async function update(store: Store, owner: string, book: StoredBook, versions: number): Promise<StoredBook> {
+  let current = book;
+  for (let i = 0; i < versions; i++) {
+    const result = await store.putBook(owner, nextVersion(current, { content: `<p>v${current.revision + 1}</p>` }), current.revision);
+    if (!result.ok) throw new Error(`setup write failed: ${result.reason}`);
+    current = result.book;
+  }
+  return current;
+}
+
+/** Pulls the whole change feed after `since` page by page, as a device would. */
+async function pullAll(store: Store, owner: string, since: number, limit: number) {
+  const pages = [];
+  let cursor = since;
+  for (;;) {
+    const page = await store.changesSince(owner, cursor, limit);
+    pages.push(page);
+    cursor = page.last;
+    if (!page.hasMore) return { pages, cursor };
+  }
+}
+
+describe.each(storeFactories)('the $name store', (factory) => {
+  let opened: OpenedStore;
+  let store: Store;
+  let alice: string;
+  let bob: string;
+
+  beforeEach(async () => {
+    opened = await factory.open();
+    store = opened.store;
+    alice = `alice-${randomUUID()}`;
+    bob = `bob-${randomUUID()}`;
+  });
+
+  afterEach(async () => {
+    await opened.cleanup();
+  });
+
+  describe('books', () => {
+    it('creates a book that its owner reads back exactly and nobody else sees', async () => {
+      const write = bookWrite();
+      const result = await store.putBook(alice, write, null);
+
+      expect(result).toEqual({ ok: true, book: { ...write, owner: alice, seq: expect.any(Number) } });
+      expect(await store.getBook(alice, write.id)).toEqual({ ...write, owner: alice, seq: result.ok && result.book.seq });
+      expect(await store.getBook(bob, write.id)).toBeNull();
+      expect(await store.getBook(alice, randomUUID())).toBeNull();
+    });
+
+    it.each([
+      { situation: 'a create when the book already exists', expected: (current: StoredBook) => null },
+      { situation: 'an update based on an older revision', expected: (current: StoredBook) => current.revision - 1 },
+      { situation: 'an update based on a revision the server never had', expected: (current: StoredBook) => current.revision + 1 },
+    ])('refuses $situation as a conflict and returns the current version', async ({ expected }) => {
+      const current = await update(store, alice, await create(store, alice), 2);
+
+      const result = await store.putBook(alice, nextVersion(current, { content: '<p>late</p>' }), expected(current));
+
+      expect(result).toEqual({ ok: false, reason: 'conflict', current });
+      expect(await store.getBook(alice, current.id)).toEqual(current);
+    });
+
+    it('accepts an update based on the current revision and gives it a later seq', async () => {
+      const first = await create(store, alice);
+      const other = await create(store, alice);
+
+      const result = await store.putBook(alice, nextVersion(first, { title: 'Renamed' }), first.revision);
+
+      expect(result.ok && result.book).toMatchObject({ title: 'Renamed', revision: 2 });
+      expect(result.ok && result.book.seq).toBeGreaterThan(other.seq);
+    });
+
+    it("reports 'missing' for an update of a book the owner does not have", async () => {
+      const result = await store.putBook(alice, bookWrite({ revision: 4 }), 3);
+
+      expect(result).toEqual({ ok: false, reason: 'missing' });
+    });
+
+    it.each([
+      { write: 'a create', expected: () => null },
+      { write: 'an update naming its revision', expected: (theirs: StoredBook) => theirs.revision },
+    ])("refuses $write of another owner's book id as 'foreign' and leaves their book unchanged", async ({ expected }) => {
+      const theirs = await create(store, bob);
+
+      const result = await store.putBook(alice, bookWrite({ id: theirs.id, content: '<p>hijack</p>' }), expected(theirs));
+
+      expect(result).toEqual({ ok: false, reason: 'foreign' });
+      expect(await store.getBook(bob, theirs.id)).toEqual(theirs);
+      expect(await store.getBook(alice, theirs.id)).toBeNull();
+      expect((await store.changesSince(alice, 0, 10)).books).toEqual([]);
+      expect(await store.listRevisions(bob, theirs.id)).toEqual([]);
+    });
+
+    it('records a deletion written as a tombstone in the change feed', async () => {
+      const book = await create(store, alice);
+      const before = await store.changesSince(alice, 0, 10);
+
+      const result = await store.putBook(alice, nextVersion(book, { deleted: true }), book.revision);
+
+      const after = await store.changesSince(alice, before.last, 10);
+      expect(after.books).toEqual([{ ...nextVersion(book, { deleted: true }), owner: alice, seq: result.ok && result.book.seq }]);
+      expect(await store.getBook(alice, book.id)).toMatchObject({ deleted: true, revision: 2 });
+    });
+  });
+
+  describe('change feed', () => {
+    it('pages through changes in seq order with limit, hasMore and last', async () => {
+      const books = [];
+      for (let i = 0; i < 5; i++) books.push(await create(store, alice, { title: `Book ${i}` }));
+      // Rewriting the first book moves it to the end of the feed.
+      const rewritten = await update(store, alice, books[0]!, 1);
+
+      const { pages, cursor } = await pullAll(store, alice, 0, 2);
+
+      expect(pages.map((page) => page.books.map((b) => b.title))).toEqual([
+        ['Book 1', 'Book 2'],
+        ['Book 3', 'Book 4'],
+        ['Book 0'],
+      ]);
+      expect(pages.map((page) => page.hasMore)).toEqual([true, true, false]);
+      expect(pages.map((page) => page.last)).toEqual(pages.map((page) => page.books.at(-1)!.seq));
+      expect(cursor).toBe(rewritten.seq);
+      const seqs = pages.flatMap((page) => page.books.map((b) => b.seq));
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(seqs.length);
+    });
+
+    it('returns an empty page that keeps the cursor when nothing changed', async () => {
+      const book = await create(store, alice);
+
+      expect(await store.changesSince(alice, book.seq, 10)).toEqual({ books: [], last: book.seq, hasMore: false });
+      expect(await store.changesSince(bob, 0, 10)).toEqual({ books: [], last: 0, hasMore: false });
+    });
+
+    it("keeps each owner's change feed to their own books", async () => {
+      const mine = await create(store, alice);
+      const theirs = await create(store, bob);
+
+      expect((await store.changesSince(alice, 0, 10)).books.map((b) => b.id)).toEqual([mine.id]);
+      expect((await store.changesSince(bob, 0, 10)).books.map((b) => b.id)).toEqual([theirs.id]);
+    });
+  });
+
+  describe('revisions', () => {
+    it(`keeps at least the newest ${LIMITS.revisionsKept} replaced versions, newest first, with exact contents`, async () => {
+      const first = await create(store, alice, { content: '<p>v1</p>' });
+      const latest = await update(store, alice, first, 24);
+      expect(latest.revision).toBe(25);
+
+      const revisions = await store.listRevisions(alice, first.id);
+
+      expect(revisions.length).toBeGreaterThanOrEqual(LIMITS.revisionsKept);
+      expect(revisions.length).toBeLessThanOrEqual(24);
+      revisions.forEach((revision, i) => {
+        const number = 24 - i;
+        expect(revision).toEqual({
+          ...bookWrite({ id: first.id, createdAt: first.createdAt, updatedAt: first.updatedAt, metadata: first.metadata }),
+          content: `<p>v${number}</p>`,
+          revision: number,
+          syncedAt: first.syncedAt + number - 1,
+          // A version is replaced when the next one is synced.
+          replacedAt: first.syncedAt + number,
+        });
+      });
+      expect(await store.listRevisions(bob, first.id)).toEqual([]);
+    });
+
+    it('lists no revisions for a book that was never replaced', async () => {
+      const book = await create(store, alice);
+
+      expect(await store.listRevisions(alice, book.id)).toEqual([]);
+    });
+  });
+
+  describe('users and device tokens', () => {
+    it('creates a user found by id and by email in any case', async () => {
+      const writer = user({ email: 'Writer.One@Example.com' });
+      await store.createUser(writer);
+
+      const stored = { ...writer, email: 'writer.one@example.com' };
+      expect(await store.findUserById(writer.id)).toEqual(stored);
+      expect(await store.findUserByEmail('WRITER.ONE@example.COM')).toEqual(stored);
+      expect(await store.findUserByEmail('nobody@example.com')).toBeNull();
+      expect(await store.findUserById(randomUUID())).toBeNull();
+    });
+
+    it('refuses a second user whose email differs only in case with EmailTakenError', async () => {
+      await store.createUser(user({ email: 'taken@example.com' }));
+
+      await expect(store.createUser(user({ email: 'Taken@Example.COM' }))).rejects.toBeInstanceOf(EmailTakenError);
+    });
+
+    it('creates, finds by hash, touches, lists and revokes device tokens', async () => {
+      const writer = user();
+      await store.createUser(writer);
+      const laptop = token(writer.id, { deviceName: 'Laptop', createdAt: 1 });
+      const phone = token(writer.id, { deviceName: 'Phone', createdAt: 2 });
+      await store.createToken(laptop);
+      await store.createToken(phone);
+
+      expect(await store.findTokenByHash(laptop.hash)).toEqual(laptop);
+      await store.touchToken(laptop.id, 1_800_000_000_000);
+      expect(await store.findTokenByHash(laptop.hash)).toEqual({ ...laptop, lastUsedAt: 1_800_000_000_000 });
+      expect((await store.listTokens(writer.id)).map((t) => t.deviceName)).toEqual(['Laptop', 'Phone']);
+
+      expect(await store.revokeToken(writer.id, laptop.id)).toBe(true);
+      expect(await store.findTokenByHash(laptop.hash)).toBeNull();
+      expect(await store.listTokens(writer.id)).toEqual([phone]);
+      expect(await store.revokeToken(writer.id, laptop.id)).toBe(false);
+    });
+
+    it("does not let one user revoke another user's token", async () => {
+      const owner = user();
+      const intruder = user();
+      await store.createUser(owner);
+      await store.createUser(intruder);
+      const owned = token(owner.id);
+      await store.createToken(owned);
+
+      expect(await store.revokeToken(intruder.id, owned.id)).toBe(false);
+      expect(await store.findTokenByHash(owned.hash)).toEqual(owned);
+    });
+  });
+
+  describe('rate-limit counters', () => {
+    it('counts hits per key and per window, keeping keys and windows apart', async () => {
+      const window = Math.floor(Date.now() / 60_000) * 60_000;
+
+      expect(await store.hit('user:a', window, 60_000)).toBe(1);
+      expect(await store.hit('user:a', window, 60_000)).toBe(2);
+      expect(await store.hit('user:b', window, 60_000)).toBe(1);
+      expect(await store.hit('user:a', window + 60_000, 60_000)).toBe(1);
+      expect(await store.hit('user:a', window, 60_000)).toBe(3);
+    });
+
+    it('loses no hit when many arrive at once from two server processes', async () => {
+      const window = Math.floor(Date.now() / 60_000) * 60_000;
+      const second = await opened.openAnother();
+
+      await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? second : store).hit('ip:1', window, 60_000)));
+
+      expect(await store.hit('ip:1', window, 60_000)).toBe(31);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('lets exactly one of 50 parallel writers based on the same revision win', async () => {
+      const second = await opened.openAnother();
+      const original = await create(store, alice);
+
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          (i % 2 ? second : store).putBook(alice, nextVersion(original, { content: `<p>writer ${i}</p>` }), original.revision),
+        ),
+      );
+
+      const winners = results.filter((r) => r.ok);
+      expect(winners).toHaveLength(1);
+      const winner = winners[0]!.ok ? winners[0]!.book : undefined;
+      for (const loser of results.filter((r) => !r.ok)) expect(loser).toEqual({ ok: false, reason: 'conflict', current: winner });
+      expect(await store.getBook(alice, original.id)).toEqual(winner);
+      expect((await store.listRevisions(alice, original.id)).map((r) => r.revision)).toEqual([original.revision]);
+    });
+
+    it('never skips or reorders a change for a reader pulling while many writers on two processes write', async () => {
+      const processes = [store, await opened.openAnother()];
+      const ids = Array.from({ length: 20 }, () => randomUUID());
+      const totalWrites = 200;
+      const accepted: StoredBook[] = [];
+      let nextWrite = 0;
+      // The reader pulls again as soon as a write is accepted (while others are still in flight) instead of spinning.
+      let wakeReader = () => {};
+      const nextAcceptedWrite = () => new Promise<void>((resolve) => (wakeReader = resolve));
+
+      async function writer(target: Store) {
+        while (nextWrite < totalWrites) {
+          const n = nextWrite++;
+          const id = ids[n % ids.length]!;
+          // Compare-and-set loop: re-read and retry until this write is accepted on top of the latest version.
+          for (;;) {
+            const current = await target.getBook(alice, id);
+            const write = current
+              ? nextVersion(current, { content: `<p>write ${n}</p>` })
+              : bookWrite({ id, content: `<p>write ${n}</p>` });
+            const result = await target.putBook(alice, write, current?.revision ?? null);
+            if (result.ok) {
+              accepted.push(result.book);
+              wakeReader();
+              break;
+            }
+            expect(result.reason).toBe('conflict');
+          }
+        }
+      }
+
+      const seen = new Map<string, StoredBook>();
+      const seenSeqs: number[] = [];
+      let cursor = 0;
+      async function pull(): Promise<{ hasMore: boolean; empty: boolean }> {
+        const page = await processes[seenSeqs.length % 2]!.changesSince(alice, cursor, 7);
+        for (const book of page.books) {
+          // Strictly increasing within a page and across pages: the cursor never has to go back.
+          expect(book.seq).toBeGreaterThan(seenSeqs.at(-1) ?? cursor);
+          seenSeqs.push(book.seq);
+          seen.set(book.id, book);
+        }
+        expect(page.last).toBe(page.books.at(-1)?.seq ?? cursor);
+        cursor = page.last;
+        return { hasMore: page.hasMore, empty: page.books.length === 0 };
+      }
+
+      let writing = true;
+      const writers = Promise.all(Array.from({ length: 10 }, (_, i) => writer(processes[i % 2]!))).finally(() => {
+        writing = false;
+      });
+      let pullsWhileWriting = 0;
+      while (writing) {
+        const woken = nextAcceptedWrite();
+        const { empty } = await pull();
+        pullsWhileWriting++;
+        if (empty) await Promise.race([woken, writers.catch(() => undefined)]);
+      }
+      await writers;
+      while ((await pull()).hasMore);
+
+      expect(accepted).toHaveLength(totalWrites);
+      expect(new Set(accepted.map((b) => b.seq)).size).toBe(totalWrites);
+      expect(pullsWhileWriting).toBeGreaterThan(1);
+      // The reader ends with exactly the latest accepted version of every book, so no final change was skipped.
+      const latest = new Map<string, StoredBook>();
+      for (const book of accepted) {
+        if ((latest.get(book.id)?.revision ?? 0) < book.revision) latest.set(book.id, book);
+      }
+      expect(seen).toEqual(latest);
+      for (const id of ids) expect(await store.getBook(alice, id)).toEqual(latest.get(id));
+      // Every accepted write the reader did not see was superseded by a later write of the same book it did see.
+      const seenSeqSet = new Set(seenSeqs);
+      for (const book of accepted) {
+        if (!seenSeqSet.has(book.seq)) expect(latest.get(book.id)!.seq).toBeGreaterThan(book.seq);
+      }
+    }, 60_000);
+  });
+
+  describe('durability', () => {
+    it('keeps books, revisions, users and tokens when the store is closed and opened again', async () => {
+      const book = await update(store, alice, await create(store, alice), 2);
+      const writer = user();
+      await store.createUser(writer);
+      const device = token(writer.id);
+      await store.createToken(device);
+      const revisions = await store.listRevisions(alice, book.id);
+      await store.close();
+
+      const reopened = await opened.openAnother();
+
+      expect(await reopened.getBook(alice, book.id)).toEqual(book);
+      expect(await reopened.listRevisions(alice, book.id)).toEqual(revisions);
+      expect((await reopened.changesSince(alice, 0, 10)).books).toEqual([book]);
+      expect(await reopened.findUserByEmail(writer.email)).toEqual(writer);
+      expect(await reopened.findTokenByHash(device.hash)).toEqual(device);
+      const next = await reopened.putBook(alice, nextVersion(book), book.revision);
+      expect(next.ok && next.book.seq).toBeGreaterThan(book.seq);
+    });
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../shared/protocol.ts';
+import { clampUpdatedAt, decide, type IncomingEdit, type StoredVersion } from './rules.ts';
+
+const NOW = 1_800_000_000_000;
+const stored: StoredVersion = {
+  title: 'Book',
+  author: 'Ana',
+  content: '<p>server text</p>',
+  metadata: { wordCount: 2 },
+  updatedAt: NOW - 60_000,
+  revision: 4,
+  deleted: false,
+};
+const edit = (over: Partial<IncomingEdit>): IncomingEdit => ({
+  title: 'Book',
+  author: 'Ana',
+  content: '<p>client text</p>',
+  metadata: { wordCount: 2 },
+  updatedAt: NOW - 30_000,
+  deleted: false,
+  ...over,
+});
+
+describe('decide (last-writer-wins)', () => {
+  it.each<[string, StoredVersion | null, IncomingEdit, string]>([
+    ['accepts a book the server has never seen', null, edit({}), 'accept'],
+    ['accepts an edit based on the current revision even when its clock is older', stored, edit({ baseRevision: 4, updatedAt: NOW - 10 * 60_000 }), 'accept'],
+    ['accepts a stale-based edit made later than the server copy', stored, edit({ baseRevision: 2 }), 'accept'],
+    ['accepts an edit without base revision made later than the server copy', stored, edit({}), 'accept'],
+    ['refuses a stale-based edit made earlier than the server copy', stored, edit({ baseRevision: 2, updatedAt: NOW - 120_000 }), 'conflict'],
+    ['refuses a different edit made at the same time as the server copy', stored, edit({ baseRevision: 3, updatedAt: stored.updatedAt }), 'conflict'],
+    ['refuses an edit from a base revision ahead of the server', stored, edit({ baseRevision: 9, updatedAt: NOW - 120_000 }), 'conflict'],
+    ['treats a resend of the stored copy as a retry', stored, { ...stored, baseRevision: 3 }, 'idempotent'],
+    ['treats a resend based on the current revision as a retry too', stored, { ...stored, baseRevision: 4 }, 'idempotent'],
+    ['accepts the same time with different metadata as a new edit on the current base', stored, { ...stored, metadata: { wordCount: 3 }, baseRevision: 4 }, 'accept'],
+    ['refuses a late delete of an edited book', stored, edit({ ...stored, deleted: true, baseRevision: 3, updatedAt: NOW - 120_000 }), 'conflict'],
+    ['accepts a delete made after the last edit', stored, edit({ ...stored, deleted: true, baseRevision: 3, updatedAt: NOW }), 'accept'],
+    ['accepts an edit made after a delete, bringing the book back', { ...stored, deleted: true }, edit({ baseRevision: 3 }), 'accept'],
+    ['refuses an edit made before a delete', { ...stored, deleted: true }, edit({ baseRevision: 3, updatedAt: NOW - 120_000 }), 'conflict'],
+  ])('%s', (_name, server, incoming, expected) => {
+    expect(decide(server, incoming, NOW).kind).toBe(expected);
+  });
+
+  it('clamps an edit from a clock far in the future to the server clock', () => {
+    const decision = decide(stored, edit({ updatedAt: NOW + LIMITS.futureSkewMs + 1 }), NOW);
+    expect(decision).toEqual({ kind: 'accept', updatedAt: NOW, reason: 'later-edit' });
+  });
+
+  it('keeps a clock that is only a little ahead', () => {
+    const ahead = NOW + LIMITS.futureSkewMs;
+    expect(decide(stored, edit({ updatedAt: ahead }), NOW)).toEqual({ kind: 'accept', updatedAt: ahead, reason: 'later-edit' });
+  });
+
+  it('lets a clamped edit lose to a later honest edit, so a wrong clock cannot win forever', () => {
+    const clamped = { ...stored, updatedAt: clampUpdatedAt(NOW + 3_600_000, NOW), revision: 5 };
+    const later = edit({ baseRevision: 4, updatedAt: NOW + 1000 });
+    expect(decide(clamped, later, NOW + 1000).kind).toBe('accept');
+  });
+
+  it('treats a retry of a clamped edit as a retry, not a new edit', () => {
+    const future = NOW + 3_600_000;
+    const clamped = { ...stored, content: '<p>client text</p>', updatedAt: NOW, revision: 5 };
+    expect(decide(clamped, edit({ baseRevision: 4, updatedAt: future }), NOW + 500).kind).toBe('idempotent');
+  });
+});

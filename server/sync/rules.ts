@@ -1,0 +1,61 @@
+// The last-writer-wins decision, as one pure function: given the stored book and an incoming edit, what happens.
+import { isDeepStrictEqual } from 'node:util';
+import { LIMITS, type BookMetadata } from '../../shared/protocol.ts';
+
+/** The parts of a stored book the decision looks at. */
+export interface StoredVersion {
+  title: string;
+  author: string;
+  content: string;
+  metadata: BookMetadata;
+  updatedAt: number;
+  revision: number;
+  deleted: boolean;
+}
+
+/** An incoming edit, already validated and sanitised. */
+export interface IncomingEdit {
+  title: string;
+  author: string;
+  content: string;
+  metadata: BookMetadata;
+  updatedAt: number;
+  baseRevision?: number;
+  deleted: boolean;
+}
+
+export type Decision =
+  /** Write it, with this (possibly clamped) updatedAt. */
+  | { kind: 'accept'; updatedAt: number; reason: 'new' | 'fast-forward' | 'later-edit' }
+  /** The server copy stands; the client must resolve. */
+  | { kind: 'conflict' }
+  /** The stored copy already is this edit (a retry whose response was lost): answer with it, write nothing. */
+  | { kind: 'idempotent' };
+
+/** A clock more than LIMITS.futureSkewMs ahead is clamped to the server's, so a wrong clock cannot win forever. */
+export function clampUpdatedAt(updatedAt: number, now: number): number {
+  return updatedAt > now + LIMITS.futureSkewMs ? now : updatedAt;
+}
+
+function sameText(stored: StoredVersion, incoming: IncomingEdit): boolean {
+  return (
+    stored.title === incoming.title &&
+    stored.author === incoming.author &&
+    stored.content === incoming.content &&
+    stored.deleted === incoming.deleted &&
+    isDeepStrictEqual(stored.metadata, incoming.metadata)
+  );
+}
+
+export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now: number): Decision {
+  const updatedAt = clampUpdatedAt(incoming.updatedAt, now);
+  if (!stored) return { kind: 'accept', updatedAt, reason: 'new' };
+
+  // A retry of a clamped edit carries the original future time, so "same time" also covers "was clamped".
+  const sameTime = incoming.updatedAt === stored.updatedAt || updatedAt !== incoming.updatedAt;
+  if (sameTime && sameText(stored, incoming)) return { kind: 'idempotent' };
+
+  if (incoming.baseRevision === stored.revision) return { kind: 'accept', updatedAt, reason: 'fast-forward' };
+  if (updatedAt > stored.updatedAt) return { kind: 'accept', updatedAt, reason: 'later-edit' };
+  return { kind: 'conflict' };
+}

@@ -1,0 +1,140 @@
+// Test support: a real HTTP server on port 0 around a real store, a small fetch client, and account factories.
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
+import type { BookInput } from '../../shared/protocol.ts';
+import { createApp } from '../app.ts';
+import type { Config } from '../config.ts';
+import type { OpenedStore, StoreFactory } from '../store/testing.ts';
+import type { Store } from '../store/types.ts';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    production: false,
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: '/nonexistent',
+    mongodb: null,
+    authSecret: 'test-secret-that-is-long-enough-for-authjs',
+    rateLimitPerMinute: 100_000,
+    authRateLimitPerMinute: 100_000,
+    maxPayloadBytes: 5 * 1024 * 1024,
+    allowedOrigins: ['https://app.example'],
+    logLevel: 'silent',
+    trustProxy: false,
+    oauth: { github: null, google: null },
+    ...overrides,
+  };
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  store: Store,
+  overrides: Partial<Config> = {},
+  options: { now?: () => number; logger?: Logger } = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const app = createApp({ config: testConfig(overrides), store, logger, now: options.now });
+  const server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export interface Served {
+  opened: OpenedStore;
+  server: RunningServer;
+}
+
+/** For a describe block: opens a store from `factory` and serves it before its tests; closes both after them. */
+export function serveStore(factory: StoreFactory, ...args: [Partial<Config>?, Parameters<typeof startServer>[2]?]): Served {
+  const served = {} as Served;
+  beforeAll(async () => {
+    served.opened = await factory.open();
+    served.server = await startServer(served.opened.store, ...args);
+  });
+  afterAll(async () => {
+    await served.server?.close();
+    await served.opened?.cleanup();
+  });
+  return served;
+}
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** One HTTP client for the tests: JSON in, JSON out, optional bearer token. */
+export class Client {
+  constructor(
+    readonly baseUrl: string,
+    readonly token?: string,
+  ) {}
+
+  withToken(token: string): Client {
+    return new Client(this.baseUrl, token);
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  }
+
+  get = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>('GET', path, undefined, headers);
+  put = <T = any>(path: string, body: unknown) => this.request<T>('PUT', path, body);
+  post = <T = any>(path: string, body: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body, headers);
+  delete = <T = any>(path: string) => this.request<T>('DELETE', path);
+}
+
+export const PASSWORD = 'correct horse battery';
+
+export function uniqueEmail(): string {
+  return `writer-${randomUUID()}@example.test`;
+}
+
+/** Signs up a fresh user and returns a client holding a device token for them. */
+export async function signedInWriter(baseUrl: string): Promise<{ client: Client; email: string; userId: string; tokenId: string }> {
+  const anonymous = new Client(baseUrl);
+  const email = uniqueEmail();
+  const user = await anonymous.post('/api/users', { email, password: PASSWORD, name: 'Writer' });
+  if (user.status !== 201) throw new Error(`sign-up failed: ${user.status} ${JSON.stringify(user.body)}`);
+  const token = await anonymous.post('/api/tokens', { email, password: PASSWORD, deviceName: 'test laptop' });
+  if (token.status !== 201) throw new Error(`token failed: ${token.status} ${JSON.stringify(token.body)}`);
+  return { client: anonymous.withToken(token.body.data.token), email, userId: user.body.data.id, tokenId: token.body.data.id };
+}
+
+export function buildBook(overrides: Partial<BookInput> & Record<string, unknown> = {}): BookInput & Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    title: 'The Long Draft',
+    author: 'Ana Writer',
+    content: '<p>It was a dark and stormy night.</p>',
+    metadata: { wordCount: 7, charCount: 35 },
+    updatedAt: Date.now(),
+    ...overrides,
+  };
+}
