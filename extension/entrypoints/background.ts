@@ -1,3 +1,67 @@
+// Background composition root: only wiring; each concern lives in its own module under extension/lib/.
+//
+// For e2e tests (headless browsers cannot click a context menu), the background exposes
+//   globalThis.__clip({ html?, text?, title?, url?, bookId?, at? }) → Promise<{ bookId, created }>
+// which is exactly what the context-menu click does after reading the selection (Chrome: evaluate it in the service
+// worker). Extension pages can do the same with runtime.sendMessage({ type: 'clip', request }) (Firefox e2e).
+import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { clip, setupClipMenu } from '../lib/clip-menu.ts';
+import type { ClipRequest } from '../lib/clipper.ts';
+import { isOpenEditorTabMessage, openEditorTab } from '../lib/editor-tab.ts';
+import { setupSync } from '../lib/sync/setup.ts';
 
-export default defineBackground(() => {});
+declare global {
+  // eslint-disable-next-line no-var
+  var __clip: typeof clip | undefined;
+}
+
+interface SidebarActionApi {
+  toggle(): Promise<void>;
+}
+
+function setupPanel() {
+  // Chrome: the toolbar button (and its keyboard shortcut) opens the side panel.
+  if (browser.sidePanel?.setPanelBehavior) {
+    void browser.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch((error: unknown) => {
+      console.error('[anclora] side panel behaviour', error);
+    });
+  }
+  // Firefox: the toolbar button toggles the sidebar (its shortcut is the manifest's _execute_sidebar_action).
+  const sidebarAction = (browser as unknown as { sidebarAction?: SidebarActionApi }).sidebarAction;
+  const toolbarButton = browser.action ?? (browser as unknown as { browserAction?: typeof browser.action }).browserAction;
+  if (sidebarAction && toolbarButton) toolbarButton.onClicked.addListener(() => void sidebarAction.toggle());
+}
+
+function setupEditorTab() {
+  // Firefox: a first install opens the editor in a tab, since the sidebar stays closed until asked for. This is also
+  // the only way Firefox's WebDriver can reach an extension page (it refuses to navigate to moz-extension:// URLs).
+  if (import.meta.env.FIREFOX) {
+    browser.runtime.onInstalled.addListener(({ reason }) => {
+      if (reason === 'install') void openEditorTab();
+    });
+  }
+}
+
+function isClipMessage(message: unknown): message is { type: 'clip'; request: ClipRequest } {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'clip';
+}
+
+function setupMessages() {
+  browser.runtime.onMessage.addListener((message: unknown, sender) => {
+    // Only the extension's own pages can reach this (no content scripts, no externally_connectable).
+    if (sender.id !== browser.runtime.id) return undefined;
+    if (isOpenEditorTabMessage(message)) return openEditorTab(message.bookId).then((tabId) => ({ tabId }));
+    if (isClipMessage(message)) return clip(message.request);
+    return undefined;
+  });
+}
+
+export default defineBackground(() => {
+  setupPanel();
+  setupEditorTab();
+  setupClipMenu();
+  setupMessages();
+  setupSync();
+  globalThis.__clip = clip;
+});

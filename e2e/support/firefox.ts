@@ -1,0 +1,58 @@
+// Launches Firefox ESR over WebDriver BiDi with the built extension (.output/firefox-mv2) installed as a temporary add-on.
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { assertBuilt, OUTPUT_DIR } from './browser.ts';
+import { waitFor } from './wait.ts';
+
+export const FIREFOX_EXTENSION_DIR = join(OUTPUT_DIR, 'firefox-mv2');
+/** The gecko id in the extension's manifest (browser_specific_settings.gecko.id). */
+export const GECKO_ID = 'anclora-press@anclora.example';
+/** Pinned through a pref so that moz-extension:// URLs are predictable. */
+export const FIREFOX_EXTENSION_UUID = '0b5c6f2e-6a4d-4c1e-9f3b-7d2a8e4c1a90';
+
+export interface FirefoxWithExtension {
+  browser: Browser;
+  /** moz-extension://UUID/<path> */
+  extensionUrl(path: string): string;
+  /**
+   * The open tab showing the extension page `path` (a prefix of its URL). BiDi refuses page.goto('moz-extension://…'),
+   * so only pages the extension opens itself are reachable, e.g. the editor tab it opens on first install. Puppeteer
+   * may report such a tab's url() as about:blank, hence the evaluate.
+   */
+  findExtensionPage(path: string, timeout?: number): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchFirefoxWithExtension(extensionDir = FIREFOX_EXTENSION_DIR): Promise<FirefoxWithExtension> {
+  await assertBuilt(extensionDir);
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: '/usr/bin/firefox-esr',
+    headless: true,
+    enableExtensions: true,
+    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }) },
+  });
+  try {
+    await browser.installExtension(extensionDir);
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+  const extensionUrl = (path: string) => `moz-extension://${FIREFOX_EXTENSION_UUID}/${path.replace(/^\//, '')}`;
+  return {
+    browser,
+    extensionUrl,
+    findExtensionPage: (path, timeout = 15_000) =>
+      waitFor(
+        async () => {
+          for (const page of await browser.pages()) {
+            const href = await page.evaluate(() => location.href).catch(() => '');
+            if (href.startsWith(extensionUrl(path))) return page;
+          }
+          return undefined;
+        },
+        { timeout, interval: 100, message: `a tab showing ${extensionUrl(path)}` },
+      ),
+    close: () => browser.close(),
+  };
+}

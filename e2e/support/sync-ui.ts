@@ -1,0 +1,98 @@
+// The sync side of the panel for e2e: a "device" (browser profile + its own switchable network), sign-in through the
+// settings view, and the sync status badge.
+import type { Page } from 'puppeteer';
+import { launchWithExtension, type ExtensionBrowser } from './browser.ts';
+import { startFaultProxy, type FaultProxy } from './proxy.ts';
+import { sel } from './panel.ts';
+import { waitFor } from './wait.ts';
+
+export type SyncState = 'offline' | 'syncing' | 'pending' | 'error' | 'synced';
+
+/**
+ * One browser profile with the extension, reaching the server through its own fault proxy, so each device can be
+ * taken offline (or made to see 500s) on its own.
+ */
+export interface Device {
+  ext: ExtensionBrowser;
+  /** The side panel page, opened in a tab. */
+  panel: Page;
+  /** This device's network to the server. */
+  network: FaultProxy;
+  close(): Promise<void>;
+}
+
+export async function startDevice(serverUrl: string): Promise<Device> {
+  const network = await startFaultProxy(serverUrl);
+  let ext: ExtensionBrowser | undefined;
+  let panel: Page;
+  try {
+    ext = await launchWithExtension();
+    panel = await ext.openPanel();
+    await panel.waitForSelector(sel('book-list'));
+  } catch (error) {
+    await ext?.close();
+    await network.close();
+    throw error;
+  }
+  return {
+    ext,
+    panel,
+    network,
+    async close() {
+      await ext.close();
+      await network.close();
+    },
+  };
+}
+
+export interface Account {
+  email: string;
+  password: string;
+}
+
+let accounts = 0;
+export function newAccount(): Account {
+  return { email: `writer-${process.pid}-${++accounts}-${Date.now()}@example.com`, password: 'correct horse battery' };
+}
+
+/** Signs the panel in through the settings view (`create-account` also creates the account first). */
+export async function signInThroughSettings(
+  panel: Page,
+  serverUrl: string,
+  account: Account,
+  action: 'sign-in' | 'create-account' = 'sign-in',
+): Promise<void> {
+  await panel.locator(sel('open-settings')).click();
+  await panel.locator(sel('server-url')).fill(serverUrl);
+  await panel.locator(sel('email')).fill(account.email);
+  await panel.locator(sel('password')).fill(account.password);
+  await panel.locator(sel(action)).click();
+  await panel.waitForFunction(
+    (selector, email) => {
+      const status = document.querySelector(selector);
+      return status?.getAttribute('data-signed-in') === 'true' && (status.textContent ?? '').includes(email);
+    },
+    { timeout: 15_000 },
+    sel('account-status'),
+    account.email,
+  );
+}
+
+export function closeSettings(page: Page): Promise<void> {
+  return page.locator(sel('close-settings')).click();
+}
+
+export function syncState(page: Page): Promise<string | null> {
+  return page.$eval(sel('sync-status'), (el) => el.getAttribute('data-state'));
+}
+
+/** Waits until the badge shows one of `states`; returns the one it showed. */
+export function waitForSyncState(page: Page, states: SyncState[], timeout = 15_000): Promise<string> {
+  return waitFor(
+    async () => {
+      const state = await syncState(page);
+      return state !== null && (states as string[]).includes(state) ? state : undefined;
+    },
+    { timeout, interval: 100, message: `the sync badge to show ${states.join(' or ')}` },
+  );
+}

@@ -1,0 +1,303 @@
+// Background sync end to end (issue 4): the built extension in real Chromium against the real server, with each
+// browser reaching the server through its own fault proxy to simulate lost networks and failing servers.
+import type { Page } from 'puppeteer';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { BACKOFF_KEY } from '../extension/lib/sync/engine.ts';
+import { seriousViolations } from './support/a11y.ts';
+import { ApiClient } from './support/api.ts';
+import { storedBook, storedConflicts } from './support/books.ts';
+import { bookItem, createBook, editorText, sel, showList, typeAtEnd, waitForEditorText } from './support/panel.ts';
+import { startServer, type RunningServer } from './support/server.ts';
+import {
+  closeSettings,
+  newAccount,
+  signInThroughSettings,
+  startDevice,
+  waitForSyncState,
+  type Account,
+  type Device,
+} from './support/sync-ui.ts';
+import { waitFor } from './support/wait.ts';
+
+/** `chrome` inside functions evaluated in the extension's service worker. */
+declare const chrome: typeof import('wxt/browser').browser;
+
+/** The engine syncs within 2 s of an edit; retries back off from 2 s; the alarm fires every 30 s. */
+const SYNC_TIMEOUT = 20_000;
+/** For waits that may legitimately need the next 30 s alarm (a retry after the network returns). */
+const ALARM_TIMEOUT = 45_000;
+
+let server: RunningServer;
+const devices: Device[] = [];
+
+beforeAll(async () => {
+  // Several accounts and sign-ins per minute from 127.0.0.1: raise the limits that would otherwise answer 429.
+  server = await startServer({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_PER_MINUTE: '100000' } });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** Each test closes the devices it started, also when it fails. */
+afterEach(async () => {
+  await Promise.all(devices.splice(0).map((device) => device.close()));
+});
+
+async function device(): Promise<Device> {
+  const started = await startDevice(server.url);
+  devices.push(started);
+  return started;
+}
+
+/** An account that exists on the server, and a client that checks the server's copy over HTTP. */
+async function accountWithChecker(): Promise<{ account: Account; checker: ApiClient }> {
+  const account = newAccount();
+  const checker = await ApiClient.signUp(server.url, account.email, account.password);
+  return { account, checker };
+}
+
+/** A device signed into a fresh account, with one book holding `text` that has reached the server. */
+async function writerWithSyncedBook(text: string): Promise<{ writer: Device; checker: ApiClient; id: string }> {
+  const { account, checker } = await accountWithChecker();
+  const writer = await device();
+  await signInThroughSettings(writer.panel, writer.network.url, account);
+  await closeSettings(writer.panel);
+  const id = await createBook(writer.panel);
+  await typeAtEnd(writer.panel, text);
+  await serverCopy(checker, id, (content) => content.includes(text));
+  return { writer, checker, id };
+}
+
+/** Waits until the server's copy of a book satisfies `check` (polling over HTTP); returns that copy. */
+async function serverCopy(checker: ApiClient, id: string, check: (content: string) => boolean, timeout = SYNC_TIMEOUT) {
+  return waitFor(
+    async () => {
+      const book = await checker.book(id);
+      return book && check(book.content) ? book : undefined;
+    },
+    { timeout, interval: 200, message: `the server's copy of ${id} to change as expected` },
+  );
+}
+
+describe('background sync', () => {
+  test('a book written after signing up reaches the server and the badge says synced', async () => {
+    const writer = await device();
+    const account = newAccount();
+    await signInThroughSettings(writer.panel, writer.network.url, account, 'create-account');
+    await closeSettings(writer.panel);
+
+    const id = await createBook(writer.panel);
+    await writer.panel.locator(sel('book-title')).fill('First Light');
+    await typeAtEnd(writer.panel, 'The first sentence to reach the server.');
+
+    const checker = await ApiClient.signIn(server.url, account.email, account.password);
+    const onServer = await serverCopy(checker, id, (content) => content.includes('The first sentence'));
+    expect(onServer).toMatchObject({ title: 'First Light', deleted: false });
+    await waitForSyncState(writer.panel, ['synced']);
+    await waitFor(async () => (await storedBook(writer.panel, id))?.dirty === 0, { message: 'the book to be clean' });
+    expect((await storedBook(writer.panel, id))?.revision).toBe(onServer.revision);
+
+    // The 30 s alarm is what syncs when nothing else happens.
+    const alarm = await writer.ext.evaluateInWorker(() => chrome.alarms.get('sync'));
+    expect(alarm).toMatchObject({ name: 'sync', periodInMinutes: 0.5 });
+  });
+
+  test('edits made while the server is unreachable queue and arrive when it is back', async () => {
+    const { writer, checker, id } = await writerWithSyncedBook('Before the storm.');
+
+    writer.network.setMode('refuse');
+    await typeAtEnd(writer.panel, ' Written offline.');
+    await waitForSyncState(writer.panel, ['offline']);
+    expect(await writer.panel.$eval(sel('sync-status'), (el) => el.getAttribute('data-pending'))).toBe('1');
+    await waitFor(async () => (await storedBook(writer.panel, id))?.content.includes('Written offline.'), {
+      message: 'the offline edit to be saved locally',
+    });
+    expect((await checker.book(id))?.content).not.toContain('Written offline.');
+
+    writer.network.setMode('pass');
+    await serverCopy(checker, id, (content) => content.includes('Before the storm. Written offline.'), ALARM_TIMEOUT);
+    await waitForSyncState(writer.panel, ['synced'], ALARM_TIMEOUT);
+  });
+
+  test('after 500s the badge shows the error, and clicking it once the server recovers syncs at once', async () => {
+    const { writer, checker, id } = await writerWithSyncedBook('Stable text.');
+
+    writer.network.setMode('error500');
+    await typeAtEnd(writer.panel, ' Text the server refused for a while.');
+    await waitForSyncState(writer.panel, ['error']);
+    // Let the backoff grow (2 s, 4 s, 8 s ceilings) so that its next automatic retry is seconds away. The engine
+    // persists it (a restarted worker honours it), which tells when that retry is due.
+    const backoff = await waitFor(
+      async () => {
+        const state = await writer.ext.evaluateInWorker(async (key) => {
+          const stored = (await chrome.storage.local.get(key))[key] as { attempt?: number; nextAttemptAt?: number };
+          return stored ?? null;
+        }, BACKOFF_KEY);
+        return state?.attempt !== undefined && state.attempt >= 3 ? state : undefined;
+      },
+      { timeout: ALARM_TIMEOUT, interval: 200, message: 'three failed attempts' },
+    );
+    const nextAutomaticRetry = backoff.nextAttemptAt ?? 0;
+    await waitForSyncState(writer.panel, ['error']);
+    expect((await checker.book(id))?.content).not.toContain('refused for a while');
+
+    writer.network.setMode('pass');
+    await writer.panel.locator(sel('sync-status')).click();
+    await serverCopy(checker, id, (content) => content.includes('Text the server refused for a while.'));
+    const arrivedAt = Date.now();
+    await waitForSyncState(writer.panel, ['synced']);
+    // The click, not the backoff timer, is what synced.
+    expect(nextAutomaticRetry).toBeGreaterThan(0);
+    expect(arrivedAt).toBeLessThan(nextAutomaticRetry);
+    expect(writer.network.counts().error500).toBeGreaterThanOrEqual(3);
+  });
+
+  test('a sync cut off by the background worker stopping completes after it restarts, without duplicates', async () => {
+    const { writer, checker, id } = await writerWithSyncedBook('Opening line.');
+    await waitForSyncState(writer.panel, ['synced']);
+
+    // The next sync request gets stuck in flight; the worker is stopped while it waits, as Chrome may do at any time.
+    writer.network.setMode('hold');
+    await typeAtEnd(writer.panel, ' Second line.');
+    await waitFor(() => writer.network.held() > 0, { timeout: SYNC_TIMEOUT, message: 'a sync request in flight' });
+    await writer.ext.stopWorker();
+    // The request still reaches the server, but its answer has nobody to go to.
+    writer.network.setMode('pass');
+
+    // The writer keeps writing: the panel's message wakes a fresh worker, which finishes the job.
+    await typeAtEnd(writer.panel, ' Third line.');
+    const onServer = await serverCopy(checker, id, (content) => content.includes('Third line.'));
+    expect(onServer.content.match(/Second line\./g)).toHaveLength(1);
+    await waitForSyncState(writer.panel, ['synced']);
+    await waitFor(async () => (await storedBook(writer.panel, id))?.dirty === 0, { message: 'the book to be clean' });
+    const live = (await checker.books()).filter((book) => !book.deleted);
+    expect(live.map((book) => book.id)).toEqual([id]);
+  });
+});
+
+describe('conflicts between two devices on one account', () => {
+  let account: Account;
+  let checker: ApiClient;
+  let laptop: Device;
+  let tablet: Device;
+  let round = 0;
+
+  beforeAll(async () => {
+    ({ account, checker } = await accountWithChecker());
+  });
+
+  /** Two signed-in devices per test (closed by afterEach). */
+  async function twoDevices(): Promise<void> {
+    laptop = await device();
+    tablet = await device();
+    for (const d of [laptop, tablet]) {
+      await signInThroughSettings(d.panel, d.network.url, account);
+      await closeSettings(d.panel);
+    }
+  }
+
+  /**
+   * Both devices hold the same synced book. The tablet edits it offline first, then the laptop edits it and syncs;
+   * when the tablet reconnects, its (older) edit loses to the server: the tablet keeps it as a conflict copy and
+   * shows the banner. Returns the book's id and title.
+   */
+  async function conflict(): Promise<{ id: string; title: string }> {
+    const title = `Shared draft ${++round}`;
+    const id = await createBook(laptop.panel);
+    await laptop.panel.locator(sel('book-title')).fill(title);
+    await typeAtEnd(laptop.panel, 'Common opening.');
+    await serverCopy(checker, id, (content) => content.includes('Common opening.'));
+
+    // The tablet pulls the book (a manual sync, rather than waiting for the alarm), then opens it.
+    await tablet.panel.locator(sel('sync-status')).click();
+    await tablet.panel.waitForSelector(bookItem(id), { timeout: SYNC_TIMEOUT });
+    await tablet.panel.locator(bookItem(id)).click();
+    await waitForEditorText(tablet.panel, 'Common opening.');
+
+    tablet.network.setMode('refuse');
+    await typeAtEnd(tablet.panel, ' Tablet words.');
+    await waitFor(async () => (await storedBook(tablet.panel, id))?.content.includes('Tablet words.'), {
+      message: "the tablet's offline edit to be saved",
+    });
+
+    await typeAtEnd(laptop.panel, ' Laptop words.');
+    await serverCopy(checker, id, (content) => content.includes('Laptop words.'));
+
+    tablet.network.setMode('pass');
+    await tablet.panel.locator(sel('sync-status')).click();
+    await tablet.panel.waitForSelector(`${sel('conflict-banner')}[data-book-id="${id}"]`, { timeout: SYNC_TIMEOUT });
+    // Server wins by default: the tablet now shows the laptop's text, and its own is kept aside.
+    await waitForEditorText(tablet.panel, 'Common opening. Laptop words.');
+    const copies = (await storedConflicts(tablet.panel)).filter((copy) => copy.bookId === id);
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.content).toContain('Common opening. Tablet words.');
+    return { id, title };
+  }
+
+  async function bannerGone(page: Page): Promise<void> {
+    await page.waitForFunction((selector) => !document.querySelector(selector), {}, sel('conflict-banner'));
+  }
+
+  test('"keep mine" sends the losing text to the server again, and the replaced text stays in its history', async () => {
+    await twoDevices();
+    const { id } = await conflict();
+    expect(await seriousViolations(tablet.panel, sel('conflict-banner'))).toEqual([]);
+
+    await tablet.panel.locator(sel('conflict-keep-mine')).click();
+    await bannerGone(tablet.panel);
+    await serverCopy(checker, id, (content) => content.includes('Tablet words.') && !content.includes('Laptop words.'));
+    expect((await storedConflicts(tablet.panel)).filter((copy) => copy.bookId === id)).toEqual([]);
+    const history = await checker.revisions(id);
+    expect(history.some((revision) => revision.content.includes('Common opening. Laptop words.'))).toBe(true);
+
+    // The laptop converges on the kept text.
+    await laptop.panel.locator(sel('sync-status')).click();
+    await waitForEditorText(laptop.panel, 'Common opening. Tablet words.', SYNC_TIMEOUT);
+  });
+
+  test('"use server" asks for confirmation, then drops the local copy and keeps the server text', async () => {
+    await twoDevices();
+    const { id } = await conflict();
+
+    const useServer = tablet.panel.locator(sel('conflict-use-server'));
+    await useServer.click();
+    await tablet.panel.waitForSelector(`${sel('conflict-use-server')}[data-confirming="true"]`);
+    expect(await storedConflicts(tablet.panel)).toHaveLength(1);
+    await useServer.click();
+    await bannerGone(tablet.panel);
+
+    expect((await storedConflicts(tablet.panel)).filter((copy) => copy.bookId === id)).toEqual([]);
+    const text = await editorText(tablet.panel);
+    expect(text).toContain('Common opening. Laptop words.');
+    expect(text).not.toContain('Tablet words.');
+    const serverText = (await checker.book(id))!.content;
+    expect(serverText).toContain('Laptop words.');
+    expect((await storedBook(tablet.panel, id))?.content).toBe(serverText);
+  });
+
+  test('"keep both" turns the losing text into a new book "(conflict copy)" that syncs too', async () => {
+    await twoDevices();
+    const { id, title } = await conflict();
+
+    await tablet.panel.locator(sel('conflict-keep-both')).click();
+    await bannerGone(tablet.panel);
+
+    const copyTitle = `${title} (conflict copy)`;
+    const copy = await waitFor(
+      async () => (await checker.books()).find((book) => book.title === copyTitle && !book.deleted),
+      { timeout: SYNC_TIMEOUT, interval: 200, message: 'the conflict copy to reach the server' },
+    );
+    expect(copy.id).not.toBe(id);
+    expect(copy.content).toContain('Common opening. Tablet words.');
+    expect((await checker.book(id))?.content).toContain('Common opening. Laptop words.');
+
+    // Both books on both devices.
+    await showList(tablet.panel);
+    await tablet.panel.waitForSelector(bookItem(copy.id));
+    await showList(laptop.panel);
+    await laptop.panel.locator(sel('sync-status')).click();
+    await laptop.panel.waitForSelector(bookItem(copy.id), { timeout: SYNC_TIMEOUT });
+    await laptop.panel.waitForSelector(bookItem(id));
+  });
+});

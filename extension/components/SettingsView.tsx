@@ -1,0 +1,157 @@
+// Sync settings in the side panel: server URL, email and password; create an account, sign in, sign out.
+import { useEffect, useState, type FormEvent } from 'react';
+import { t } from '../lib/i18n.ts';
+import { DEFAULT_SERVER_URL, type AccountService, type AccountSettings } from '../lib/sync/account.ts';
+import { panelAccountService, useAccountSettings } from '../lib/sync/panel.ts';
+import { TransportError, normalizeServerUrl } from '../lib/sync/transport.ts';
+
+export interface SettingsFormProps {
+  settings: AccountSettings | undefined;
+  account: Pick<AccountService, 'signIn' | 'createAccount' | 'signOut'>;
+}
+
+function describe(error: unknown, serverUrl: string): string {
+  if (error instanceof TransportError && error.kind === 'network') {
+    let url = serverUrl;
+    try {
+      url = normalizeServerUrl(serverUrl);
+    } catch {
+      // Keep what the user typed.
+    }
+    return t('serverUnreachable', url);
+  }
+  if (error instanceof TransportError && error.extra.details) {
+    const fields = Object.entries(error.extra.details).map(([field, messages]) => `${field}: ${messages.join(', ')}`);
+    return [error.message, ...fields].join(' — ');
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface FieldProps {
+  testId: string;
+  label: string;
+  type: 'url' | 'email' | 'password';
+  value: string;
+  onChange: (value: string) => void;
+  autoComplete: string;
+}
+
+function Field({ testId, label, type, value, onChange, autoComplete }: FieldProps) {
+  return (
+    <label>
+      {label}
+      <input
+        data-testid={testId}
+        type={type}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        autoComplete={autoComplete}
+        required
+      />
+    </label>
+  );
+}
+
+export function SettingsForm({ settings, account }: SettingsFormProps) {
+  const [serverUrl, setServerUrl] = useState(DEFAULT_SERVER_URL);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const loaded = settings !== undefined;
+
+  // Fill the fields once from storage; later storage changes must not overwrite what the user is typing.
+  useEffect(() => {
+    if (!settings) return;
+    setServerUrl(settings.serverUrl);
+    setEmail((current) => current || settings.email);
+  }, [loaded]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const signedIn = Boolean(settings?.token);
+
+  async function attempt(action: () => Promise<unknown>) {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await action();
+      setPassword('');
+    } catch (e) {
+      setError(describe(e, serverUrl));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void attempt(() => account.signIn({ serverUrl, email, password }));
+  }
+
+  async function signOut() {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await account.signOut();
+      setNotice(result.revoked ? null : t('signOutNotRevoked', result.error ?? ''));
+    } catch (e) {
+      setError(describe(e, serverUrl));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="settings" aria-labelledby="settings-heading">
+      <h2 id="settings-heading">{t('settings')}</h2>
+      <p data-testid="account-status" data-signed-in={signedIn ? 'true' : 'false'}>
+        {signedIn && settings ? t('signedInAs', settings.email) : t('notSignedIn')}
+      </p>
+      {!signedIn && settings?.signedOutReason && <p role="status">{t('signedOutByServer')}</p>}
+      {signedIn ? (
+        <button type="button" data-testid="sign-out" disabled={busy} onClick={() => void signOut()}>
+          {t('signOut')}
+        </button>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Field testId="server-url" label={t('serverUrl')} type="url" value={serverUrl} onChange={setServerUrl} autoComplete="url" />
+          <Field testId="email" label={t('email')} type="email" value={email} onChange={setEmail} autoComplete="username" />
+          <Field
+            testId="password"
+            label={t('password')}
+            type="password"
+            value={password}
+            onChange={setPassword}
+            autoComplete="current-password"
+          />
+          <div className="settings__actions">
+            <button type="submit" data-testid="sign-in" disabled={busy}>
+              {t('signIn')}
+            </button>
+            <button
+              type="button"
+              data-testid="create-account"
+              disabled={busy}
+              onClick={() => void attempt(() => account.createAccount({ serverUrl, email, password }))}
+            >
+              {t('createAccount')}
+            </button>
+          </div>
+        </form>
+      )}
+      {busy && <p aria-live="polite">{t('working')}</p>}
+      {error && (
+        <p role="alert" className="settings__error" data-testid="settings-error">
+          {error}
+        </p>
+      )}
+      {notice && <p role="status">{notice}</p>}
+    </section>
+  );
+}
+
+export function SettingsView() {
+  const settings = useAccountSettings();
+  return <SettingsForm settings={settings} account={panelAccountService()} />;
+}

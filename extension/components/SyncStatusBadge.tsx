@@ -1,0 +1,63 @@
+// The sync status in the side panel header: one of the seed's five states, clickable to sync at once.
+import { t } from '../lib/i18n.ts';
+import { requestSyncNow } from '../lib/sync/messages.ts';
+import { useSyncStatus } from '../lib/sync/panel.ts';
+import { deriveState, type SyncState, type SyncStatus } from '../lib/sync/status.ts';
+
+const ICONS: Record<SyncState, string> = {
+  offline: '⚠️',
+  syncing: '⏳',
+  pending: '🔔',
+  error: '❌',
+  synced: '✅',
+};
+
+export interface SyncStatusViewProps {
+  status: SyncStatus;
+  signedIn: boolean;
+  /** Clicking: a sync now (it is most useful in the error state, where it retries at once). */
+  onSync: () => void;
+  /** Clicking while not signed in opens the settings instead. */
+  onOpenSettings?: () => void;
+}
+
+function labelFor(state: SyncState, status: SyncStatus): string {
+  switch (state) {
+    case 'offline':
+      return t('syncOffline');
+    case 'syncing':
+      return t('syncSyncing');
+    case 'pending':
+      return t('syncPending', status.pendingCount);
+    case 'error':
+      return t('syncError');
+    case 'synced':
+      return t('syncSynced');
+  }
+}
+
+export function SyncStatusView({ status, signedIn, onSync, onOpenSettings }: SyncStatusViewProps) {
+  // Without an account nothing can reach a server: that reads as offline, labelled "Not syncing".
+  const state: SyncState = signedIn ? deriveState(status) : 'offline';
+  const label = signedIn ? labelFor(state, status) : t('syncSignedOut');
+  const title = signedIn && status.lastError ? t('syncLastError', status.lastError) : undefined;
+  return (
+    <button
+      type="button"
+      className={`sync-status sync-status--${state}`}
+      data-testid="sync-status"
+      data-state={state}
+      data-pending={status.pendingCount}
+      title={title}
+      aria-live="polite"
+      onClick={() => (!signedIn && onOpenSettings ? onOpenSettings() : onSync())}
+    >
+      <span aria-hidden="true">{ICONS[state]}</span> {label}
+    </button>
+  );
+}
+
+export function SyncStatusBadge({ onOpenSettings }: { onOpenSettings?: () => void }) {
+  const { status, signedIn } = useSyncStatus();
+  return <SyncStatusView status={status} signedIn={signedIn} onSync={requestSyncNow} onOpenSettings={onOpenSettings} />;
+}

@@ -1,0 +1,187 @@
+// @vitest-environment happy-dom
+// The sync UI components (status badge, settings form, conflict banner) rendered with the real English messages.
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import en from '../public/_locales/en/messages.json';
+import es from '../public/_locales/es/messages.json';
+import type { ConflictCopy } from '../lib/db.ts';
+import { INITIAL_STATUS, type SyncStatus } from '../lib/sync/status.ts';
+import { TransportError } from '../lib/sync/transport.ts';
+import { ConflictBannerView } from './ConflictBanner.tsx';
+import { SettingsForm } from './SettingsView.tsx';
+import { SyncStatusView } from './SyncStatusBadge.tsx';
+
+type Catalog = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
+
+// browser.i18n.getMessage over the real English catalogue, placeholders included.
+vi.mock('wxt/browser', async () => {
+  const catalog = (await import('../public/_locales/en/messages.json')).default as unknown as Catalog;
+  return {
+    browser: {
+      i18n: {
+        getUILanguage: () => 'en',
+        getMessage(key: string, subs?: string[]) {
+          const entry = catalog[key];
+          if (!entry) return '';
+          return entry.message.replace(/\$([A-Za-z_]+)\$/g, (_m, name: string) => {
+            const content = entry.placeholders?.[name.toLowerCase()]?.content ?? '';
+            return content.replace(/\$(\d)/g, (_x, n: string) => subs?.[Number(n) - 1] ?? '');
+          });
+        },
+      },
+      runtime: { sendMessage: async () => undefined },
+    },
+  };
+});
+
+afterEach(cleanup);
+
+const status = (patch: Partial<SyncStatus>): SyncStatus => ({ ...INITIAL_STATUS, ...patch });
+
+describe('SyncStatusView', () => {
+  it.each([
+    [{}, 'synced', 'Synced'],
+    [{ pendingCount: 3 }, 'pending', '3 pending'],
+    [{ isSyncing: true }, 'syncing', 'Syncing...'],
+    [{ isOnline: false, pendingCount: 2 }, 'offline', 'Offline'],
+    [{ lastError: 'Server error (500)' }, 'error', 'Error (retry)'],
+  ] as const)('shows %o as %s with the label "%s"', (patch, state, label) => {
+    render(<SyncStatusView status={status(patch)} signedIn onSync={() => undefined} />);
+    const badge = screen.getByTestId('sync-status');
+    expect(badge.getAttribute('data-state')).toBe(state);
+    expect(badge.textContent).toContain(label);
+  });
+
+  it('retries at once when the error state is clicked, and explains the error in its tooltip', () => {
+    const onSync = vi.fn();
+    render(<SyncStatusView status={status({ lastError: 'Server error (500)' })} signedIn onSync={onSync} />);
+    const badge = screen.getByTestId('sync-status');
+    expect(badge.getAttribute('title')).toBe('Last error: Server error (500). Click to retry.');
+    fireEvent.click(badge);
+    expect(onSync).toHaveBeenCalledTimes(1);
+  });
+
+  it('says "Not syncing" without an account and opens the settings when clicked', () => {
+    const onSync = vi.fn();
+    const onOpenSettings = vi.fn();
+    render(<SyncStatusView status={status({ pendingCount: 1 })} signedIn={false} onSync={onSync} onOpenSettings={onOpenSettings} />);
+    const badge = screen.getByTestId('sync-status');
+    expect(badge.getAttribute('data-state')).toBe('offline');
+    expect(badge.textContent).toContain('Not syncing');
+    fireEvent.click(badge);
+    expect(onOpenSettings).toHaveBeenCalledTimes(1);
+    expect(onSync).not.toHaveBeenCalled();
+  });
+});
+
+describe('SettingsForm', () => {
+  const account = () => ({
+    signIn: vi.fn(async () => ({}) as never),
+    createAccount: vi.fn(async () => ({}) as never),
+    signOut: vi.fn(async () => ({ revoked: true })),
+  });
+
+  it('signs in with the server URL, email and password typed, and clears the password afterwards', async () => {
+    const a = account();
+    render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: '' }} account={a} />);
+    expect(screen.getByTestId('account-status').textContent).toBe('Not signed in');
+    expect((screen.getByTestId('server-url') as HTMLInputElement).value).toBe('http://127.0.0.1:8787');
+    fireEvent.change(screen.getByTestId('server-url'), { target: { value: 'http://localhost:9000' } });
+    fireEvent.change(screen.getByTestId('email'), { target: { value: 'ana@example.com' } });
+    fireEvent.change(screen.getByTestId('password'), { target: { value: 'correct horse' } });
+    fireEvent.click(screen.getByTestId('sign-in'));
+    await waitFor(() => expect(a.signIn).toHaveBeenCalledWith({ serverUrl: 'http://localhost:9000', email: 'ana@example.com', password: 'correct horse' }));
+    await waitFor(() => expect((screen.getByTestId('password') as HTMLInputElement).value).toBe(''));
+  });
+
+  it('creates an account with the same fields', async () => {
+    const a = account();
+    render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: 'ana@example.com' }} account={a} />);
+    fireEvent.change(screen.getByTestId('password'), { target: { value: 'correct horse' } });
+    fireEvent.click(screen.getByTestId('create-account'));
+    await waitFor(() => expect(a.createAccount).toHaveBeenCalledWith(expect.objectContaining({ email: 'ana@example.com' })));
+  });
+
+  it('shows why signing in failed: an unreachable server by its URL, a refusal by the server message', async () => {
+    const a = account();
+    a.signIn.mockRejectedValueOnce(new TransportError('network', 'Network error'));
+    render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: 'ana@example.com' }} account={a} />);
+    fireEvent.click(screen.getByTestId('sign-in'));
+    expect((await screen.findByTestId('settings-error')).textContent).toBe('Cannot reach the server at http://127.0.0.1:8787');
+    a.signIn.mockRejectedValueOnce(new TransportError('unauthorized', 'Invalid email or password'));
+    fireEvent.click(screen.getByTestId('sign-in'));
+    await waitFor(() => expect(screen.getByTestId('settings-error').textContent).toBe('Invalid email or password'));
+  });
+
+  it('shows the signed-in email and signs out, saying so when the token could not be revoked', async () => {
+    const a = account();
+    a.signOut.mockResolvedValueOnce({ revoked: false, error: 'Network error' } as never);
+    render(<SettingsForm settings={{ serverUrl: 'http://s', email: 'ana@example.com', token: 't', tokenId: 'i' }} account={a} />);
+    expect(screen.getByTestId('account-status').textContent).toBe('Signed in as ana@example.com');
+    expect(screen.queryByTestId('password')).toBeNull();
+    fireEvent.click(screen.getByTestId('sign-out'));
+    await waitFor(() => expect(a.signOut).toHaveBeenCalled());
+    expect(await screen.findByText(/could not be reached to revoke its token: Network error/)).toBeTruthy();
+  });
+});
+
+describe('ConflictBannerView', () => {
+  const copy: ConflictCopy = {
+    id: 'c1',
+    bookId: 'b1',
+    title: 'Draft',
+    author: '',
+    content: '<p>mine</p>',
+    metadata: { wordCount: 1, charCount: 4 },
+    updatedAt: 1,
+    createdAt: 2,
+    serverRevision: 3,
+  };
+  const choices = () => ({ keepMine: vi.fn(async () => undefined), useServer: vi.fn(async () => undefined), keepBoth: vi.fn(async () => undefined) });
+
+  it('shows nothing when there is no conflict', () => {
+    render(<ConflictBannerView copies={[]} choices={choices()} />);
+    expect(screen.queryByTestId('conflict-banner')).toBeNull();
+  });
+
+  it('names the book and applies keep mine and keep both to the offered copy', async () => {
+    const c = choices();
+    render(<ConflictBannerView copies={[copy]} choices={c} />);
+    expect(screen.getByTestId('conflict-banner').textContent).toContain('Server has a newer version of “Draft”');
+    fireEvent.click(screen.getByTestId('conflict-keep-mine'));
+    await waitFor(() => expect(c.keepMine).toHaveBeenCalledWith(copy));
+    fireEvent.click(screen.getByTestId('conflict-keep-both'));
+    await waitFor(() => expect(c.keepBoth).toHaveBeenCalledWith(copy));
+  });
+
+  it('drops the local version only after a second, relabelled click on use server', async () => {
+    const c = choices();
+    render(<ConflictBannerView copies={[copy]} choices={c} />);
+    const button = screen.getByTestId('conflict-use-server');
+    fireEvent.click(button);
+    expect(c.useServer).not.toHaveBeenCalled();
+    expect(button.textContent).toBe('Discard my version (click to confirm)');
+    fireEvent.click(screen.getByTestId('conflict-cancel'));
+    expect(button.getAttribute('data-confirming')).toBe('false');
+    fireEvent.click(button);
+    fireEvent.click(button);
+    await waitFor(() => expect(c.useServer).toHaveBeenCalledWith(copy));
+  });
+});
+
+describe('sync messages', () => {
+  it('exist in English and Spanish', () => {
+    const keys = [
+      'syncSynced', 'syncSyncing', 'syncOffline', 'syncPending', 'syncError', 'syncSignedOut', 'syncLastError',
+      'conflictBannerBook', 'keepMine', 'useServer', 'keepBoth', 'confirmUseServer', 'useServerWarning', 'conflictFailed',
+      'settings', 'serverUrl', 'email', 'password', 'signIn', 'createAccount', 'signOut', 'signedInAs', 'notSignedIn',
+      'signedOutByServer', 'signOutNotRevoked', 'serverUnreachable', 'working', 'cancel',
+    ];
+    for (const key of keys) {
+      expect((en as unknown as Catalog)[key]?.message, key).toBeTruthy();
+      expect((es as unknown as Catalog)[key]?.message, key).toBeTruthy();
+    }
+    expect((es as unknown as Catalog).syncSyncing!.message).toBe('Sincronizando...');
+    expect((es as unknown as Catalog).syncError!.message).toBe('Error (reintentar)');
+  });
+});

@@ -1,0 +1,186 @@
+// The book repository: every local read and write of books (UI, clipping and sync go through it).
+import { liveQuery, type Observable } from 'dexie';
+import { LIMITS } from '../../shared/limits.ts';
+import { database, type AncloraDB, type BookCounts, type LocalBook } from './db.ts';
+import { countHtml } from './words.ts';
+
+export interface BookDraft {
+  title?: string;
+  author?: string;
+  content?: string;
+}
+
+export type BookPatch = BookDraft;
+
+/** What `remove` hands back so the deletion can be undone exactly. */
+export interface RemovedBook {
+  before: LocalBook;
+}
+
+export interface BookRepository {
+  create(draft?: BookDraft): Promise<LocalBook>;
+  get(id: string): Promise<LocalBook | undefined>;
+  /** Live (not deleted) books, most recently edited first; `search` filters by title, case-insensitively. */
+  list(search?: string): Promise<LocalBook[]>;
+  /**
+   * Writes an edit: marks the book dirty with a new updatedAt, and recounts words when the content changed.
+   * `baseContent` is the content the editor started from: if something was appended since (a clip), the appended
+   * part is kept after the edited content instead of being overwritten. `counts` are the counts of `patch.content`
+   * when the caller already has them (the editor does), which spares recounting a large book on every save.
+   */
+  save(id: string, patch: BookPatch, options?: { baseContent?: string; counts?: BookCounts }): Promise<LocalBook>;
+  rename(id: string, title: string): Promise<LocalBook>;
+  /** Appends HTML to the end of a book's content in one transaction (clipping). */
+  append(id: string, html: string): Promise<LocalBook>;
+  remove(id: string): Promise<RemovedBook>;
+  restore(removed: RemovedBook): Promise<void>;
+  watchList(search?: string): Observable<LocalBook[]>;
+  watchBook(id: string): Observable<LocalBook | undefined>;
+}
+
+export class BookNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`No book with id ${id}`);
+    this.name = 'BookNotFoundError';
+  }
+}
+
+/** Titles are required by the server; an empty one is stored as the UI's placeholder instead. */
+function cleanTitle(title: string, fallback: string): string {
+  const trimmed = title.trim().slice(0, LIMITS.titleMax);
+  return trimmed || fallback;
+}
+
+export function createBookRepository(
+  db: AncloraDB,
+  options: { now?: () => number; newId?: () => string; untitled?: string } = {},
+): BookRepository {
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  const untitled = options.untitled ?? 'Untitled';
+
+  // updatedAt must grow with every save even when two saves land in the same millisecond,
+  // because last-writer-wins compares it.
+  const nextUpdatedAt = (previous: number) => Math.max(now(), previous + 1);
+
+  async function mustGet(id: string): Promise<LocalBook> {
+    const book = await db.books.get(id);
+    if (!book || book.deleted) throw new BookNotFoundError(id);
+    return book;
+  }
+
+  function applyPatch(book: LocalBook, patch: BookPatch, counts?: BookCounts): LocalBook {
+    const next: LocalBook = { ...book, dirty: 1, updatedAt: nextUpdatedAt(book.updatedAt) };
+    if (patch.title !== undefined) next.title = cleanTitle(patch.title, book.title || untitled);
+    if (patch.author !== undefined) next.author = patch.author.slice(0, LIMITS.authorMax);
+    if (patch.content !== undefined && patch.content !== book.content) {
+      next.content = patch.content;
+      next.metadata = { ...book.metadata, ...(counts ?? countHtml(patch.content)) };
+    }
+    return next;
+  }
+
+  const repo: BookRepository = {
+    async create(draft = {}) {
+      const at = now();
+      const content = draft.content ?? '';
+      const book: LocalBook = {
+        id: newId(),
+        title: cleanTitle(draft.title ?? '', untitled),
+        author: (draft.author ?? '').slice(0, LIMITS.authorMax),
+        content,
+        metadata: { ...countHtml(content) },
+        createdAt: at,
+        updatedAt: at,
+        dirty: 1,
+        revision: null,
+        syncedAt: null,
+        deleted: 0,
+        syncIssue: null,
+      };
+      await db.books.add(book);
+      return book;
+    },
+
+    async get(id) {
+      const book = await db.books.get(id);
+      return book && !book.deleted ? book : undefined;
+    },
+
+    async list(search = '') {
+      const needle = search.trim().toLocaleLowerCase();
+      return db.books
+        .orderBy('updatedAt')
+        .reverse()
+        .filter((b) => !b.deleted && (!needle || b.title.toLocaleLowerCase().includes(needle)))
+        .toArray();
+    },
+
+    async save(id, patch, { baseContent, counts } = {}) {
+      return db.transaction('rw', db.books, async () => {
+        const stored = await mustGet(id);
+        let content = patch.content;
+        let knownCounts = counts;
+        if (content !== undefined && baseContent !== undefined && stored.content !== baseContent) {
+          if (stored.content.startsWith(baseContent)) {
+            content += stored.content.slice(baseContent.length);
+            knownCounts = undefined;
+          }
+        }
+        const next = applyPatch(stored, { ...patch, content }, knownCounts);
+        await db.books.put(next);
+        return next;
+      });
+    },
+
+    rename(id, title) {
+      return repo.save(id, { title });
+    },
+
+    async append(id, html) {
+      return db.transaction('rw', db.books, async () => {
+        const book = await mustGet(id);
+        const next = applyPatch(book, { content: book.content + html });
+        await db.books.put(next);
+        return next;
+      });
+    },
+
+    async remove(id) {
+      return db.transaction('rw', db.books, async () => {
+        const before = await mustGet(id);
+        if (before.revision === null) await db.books.delete(id);
+        else await db.books.put({ ...before, deleted: 1, dirty: 1, updatedAt: nextUpdatedAt(before.updatedAt) });
+        return { before };
+      });
+    },
+
+    async restore({ before }) {
+      await db.transaction('rw', db.books, async () => {
+        const current = await db.books.get(before.id);
+        // If sync already pushed the tombstone, the restored book is a newer edit of the same id: keep the revision
+        // the tombstone reached so the server accepts it as a normal update.
+        const revision = current?.revision ?? before.revision;
+        const updatedAt = nextUpdatedAt(Math.max(before.updatedAt, current?.updatedAt ?? 0));
+        await db.books.put({ ...before, revision, deleted: 0, dirty: 1, updatedAt });
+      });
+    },
+
+    watchList(search = '') {
+      return liveQuery(() => repo.list(search));
+    },
+
+    watchBook(id) {
+      return liveQuery(() => repo.get(id));
+    },
+  };
+  return repo;
+}
+
+let shared: BookRepository | undefined;
+
+/** The repository on this context's shared database handle. */
+export function bookRepository(): BookRepository {
+  shared ??= createBookRepository(database());
+  return shared;
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { buildClipHtml, citationHtml, sanitizeSelectionHtml, textToHtml } from './clip.ts';
+
+const AT = Date.UTC(2026, 10, 25, 12, 0, 0);
+const OPTIONS = { at: AT, locale: 'en-GB' };
+const PAGE = 'https://example.org/articles/whales.html';
+
+describe('building a clip', () => {
+  it('wraps the selection in a blockquote followed by a citation with a link, the page title and the date', () => {
+    const html = buildClipHtml({ html: 'Whales <strong>sing</strong>.', title: 'On whales', url: PAGE }, OPTIONS);
+    expect(html).toBe(
+      '<blockquote><p>Whales <strong>sing</strong>.</p></blockquote>' +
+        `<p>— <a href="${PAGE}">On whales</a>, 25 Nov 2026</p>`,
+    );
+  });
+
+  it('keeps simple formatting: headings, emphasis, lists, quotes and http links', () => {
+    const html = sanitizeSelectionHtml(
+      '<h2>Title</h2><p><em>a</em> <b>b</b> <s>c</s> <code>d</code></p><ul><li>one</li></ul><a href="https://x.test/">x</a>',
+      PAGE,
+    );
+    expect(html).toBe(
+      '<h2>Title</h2><p><em>a</em> <b>b</b> <s>c</s> <code>d</code></p><ul><li>one</li></ul><a href="https://x.test/">x</a>',
+    );
+  });
+
+  it('resolves relative links against the page address', () => {
+    const html = sanitizeSelectionHtml('<a href="../about">about</a>', PAGE);
+    expect(html).toBe('<a href="https://example.org/about">about</a>');
+  });
+
+  it('uses the plain text, escaped, when the selection HTML is missing or sanitises to nothing', () => {
+    expect(buildClipHtml({ text: 'a < b\n\nsecond', title: 'T', url: PAGE }, OPTIONS)).toBe(
+      `<blockquote><p>a &#60; b</p><p>second</p></blockquote><p>— <a href="${PAGE}">T</a>, 25 Nov 2026</p>`,
+    );
+    expect(buildClipHtml({ html: '<img src="x.png">', text: 'caption', title: 'T', url: PAGE }, OPTIONS)).toContain(
+      '<blockquote><p>caption</p></blockquote>',
+    );
+  });
+
+  it('returns nothing for an empty selection', () => {
+    expect(buildClipHtml({ html: '  ', text: ' \n ', title: 'T', url: PAGE }, OPTIONS)).toBeNull();
+  });
+});
+
+describe('hostile selections', () => {
+  const hostile = [
+    ['a script element', '<p>hi</p><script>alert(1)</script>', '<p>hi</p>'],
+    ['an inline event handler', '<p onclick="alert(1)" onmouseover="x()">hi</p>', '<p>hi</p>'],
+    ['an image with onerror', '<p>hi<img src=x onerror="alert(1)"></p>', '<p>hi</p>'],
+    ['a javascript: link', '<a href="javascript:alert(1)">hi</a>', '<a>hi</a>'],
+    ['an obfuscated javascript: link', '<a href=" jav&#x09;ascript:alert(1)">hi</a>', '<a>hi</a>'],
+    ['a data: link', '<a href="data:text/html,<script>alert(1)</script>">hi</a>', '<a>hi</a>'],
+    ['style attributes and style elements', '<p style="color:red">hi</p><style>p{}</style>', '<p>hi</p>'],
+    ['an iframe, a form and an svg', '<iframe src="https://evil.test"></iframe><form><input value="x"></form><svg><script>1</script></svg><p>hi</p>', '<p>hi</p>'],
+    ['class, id and data attributes', '<p class="a" id="b" data-x="c">hi</p>', '<p>hi</p>'],
+    ['a link target and rel chosen by the page', '<a href="https://ok.test/" target="_top" rel="opener">hi</a>', '<a href="https://ok.test/">hi</a>'],
+  ] as const;
+
+  for (const [what, input, expected] of hostile) {
+    it(`strips ${what}`, () => {
+      expect(sanitizeSelectionHtml(input, PAGE)).toBe(expected);
+    });
+  }
+
+  it('never lets an event handler, script or javascript: URL through a whole clip', () => {
+    const clip = buildClipHtml(
+      {
+        html: '<div onload="x()"><script>x()</script><a href="javascript:x()" onclick="x()">go</a></div>',
+        title: '<img src=x onerror=alert(1)>',
+        url: 'javascript:alert(1)',
+      },
+      OPTIONS,
+    )!;
+    const tags = [...clip.matchAll(/<([a-z0-9]+)([^>]*)>/gi)].map((m) => m[0]);
+    expect(tags).toEqual(['<blockquote>', '<p>', '<a>', '<p>']);
+    expect(clip).not.toMatch(/javascript:/i);
+    expect(clip).toBe(
+      '<blockquote><p><a>go</a></p></blockquote><p>— &#60;img src=x onerror=alert(1)&#62;, 25 Nov 2026</p>',
+    );
+  });
+});
+
+describe('the citation line', () => {
+  it('names the page by its host when it has no title', () => {
+    expect(citationHtml({ url: PAGE, title: '  ' }, OPTIONS)).toBe(
+      `<p>— <a href="${PAGE}">example.org</a>, 25 Nov 2026</p>`,
+    );
+  });
+
+  it('shows the title without a link when the page address is not http(s)', () => {
+    expect(citationHtml({ url: 'file:///home/me/notes.html', title: 'Notes' }, OPTIONS)).toBe(
+      '<p>— Notes, 25 Nov 2026</p>',
+    );
+  });
+
+  it('writes the date in the given locale', () => {
+    expect(citationHtml({ url: PAGE, title: 'T' }, { at: AT, locale: 'es-ES' })).toContain('25 nov 2026');
+  });
+
+  it('escapes quotes in the URL and markup in the title', () => {
+    const html = citationHtml({ url: 'https://x.test/?q="a"&b=<c>', title: 'A & B <i>' }, OPTIONS);
+    expect(html).toBe(
+      '<p>— <a href="https://x.test/?q=%22a%22&#38;b=%3Cc%3E">A &#38; B &#60;i&#62;</a>, 25 Nov 2026</p>',
+    );
+  });
+});
+
+describe('plain text to HTML', () => {
+  it('turns blank lines into paragraphs and single newlines into line breaks', () => {
+    expect(textToHtml('one\ntwo\r\n\r\nthree')).toBe('<p>one<br>two</p><p>three</p>');
+  });
+});

@@ -1,0 +1,110 @@
+// Turns a selection from a web page into manuscript HTML: a sanitised blockquote followed by a citation line.
+// sanitize-html (not DOMPurify) because Chrome's background service worker, where clips are built, has no DOM.
+import sanitizeHtml from 'sanitize-html';
+import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, isAllowedHref } from '../../shared/html-policy.ts';
+
+/** What the page gave us: the selection as HTML (when readable) and as text, and where it came from. */
+export interface ClipSource {
+  html?: string;
+  text?: string;
+  title?: string;
+  url?: string;
+}
+
+export interface ClipOptions {
+  /** When the clip was taken (ms); the citation shows its date. */
+  at: number;
+  /** BCP 47 locale for the date, e.g. "en-GB" → "25 Nov 2026". */
+  locale: string;
+}
+
+// Elements whose text must never surface as manuscript text (code, styles, embedded documents, form values).
+const DROPPED_WITH_CONTENT = ['script', 'style', 'textarea', 'option', 'xmp', 'noscript', 'template', 'title', 'iframe',
+  'object', 'embed', 'svg', 'math', 'select', 'button', 'head'];
+
+function resolveHref(href: string | undefined, base: string | undefined): string | undefined {
+  if (!href) return undefined;
+  try {
+    return new URL(href.trim(), base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function selectionPolicy(pageUrl: string | undefined): sanitizeHtml.IOptions {
+  return {
+    allowedTags: [...ALLOWED_TAGS],
+    allowedAttributes: Object.fromEntries(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, attrs]) => [tag, [...attrs]])),
+    allowedSchemes: [...ALLOWED_URL_SCHEMES],
+    allowedSchemesByTag: {},
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'discard',
+    nonTextTags: DROPPED_WITH_CONTENT,
+    transformTags: {
+      // Links are resolved against the page (selections carry relative hrefs) and kept only if http(s)/mailto;
+      // the page's target/rel choices are not ours to keep.
+      a: (tagName, attribs) => {
+        const kept: Record<string, string> = {};
+        const href = resolveHref(attribs.href, pageUrl);
+        if (href && isAllowedHref(href)) kept.href = href;
+        if (attribs.title) kept.title = attribs.title;
+        return { tagName, attribs: kept };
+      },
+    },
+  };
+}
+
+/** The selection HTML reduced to the manuscript policy: no scripts, styles, handlers, images or unsafe links. */
+export function sanitizeSelectionHtml(html: string, pageUrl: string | undefined): string {
+  return sanitizeHtml(html, selectionPolicy(pageUrl)).trim();
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Plain text → paragraphs (blank lines) with line breaks (single newlines). */
+export function textToHtml(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((block) => block.trim())
+    .filter(Boolean)
+    .map((block) => `<p>${escapeHtml(block).replace(/\n/g, '<br>')}</p>`)
+    .join('');
+}
+
+function citationDate(at: number, locale: string): string {
+  const options = { day: 'numeric', month: 'short', year: 'numeric' } as const;
+  try {
+    return new Intl.DateTimeFormat(locale, options).format(at);
+  } catch {
+    return new Intl.DateTimeFormat('en-GB', options).format(at);
+  }
+}
+
+/** "— <a href=URL>Page title</a>, 25 Nov 2026"; without a link when the page URL is not http(s). */
+export function citationHtml(source: ClipSource, { at, locale }: ClipOptions): string {
+  const url = source.url && isAllowedHref(source.url) ? new URL(source.url).href : undefined;
+  let label = source.title?.replace(/\s+/g, ' ').trim();
+  if (!label && url) label = new URL(url).host || url;
+  const date = escapeHtml(citationDate(at, locale));
+  const source_ = label && url ? `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>` : label ? escapeHtml(label) : '';
+  return `<p>— ${[source_, date].filter(Boolean).join(', ')}</p>`;
+}
+
+const BLOCK_TAG = /<(?:p|h[1-6]|blockquote|ul|ol|li|pre|hr)\b/i;
+const hasText = (html: string) => /[^\s]/.test(html.replace(/<[^>]*>/g, '').replace(/&nbsp;|&#160;/g, ' '));
+
+/**
+ * The HTML appended to a book for one clip. Uses the selection's HTML when it keeps some text after sanitising,
+ * else its plain text. Returns null when the selection is empty.
+ */
+export function buildClipHtml(source: ClipSource, options: ClipOptions): string | null {
+  let body = source.html ? sanitizeSelectionHtml(source.html, source.url) : '';
+  if (!hasText(body)) body = textToHtml(source.text ?? '');
+  // A selection inside one paragraph is inline content; a blockquote holds blocks.
+  else if (!BLOCK_TAG.test(body)) body = `<p>${body}</p>`;
+  if (!body) return null;
+  return `<blockquote>${body}</blockquote>${citationHtml(source, options)}`;
+}

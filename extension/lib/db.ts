@@ -1,0 +1,106 @@
+// The extension's IndexedDB schema (Dexie): books, conflict copies and small transactional values, with migrations.
+import Dexie, { type DexieOptions, type EntityTable, type Transaction } from 'dexie';
+
+export const DB_NAME = 'AncloraPress';
+
+export interface BookCounts {
+  wordCount: number;
+  charCount: number;
+}
+
+export type LocalBookMetadata = BookCounts & { [key: string]: unknown };
+
+/** Why the server refused this book; shown on the book until the next successful sync. */
+export interface SyncIssue {
+  kind: 'invalid' | 'too_large';
+  message: string;
+  limit?: number;
+  at: number;
+}
+
+/** Dexie cannot index booleans, so flags are 0 | 1. */
+export type Flag = 0 | 1;
+
+export interface LocalBook {
+  id: string;
+  title: string;
+  author: string;
+  content: string;
+  metadata: LocalBookMetadata;
+  createdAt: number;
+  updatedAt: number;
+  /** 1 while this copy has edits the server has not acknowledged. */
+  dirty: Flag;
+  /** The last server revision this copy is based on; null for a book the server has never seen. */
+  revision: number | null;
+  syncedAt: number | null;
+  /** 1 for a local tombstone waiting to reach the server; hidden from the UI. */
+  deleted: Flag;
+  syncIssue: SyncIssue | null;
+}
+
+/** A local version that lost a last-writer-wins conflict; kept until the writer decides. */
+export interface ConflictCopy {
+  id: string;
+  bookId: string;
+  title: string;
+  author: string;
+  content: string;
+  metadata: LocalBookMetadata;
+  updatedAt: number;
+  createdAt: number;
+  serverRevision: number;
+}
+
+export interface KvEntry {
+  key: string;
+  value: unknown;
+}
+
+/**
+ * One schema step. `stores` lists only the tables whose indexes change in that version (Dexie keeps the rest);
+ * `upgrade` rewrites existing records when the shape of a record changes. Never edit a released step: add one.
+ */
+export interface Migration {
+  version: number;
+  stores: Record<string, string | null>;
+  upgrade?: (tx: Transaction) => Promise<void> | void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    stores: {
+      books: '&id, updatedAt, dirty, title',
+      conflicts: '&id, bookId',
+      kv: '&key',
+    },
+  },
+];
+
+export class AncloraDB extends Dexie {
+  books!: EntityTable<LocalBook, 'id'>;
+  conflicts!: EntityTable<ConflictCopy, 'id'>;
+  kv!: EntityTable<KvEntry, 'key'>;
+
+  constructor(name: string = DB_NAME, options: DexieOptions = {}, migrations: readonly Migration[] = MIGRATIONS) {
+    super(name, options);
+    for (const step of migrations) {
+      const version = this.version(step.version).stores(step.stores);
+      if (step.upgrade) version.upgrade(step.upgrade);
+    }
+  }
+}
+
+/** Opens a database handle; tests pass a unique name (and fake-indexeddb through `options` or `fake-indexeddb/auto`). */
+export function openDatabase(name: string = DB_NAME, options: DexieOptions = {}): AncloraDB {
+  return new AncloraDB(name, options);
+}
+
+let shared: AncloraDB | undefined;
+
+/** The one handle each extension context (panel, tab, background) uses. */
+export function database(): AncloraDB {
+  shared ??= openDatabase();
+  return shared;
+}

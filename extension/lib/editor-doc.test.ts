@@ -1,0 +1,91 @@
+// @vitest-environment happy-dom
+import { Editor } from '@tiptap/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, isAllowedHref } from '../../shared/html-policy.ts';
+import { docCounts, docToHtml } from './editor-doc.ts';
+import { manuscriptExtensions } from './editor-schema.ts';
+import { countHtml } from './words.ts';
+
+const editors: Editor[] = [];
+function editorWith(content: string): Editor {
+  const editor = new Editor({ extensions: manuscriptExtensions(), content });
+  editors.push(editor);
+  return editor;
+}
+afterEach(() => {
+  for (const e of editors.splice(0)) e.destroy();
+});
+
+const SAMPLE =
+  '<h1>Part one</h1><p>It was a <strong>bright</strong> cold day in <em>April</em>, and the <s>clocks</s> ' +
+  '<code>were</code> striking <a href="https://example.org">thirteen</a>.</p><blockquote><p>A quote</p></blockquote>' +
+  '<ul><li><p>one</p></li><li><p>two</p></li></ul><ol start="3"><li><p>three</p></li></ol><hr><p>line<br>break</p><p></p>';
+
+describe('serialising the manuscript', () => {
+  it('produces exactly what TipTap getHTML produces', () => {
+    const editor = editorWith(SAMPLE);
+    expect(docToHtml(editor.state.doc)).toBe(editor.getHTML());
+  });
+
+  it('stays identical to getHTML after edits, reusing unchanged blocks', () => {
+    const editor = editorWith(SAMPLE);
+    docToHtml(editor.state.doc);
+    editor.commands.insertContentAt(3, 'inserted ');
+    editor.commands.insertContentAt(editor.state.doc.content.size, '<p>appended</p>');
+    editor.chain().setTextSelection({ from: 20, to: 25 }).toggleBold().run();
+    expect(docToHtml(editor.state.doc)).toBe(editor.getHTML());
+  });
+
+  it('counts the document exactly as countHtml counts its HTML', () => {
+    const editor = editorWith(SAMPLE);
+    expect(docCounts(editor.state.doc)).toEqual(countHtml(editor.getHTML()));
+    editor.commands.insertContentAt(editor.state.doc.content.size, '<p>two more</p>');
+    expect(docCounts(editor.state.doc)).toEqual(countHtml(editor.getHTML()));
+  });
+
+  it('serialises a 150,000-word book again quickly after a one-character edit', () => {
+    const paragraph = `<p>${'lorem ipsum dolor sit amet consectetur adipiscing elit sed do '.repeat(5).trim()}</p>`;
+    const editor = editorWith(paragraph.repeat(3000));
+    docToHtml(editor.state.doc);
+    editor.commands.insertContentAt(5, 'x');
+    const started = performance.now();
+    const html = docToHtml(editor.state.doc);
+    const elapsed = performance.now() - started;
+    expect(html.length).toBeGreaterThan(900_000);
+    expect(docCounts(editor.state.doc).wordCount).toBe(150_000);
+    // Re-serialising all 3,000 blocks takes far longer under happy-dom; only the edited one is redone.
+    expect(elapsed).toBeLessThan(100);
+  });
+});
+
+describe('the editor schema', () => {
+  function assertWithinPolicy(html: string) {
+    const template = document.createElement('template');
+    template.innerHTML = html;
+    for (const element of template.content.querySelectorAll('*')) {
+      const tag = element.tagName.toLowerCase();
+      expect(ALLOWED_TAGS as readonly string[], html).toContain(tag);
+      for (const attribute of Array.from(element.attributes)) {
+        expect(ALLOWED_ATTRIBUTES[tag] ?? [], `${tag}[${attribute.name}]`).toContain(attribute.name);
+        if (attribute.name === 'href') expect(isAllowedHref(attribute.value)).toBe(true);
+      }
+    }
+  }
+
+  it('produces only tags, attributes and links that the server sanitiser keeps', () => {
+    const editor = editorWith(SAMPLE);
+    assertWithinPolicy(editor.getHTML());
+  });
+
+  it('drops what a hostile paste brings: scripts, handlers, styles, images, underline and unsafe links', () => {
+    const editor = editorWith(
+      '<p style="color:red" onclick="x()" class="c">a<script>x()</script><img src=x onerror="x()"><u>under</u>' +
+        '<a href="javascript:alert(1)">js</a><a href="data:text/html,x">data</a><a href="ftp://x.test">ftp</a></p>' +
+        '<pre><code class="language-js">code()</code></pre><table><tr><td>cell</td></tr></table>',
+    );
+    const html = editor.getHTML();
+    assertWithinPolicy(html);
+    expect(html).not.toMatch(/script|onclick|onerror|javascript:|<u>|style=/i);
+    expect(html).toContain('under');
+  });
+});

@@ -1,0 +1,80 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../../shared/limits.ts';
+import { AncloraDB, type ConflictCopy, type LocalBook } from '../db.ts';
+import { conflictCopyTitle, keepBoth, keepMine, listConflicts, useServer } from './conflicts.ts';
+
+const BOOK = '5b0e3f63-4c1a-4f25-9f59-8d5f3c2a1e11';
+
+function setup() {
+  const db = new AncloraDB(`conflicts-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+  const book: LocalBook = {
+    id: BOOK,
+    title: 'Draft',
+    author: 'Ana',
+    content: '<p>server</p>',
+    metadata: { wordCount: 1, charCount: 6 },
+    createdAt: 1,
+    updatedAt: 5_000,
+    dirty: 0,
+    revision: 4,
+    syncedAt: 5_100,
+    deleted: 0,
+    syncIssue: null,
+  };
+  const copy: ConflictCopy = {
+    id: 'copy-1',
+    bookId: BOOK,
+    title: 'Draft',
+    author: 'Ana',
+    content: '<p>mine</p>',
+    metadata: { wordCount: 1, charCount: 4 },
+    updatedAt: 4_000,
+    createdAt: 6_000,
+    serverRevision: 4,
+  };
+  return { db, book, copy };
+}
+
+describe('conflict choices', () => {
+  it('keep mine puts the local text back on the book, based on the winning revision, and drops the copy', async () => {
+    const { db, book, copy } = setup();
+    await db.books.put(book);
+    await db.conflicts.put(copy);
+    await keepMine(db, copy.id, 7_000);
+    expect(await db.books.get(BOOK)).toMatchObject({ content: '<p>mine</p>', revision: 4, dirty: 1, updatedAt: 7_000 });
+    expect(await listConflicts(db)).toEqual([]);
+  });
+
+  it('keep mine rebuilds a book the server deleted, on top of the tombstone revision', async () => {
+    const { db, copy } = setup();
+    await db.conflicts.put({ ...copy, serverRevision: 9 });
+    await keepMine(db, copy.id, 7_000);
+    expect(await db.books.get(BOOK)).toMatchObject({ content: '<p>mine</p>', revision: 9, dirty: 1, deleted: 0 });
+  });
+
+  it('keep both adds a new unsynced book titled as a conflict copy and leaves the original alone', async () => {
+    const { db, book, copy } = setup();
+    await db.books.put(book);
+    await db.conflicts.put(copy);
+    const id = await keepBoth(db, copy.id, 7_000, () => 'new-book');
+    expect(id).toBe('new-book');
+    expect(await db.books.get('new-book')).toMatchObject({ title: 'Draft (conflict copy)', content: '<p>mine</p>', revision: null, dirty: 1 });
+    expect(await db.books.get(BOOK)).toEqual(book);
+  });
+
+  it('use server drops only the copy, and a second choice on the same copy is refused', async () => {
+    const { db, book, copy } = setup();
+    await db.books.put(book);
+    await db.conflicts.put(copy);
+    await useServer(db, copy.id);
+    expect(await db.books.get(BOOK)).toEqual(book);
+    await expect(keepMine(db, copy.id, 8_000)).rejects.toThrow(/already resolved/);
+  });
+
+  it('keeps "(conflict copy)" titles within the server limit', () => {
+    const title = conflictCopyTitle('x'.repeat(LIMITS.titleMax));
+    expect(title).toHaveLength(LIMITS.titleMax);
+    expect(title.endsWith(' (conflict copy)')).toBe(true);
+  });
+});

@@ -1,0 +1,82 @@
+// The three choices a writer has for a conflict copy (a local version that lost to the server), applied to Dexie.
+// Each runs in one transaction, so a choice either happens completely or not at all.
+import { LIMITS } from '../../../shared/limits.ts';
+import type { AncloraDB, ConflictCopy, LocalBook } from '../db.ts';
+
+export const CONFLICT_COPY_SUFFIX = ' (conflict copy)';
+
+/** "Title (conflict copy)", shortened so the whole title still fits the server's limit. */
+export function conflictCopyTitle(title: string): string {
+  const room = LIMITS.titleMax - CONFLICT_COPY_SUFFIX.length;
+  return `${title.length > room ? title.slice(0, room) : title}${CONFLICT_COPY_SUFFIX}`;
+}
+
+/** Conflict copies oldest first: the banner offers them one at a time. */
+export async function listConflicts(db: AncloraDB, bookId?: string): Promise<ConflictCopy[]> {
+  const copies = bookId ? await db.conflicts.where('bookId').equals(bookId).toArray() : await db.conflicts.toArray();
+  return copies.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+}
+
+async function takeCopy(db: AncloraDB, copyId: string): Promise<ConflictCopy> {
+  const copy = await db.conflicts.get(copyId);
+  if (!copy) throw new Error('This conflict was already resolved');
+  await db.conflicts.delete(copyId);
+  return copy;
+}
+
+/**
+ * Keep mine: the local text becomes the book again, based on the revision that won, and is sent on the next cycle.
+ * The server accepts it because its base revision is current; if the book moved on meanwhile, the usual
+ * last-writer-wins rule applies and any loser is kept again.
+ */
+export async function keepMine(db: AncloraDB, copyId: string, now: number): Promise<string> {
+  return db.transaction('rw', db.books, db.conflicts, async () => {
+    const copy = await takeCopy(db, copyId);
+    const book = await db.books.get(copy.bookId);
+    const next: LocalBook = {
+      id: copy.bookId,
+      createdAt: book?.createdAt ?? copy.createdAt,
+      // A server tombstone removed the book locally: rebuild it on top of the tombstone's revision.
+      revision: book?.revision ?? copy.serverRevision,
+      syncedAt: book?.syncedAt ?? null,
+      title: copy.title,
+      author: copy.author,
+      content: copy.content,
+      metadata: copy.metadata,
+      updatedAt: Math.max(now, (book?.updatedAt ?? 0) + 1),
+      dirty: 1,
+      deleted: 0,
+      syncIssue: null,
+    };
+    await db.books.put(next);
+    return next.id;
+  });
+}
+
+/** Use server: the server's version (already the book) stays; the conflict copy is dropped. The UI confirms first. */
+export async function useServer(db: AncloraDB, copyId: string): Promise<void> {
+  await db.transaction('rw', db.conflicts, () => takeCopy(db, copyId));
+}
+
+/** Keep both: the local text becomes a new book "Title (conflict copy)"; the server's version stays the original. */
+export async function keepBoth(db: AncloraDB, copyId: string, now: number, newId: () => string): Promise<string> {
+  return db.transaction('rw', db.books, db.conflicts, async () => {
+    const copy = await takeCopy(db, copyId);
+    const book: LocalBook = {
+      id: newId(),
+      title: conflictCopyTitle(copy.title),
+      author: copy.author,
+      content: copy.content,
+      metadata: copy.metadata,
+      createdAt: now,
+      updatedAt: now,
+      dirty: 1,
+      revision: null,
+      syncedAt: null,
+      deleted: 0,
+      syncIssue: null,
+    };
+    await db.books.put(book);
+    return book.id;
+  });
+}

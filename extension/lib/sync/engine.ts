@@ -1,0 +1,350 @@
+// The sync cycle: push every dirty book and pull everything changed since the saved cursor through POST /api/sync,
+// apply the answers to the local database, and keep retry state and status in storage so a killed worker resumes.
+import { BookInput, LIMITS, fieldErrors, type SyncResponse, type SyncResult } from '../../../shared/protocol.ts';
+import { accountScope, type AccountService, type SignedInAccount } from './account.ts';
+import { backoffDelay } from './backoff.ts';
+import type { CycleLock } from './lock.ts';
+import type { Clock, ConflictCopy, KeyValue, LocalBook, LocalBookStore, LocalChanges, Logger } from './ports.ts';
+import {
+  afterAccepted,
+  afterConflict,
+  afterNotFound,
+  afterRefused,
+  onPulled,
+  shouldSend,
+  toBookInput,
+  type Decision,
+} from './reconcile.ts';
+import type { StatusStore } from './status.ts';
+import { TransportError, type Transport } from './transport.ts';
+
+export const BACKOFF_KEY = 'syncBackoff';
+
+/** Retry state: `error` waits are skipped by a manual sync, a server's `rate_limit` wait is not. */
+export interface BackoffState {
+  attempt: number;
+  nextAttemptAt: number;
+  reason: 'error' | 'rate_limit';
+}
+
+const NO_BACKOFF: BackoffState = { attempt: 0, nextAttemptAt: 0, reason: 'error' };
+
+export interface BatchLimits {
+  /** Books per request (the server takes up to LIMITS.syncBatchMax). */
+  maxBooks: number;
+  /** Approximate JSON bytes per request, well under the server's default 5 MiB payload limit. */
+  maxBytes: number;
+}
+
+export interface EngineDeps {
+  books: LocalBookStore;
+  transport: Pick<Transport, 'sync'>;
+  account: Pick<AccountService, 'current' | 'markSignedOut'>;
+  kv: KeyValue;
+  status: StatusStore;
+  lock: CycleLock;
+  clock: Clock;
+  random: () => number;
+  newId: () => string;
+  log: Logger;
+  batch?: Partial<BatchLimits>;
+}
+
+export type CycleResult =
+  | { kind: 'synced' }
+  | { kind: 'busy' }
+  | { kind: 'signed-out' }
+  | { kind: 'waiting'; until: number }
+  | { kind: 'failed'; error: TransportError['kind']; retryAt: number };
+
+// A server that keeps answering hasMore would otherwise hold the lock forever.
+const MAX_REQUESTS_PER_CYCLE = 500;
+
+export const SIGNED_OUT_MESSAGE = 'Signed out: sign in again to sync';
+
+export function parseBackoff(value: unknown): BackoffState {
+  if (!value || typeof value !== 'object') return NO_BACKOFF;
+  const v = value as Partial<Record<keyof BackoffState, unknown>>;
+  return {
+    attempt: typeof v.attempt === 'number' && v.attempt > 0 ? v.attempt : 0,
+    nextAttemptAt: typeof v.nextAttemptAt === 'number' ? v.nextAttemptAt : 0,
+    reason: v.reason === 'rate_limit' ? 'rate_limit' : 'error',
+  };
+}
+
+/** Splits books into requests bounded by count and approximate size; a book bigger than the budget goes alone. */
+export function planBatches(books: LocalBook[], limits: BatchLimits): LocalBook[][] {
+  const batches: LocalBook[][] = [];
+  let current: LocalBook[] = [];
+  let bytes = 0;
+  for (const book of books) {
+    const size = JSON.stringify(toBookInput(book)).length;
+    if (current.length > 0 && (current.length >= limits.maxBooks || bytes + size > limits.maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(book);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+function describeInvalid(result: Pick<SyncResult, 'error' | 'details'>): string {
+  const fields = Object.entries(result.details ?? {}).map(([field, messages]) => `${field}: ${messages.join(', ')}`);
+  return [result.error ?? 'The server refused this book', ...fields].join('; ');
+}
+
+/** Folds decisions about books into the final writes of one transaction (a book may be decided on twice). */
+class Plan {
+  private readonly state: Map<string, LocalBook | undefined>;
+  private readonly touched = new Set<string>();
+  private readonly conflicts: ConflictCopy[] = [];
+
+  constructor(current: Map<string, LocalBook>) {
+    this.state = new Map(current);
+  }
+
+  get(id: string): LocalBook | undefined {
+    return this.state.get(id);
+  }
+
+  apply(decision: Decision): void {
+    if (decision.remove) {
+      this.state.set(decision.remove, undefined);
+      this.touched.add(decision.remove);
+    }
+    if (decision.put) {
+      this.state.set(decision.put.id, decision.put);
+      this.touched.add(decision.put.id);
+    }
+    if (decision.conflictCopy) this.conflicts.push(decision.conflictCopy);
+  }
+
+  changes(cursor?: LocalChanges['cursor']): LocalChanges {
+    const put: LocalBook[] = [];
+    const remove: string[] = [];
+    for (const id of this.touched) {
+      const book = this.state.get(id);
+      if (book) put.push(book);
+      else remove.push(id);
+    }
+    return { put, remove, conflicts: this.conflicts, ...(cursor ? { cursor } : {}) };
+  }
+}
+
+export function createSyncEngine(deps: EngineDeps) {
+  const limits: BatchLimits = { maxBooks: 100, maxBytes: 1024 * 1024, ...deps.batch };
+  limits.maxBooks = Math.min(limits.maxBooks, LIMITS.syncBatchMax);
+  const { log } = deps;
+
+  const synced = (title: string) => log.info(`[Sync] ✓ Book "${title}" synced successfully`);
+  const conflicted = (title: string) => log.warn(`[Sync] ⚠️ Conflict for book "${title}"`);
+  const failedBook = (title: string, reason: string) => log.error(`[Sync] ✗ Failed to sync book "${title}": ${reason}`);
+
+  function decideResult(current: LocalBook | undefined, sent: LocalBook, result: SyncResult, now: number): Decision {
+    switch (result.status) {
+      case 'ok':
+        if (result.revision === undefined) return { outcome: 'unchanged' };
+        return afterAccepted(current, sent, result.revision, result.syncedAt ?? now, now);
+      case 'conflict':
+        if (!result.serverVersion) return { outcome: 'unchanged' };
+        return afterConflict(current, sent, result.serverVersion, now, deps.newId);
+      case 'invalid':
+        return afterRefused(current, sent, { kind: 'invalid', message: describeInvalid(result), at: now });
+      case 'not_found':
+        return afterNotFound(current, sent, deps.newId);
+    }
+  }
+
+  function report(sent: LocalBook, decision: Decision, result: SyncResult) {
+    switch (decision.outcome) {
+      case 'synced':
+      case 'synced-edited':
+        synced(sent.title);
+        break;
+      case 'conflict':
+        conflicted(sent.title);
+        break;
+      case 'refused':
+        failedBook(sent.title, decision.put?.syncIssue?.message ?? result.error ?? 'refused');
+        break;
+      case 'moved':
+        log.warn(`[Sync] Book "${sent.title}" got a new id: its id belongs to another account on the server`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Applies one answer (push results, then pulled changes, then the cursor) in one local transaction. */
+  async function applyResponse(scope: string, batch: LocalBook[], response: SyncResponse) {
+    const now = deps.clock.now();
+    const sentById = new Map(batch.map((book) => [book.id, book]));
+    const ids = [...new Set([...batch.map((b) => b.id), ...response.changes.map((c) => c.id)])];
+    const reports: Array<() => void> = [];
+    await deps.books.transact(ids, (current) => {
+      const plan = new Plan(current);
+      for (const result of response.results) {
+        const sent = sentById.get(result.id);
+        if (!sent) continue;
+        const decision = decideResult(plan.get(sent.id), sent, result, now);
+        plan.apply(decision);
+        reports.push(() => report(sent, decision, result));
+      }
+      for (const change of response.changes) plan.apply(onPulled(plan.get(change.id), change));
+      return plan.changes({ scope, value: response.cursor });
+    });
+    // Logged after the commit, so a line never claims what a rolled-back transaction did not do.
+    for (const line of reports) line();
+  }
+
+  async function refuseLocally(book: LocalBook, issue: { kind: 'invalid' | 'too_large'; message: string; limit?: number }) {
+    const now = deps.clock.now();
+    let decision: Decision = { outcome: 'unchanged' };
+    await deps.books.transact([book.id], (current) => {
+      const plan = new Plan(current);
+      decision = afterRefused(plan.get(book.id), book, { ...issue, at: now });
+      plan.apply(decision);
+      return plan.changes();
+    });
+    if (decision.outcome === 'refused') failedBook(book.title, issue.message);
+  }
+
+  async function exchange(account: SignedInAccount) {
+    const scope = accountScope(account);
+    let cursor = await deps.books.getCursor(scope);
+    const valid: LocalBook[] = [];
+    for (const book of (await deps.books.listDirty()).filter(shouldSend)) {
+      // Checked before sending so a book the server would refuse anyway gets a precise reason at once.
+      const parsed = BookInput.safeParse(toBookInput(book));
+      if (parsed.success) valid.push(book);
+      else await refuseLocally(book, { kind: 'invalid', message: describeInvalid({ error: 'Invalid book', details: fieldErrors(parsed.error) }) });
+    }
+    const batches = planBatches(valid, limits);
+    let caughtUp = false;
+    let cursorReset = false;
+    for (let requests = 0; batches.length > 0 || !caughtUp; requests++) {
+      if (requests >= MAX_REQUESTS_PER_CYCLE) throw new TransportError('bad_response', 'The server kept sending more changes');
+      const batch = batches.shift() ?? [];
+      let response: SyncResponse;
+      try {
+        response = await deps.transport.sync(account.serverUrl, account.token, {
+          changes: batch.map(toBookInput),
+          ...(cursor !== undefined ? { cursor } : {}),
+        });
+      } catch (error) {
+        if (error instanceof TransportError && error.kind === 'too_large' && batch.length > 1) {
+          // Find the book that is too large: send them one by one.
+          batches.unshift(...batch.map((book) => [book]));
+          continue;
+        }
+        if (error instanceof TransportError && error.kind === 'too_large' && batch.length === 1) {
+          const limit = error.extra.limit;
+          const message = limit ? `Too large to sync (the server accepts up to ${limit} bytes)` : 'Too large to sync';
+          await refuseLocally(batch[0]!, { kind: 'too_large', message, ...(limit ? { limit } : {}) });
+          continue;
+        }
+        if (error instanceof TransportError && error.kind === 'bad_request' && error.extra.details?.cursor && !cursorReset) {
+          // A cursor the server no longer understands (e.g. another server at the same URL): pull from the start,
+          // which is safe because applying a change twice is a no-op.
+          cursorReset = true;
+          cursor = undefined;
+          batches.unshift(batch);
+          continue;
+        }
+        const reason = error instanceof Error ? error.message : String(error);
+        for (const book of batch) failedBook(book.title, reason);
+        if (batch.length === 0) log.error(`[Sync] ✗ Failed to sync: ${reason}`);
+        throw error;
+      }
+      await applyResponse(scope, batch, response);
+      cursor = response.cursor;
+      caughtUp = !response.hasMore;
+    }
+  }
+
+  async function failed(error: unknown, backoff: BackoffState): Promise<CycleResult> {
+    const e =
+      error instanceof TransportError
+        ? error
+        : new TransportError('bad_response', error instanceof Error ? error.message : String(error));
+    const now = deps.clock.now();
+    const pendingCount = await deps.books.countPending();
+    if (e.kind === 'unauthorized') {
+      await deps.account.markSignedOut(SIGNED_OUT_MESSAGE);
+      await deps.kv.remove(BACKOFF_KEY);
+      await deps.status.update({ isSyncing: false, isOnline: true, lastError: SIGNED_OUT_MESSAGE, signedOut: true, pendingCount });
+      return { kind: 'signed-out' };
+    }
+    if (e.kind === 'rate_limited') {
+      const retryAt = now + (e.extra.retryAfter ?? 1) * 1000;
+      await deps.kv.set(BACKOFF_KEY, { attempt: backoff.attempt, nextAttemptAt: retryAt, reason: 'rate_limit' } satisfies BackoffState);
+      // Not an error the user has to act on: the books are simply still pending.
+      await deps.status.update({ isSyncing: false, isOnline: true, pendingCount });
+      return { kind: 'failed', error: e.kind, retryAt };
+    }
+    const attempt = backoff.attempt + 1;
+    const retryAt = now + backoffDelay(attempt, deps.random);
+    await deps.kv.set(BACKOFF_KEY, { attempt, nextAttemptAt: retryAt, reason: 'error' } satisfies BackoffState);
+    await deps.status.update({
+      isSyncing: false,
+      isOnline: e.kind !== 'network',
+      lastError: e.message,
+      pendingCount,
+    });
+    return { kind: 'failed', error: e.kind, retryAt };
+  }
+
+  async function cycle(account: SignedInAccount, backoff: BackoffState): Promise<CycleResult> {
+    await deps.status.update({ isSyncing: true });
+    try {
+      await exchange(account);
+    } catch (error) {
+      return failed(error, backoff);
+    }
+    await deps.kv.remove(BACKOFF_KEY);
+    await deps.status.update({
+      isSyncing: false,
+      isOnline: true,
+      lastError: null,
+      signedOut: false,
+      lastSyncTime: deps.clock.now(),
+      pendingCount: await deps.books.countPending(),
+    });
+    return { kind: 'synced' };
+  }
+
+  return {
+    /**
+     * One sync cycle. Waits out a backoff unless `force` (a manual sync or the connection coming back) — but never a
+     * server's Retry-After. Returns at once when another cycle holds the lock.
+     */
+    async runCycle(options: { force?: boolean } = {}): Promise<CycleResult> {
+      const account = await deps.account.current();
+      if (!account) {
+        await refreshPending();
+        return { kind: 'signed-out' };
+      }
+      const backoff = parseBackoff(await deps.kv.get(BACKOFF_KEY));
+      const now = deps.clock.now();
+      if (backoff.nextAttemptAt > now && (!options.force || backoff.reason === 'rate_limit')) {
+        return { kind: 'waiting', until: backoff.nextAttemptAt };
+      }
+      const outcome = await deps.lock.tryRun(() => cycle(account, backoff));
+      return outcome.ran ? outcome.value : { kind: 'busy' };
+    },
+    refreshPending,
+    /** A worker that starts cannot be in a cycle: clear a flag a killed worker left behind. */
+    async recover(): Promise<void> {
+      await deps.status.update({ isSyncing: false, pendingCount: await deps.books.countPending() });
+    },
+  };
+
+  async function refreshPending(): Promise<void> {
+    await deps.status.update({ pendingCount: await deps.books.countPending() });
+  }
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerBook } from '../../../shared/protocol.ts';
+import type { LocalBook } from './ports.ts';
+import { afterAccepted, afterConflict, afterNotFound, afterRefused, onPulled, shouldSend, toBookInput } from './reconcile.ts';
+
+const ID = '6f1c1d0e-8a52-4c35-9d55-0d7a3c1f2b10';
+
+function local(patch: Partial<LocalBook> = {}): LocalBook {
+  return {
+    id: ID,
+    title: 'Novel',
+    author: 'Ana',
+    content: '<p>local</p>',
+    metadata: { wordCount: 1, charCount: 5 },
+    createdAt: 1_000,
+    updatedAt: 2_000,
+    dirty: 1,
+    revision: 3,
+    syncedAt: 1_500,
+    deleted: 0,
+    syncIssue: null,
+    ...patch,
+  };
+}
+
+function server(patch: Partial<ServerBook> = {}): ServerBook {
+  return {
+    id: ID,
+    title: 'Novel',
+    author: 'Ana',
+    content: '<p>server</p>',
+    metadata: { wordCount: 1, charCount: 6 },
+    createdAt: 1_000,
+    updatedAt: 3_000,
+    syncedAt: 3_100,
+    revision: 4,
+    deleted: false,
+    ...patch,
+  };
+}
+
+const ids = () => {
+  let n = 0;
+  return () => `copy-${++n}`;
+};
+
+describe('toBookInput and shouldSend', () => {
+  it('sends the revision the edit was based on and omits it for a book the server never saw', () => {
+    expect(toBookInput(local()).baseRevision).toBe(3);
+    expect('baseRevision' in toBookInput(local({ revision: null }))).toBe(false);
+    expect(toBookInput(local({ deleted: 1 })).deleted).toBe(true);
+  });
+
+  it('holds back a refused book until it is edited after the refusal', () => {
+    const issue = { kind: 'invalid' as const, message: 'x', at: 2_500 };
+    expect(shouldSend(local({ syncIssue: issue }))).toBe(false);
+    expect(shouldSend(local({ syncIssue: issue, updatedAt: 2_501 }))).toBe(true);
+    expect(shouldSend(local({ dirty: 0 }))).toBe(false);
+  });
+});
+
+describe('afterAccepted', () => {
+  it('marks an unchanged book clean with the new revision', () => {
+    const sent = local();
+    const d = afterAccepted(sent, sent, 4, 9_000, 9_000);
+    expect(d.outcome).toBe('synced');
+    expect(d.put).toMatchObject({ dirty: 0, revision: 4, syncedAt: 9_000, content: '<p>local</p>' });
+  });
+
+  it('keeps a book edited while its sync was in flight dirty, now based on the accepted revision', () => {
+    const sent = local();
+    const edited = local({ content: '<p>local, more</p>', updatedAt: 2_100 });
+    const d = afterAccepted(edited, sent, 4, 9_000, 9_000);
+    expect(d.outcome).toBe('synced-edited');
+    expect(d.put).toMatchObject({ dirty: 1, revision: 4, content: '<p>local, more</p>' });
+  });
+
+  it('removes a local tombstone once the server has the deletion', () => {
+    const sent = local({ deleted: 1 });
+    expect(afterAccepted(sent, sent, 4, 9_000, 9_000)).toEqual({ outcome: 'synced', remove: ID });
+  });
+
+  it('turns a book deleted outright during its first upload into a tombstone, so the deletion reaches the server', () => {
+    const sent = local({ revision: null });
+    const d = afterAccepted(undefined, sent, 1, 9_000, 9_000);
+    expect(d.put).toMatchObject({ deleted: 1, dirty: 1, revision: 1 });
+  });
+});
+
+describe('afterConflict', () => {
+  it('makes the server version the book and keeps the local text as a conflict copy', () => {
+    const sent = local();
+    const d = afterConflict(sent, sent, server(), 9_000, ids());
+    expect(d.outcome).toBe('conflict');
+    expect(d.put).toMatchObject({ content: '<p>server</p>', revision: 4, dirty: 0 });
+    expect(d.conflictCopy).toMatchObject({ id: 'copy-1', bookId: ID, content: '<p>local</p>', serverRevision: 4 });
+  });
+
+  it('keeps the newest local text when the book was edited while the losing version was in flight', () => {
+    const edited = local({ content: '<p>newest</p>', updatedAt: 2_200 });
+    const d = afterConflict(edited, local(), server(), 9_000, ids());
+    expect(d.conflictCopy?.content).toBe('<p>newest</p>');
+  });
+
+  it('keeps the text of a book the server deleted meanwhile, and removes the book', () => {
+    const d = afterConflict(local(), local(), server({ deleted: true }), 9_000, ids());
+    expect(d.remove).toBe(ID);
+    expect(d.conflictCopy?.content).toBe('<p>local</p>');
+  });
+
+  it('keeps no copy when the local side was a deletion or the texts are identical', () => {
+    expect(afterConflict(local({ deleted: 1 }), local({ deleted: 1 }), server(), 9_000, ids()).conflictCopy).toBeUndefined();
+    const same = server({ content: '<p>local</p>', metadata: { charCount: 5, wordCount: 1 } });
+    expect(afterConflict(local(), local(), same, 9_000, ids()).conflictCopy).toBeUndefined();
+  });
+});
+
+describe('afterRefused', () => {
+  const issue = { kind: 'invalid' as const, message: 'title: title is required', at: 9_000 };
+  it('records the issue on the unchanged book and keeps its text and dirty flag', () => {
+    const d = afterRefused(local(), local(), issue);
+    expect(d.put).toMatchObject({ syncIssue: issue, dirty: 1, content: '<p>local</p>' });
+  });
+  it('does not mark a version the user has already replaced', () => {
+    expect(afterRefused(local({ updatedAt: 2_001 }), local(), issue)).toEqual({ outcome: 'unchanged' });
+  });
+});
+
+describe('afterNotFound', () => {
+  it('moves the book to a fresh id so it can be uploaded as a new book', () => {
+    const d = afterNotFound(local(), local(), () => 'new-id');
+    expect(d).toMatchObject({ outcome: 'moved', remove: ID, put: { id: 'new-id', revision: null, dirty: 1 } });
+  });
+});
+
+describe('onPulled', () => {
+  const table: Array<[string, LocalBook | undefined, ServerBook, string]> = [
+    ['a new book arrives', undefined, server(), 'applied'],
+    ['a tombstone of an unknown book arrives', undefined, server({ deleted: true }), 'unchanged'],
+    ['the echo of our own accepted write arrives', local({ dirty: 0, revision: 4 }), server(), 'unchanged'],
+    ['a newer version of a clean book arrives', local({ dirty: 0 }), server(), 'applied'],
+    ['a newer version arrives while local edits are unsent', local({ dirty: 1 }), server(), 'kept-local'],
+    ['a tombstone arrives for a clean book', local({ dirty: 0 }), server({ deleted: true }), 'deleted'],
+    ['a tombstone arrives while local edits are unsent', local({ dirty: 1 }), server({ deleted: true }), 'kept-local'],
+  ];
+  it.each(table)('decides correctly when %s', (_name, current, change, outcome) => {
+    expect(onPulled(current, change).outcome).toBe(outcome);
+  });
+
+  it('fills in word and character counts the server copy lacks', () => {
+    const d = onPulled(undefined, server({ metadata: {}, content: '<p>two words</p>' }));
+    expect(d.put?.metadata).toMatchObject({ wordCount: 2, charCount: 9 });
+  });
+});

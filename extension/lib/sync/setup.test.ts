@@ -1,0 +1,75 @@
+// @vitest-environment happy-dom
+// The background wiring with WXT's fake browser: the alarm, startup recovery, and messages from extension pages.
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { database } from '../db.ts';
+import { STATUS_KEY, type SyncStatus } from './status.ts';
+import { SYNC_ALARM, setupSync } from './setup.ts';
+
+vi.mock('wxt/browser', async () => ({ browser: (await import('wxt/testing/fake-browser')).fakeBrowser }));
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 3_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const storedStatus = async () =>
+  ((await fakeBrowser.storage.local.get(STATUS_KEY)) as Record<string, SyncStatus | undefined>)[STATUS_KEY];
+
+describe('setupSync', () => {
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    await database().books.clear();
+  });
+
+  it('creates the 30 s sync alarm once, and leaves an existing one alone on install and start-up', async () => {
+    setupSync();
+    const alarm = await until(() => fakeBrowser.alarms.get(SYNC_ALARM));
+    expect(alarm.periodInMinutes).toBe(0.5);
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', temporary: false });
+    await fakeBrowser.runtime.onStartup.trigger();
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await fakeBrowser.alarms.get(SYNC_ALARM))?.scheduledTime).toBe(alarm.scheduledTime);
+  });
+
+  it('clears a syncing flag left by a killed worker and exposes the status as globalThis.__syncStatus', async () => {
+    await fakeBrowser.storage.local.set({ [STATUS_KEY]: { isOnline: true, isSyncing: true, lastSyncTime: 5, lastError: null, pendingCount: 0 } });
+    setupSync();
+    const status = await until(async () => {
+      const s = await storedStatus();
+      return s && !s.isSyncing ? s : undefined;
+    });
+    expect(status.lastSyncTime).toBe(5);
+    expect(globalThis.__syncStatus).toMatchObject({ isSyncing: false, lastSyncTime: 5 });
+  });
+
+  it('recounts pending books when a page reports a change, and ignores messages from elsewhere', async () => {
+    setupSync();
+    await until(() => storedStatus());
+    await database().books.put({
+      id: '0b8a3f0e-3c1d-4c7e-9a55-2f1d0c9e8b70',
+      title: 'Fresh',
+      author: '',
+      content: '',
+      metadata: { wordCount: 0, charCount: 0 },
+      createdAt: 1,
+      updatedAt: 1,
+      dirty: 1,
+      revision: null,
+      syncedAt: null,
+      deleted: 0,
+      syncIssue: null,
+    });
+    await fakeBrowser.runtime.onMessage.trigger({ type: 'books-changed' }, { id: 'another-extension' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await storedStatus())?.pendingCount).toBe(0);
+    await fakeBrowser.runtime.onMessage.trigger({ type: 'books-changed' }, { id: fakeBrowser.runtime.id });
+    expect((await until(async () => ((await storedStatus())?.pendingCount === 1 ? 1 : undefined)))).toBe(1);
+  });
+});

@@ -1,0 +1,104 @@
+// Wires the sync engine into the background context (Chrome MV3 service worker, Firefox MV2 background page):
+// the 30 s alarm, online/offline events, messages from pages, the badge and `globalThis.__syncStatus`.
+// Every listener is registered synchronously, because MV3 only delivers the event that woke the worker to
+// listeners added in the worker's first turn.
+import { browser } from 'wxt/browser';
+import { database } from '../db.ts';
+import { ACCOUNT_KEY, createAccountService } from './account.ts';
+import { showOnBadge, storageKeyValue } from './browser-edges.ts';
+import { createDexieBookStore } from './dexie-store.ts';
+import { createSyncEngine } from './engine.ts';
+import { defaultLock } from './lock.ts';
+import { isSyncMessage } from './messages.ts';
+import { createScheduler } from './scheduler.ts';
+import { createStatusStore, type SyncStatus } from './status.ts';
+import { createTransport } from './transport.ts';
+
+export const SYNC_ALARM = 'sync';
+export const SYNC_PERIOD_MINUTES = 0.5;
+
+declare global {
+  // Exposed for debugging from the background console, as the seed suggests.
+  var __syncStatus: SyncStatus | undefined;
+}
+
+async function ensureAlarm(): Promise<void> {
+  // Re-creating an existing alarm would push its next run back by a full period on every worker start.
+  const existing = await browser.alarms.get(SYNC_ALARM);
+  if (!existing) await browser.alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES });
+}
+
+export function setupSync(): void {
+  const kv = storageKeyValue(browser.storage.local);
+  const transport = createTransport({ fetch: (input, init) => fetch(input, init) });
+  const account = createAccountService({ kv, transport, userAgent: navigator.userAgent, random: Math.random });
+  // Firefox MV2 has browserAction where MV3 has action.
+  const actionApi = (browser.action ?? (browser as unknown as { browserAction?: typeof browser.action }).browserAction) as
+    | Parameters<typeof showOnBadge>[0]
+    | undefined;
+  const status = createStatusStore(
+    kv,
+    (next) => {
+      globalThis.__syncStatus = next;
+      showOnBadge(actionApi, next);
+    },
+    console,
+  );
+  const engine = createSyncEngine({
+    books: createDexieBookStore(database()),
+    transport,
+    account,
+    kv,
+    status,
+    lock: defaultLock(),
+    clock: { now: () => Date.now() },
+    random: Math.random,
+    newId: () => crypto.randomUUID(),
+    log: console,
+  });
+  const scheduler = createScheduler({
+    engine,
+    timers: { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+    now: () => Date.now(),
+    onError: (error) => console.error('[Sync] ✗ Sync cycle failed:', error instanceof Error ? error.message : error),
+  });
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === SYNC_ALARM) void scheduler.request('alarm');
+  });
+  browser.runtime.onInstalled.addListener(() => void ensureAlarm());
+  browser.runtime.onStartup.addListener(() => void ensureAlarm());
+
+  globalThis.addEventListener('online', () => {
+    void status.update({ isOnline: true }).then(() => scheduler.request('online'));
+  });
+  globalThis.addEventListener('offline', () => {
+    void status.update({ isOnline: false });
+  });
+
+  browser.runtime.onMessage.addListener((message: unknown, sender) => {
+    if (sender.id !== browser.runtime.id || !isSyncMessage(message)) return undefined;
+    if (message.type === 'books-changed') {
+      void engine.refreshPending();
+      scheduler.request('edit');
+    } else {
+      void scheduler.request('manual');
+    }
+    // No answer: returning undefined lets other listeners (C's) answer their own messages.
+    return undefined;
+  });
+
+  // Signing in or out happens in the panel; the engine reads the account from storage, so a change is the cue.
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local' || !(ACCOUNT_KEY in changes)) return;
+    const token = (changes[ACCOUNT_KEY]?.newValue as { token?: string } | undefined)?.token;
+    if (token) void scheduler.request('manual');
+    else void engine.refreshPending();
+  });
+
+  void ensureAlarm();
+  void engine.recover().then(async () => {
+    if (!navigator.onLine) await status.update({ isOnline: false });
+    await scheduler.request('startup');
+  });
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { INITIAL_STATUS, badgeText, deriveState, parseStatus, type SyncState, type SyncStatus } from './status.ts';
+
+const s = (patch: Partial<SyncStatus>): SyncStatus => ({ ...INITIAL_STATUS, ...patch });
+
+describe('deriveState', () => {
+  const table: Array<[string, Partial<SyncStatus>, SyncState]> = [
+    ['nothing pending and no error', {}, 'synced'],
+    ['books are pending', { pendingCount: 3 }, 'pending'],
+    ['a cycle is running', { isSyncing: true, pendingCount: 3 }, 'syncing'],
+    ['the last cycle failed', { lastError: 'Server error (500)', pendingCount: 2 }, 'error'],
+    ['the last cycle failed with nothing pending', { lastError: 'Server error (500)' }, 'error'],
+    ['a retry is running after an error', { lastError: 'x', isSyncing: true }, 'syncing'],
+    ['offline with pending books', { isOnline: false, pendingCount: 4 }, 'offline'],
+    ['offline while a cycle was marked running', { isOnline: false, isSyncing: true }, 'offline'],
+    ['offline with an error', { isOnline: false, lastError: 'x' }, 'offline'],
+  ];
+  it.each(table)('is the right state when %s', (_name, patch, expected) => {
+    expect(deriveState(s(patch))).toBe(expected);
+  });
+});
+
+describe('badgeText', () => {
+  it.each([
+    [0, ''],
+    [1, '1'],
+    [42, '42'],
+    [1000, '999+'],
+  ])('shows %i pending books as "%s"', (pendingCount, text) => {
+    expect(badgeText(s({ pendingCount }))).toBe(text);
+  });
+});
+
+describe('parseStatus', () => {
+  it('falls back to the initial status for missing or malformed values', () => {
+    expect(parseStatus(undefined)).toEqual(INITIAL_STATUS);
+    expect(parseStatus({ isOnline: 'yes', pendingCount: -1, lastError: 5 })).toEqual(INITIAL_STATUS);
+  });
+  it('keeps a well-formed status as it is', () => {
+    const status = s({ isOnline: false, lastSyncTime: 5, lastError: 'e', pendingCount: 2, signedOut: true });
+    expect(parseStatus(status)).toEqual(status);
+  });
+});

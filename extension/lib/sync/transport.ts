@@ -1,0 +1,190 @@
+// The one HTTP client of the extension: typed calls to the sync server, answers validated with the shared schemas,
+// failures classified so the engine can decide between retry, back off, mark the book, or sign out.
+import { z } from 'zod';
+import {
+  CreatedToken,
+  ErrorBody,
+  PublicUser,
+  SyncResponse,
+  type BookInput,
+  type SyncRequest,
+} from '../../../shared/protocol.ts';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export type TransportErrorKind =
+  | 'network' // no answer at all (offline, DNS, refused, CORS)
+  | 'unauthorized' // 401
+  | 'bad_request' // 400
+  | 'not_found' // 404
+  | 'conflict' // 409
+  | 'too_large' // 413
+  | 'rate_limited' // 429
+  | 'server' // 5xx
+  | 'bad_response'; // an answer that does not match the contract
+
+export class TransportError extends Error {
+  constructor(
+    readonly kind: TransportErrorKind,
+    message: string,
+    readonly extra: {
+      status?: number;
+      /** 413: the server's payload limit in bytes. */
+      limit?: number;
+      /** 429: seconds to wait. */
+      retryAfter?: number;
+      details?: Record<string, string[]>;
+    } = {},
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export interface TransportOptions {
+  fetch: FetchLike;
+  /** Bodies bigger than this are gzip-compressed when the platform has CompressionStream (the server accepts it). */
+  gzipAbove?: number;
+}
+
+export type SyncCall = Omit<SyncRequest, 'changes'> & { changes: BookInput[] };
+
+const UserAnswer = z.object({ success: z.literal(true), data: PublicUser });
+const TokenAnswer = z.object({ success: z.literal(true), data: CreatedToken });
+
+/** Normalises what a user typed as the server URL; throws a readable error for anything but http(s). */
+export function normalizeServerUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new TransportError('bad_request', 'The server URL is not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TransportError('bad_request', 'The server URL must start with http:// or https://');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Seconds from a Retry-After header (delta-seconds or an HTTP date); 1 when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now: number): number {
+  if (!header) return 1;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(header);
+  if (Number.isFinite(date)) return Math.max(0, Math.ceil((date - now) / 1000));
+  return 1;
+}
+
+export function createTransport(options: TransportOptions) {
+  const gzipAbove = options.gzipAbove ?? 256 * 1024;
+
+  async function encodeBody(json: string): Promise<{ body: BodyInit; headers: Record<string, string> }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (json.length > gzipAbove && typeof CompressionStream === 'function') {
+      const stream = new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'));
+      const body = await new Response(stream).arrayBuffer();
+      return { body, headers: { ...headers, 'content-encoding': 'gzip' } };
+    }
+    return { body: json, headers };
+  }
+
+  async function request<T>(
+    schema: z.ZodType<T>,
+    method: string,
+    url: string,
+    init: { token?: string; body?: unknown } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let body: BodyInit | undefined;
+    if (init.body !== undefined) {
+      const encoded = await encodeBody(JSON.stringify(init.body));
+      body = encoded.body;
+      Object.assign(headers, encoded.headers);
+    }
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+
+    let response: Response;
+    try {
+      response = await options.fetch(url, { method, headers, body });
+    } catch (error) {
+      throw new TransportError('network', 'Network error', {
+        details: { cause: [error instanceof Error ? error.message : String(error)] },
+      });
+    }
+
+    let payload: unknown = undefined;
+    const text = await response.text().catch(() => '');
+    if (text) {
+      try {
+        payload = JSON.parse(text);
+      } catch {
+        payload = undefined;
+      }
+    }
+
+    if (!response.ok) throw errorFor(response, payload);
+    if (response.status === 204 || schema === NoContent) return undefined as T;
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      throw new TransportError('bad_response', 'The server answered in an unexpected format', {
+        status: response.status,
+      });
+    }
+    return parsed.data;
+  }
+
+  function errorFor(response: Response, payload: unknown): TransportError {
+    const body = ErrorBody.safeParse(payload);
+    const serverMessage = body.success ? body.data.error : undefined;
+    const status = response.status;
+    const base = { status, ...(body.success && body.data.details ? { details: body.data.details } : {}) };
+    switch (true) {
+      case status === 400:
+        return new TransportError('bad_request', serverMessage ?? 'The server refused the request', base);
+      case status === 401:
+        return new TransportError('unauthorized', serverMessage ?? 'Not signed in', base);
+      case status === 404:
+        return new TransportError('not_found', serverMessage ?? 'Not found', base);
+      case status === 409:
+        return new TransportError('conflict', serverMessage ?? 'Conflict', base);
+      case status === 413:
+        return new TransportError('too_large', serverMessage ?? 'Too large for the server', {
+          ...base,
+          ...(body.success && body.data.limit !== undefined ? { limit: body.data.limit } : {}),
+        });
+      case status === 429:
+        return new TransportError('rate_limited', serverMessage ?? 'Too many requests', {
+          ...base,
+          retryAfter: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+        });
+      case status >= 500:
+        return new TransportError('server', `Server error (${status})`, base);
+      default:
+        return new TransportError('bad_response', serverMessage ?? `Unexpected answer (${status})`, base);
+    }
+  }
+
+  return {
+    health(serverUrl: string) {
+      return request(z.object({ ok: z.literal(true) }).loose(), 'GET', `${serverUrl}/healthz`);
+    },
+    async createUser(serverUrl: string, input: { email: string; password: string; name?: string }) {
+      return (await request(UserAnswer, 'POST', `${serverUrl}/api/users`, { body: input })).data;
+    },
+    async createToken(serverUrl: string, input: { email: string; password: string; deviceName: string }) {
+      return (await request(TokenAnswer, 'POST', `${serverUrl}/api/tokens`, { body: input })).data;
+    },
+    async revokeToken(serverUrl: string, token: string, id: string) {
+      await request(NoContent, 'DELETE', `${serverUrl}/api/tokens/${encodeURIComponent(id)}`, { token });
+    },
+    sync(serverUrl: string, token: string, call: SyncCall) {
+      return request(SyncResponse, 'POST', `${serverUrl}/api/sync`, { token, body: call });
+    },
+  };
+}
+
+// Answers whose body the client does not need (e.g. a revoke): any 2xx is success.
+const NoContent = z.unknown();
+
+export type Transport = ReturnType<typeof createTransport>;
