@@ -28,7 +28,8 @@ function labelFor(state: SyncState, status: SyncStatus): string {
     case 'syncing':
       return t('syncSyncing');
     case 'pending':
-      return t('syncPending', status.pendingCount);
+      // The seed's label ("X pendiente") for one book; Spanish needs the plural for more.
+      return t(status.pendingCount === 1 ? 'syncPending' : 'syncPendingMany', status.pendingCount);
     case 'error':
       return t('syncError');
     case 'synced':

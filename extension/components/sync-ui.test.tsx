@@ -41,6 +41,7 @@ const status = (patch: Partial<SyncStatus>): SyncStatus => ({ ...INITIAL_STATUS,
 describe('SyncStatusView', () => {
   it.each([
     [{}, 'synced', 'Synced'],
+    [{ pendingCount: 1 }, 'pending', '1 pending'],
     [{ pendingCount: 3 }, 'pending', '3 pending'],
     [{ isSyncing: true }, 'syncing', 'Syncing...'],
     [{ isOnline: false, pendingCount: 2 }, 'offline', 'Offline'],

@@ -44,6 +44,7 @@ describe('UI strings', () => {
     expect(es.syncSyncing?.message).toBe('Sincronizando...');
     expect(es.syncOffline?.message).toBe('Offline');
     expect(es.syncPending?.message.replace('$COUNT$', 'X')).toBe('X pendiente');
+    expect(es.syncPendingMany?.message.replace('$COUNT$', 'N')).toBe('N pendientes');
     expect(es.syncError?.message).toBe('Error (reintentar)');
   });
 
