@@ -7,6 +7,8 @@ ensureDependencies();
 ensureExtensionBuilt({ force: true });
 
 console.log(`
+Anclora Press sync server: http://${process.env.HOST || '127.0.0.1'}:${process.env.PORT || 8787}
+
 Load the extension:
   Chrome/Chromium: chrome://extensions → Developer mode → "Load unpacked" → ${resolve('.output/chrome-mv3')}
   Firefox:         about:debugging#/runtime/this-firefox → "Load Temporary Add-on…" → ${resolve('.output/firefox-mv2/manifest.json')}
