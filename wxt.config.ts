@@ -7,14 +7,41 @@ export const GECKO_ID = 'anclora-press@anclora.example';
 // Extension pages load only their own bundled scripts; nothing may be framed or embedded.
 const EXTENSION_PAGES_CSP = "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
+/**
+ * Firefox's install-time data consent (required by addons.mozilla.org for new add-ons; Firefox ≥ 140 shows it).
+ * Nothing leaves the browser until the writer signs in to a sync server, but syncing is a core feature, so it is
+ * declared: the email and password sent to sign in, and the books, which hold text and links clipped from web pages.
+ * (Declared through a variable: WXT's manifest type does not list this key yet.)
+ */
+const GECKO_SETTINGS = {
+  id: GECKO_ID,
+  // The first releases that understand data_collection_permissions: Firefox 140, Firefox for Android 142.
+  strict_min_version: '140.0',
+  data_collection_permissions: { required: ['authenticationInfo', 'personallyIdentifyingInfo', 'websiteContent'] },
+};
+
+/**
+ * The sources zip is for Firefox add-on review: only what rebuilds the extension (README says how). An allow-list,
+ * so that local data (data/, .env, logs) can never slip in; WXT still drops tests and dotfiles. Patterns start
+ * with "@(" because a leading "!" would mean "keep" to WXT.
+ */
+const SOURCES_TO_ZIP = ['package.json', 'package-lock.json', 'tsconfig.json', 'wxt.config.ts', 'README.md'];
+const SOURCE_DIRS_TO_ZIP = ['extension', 'shared'];
+
 export default defineConfig({
   srcDir: 'extension',
   // Icons and _locales live with the rest of the extension sources.
   publicDir: 'extension/public',
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   imports: false,
-  // The sources zip is for Firefox add-on review: only what builds the extension.
-  zip: { excludeSources: ['server/**', 'bench/**', 'e2e/**', 'docs/**', 'scripts/**', 'Dockerfile', 'compose.yaml', '.ci/**'] },
+  zip: {
+    excludeSources: [
+      `@(!(${SOURCES_TO_ZIP.join('|')}))`,
+      `@(!(${SOURCE_DIRS_TO_ZIP.join('|')}))/**`,
+      // Helpers only the unit tests import.
+      'extension/**/testing.ts',
+    ],
+  },
   manifest: ({ browser }) => {
     const firefox = browser === 'firefox';
     return {
@@ -30,7 +57,9 @@ export default defineConfig({
         ? { _execute_sidebar_action: { suggested_key: { default: 'Alt+Shift+P' }, description: '__MSG_commandOpenPanel__' } }
         : { _execute_action: { suggested_key: { default: 'Alt+Shift+P' }, description: '__MSG_commandOpenPanel__' } },
       content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
-      ...(firefox ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '115.0' } } } : {}),
+      ...(firefox
+        ? { browser_specific_settings: { gecko: GECKO_SETTINGS, gecko_android: { strict_min_version: '142.0' } } }
+        : {}),
     };
   },
 });

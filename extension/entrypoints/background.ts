@@ -4,6 +4,7 @@
 //   globalThis.__clip({ html?, text?, title?, url?, bookId?, at? }) → Promise<{ bookId, created }>
 // which is exactly what the context-menu click does after reading the selection (Chrome: evaluate it in the service
 // worker). Extension pages can do the same with runtime.sendMessage({ type: 'clip', request }) (Firefox e2e).
+import '../lib/zod-jitless.ts';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { clip, setupClipMenu } from '../lib/clip-menu.ts';
