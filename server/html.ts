@@ -1,14 +1,9 @@
 // Manuscript HTML sanitiser: keeps exactly what shared/html-policy.ts allows; used on every write and every read.
 import sanitizeHtml from 'sanitize-html';
-import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, isAllowedHref } from '../shared/html-policy.ts';
+import { isAllowedHref, policySanitizeOptions } from '../shared/html-policy.ts';
 
 const options: sanitizeHtml.IOptions = {
-  allowedTags: [...ALLOWED_TAGS],
-  allowedAttributes: Object.fromEntries(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, attrs]) => [tag, [...attrs]])),
-  allowedSchemes: [...ALLOWED_URL_SCHEMES],
-  allowedSchemesByTag: {},
-  allowProtocolRelative: false,
-  disallowedTagsMode: 'discard',
+  ...policySanitizeOptions(),
   transformTags: {
     // sanitize-html keeps relative links; the policy keeps absolute http/https/mailto links only.
     a: (tagName, attribs) => {

@@ -18,3 +18,18 @@ export function isAllowedHref(href: string): boolean {
   const m = /^\s*([a-z][a-z0-9+.-]*):/i.exec(href);
   return !!m && (ALLOWED_URL_SCHEMES as readonly string[]).includes(m[1]!.toLowerCase());
 }
+
+/**
+ * The policy as sanitize-html options (the server's sanitiser and the extension's clipper add their link handling).
+ * Structural typing keeps this module free of any import; it matches sanitize-html's IOptions.
+ */
+export function policySanitizeOptions() {
+  return {
+    allowedTags: [...ALLOWED_TAGS] as string[],
+    allowedAttributes: Object.fromEntries(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, attrs]) => [tag, [...attrs]])),
+    allowedSchemes: [...ALLOWED_URL_SCHEMES] as string[],
+    allowedSchemesByTag: {},
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'discard' as const,
+  };
+}

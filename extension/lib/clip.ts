@@ -1,7 +1,7 @@
 // Turns a selection from a web page into manuscript HTML: a sanitised blockquote followed by a citation line.
 // sanitize-html (not DOMPurify) because Chrome's background service worker, where clips are built, has no DOM.
 import sanitizeHtml from 'sanitize-html';
-import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, isAllowedHref } from '../../shared/html-policy.ts';
+import { isAllowedHref, policySanitizeOptions } from '../../shared/html-policy.ts';
 
 /** What the page gave us: the selection as HTML (when readable) and as text, and where it came from. */
 export interface ClipSource {
@@ -33,12 +33,7 @@ function resolveHref(href: string | undefined, base: string | undefined): string
 
 function selectionPolicy(pageUrl: string | undefined): sanitizeHtml.IOptions {
   return {
-    allowedTags: [...ALLOWED_TAGS],
-    allowedAttributes: Object.fromEntries(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, attrs]) => [tag, [...attrs]])),
-    allowedSchemes: [...ALLOWED_URL_SCHEMES],
-    allowedSchemesByTag: {},
-    allowProtocolRelative: false,
-    disallowedTagsMode: 'discard',
+    ...policySanitizeOptions(),
     nonTextTags: DROPPED_WITH_CONTENT,
     transformTags: {
       // Links are resolved against the page (selections carry relative hrefs) and kept only if http(s)/mailto;
