@@ -1,0 +1,355 @@
+// Server throughput at 50 connections (autocannon): single-book PUT and POST /api/sync with 10 books, on the embedded
+// store and on MongoDB (jongodb), with a bare Koa JSON endpoint measured in the same run as the ceiling.
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { startJongodb } from '../server/store/testing.ts';
+import { signUpWriters, type Writer } from './lib/accounts.ts';
+import { manuscriptHtml } from './lib/manuscript.ts';
+import { startCeiling, startServer, type Child } from './lib/processes.ts';
+import { waitForQuietChildren } from './lib/quiet.ts';
+import { median, round } from './lib/stats.ts';
+
+export interface ThroughputOptions {
+  runs: number;
+  durationSeconds: number;
+  connections: number;
+}
+
+export interface RunFigures {
+  /** 2xx answers per second. */
+  reqPerSec: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  /** Count per HTTP status, and the first few bodies of non-2xx answers (to explain them). */
+  statuses: Record<string, number>;
+  samples: string[];
+}
+
+export interface ScenarioFigures extends RunFigures {
+  scenario: string;
+  store: 'embedded' | 'mongodb' | 'none';
+  runs: RunFigures[];
+  /** Median req/s over the median ceiling req/s. */
+  ratioToCeiling: number;
+}
+
+/** Writers per server; each owns its own books, so no two connections ever write the same book at once. */
+const WRITERS = 64;
+const PUT_BOOKS_PER_WRITER = 10;
+const SYNC_BOOKS = 10;
+/** ~520 words, ~3 kB of HTML: the middle of the seed's 1–5 KB per book. */
+const BOOK_WORDS = 520;
+
+interface PoolBook {
+  id: string;
+  writer: Writer;
+  revision?: number;
+  busy: boolean;
+}
+
+/** A strictly increasing edit clock shared by all connections, so every write is newer than the one before. */
+function editClock() {
+  let last = 0;
+  return () => (last = Math.max(Date.now(), last + 1));
+}
+
+/** Round-robin over items that are not in flight; a busy item is not handed to a second connection. */
+function roundRobin<T extends { busy: boolean }>(items: T[]) {
+  let next = 0;
+  return (): T => {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[(next + i) % items.length]!;
+      if (!item.busy) {
+        next = (next + i + 1) % items.length;
+        item.busy = true;
+        return item;
+      }
+    }
+    // Only after timeouts (autocannon reconnects without an answer, so the item was never released): reuse the next
+    // one anyway; its newer updatedAt still makes the write land.
+    const item = items[next]!;
+    next = (next + 1) % items.length;
+    return item;
+  };
+}
+
+/** The message of the last error the server logged (pino JSON lines), without its stack. */
+function lastError(output: string): string {
+  const messages = [...output.matchAll(/"message":"((?:[^"\\]|\\.){0,200})/g)].map((m) => m[1]);
+  return messages.at(-1) ?? output.slice(-300);
+}
+
+/** Keeps the first few non-2xx answer bodies of a run, so a failing scenario says why. */
+const failureSamples: string[] = [];
+function noteFailure(status: number, body: string) {
+  if (status >= 300 && failureSamples.length < 3) failureSamples.push(`${status} ${body.slice(0, 300)}`);
+}
+
+function figures(result: autocannon.Result): RunFigures {
+  return {
+    // Successful answers per second over the whole run: a fast 500 must not count as throughput.
+    reqPerSec: result['2xx'] / result.duration,
+    seconds: result.duration,
+    statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count ?? 0])),
+    samples: failureSamples.splice(0),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/**
+ * A run is either `amount` requests, stopped after `capMs` at the latest (a store far slower than its warm-up
+ * suggested), or a fixed number of `seconds`.
+ */
+type RunLength = { amount: number; capMs: number } | { seconds: number };
+
+function fire(options: autocannon.Options, length: RunLength): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    let cap: NodeJS.Timeout | undefined;
+    const instance = autocannon(
+      { timeout: 30, ...options, ...('amount' in length ? { amount: length.amount } : { duration: length.seconds }) },
+      (error, result) => {
+        clearTimeout(cap);
+        if (error) reject(error);
+        else resolve(result);
+      },
+    );
+    if ('capMs' in length) cap = setTimeout(() => instance.stop(), length.capMs);
+  });
+}
+
+interface Target {
+  label: string;
+  store: ScenarioFigures['store'];
+  scenario: string;
+  /** Sends exactly `amount` requests and waits for every answer (no cut-off request leaves work behind), or runs for `seconds`. */
+  run(length: RunLength): Promise<RunFigures>;
+  serverLog?: () => string;
+}
+
+function ceilingTarget(ceiling: Child, connections: number): Target {
+  return {
+    label: 'ceiling',
+    store: 'none',
+    scenario: 'bare Koa GET (ceiling)',
+    run: async (length) => figures(await fire({ url: `${ceiling.url}/ceiling`, connections }, length)),
+  };
+}
+
+/**
+ * PUT /api/books/:id, each request a real write: new text and a newer updatedAt, based on the revision the previous
+ * answer for that book returned (a fast-forward, as the extension does). Books are handed out round-robin and never
+ * to two connections at once, so no write meets a 409.
+ */
+async function putTarget(server: Child, store: 'embedded' | 'mongodb', writers: Writer[], connections: number): Promise<Target> {
+  const base = manuscriptHtml(BOOK_WORDS, 7);
+  const books: PoolBook[] = writers.flatMap((writer) =>
+    Array.from({ length: PUT_BOOKS_PER_WRITER }, () => ({ id: randomUUID(), writer, busy: false })),
+  );
+  const take = roundRobin(books);
+  const now = editClock();
+  let sequence = 0;
+  const byId = new Map(books.map((b) => [b.id, b]));
+  const request: autocannon.Request = {
+    method: 'PUT',
+    setupRequest: (req, context) => {
+      const book = take();
+      (context as { id?: string }).id = book.id;
+      const body = {
+        id: book.id,
+        title: 'Bench book',
+        author: 'Bench Writer',
+        content: `${base}<p>Edit ${++sequence}</p>`,
+        metadata: { wordCount: BOOK_WORDS + 2, charCount: base.length },
+        updatedAt: now(),
+        ...(book.revision === undefined ? {} : { baseRevision: book.revision }),
+      };
+      return {
+        ...req,
+        path: `/api/books/${book.id}`,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${book.writer.token}` },
+        body: JSON.stringify(body),
+      };
+    },
+    onResponse: (status, body, context) => {
+      noteFailure(status, body);
+      const book = byId.get((context as { id?: string }).id ?? '');
+      if (!book) return;
+      book.busy = false;
+      if (status === 200) book.revision = (JSON.parse(body) as { data: { revision: number } }).data.revision;
+    },
+  };
+  return {
+    label: `${store}-put`,
+    serverLog: server.output,
+    store,
+    scenario: `PUT /api/books/:id (${store})`,
+    run: async (length) => {
+      for (const book of books) book.busy = false;
+      return figures(await fire({ url: server.url, connections, excludeErrorStats: true, requests: [request] }, length));
+    },
+  };
+}
+
+/**
+ * POST /api/sync pushing 10 books (new text, newer updatedAt) and pulling one page, with gzip accepted as the extension
+ * does. Each writer is one device owning exactly 10 books; its cursor is the one from before its books existed, so
+ * every pull answers exactly those 10 books — the same page a device's own fresh cursor would give right after its
+ * push. Answers are gzip-compressed, so they are not parsed here: the edits carry no baseRevision and land as
+ * later edits (newer updatedAt), which costs the server the same read, decision and compare-and-set as a fast-forward.
+ */
+async function syncTarget(server: Child, store: 'embedded' | 'mongodb', writers: Writer[], connections: number): Promise<Target> {
+  const base = manuscriptHtml(BOOK_WORDS, 11);
+  const devices = await Promise.all(
+    writers.map(async (writer) => {
+      const start = await fetch(`${server.url}/api/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${writer.token}` },
+        body: JSON.stringify({ changes: [] }),
+      });
+      const { cursor } = (await start.json()) as { cursor: string };
+      return { writer, cursor, ids: Array.from({ length: SYNC_BOOKS }, () => randomUUID()), busy: false };
+    }),
+  );
+  const byToken = new Map(devices.map((d) => [d.writer.token, d]));
+  const take = roundRobin(devices);
+  const now = editClock();
+  let sequence = 0;
+  const request: autocannon.Request = {
+    method: 'POST',
+    path: '/api/sync',
+    setupRequest: (req, context) => {
+      const device = take();
+      (context as { token?: string }).token = device.writer.token;
+      const changes = device.ids.map((id) => ({
+        id,
+        title: 'Bench book',
+        author: 'Bench Writer',
+        content: `${base}<p>Edit ${++sequence}</p>`,
+        metadata: { wordCount: BOOK_WORDS + 2, charCount: base.length },
+        updatedAt: now(),
+      }));
+      return {
+        ...req,
+        headers: {
+          'content-type': 'application/json',
+          'accept-encoding': 'gzip',
+          authorization: `Bearer ${device.writer.token}`,
+        },
+        body: JSON.stringify({ changes, cursor: device.cursor }),
+      };
+    },
+    onResponse: (status, body, context) => {
+      noteFailure(status, body);
+      const device = byToken.get((context as { token?: string }).token ?? '');
+      if (device) device.busy = false;
+    },
+  };
+  return {
+    label: `${store}-sync`,
+    serverLog: server.output,
+    store,
+    scenario: `POST /api/sync, 10 books (${store})`,
+    run: async (length) => {
+      for (const device of devices) device.busy = false;
+      return figures(await fire({ url: server.url, connections, excludeErrorStats: true, requests: [request] }, length));
+    },
+  };
+}
+
+const medianOf = (list: RunFigures[]): RunFigures => ({
+  reqPerSec: median(list.map((r) => r.reqPerSec)),
+  seconds: median(list.map((r) => r.seconds)),
+  p50Ms: median(list.map((r) => r.p50Ms)),
+  p99Ms: median(list.map((r) => r.p99Ms)),
+  total: list.reduce((sum, r) => sum + r.total, 0),
+  non2xx: list.reduce((sum, r) => sum + r.non2xx, 0),
+  errors: list.reduce((sum, r) => sum + r.errors, 0),
+  statuses: {},
+  samples: list.flatMap((r) => r.samples).slice(0, 3),
+});
+
+/**
+ * Warms up and measures a set of targets whose first is the ceiling; returns figures with the ratio to that ceiling.
+ * Warm-up (tsx compilation, JIT, caches, connection pools) is a 2-second run that also measures the rate of answers;
+ * each measured run then sends as many requests as that rate answers in the run's duration and waits for all of them.
+ * A run stopped by the clock would cut off requests the server still has to process, slowing down whatever runs next
+ * (with jongodb, for tens of seconds).
+ */
+async function measureTargets(targets: Target[], options: ThroughputOptions, log: (line: string) => void): Promise<ScenarioFigures[]> {
+  const amounts = new Map<string, number>();
+  for (const target of targets) {
+    const warm = await target.run({ seconds: 2 });
+    await waitForQuietChildren(10_000);
+    const rate = warm.total / warm.seconds;
+    amounts.set(target.label, Math.max(options.connections, Math.round((rate * options.durationSeconds) / options.connections) * options.connections));
+  }
+
+  const runs = new Map<string, RunFigures[]>(targets.map((t) => [t.label, []]));
+  // Interleaved (ceiling, then every scenario, then again), so a burst of load from elsewhere hits all alike.
+  for (let run = 0; run < options.runs; run++) {
+    for (const target of targets) {
+      // Stopped at twice the intended duration: a store far slower than its warm-up suggested must not stall the bench.
+      const figures = await target.run({ amount: amounts.get(target.label)!, capMs: options.durationSeconds * 2_000 });
+      runs.get(target.label)!.push(figures);
+      if (figures.statuses['500'] && target.serverLog) log(`last server error (${target.label}): ${lastError(target.serverLog())}`);
+      log(`run ${run + 1}/${options.runs} ${target.label}: ${figures.total} requests in ${figures.seconds} s, ${round(figures.reqPerSec)} ok/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, non-2xx ${figures.non2xx}${figures.samples.length ? ` e.g. ${figures.samples[0]}` : ''}`);
+      // Safety net: a store may still be busy after its last answer.
+      const quiet = await waitForQuietChildren(3_000);
+      if (quiet.waitedMs > 1_000) log(`${target.label}: children busy for ${quiet.waitedMs} ms after the run (mostly ${quiet.busiest})`);
+    }
+  }
+
+  const ceilingRate = medianOf(runs.get(targets[0]!.label)!).reqPerSec;
+  return targets.map((target) => {
+    const list = runs.get(target.label)!;
+    const m = medianOf(list);
+    return { scenario: target.scenario, store: target.store, ...m, runs: list, ratioToCeiling: m.reqPerSec / ceilingRate };
+  });
+}
+
+/**
+ * One phase per store, each measuring the ceiling again beside that store's scenarios (the ratio is to the ceiling of
+ * the same phase). jongodb runs only during its own phase, so it never competes with the embedded-store figures.
+ */
+export async function measureThroughput(options: ThroughputOptions, log: (line: string) => void): Promise<ScenarioFigures[]> {
+  const ceiling = await startCeiling();
+  const figures: ScenarioFigures[] = [];
+  try {
+    for (const store of ['embedded', 'mongodb'] as const) {
+      const started: Array<{ stop(): Promise<void> }> = [];
+      try {
+        let mongodbUri: string | undefined;
+        if (store === 'mongodb') {
+          const jongodb = await startJongodb();
+          started.push(jongodb);
+          // The driver's default streaming monitor (exhaust "hello") trips over jongodb ("Server ended moreToCome
+          // unexpectedly"); each trip clears the connection pool and fails every operation in flight. Polling avoids it.
+          mongodbUri = `${jongodb.uri}${jongodb.uri.includes('?') ? '&' : '?'}serverMonitoringMode=poll`;
+        }
+        const server = await startServer({ mongodbUri });
+        started.unshift(server);
+        log(`${store}: server pid ${server.pid}, ceiling pid ${ceiling.pid}; signing up ${WRITERS} writers`);
+        const writers = await signUpWriters(server.url, WRITERS);
+        const targets: Target[] = [
+          { ...ceilingTarget(ceiling, options.connections), label: `ceiling (${store} phase)`, scenario: `bare Koa GET (ceiling, ${store} phase)` },
+          await putTarget(server, store, writers, options.connections),
+          await syncTarget(server, store, writers, options.connections),
+        ];
+        figures.push(...(await measureTargets(targets, options, log)));
+      } finally {
+        for (const child of started) await child.stop().catch(() => undefined);
+      }
+    }
+    return figures;
+  } finally {
+    await ceiling.stop();
+  }
+}
