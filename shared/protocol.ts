@@ -78,6 +78,8 @@ export const SyncResult = z.object({
   status: SyncStatus,
   revision: Revision.optional(),
   syncedAt: Millis.optional(),
+  /** conflict: the version that won. ok: the stored version, only when the server stored the content differently
+   * from what was sent (sanitised), so the client can keep exactly what every other device pulls. */
   serverVersion: ServerBook.optional(),
   error: z.string().optional(),
   details: z.record(z.string(), z.array(z.string())).optional(),

@@ -43,6 +43,26 @@ describe.each(storeFactories)('POST /api/sync ($name store)', (factory) => {
     expect(next.body).toEqual({ success: true, results: [], changes: [], cursor: res.body.cursor, hasMore: false });
   });
 
+  it('hands back the stored version with an ok result only when sanitising changed the content, retries included', async () => {
+    const { client } = await signedInWriter(server.url);
+    const plain = buildBook({ content: '<p>as is</p>' });
+    const spelled = buildBook({ content: '<p>one<br>two&nbsp; it&#39;s</p>' });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      // The second attempt is an identical retry (its answer was lost): it must say the same.
+      const res = await client.post('/api/sync', { changes: [plain, spelled] });
+      expect(res.body.results).toEqual([
+        { id: plain.id, status: 'ok', revision: 1, syncedAt: expect.any(Number) },
+        {
+          id: spelled.id,
+          status: 'ok',
+          revision: 1,
+          syncedAt: expect.any(Number),
+          serverVersion: expect.objectContaining({ id: spelled.id, revision: 1, content: "<p>one<br />two\u00a0 it's</p>" }),
+        },
+      ]);
+    }
+  });
+
   it('applies several edits of one book in order within a batch', async () => {
     const { client } = await signedInWriter(server.url);
     const book = buildBook({ content: '<p>v1</p>' });

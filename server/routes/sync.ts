@@ -31,7 +31,11 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
       const outcome = await applyBook(deps.store, owner, parsed.data, deps.now);
       const id = parsed.data.id;
       if (outcome.status === 'ok') {
-        results.push({ id, status: 'ok', revision: outcome.book.revision, syncedAt: outcome.book.syncedAt });
+        const result: SyncResult = { id, status: 'ok', revision: outcome.book.revision, syncedAt: outcome.book.syncedAt };
+        // The sanitiser may store a different spelling of the same text (<br> as <br />, &nbsp; as U+00A0): hand it
+        // back, or the writing device keeps bytes no other device has (found by extension/lib/sync/convergence.test.ts).
+        if (outcome.book.content !== parsed.data.content) result.serverVersion = presentBook(outcome.book);
+        results.push(result);
       } else if (outcome.status === 'conflict') {
         results.push({ id, status: 'conflict', revision: outcome.current.revision, serverVersion: presentBook(outcome.current) });
       } else {

@@ -46,6 +46,17 @@ describe('conflict choices', () => {
     expect(await listConflicts(db)).toEqual([]);
   });
 
+  it('keep mine keeps edits typed into the book since the conflict, not yet sent, as a conflict copy in turn', async () => {
+    const { db, book, copy } = setup();
+    await db.books.put({ ...book, content: '<p>server, then typed offline</p>', dirty: 1, updatedAt: 6_500 });
+    await db.conflicts.put(copy);
+    await keepMine(db, copy.id, 7_000, () => 'copy-2');
+    expect(await db.books.get(BOOK)).toMatchObject({ content: '<p>mine</p>', revision: 4, dirty: 1 });
+    expect(await listConflicts(db)).toEqual([
+      expect.objectContaining({ id: 'copy-2', bookId: BOOK, content: '<p>server, then typed offline</p>', serverRevision: 4 }),
+    ]);
+  });
+
   it('keep mine rebuilds a book the server deleted, on top of the tombstone revision', async () => {
     const { db, copy } = setup();
     await db.conflicts.put({ ...copy, serverRevision: 9 });

@@ -29,10 +29,26 @@ async function takeCopy(db: AncloraDB, copyId: string): Promise<ConflictCopy> {
  * The server accepts it because its base revision is current; if the book moved on meanwhile, the usual
  * last-writer-wins rule applies and any loser is kept again.
  */
-export async function keepMine(db: AncloraDB, copyId: string, now: number): Promise<string> {
+export async function keepMine(db: AncloraDB, copyId: string, now: number, newId: () => string = () => crypto.randomUUID()): Promise<string> {
   return db.transaction('rw', db.books, db.conflicts, async () => {
     const copy = await takeCopy(db, copyId);
     const book = await db.books.get(copy.bookId);
+    const edited = book && book.dirty && !book.deleted;
+    if (edited && (book.title !== copy.title || book.author !== copy.author || book.content !== copy.content)) {
+      // The book was edited after the conflict and the server has not got those edits: overwriting them would lose
+      // them, so they become a conflict copy in turn (found by convergence.test.ts).
+      await db.conflicts.put({
+        id: newId(),
+        bookId: book.id,
+        title: book.title,
+        author: book.author,
+        content: book.content,
+        metadata: book.metadata,
+        updatedAt: book.updatedAt,
+        createdAt: now,
+        serverRevision: book.revision ?? copy.serverRevision,
+      });
+    }
     const next: LocalBook = {
       id: copy.bookId,
       createdAt: book?.createdAt ?? copy.createdAt,

@@ -115,6 +115,19 @@ describe('a sync cycle against the real server', () => {
     expect(a.faults.syncBodies.at(-1)!.changes[0]!.baseRevision).toBe(1);
     expect(await localBook(a, book.id)).toMatchObject({ revision: 2, dirty: 0 });
   });
+
+  it('takes the text as the server stored it after sanitising, so the writing device matches every other one', async () => {
+    const a = await device();
+    const b = await device({ email: a.email });
+    // What the editor and the clipper save: <br>, &nbsp; and &#39;, which the server's sanitiser writes differently.
+    const book = await a.books.create({ title: 'Breaks', content: '<p>one<br>two&nbsp; it&#39;s</p>' });
+    await a.engine.runCycle();
+    await b.engine.runCycle();
+    const stored = (await serverBooks(a)).get(book.id)!.content;
+    expect(stored).not.toBe('<p>one<br>two&nbsp; it&#39;s</p>');
+    expect(await localBook(a, book.id)).toMatchObject({ content: stored, dirty: 0, revision: 1 });
+    expect(await localBook(b, book.id)).toMatchObject({ content: stored });
+  });
 });
 
 describe('large books', () => {

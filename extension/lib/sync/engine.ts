@@ -147,7 +147,7 @@ export function createSyncEngine(deps: EngineDeps) {
     switch (result.status) {
       case 'ok':
         if (result.revision === undefined) return { outcome: 'unchanged' };
-        return afterAccepted(current, sent, result.revision, result.syncedAt ?? now, now);
+        return afterAccepted(current, sent, result.revision, result.syncedAt ?? now, now, result.serverVersion);
       case 'conflict':
         if (!result.serverVersion) return { outcome: 'unchanged' };
         return afterConflict(current, sent, result.serverVersion, now, deps.newId);

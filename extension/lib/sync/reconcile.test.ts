@@ -75,6 +75,14 @@ describe('afterAccepted', () => {
     expect(d.put).toMatchObject({ dirty: 1, revision: 4, content: '<p>local, more</p>' });
   });
 
+  it('takes the content as the server stored it when it was sanitised, unless the book was edited meanwhile', () => {
+    const sent = local({ content: '<p>a<br>b</p>' });
+    const stored = server({ content: '<p>a<br />b</p>', revision: 4 });
+    expect(afterAccepted(sent, sent, 4, 9_000, 9_000, stored).put).toMatchObject({ dirty: 0, content: '<p>a<br />b</p>' });
+    const edited = local({ content: '<p>a<br>b, more</p>', updatedAt: 2_100 });
+    expect(afterAccepted(edited, sent, 4, 9_000, 9_000, stored).put).toMatchObject({ dirty: 1, content: '<p>a<br>b, more</p>' });
+  });
+
   it('removes a local tombstone once the server has the deletion', () => {
     const sent = local({ deleted: 1 });
     expect(afterAccepted(sent, sent, 4, 9_000, 9_000)).toEqual({ outcome: 'synced', remove: ID });

@@ -81,13 +81,14 @@ export function fromServer(server: ServerBook): LocalBook {
   };
 }
 
-/** The server accepted `sent` as `revision`. */
+/** The server accepted `sent` as `revision`; `stored` is its copy when it stored the content differently (sanitised). */
 export function afterAccepted(
   current: LocalBook | undefined,
   sent: LocalBook,
   revision: number,
   syncedAt: number,
   now: number,
+  stored?: ServerBook,
 ): Decision {
   if (!current) {
     // Deleted outright while its first upload was in flight: the server has it now, so the deletion must follow.
@@ -98,7 +99,9 @@ export function afterAccepted(
   }
   if (sameVersion(current, sent)) {
     if (current.deleted) return { outcome: 'synced', remove: current.id };
-    return { outcome: 'synced', put: { ...current, revision, syncedAt, dirty: 0, syncIssue: null } };
+    // Take the server's spelling of the text, so this device holds the same bytes as every device that pulls it.
+    const content = stored && !stored.deleted ? stored.content : current.content;
+    return { outcome: 'synced', put: { ...current, content, revision, syncedAt, dirty: 0, syncIssue: null } };
   }
   // Edited while in flight: the new text was written on top of what the server now holds as `revision`,
   // so it is based on that revision and stays dirty for the next cycle.
