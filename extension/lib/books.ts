@@ -1,7 +1,7 @@
 // The book repository: every local read and write of books (UI, clipping and sync go through it).
 import { liveQuery, type Observable } from 'dexie';
 import { LIMITS } from '../../shared/limits.ts';
-import { database, type AncloraDB, type BookCounts, type LocalBook } from './db.ts';
+import { database, newLocalBook, type AncloraDB, type BookCounts, type LocalBook } from './db.ts';
 import { countHtml } from './words.ts';
 
 export interface BookDraft {
@@ -84,20 +84,16 @@ export function createBookRepository(
     async create(draft = {}) {
       const at = now();
       const content = draft.content ?? '';
-      const book: LocalBook = {
-        id: newId(),
-        title: cleanTitle(draft.title ?? '', untitled),
-        author: (draft.author ?? '').slice(0, LIMITS.authorMax),
-        content,
-        metadata: { ...countHtml(content) },
-        createdAt: at,
-        updatedAt: at,
-        dirty: 1,
-        revision: null,
-        syncedAt: null,
-        deleted: 0,
-        syncIssue: null,
-      };
+      const book = newLocalBook(
+        {
+          id: newId(),
+          title: cleanTitle(draft.title ?? '', untitled),
+          author: (draft.author ?? '').slice(0, LIMITS.authorMax),
+          content,
+          metadata: { ...countHtml(content) },
+        },
+        at,
+      );
       await db.books.add(book);
       return book;
     },

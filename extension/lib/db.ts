@@ -39,6 +39,14 @@ export interface LocalBook {
   syncIssue: SyncIssue | null;
 }
 
+/** A book the server has never seen: dirty, without revision, created and edited at `at`. */
+export function newLocalBook(
+  fields: Pick<LocalBook, 'id' | 'title' | 'author' | 'content' | 'metadata'>,
+  at: number,
+): LocalBook {
+  return { ...fields, createdAt: at, updatedAt: at, dirty: 1, revision: null, syncedAt: null, deleted: 0, syncIssue: null };
+}
+
 /** A local version that lost a last-writer-wins conflict; kept until the writer decides. */
 export interface ConflictCopy {
   id: string;

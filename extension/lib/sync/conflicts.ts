@@ -1,7 +1,7 @@
 // The three choices a writer has for a conflict copy (a local version that lost to the server), applied to Dexie.
 // Each runs in one transaction, so a choice either happens completely or not at all.
 import { LIMITS } from '../../../shared/limits.ts';
-import type { AncloraDB, ConflictCopy, LocalBook } from '../db.ts';
+import { newLocalBook, type AncloraDB, type ConflictCopy, type LocalBook } from '../db.ts';
 
 export const CONFLICT_COPY_SUFFIX = ' (conflict copy)';
 
@@ -78,20 +78,10 @@ export async function useServer(db: AncloraDB, copyId: string): Promise<void> {
 export async function keepBoth(db: AncloraDB, copyId: string, now: number, newId: () => string): Promise<string> {
   return db.transaction('rw', db.books, db.conflicts, async () => {
     const copy = await takeCopy(db, copyId);
-    const book: LocalBook = {
-      id: newId(),
-      title: conflictCopyTitle(copy.title),
-      author: copy.author,
-      content: copy.content,
-      metadata: copy.metadata,
-      createdAt: now,
-      updatedAt: now,
-      dirty: 1,
-      revision: null,
-      syncedAt: null,
-      deleted: 0,
-      syncIssue: null,
-    };
+    const book = newLocalBook(
+      { id: newId(), title: conflictCopyTitle(copy.title), author: copy.author, content: copy.content, metadata: copy.metadata },
+      now,
+    );
     await db.books.put(book);
     return book.id;
   });
