@@ -71,7 +71,7 @@ beforeEach(async () => {
 afterEach(cleanup);
 
 describe('the side panel', () => {
-  it('creates a book, opens it with its title selected, and saves typing within a second', async () => {
+  it('creates a book, opens it with its title selected, and saves typing', async () => {
     render(<App inTab={false} />);
     const id = await openNewBook();
     const title = screen.getByTestId('book-title') as HTMLInputElement;
@@ -79,11 +79,10 @@ describe('the side panel', () => {
     expect(title.value).toBe('Untitled');
 
     act(() => void editorOf().commands.insertContent('Call me Ishmael.'));
-    const typedAt = Date.now();
+    // The save delay itself is pinned with fake timers in lib/autosave.test.ts; here the whole path is real.
     await waitFor(async () => expect((await bookRepository().get(id))?.content).toBe('<p>Call me Ishmael.</p>'), {
       timeout: 2000,
     });
-    expect(Date.now() - typedAt).toBeLessThan(1000);
     const stored = await bookRepository().get(id);
     expect(stored).toMatchObject({ dirty: 1, metadata: { wordCount: 3 } });
     await waitFor(() => expect(screen.getByTestId('word-count').textContent).toBe('3 words'));
