@@ -1,6 +1,6 @@
 // The sync engine against the real server (embedded store) over HTTP, with the browser edges faked:
 // fake-indexeddb for Dexie, in-memory extension storage, and a fault-injecting fetch in front of the server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServerBook } from '../../../shared/protocol.ts';
 import { storeFactories, type OpenedStore } from '../../../server/store/testing.ts';
 import { PASSWORD, startServer, uniqueEmail, type RunningServer } from '../../../server/test/harness.ts';
@@ -316,8 +316,7 @@ describe('worker restarts', () => {
     a.faults.inject({ kind: 'hang' });
     void a.engine.runCycle(); // this worker dies waiting for the answer
     while (a.faults.syncBodies.length === 0) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 50));
-    expect((await a.status.get()).isSyncing).toBe(true);
+    await vi.waitFor(async () => expect((await a.status.get()).isSyncing).toBe(true));
 
     // A new worker: same IndexedDB and extension storage, nothing from the old worker's memory.
     const faults = faultyFetch();

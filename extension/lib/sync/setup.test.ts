@@ -34,6 +34,7 @@ describe('setupSync', () => {
     expect(alarm.periodInMinutes).toBe(0.5);
     await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', temporary: false });
     await fakeBrowser.runtime.onStartup.trigger();
+    // Nothing to await for "did not happen": give any stray listener work a moment to land before checking.
     await new Promise((r) => setTimeout(r, 20));
     expect((await fakeBrowser.alarms.get(SYNC_ALARM))?.scheduledTime).toBe(alarm.scheduledTime);
   });
@@ -67,6 +68,7 @@ describe('setupSync', () => {
       syncIssue: null,
     });
     await fakeBrowser.runtime.onMessage.trigger({ type: 'books-changed' }, { id: 'another-extension' });
+    // A message that must be ignored has no event to await: allow a recount the time to (wrongly) happen.
     await new Promise((r) => setTimeout(r, 50));
     expect((await storedStatus())?.pendingCount).toBe(0);
     await fakeBrowser.runtime.onMessage.trigger({ type: 'books-changed' }, { id: fakeBrowser.runtime.id });
