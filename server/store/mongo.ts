@@ -15,8 +15,21 @@ import {
 } from './types.ts';
 
 // Sharding: books and revisions carry `owner` and every query on them filters on it, so both can be sharded on
-// { owner: 1 }; counters and owner locks are keyed by the owner itself (shard on _id). Users, tokens and rate
-// limits are small and stay unsharded.
+// { owner: 1 }; counters are keyed by the owner itself (shard on _id). Users, tokens and rate limits are small and
+// stay unsharded.
+
+// jongodb, the in-memory server that npm test and the bench run on, differs from MongoDB in ways that break
+// concurrent putBook transactions (each pinned in jongodb.test.ts):
+// - no write-conflict detection: two overlapping transactions that update one document both commit;
+// - commits are not isolated from each other: a commit merges its changes into a copy of the collections it takes
+//   before it locks the store, so two commits that overlap in time (of ANY owners) can silently drop one another's
+//   writes: an acknowledged book vanishes, or an owner's counter goes back and hands out a seq a second time;
+// - a commit whose merge then breaks a unique index (owner_seq) drops the connection and leaves the transaction open
+//   on the server: the driver clears its pool, failing every operation in flight, and its retry on the same session
+//   is refused with "transaction already in progress for this session".
+// So on jongodb (detected at start-up by detectWriteConflicts) every putBook, of every owner and every process, takes
+// one lease document in turn (withWriteLock), and no transaction ever overlaps another. Real MongoDB never takes that
+// path: there the transaction alone is correct and writers of different owners run in parallel.
 
 interface BookDoc {
   /** The book id. Book ids are globally unique, so inserting an id another owner has fails on _id. */
@@ -72,13 +85,13 @@ interface RateLimitDoc {
   expiresAt: Date;
 }
 
-interface OwnerLockDoc {
+interface WriteLockDoc {
   _id: string;
   holder: string | null;
   expiresAt: Date;
 }
 
-const COLLECTIONS = ['books', 'revisions', 'counters', 'users', 'tokens', 'rate_limits', 'owner_locks', 'store_capabilities'];
+const COLLECTIONS = ['books', 'revisions', 'counters', 'users', 'tokens', 'rate_limits', 'write_locks', 'store_capabilities'];
 
 const DUPLICATE_KEY = 11000;
 const WRITE_CONFLICT = 112;
@@ -87,8 +100,10 @@ const ILLEGAL_OPERATION = 20;
 /** Majority commit: an acknowledged sync must survive a primary failover. */
 const TRANSACTION_OPTIONS = { writeConcern: { w: 'majority' as const } };
 
-/** jongodb accommodation only: how long an owner write lock is honoured if its holder dies mid-write. */
-const OWNER_LOCK_LEASE_MS = 30_000;
+/** jongodb accommodation only: the one lease document all putBook transactions take in turn (see withWriteLock). */
+const WRITE_LOCK_ID = 'putBook';
+/** jongodb accommodation only: how long the write lock is honoured if its holder dies mid-write. */
+const WRITE_LOCK_LEASE_MS = 30_000;
 
 function isDuplicateKey(error: unknown, field: string): boolean {
   if (!(error instanceof MongoServerError) || error.code !== DUPLICATE_KEY) return false;
@@ -209,7 +224,7 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
   const users = db.collection<UserDoc>('users');
   const tokens = db.collection<TokenDoc>('tokens');
   const rateLimits = db.collection<RateLimitDoc>('rate_limits');
-  const ownerLocks = db.collection<OwnerLockDoc>('owner_locks');
+  const writeLocks = db.collection<WriteLockDoc>('write_locks');
 
   await Promise.all([
     // Unique on (owner, _id): the shard-key-prefixed form of "owner + id unique" that a sharded cluster accepts.
@@ -222,8 +237,9 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
     rateLimits.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' }),
   ]);
 
-  // On real MongoDB this is true and the owner's counter document alone serialises writers (see putBook).
-  const serialiseWithOwnerLock = !(await detectWriteConflicts(client, db));
+  // On real MongoDB this is true and the owner's counter document alone serialises writers (see putBook). Otherwise
+  // this is jongodb, whose transactions must not overlap at all (see the comment at the top of the module).
+  const serialiseAllWrites = !(await detectWriteConflicts(client, db));
 
   /**
    * The whole compare-and-set write inside one transaction. Every accepted write increments the owner's counter
@@ -291,49 +307,45 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
   }
 
   /**
-   * jongodb accommodation (serialiseWithOwnerLock): without write-conflict detection, overlapping transactions of
-   * one owner would both commit. So writers of one owner take turns: in this process through a promise chain, and
-   * across processes through a lease document taken with one atomic conditional update (single-document updates
-   * are atomic on jongodb). Not used on real MongoDB, where the transaction alone is correct.
+   * jongodb accommodation (serialiseAllWrites): putBook transactions take turns, in this process through a promise
+   * chain and across processes through a lease document taken with one atomic conditional update. A lock per owner
+   * is not enough: commits of different owners overlapping in time lose each other's writes on jongodb. The lease
+   * document is never written inside a transaction, so those merges cannot drop its updates; nor is any document of
+   * books, counters or revisions written outside one. Not used on real MongoDB, where the transaction alone is correct.
    */
-  const localTurns = new Map<string, Promise<unknown>>();
-  async function withOwnerLock<T>(owner: string, write: () => Promise<T>): Promise<T> {
-    const previous = localTurns.get(owner) ?? Promise.resolve();
-    const turn = previous.catch(() => undefined).then(async () => {
+  let localTurn: Promise<unknown> = Promise.resolve();
+  async function withWriteLock<T>(write: () => Promise<T>): Promise<T> {
+    const turn = localTurn.catch(() => undefined).then(async () => {
       const holder = randomUUID();
-      await acquireOwnerLock(owner, holder);
+      await acquireWriteLock(holder);
       try {
         return await write();
       } finally {
-        await ownerLocks.updateOne({ _id: owner, holder }, { $set: { holder: null } });
+        await writeLocks.updateOne({ _id: WRITE_LOCK_ID, holder }, { $set: { holder: null } });
       }
     });
-    localTurns.set(owner, turn);
-    try {
-      return await turn;
-    } finally {
-      if (localTurns.get(owner) === turn) localTurns.delete(owner);
-    }
+    localTurn = turn;
+    return turn;
   }
 
-  const ownersWithLockDoc = new Set<string>();
-  async function acquireOwnerLock(owner: string, holder: string): Promise<void> {
-    if (!ownersWithLockDoc.has(owner)) {
+  let writeLockDocExists = false;
+  async function acquireWriteLock(holder: string): Promise<void> {
+    if (!writeLockDocExists) {
       try {
-        await ownerLocks.insertOne({ _id: owner, holder: null, expiresAt: new Date(0) });
+        await writeLocks.insertOne({ _id: WRITE_LOCK_ID, holder: null, expiresAt: new Date(0) });
       } catch (error) {
         if (!isDuplicateKey(error, '_id')) throw error;
       }
-      ownersWithLockDoc.add(owner);
+      writeLockDocExists = true;
     }
     for (let attempt = 0; ; attempt++) {
       const now = Date.now();
-      const taken = await ownerLocks.updateOne(
-        { _id: owner, $or: [{ holder: null }, { expiresAt: { $lt: new Date(now) } }] },
-        { $set: { holder, expiresAt: new Date(now + OWNER_LOCK_LEASE_MS) } },
+      const taken = await writeLocks.updateOne(
+        { _id: WRITE_LOCK_ID, $or: [{ holder: null }, { expiresAt: { $lt: new Date(now) } }] },
+        { $set: { holder, expiresAt: new Date(now + WRITE_LOCK_LEASE_MS) } },
       );
       if (taken.modifiedCount === 1) return;
-      // Another process holds the owner's lock (a write takes a few ms): back off briefly, jittered, and retry.
+      // Another process holds the lock (a write takes a few ms): back off briefly, jittered, and retry.
       await delay(Math.random() * Math.min(10, 1 + attempt));
     }
   }
@@ -363,7 +375,7 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
           await session.endSession();
         }
       };
-      return serialiseWithOwnerLock ? withOwnerLock(owner, write) : write();
+      return serialiseAllWrites ? withWriteLock(write) : write();
     },
 
     async changesSince(owner, since, limit): Promise<ChangePage> {

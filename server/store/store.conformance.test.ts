@@ -401,6 +401,42 @@ describe.each(storeFactories)('the $name store', (factory) => {
         if (!seenSeqSet.has(book.seq)) expect(latest.get(book.id)!.seq).toBeGreaterThan(book.seq);
       }
     }, 60_000);
+
+    it('keeps every write and a unique seq per owner when writers of many owners write at once on two processes', async () => {
+      // Writes of different owners never conflict, so they are where a store may run them side by side (jongodb once
+      // lost writes and handed out a seq twice when commits of two owners overlapped).
+      const processes = [store, await opened.openAnother()];
+      const owners = Array.from({ length: 8 }, () => `writer-${randomUUID()}`);
+      const books = owners.flatMap((owner) => Array.from({ length: 5 }, () => ({ owner, latest: null as StoredBook | null })));
+      const accepted: StoredBook[] = [];
+
+      // Each round writes every book once, all at the same time, each write based on the book's previous version.
+      for (let round = 0; round < 6; round++) {
+        const results = await Promise.all(
+          books.map(({ owner, latest }, i) =>
+            processes[(i + round) % 2]!.putBook(
+              owner,
+              latest ? nextVersion(latest, { content: `<p>round ${round}</p>` }) : bookWrite({ content: '<p>round 0</p>' }),
+              latest?.revision ?? null,
+            ),
+          ),
+        );
+        results.forEach((result, i) => {
+          if (!result.ok) throw new Error(`write of a book nobody else writes was refused: ${result.reason}`);
+          books[i]!.latest = result.book;
+          accepted.push(result.book);
+        });
+      }
+
+      for (const owner of owners) {
+        const seqs = accepted.filter((b) => b.owner === owner).map((b) => b.seq);
+        expect(new Set(seqs).size).toBe(seqs.length);
+        const expected = books.filter((b) => b.owner === owner).map((b) => b.latest!);
+        const feed = (await pullAll(processes[1]!, owner, 0, 100)).pages.flatMap((page) => page.books);
+        expect(feed).toEqual([...expected].sort((a, b) => a.seq - b.seq));
+        for (const book of expected) expect(await store.getBook(owner, book.id)).toEqual(book);
+      }
+    }, 60_000);
   });
 
   describe('durability', () => {

@@ -107,7 +107,10 @@ async function mongoUri(): Promise<string> {
     process.once('exit', killOnExit);
     return server;
   });
-  return (await sharedJongodb).uri;
+  const { uri } = await sharedJongodb;
+  // jongodb breaks the driver's streaming heartbeat ("Server ended moreToCome unexpectedly", see jongodb.test.ts) and
+  // each break clears the connection pool, failing whatever a test has in flight: the driver polls instead.
+  return `${uri}${uri.includes('?') ? '&' : '?'}serverMonitoringMode=poll`;
 }
 
 async function openEmbedded(): Promise<OpenedStore> {
