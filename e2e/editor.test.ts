@@ -2,7 +2,6 @@
 // and accessibility (issue 3).
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, test } from 'vitest';
-import { readPageSelection, type PageSelection } from '../extension/lib/clip-page.ts';
 import { seriousViolations } from './support/a11y.ts';
 import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
 import { localBook, putStoredBook, storedBook } from './support/books.ts';
@@ -19,7 +18,7 @@ import {
   typeAtEnd,
   waitForEditorText,
 } from './support/panel.ts';
-import { servePages, type PageServer } from './support/page-server.ts';
+import { selectAndRead, servePages, type PageServer } from './support/page-server.ts';
 import { waitFor } from './support/wait.ts';
 
 let ext: ExtensionBrowser;
@@ -121,13 +120,7 @@ describe('clipping research', () => {
     const article = await ext.browser.newPage();
     try {
       await article.goto(site.url('/article'));
-      await article.evaluate(() => {
-        const range = document.createRange();
-        range.selectNodeContents(document.getElementById('quote')!);
-        getSelection()!.removeAllRanges();
-        getSelection()!.addRange(range);
-      });
-      const selection: PageSelection = await article.evaluate(readPageSelection);
+      const selection = await selectAndRead(article, 'quote');
       return await ext.evaluateInWorker(
         (request) =>
           (

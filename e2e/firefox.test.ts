@@ -2,11 +2,10 @@
 // page clips into the open book and syncs with the real server.
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readPageSelection } from '../extension/lib/clip-page.ts';
 import { ApiClient } from './support/api.ts';
 import { storedBook } from './support/books.ts';
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from './support/firefox.ts';
-import { servePages, type PageServer } from './support/page-server.ts';
+import { selectAndRead, servePages, type PageServer } from './support/page-server.ts';
 import { bookWithSavedText, EDITOR, sel, showList, waitForEditorText } from './support/panel.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import { closeSettings, newAccount, signInThroughSettings, waitForSyncState } from './support/sync-ui.ts';
@@ -55,13 +54,7 @@ describe('the editor in Firefox', () => {
 
     const article = await firefox.browser.newPage();
     await article.goto(site.url('/article'));
-    await article.evaluate(() => {
-      const range = document.createRange();
-      range.selectNodeContents(document.getElementById('quote')!);
-      getSelection()!.removeAllRanges();
-      getSelection()!.addRange(range);
-    });
-    const selection = await article.evaluate(readPageSelection);
+    const selection = await selectAndRead(article, 'quote');
     await article.close();
     await tab.bringToFront();
 

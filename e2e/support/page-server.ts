@@ -1,6 +1,8 @@
 // Serves fixed HTML pages from a local node:http server, e.g. the article a researcher clips from.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Page } from 'puppeteer';
+import { readPageSelection, type PageSelection } from '../../extension/lib/clip-page.ts';
 
 export interface PageServer {
   /** Absolute URL of `path` on this server. */
@@ -23,4 +25,18 @@ export async function servePages(pages: Record<string, string>): Promise<PageSer
       return new Promise<void>((closed) => server.close(() => closed()));
     },
   };
+}
+
+/**
+ * Selects the element `#id` on `page` and reads the selection with the extension's own page function, exactly what
+ * the context-menu click reads before clipping (headless browsers cannot click the menu itself).
+ */
+export async function selectAndRead(page: Page, id: string): Promise<PageSelection> {
+  await page.evaluate((elementId) => {
+    const range = document.createRange();
+    range.selectNodeContents(document.getElementById(elementId)!);
+    getSelection()!.removeAllRanges();
+    getSelection()!.addRange(range);
+  }, id);
+  return page.evaluate(readPageSelection);
 }
