@@ -1,7 +1,9 @@
 // Server throughput at 50 connections (autocannon): single-book PUT and POST /api/sync with 10 books, on the embedded
 // store and on MongoDB (jongodb), with a bare Koa JSON endpoint measured in the same run as the ceiling.
 import autocannon from 'autocannon';
+import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
+import { dropMongoDatabase } from '../server/store/mongo.ts';
 import { startJongodb } from '../server/store/testing.ts';
 import { signUpWriters, type Writer } from './lib/accounts.ts';
 import { manuscriptHtml } from './lib/manuscript.ts';
@@ -32,15 +34,34 @@ export interface RunFigures {
 export interface ScenarioFigures extends RunFigures {
   scenario: string;
   store: 'embedded' | 'mongodb' | 'none';
+  /** What the scenario writes to: accounts and books, and (MongoDB) documents in the database before and after. */
+  dataSet: string;
   runs: RunFigures[];
   /** Median req/s over the median ceiling req/s. */
   ratioToCeiling: number;
 }
 
-/** Writers per server; each owns its own books, so no two connections ever write the same book at once. */
-const WRITERS = 64;
-const PUT_BOOKS_PER_WRITER = 10;
+/** Books per sync request (the scenario's name says 10). */
 const SYNC_BOOKS = 10;
+
+interface DataSet {
+  /** Accounts for PUT, each with `putBooksPerWriter` books; at least as many books as connections, so none is shared. */
+  writers: number;
+  putBooksPerWriter: number;
+  /** Accounts for sync, each one device owning SYNC_BOOKS books. */
+  syncDevices: number;
+}
+
+const DATA_SETS: Record<'embedded' | 'mongodb', DataSet> = {
+  // More accounts than connections: no two connections ever write the same book or sync the same account at once.
+  embedded: { writers: 64, putBooksPerWriter: 10, syncDevices: 64 },
+  // jongodb copies the collections a transaction touches (≈ 0.5 ms per 3 kB document: see measureJongodbCost), and
+  // the store runs book writes one at a time on it. At the embedded data set (≈ 1,300 books and their revisions)
+  // one write takes about a second and no run completes. This set keeps the database near a few hundred documents:
+  // one book per connection for PUT; five sync accounts shared by the 50 connections (their pushes carry no
+  // baseRevision and a newer updatedAt, so a shared account's writes all land, as later edits).
+  mongodb: { writers: 50, putBooksPerWriter: 1, syncDevices: 5 },
+};
 /** ~520 words, ~3 kB of HTML: the middle of the seed's 1–5 KB per book. */
 const BOOK_WORDS = 520;
 
@@ -57,7 +78,10 @@ function editClock() {
   return () => (last = Math.max(Date.now(), last + 1));
 }
 
-/** Round-robin over items that are not in flight; a busy item is not handed to a second connection. */
+/**
+ * Round-robin over items that are not in flight; a busy item is not handed to a second connection unless all are
+ * busy (fewer items than connections, or after timeouts).
+ */
 function roundRobin<T extends { busy: boolean }>(items: T[]) {
   let next = 0;
   return (): T => {
@@ -69,8 +93,8 @@ function roundRobin<T extends { busy: boolean }>(items: T[]) {
         return item;
       }
     }
-    // Only after timeouts (autocannon reconnects without an answer, so the item was never released): reuse the next
-    // one anyway; its newer updatedAt still makes the write land.
+    // All busy (fewer items than connections, or autocannon reconnected after a timeout and never released one):
+    // share the next; its newer updatedAt still makes the write land.
     const item = items[next]!;
     next = (next + 1) % items.length;
     return item;
@@ -114,7 +138,8 @@ function fire(options: autocannon.Options, length: RunLength): Promise<autocanno
   return new Promise((resolve, reject) => {
     let cap: NodeJS.Timeout | undefined;
     const instance = autocannon(
-      { timeout: 30, ...options, ...('amount' in length ? { amount: length.amount } : { duration: length.seconds }) },
+      // A request unanswered after two minutes counts as an error; slow stores (jongodb) answer in tens of seconds.
+      { timeout: 120, ...options, ...('amount' in length ? { amount: length.amount } : { duration: length.seconds }) },
       (error, result) => {
         clearTimeout(cap);
         if (error) reject(error);
@@ -129,6 +154,7 @@ interface Target {
   label: string;
   store: ScenarioFigures['store'];
   scenario: string;
+  dataSet: string;
   /** Sends exactly `amount` requests and waits for every answer (no cut-off request leaves work behind), or runs for `seconds`. */
   run(length: RunLength): Promise<RunFigures>;
   serverLog?: () => string;
@@ -139,6 +165,7 @@ function ceilingTarget(ceiling: Child, connections: number): Target {
     label: 'ceiling',
     store: 'none',
     scenario: 'bare Koa GET (ceiling)',
+    dataSet: '',
     run: async (length) => figures(await fire({ url: `${ceiling.url}/ceiling`, connections }, length)),
   };
 }
@@ -148,10 +175,16 @@ function ceilingTarget(ceiling: Child, connections: number): Target {
  * answer for that book returned (a fast-forward, as the extension does). Books are handed out round-robin and never
  * to two connections at once, so no write meets a 409.
  */
-async function putTarget(server: Child, store: 'embedded' | 'mongodb', writers: Writer[], connections: number): Promise<Target> {
+async function putTarget(
+  server: Child,
+  store: 'embedded' | 'mongodb',
+  writers: Writer[],
+  perWriter: number,
+  connections: number,
+): Promise<Target> {
   const base = manuscriptHtml(BOOK_WORDS, 7);
   const books: PoolBook[] = writers.flatMap((writer) =>
-    Array.from({ length: PUT_BOOKS_PER_WRITER }, () => ({ id: randomUUID(), writer, busy: false })),
+    Array.from({ length: perWriter }, () => ({ id: randomUUID(), writer, busy: false })),
   );
   const take = roundRobin(books);
   const now = editClock();
@@ -191,6 +224,7 @@ async function putTarget(server: Child, store: 'embedded' | 'mongodb', writers: 
     serverLog: server.output,
     store,
     scenario: `PUT /api/books/:id (${store})`,
+    dataSet: `${writers.length} accounts × ${perWriter} book${perWriter === 1 ? '' : 's'}`,
     run: async (length) => {
       for (const book of books) book.busy = false;
       return figures(await fire({ url: server.url, connections, excludeErrorStats: true, requests: [request] }, length));
@@ -257,6 +291,7 @@ async function syncTarget(server: Child, store: 'embedded' | 'mongodb', writers:
     serverLog: server.output,
     store,
     scenario: `POST /api/sync, 10 books (${store})`,
+    dataSet: `${writers.length} accounts × ${SYNC_BOOKS} books`,
     run: async (length) => {
       for (const device of devices) device.busy = false;
       return figures(await fire({ url: server.url, connections, excludeErrorStats: true, requests: [request] }, length));
@@ -276,19 +311,35 @@ const medianOf = (list: RunFigures[]): RunFigures => ({
   samples: list.flatMap((r) => r.samples).slice(0, 3),
 });
 
+/** How long to wait for the children to go idle after a run: a slow store may work through a backlog for a while. */
+const QUIET_WAIT_MS = 120_000;
+
+async function settle(label: string, log: (line: string) => void): Promise<void> {
+  const quiet = await waitForQuietChildren(QUIET_WAIT_MS);
+  if (quiet.waitedMs > 1_000) log(`${label}: children busy for ${quiet.waitedMs} ms after the run (mostly ${quiet.busiest})`);
+}
+
 /**
  * Warms up and measures a set of targets whose first is the ceiling; returns figures with the ratio to that ceiling.
  * Warm-up (tsx compilation, JIT, caches, connection pools) is a 2-second run that also measures the rate of answers;
- * each measured run then sends as many requests as that rate answers in the run's duration and waits for all of them.
- * A run stopped by the clock would cut off requests the server still has to process, slowing down whatever runs next
- * (with jongodb, for tens of seconds).
+ * a target too slow to answer each connection twice in it (jongodb) gets a second warm-up of one request per
+ * connection, waited for, to measure its rate. Each measured run then sends as many requests as that rate answers in
+ * the run's duration (at least one per connection) and waits for all of them; a run stopped by the clock would cut
+ * off requests the server still has to process, slowing down whatever runs next. After every run the children are
+ * left to go idle.
  */
 async function measureTargets(targets: Target[], options: ThroughputOptions, log: (line: string) => void): Promise<ScenarioFigures[]> {
   const amounts = new Map<string, number>();
+  const rates = new Map<string, number>();
   for (const target of targets) {
-    const warm = await target.run({ seconds: 2 });
-    await waitForQuietChildren(10_000);
-    const rate = warm.total / warm.seconds;
+    let warm = await target.run({ seconds: 2 });
+    await settle(`${target.label} warm-up`, log);
+    if (warm.total < 2 * options.connections) {
+      warm = await target.run({ amount: options.connections, capMs: QUIET_WAIT_MS });
+      await settle(`${target.label} second warm-up`, log);
+    }
+    const rate = Math.max(warm.total, 1) / warm.seconds;
+    rates.set(target.label, rate);
     amounts.set(target.label, Math.max(options.connections, Math.round((rate * options.durationSeconds) / options.connections) * options.connections));
   }
 
@@ -296,14 +347,14 @@ async function measureTargets(targets: Target[], options: ThroughputOptions, log
   // Interleaved (ceiling, then every scenario, then again), so a burst of load from elsewhere hits all alike.
   for (let run = 0; run < options.runs; run++) {
     for (const target of targets) {
-      // Stopped at twice the intended duration: a store far slower than its warm-up suggested must not stall the bench.
-      const figures = await target.run({ amount: amounts.get(target.label)!, capMs: options.durationSeconds * 2_000 });
+      // Stopped at twice the expected duration: a store far slower than its warm-up suggested must not stall the bench.
+      const amount = amounts.get(target.label)!;
+      const expectedSeconds = Math.max(options.durationSeconds, amount / rates.get(target.label)!);
+      const figures = await target.run({ amount, capMs: expectedSeconds * 2_000 });
       runs.get(target.label)!.push(figures);
       if (figures.statuses['500'] && target.serverLog) log(`last server error (${target.label}): ${lastError(target.serverLog())}`);
       log(`run ${run + 1}/${options.runs} ${target.label}: ${figures.total} requests in ${figures.seconds} s, ${round(figures.reqPerSec)} ok/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, non-2xx ${figures.non2xx}${figures.samples.length ? ` e.g. ${figures.samples[0]}` : ''}`);
-      // Safety net: a store may still be busy after its last answer.
-      const quiet = await waitForQuietChildren(3_000);
-      if (quiet.waitedMs > 1_000) log(`${target.label}: children busy for ${quiet.waitedMs} ms after the run (mostly ${quiet.busiest})`);
+      await settle(target.label, log);
     }
   }
 
@@ -311,44 +362,122 @@ async function measureTargets(targets: Target[], options: ThroughputOptions, log
   return targets.map((target) => {
     const list = runs.get(target.label)!;
     const m = medianOf(list);
-    return { scenario: target.scenario, store: target.store, ...m, runs: list, ratioToCeiling: m.reqPerSec / ceilingRate };
+    return { scenario: target.scenario, store: target.store, dataSet: target.dataSet, ...m, runs: list, ratioToCeiling: m.reqPerSec / ceilingRate };
   });
+}
+
+/** Documents in the MongoDB store's books and revisions collections: what a jongodb transaction copies grows with them. */
+async function bookDocuments(uri: string, dbName: string): Promise<number> {
+  const client = new MongoClient(uri);
+  try {
+    const db = client.db(dbName);
+    const counts = await Promise.all(['books', 'revisions'].map((name) => db.collection(name).countDocuments()));
+    return counts.reduce((a, b) => a + b, 0);
+  } finally {
+    await client.close();
+  }
+}
+
+export interface JongodbCost {
+  /** Median time of a transaction updating one small document, by number of ~3 kB documents in its collection. */
+  transactionMs: Array<{ documents: number; ms: number }>;
+}
+
+/**
+ * jongodb's own cost, measured with the driver alone in a scratch database before the server starts: a transaction
+ * that updates one small document, with 0 and with 1,000 other documents of ~3 kB (a book's size) in its collection.
+ * It explains the MongoDB rows: jongodb's transaction cost grows with the collections it touches (it copies them),
+ * a real mongod's does not.
+ */
+export async function measureJongodbCost(uri: string): Promise<JongodbCost> {
+  const client = new MongoClient(uri);
+  const db = client.db(`anclora_bench_cost_${Date.now()}`);
+  const collection = db.collection<{ _id: string; n?: number; pad?: string }>('books');
+  const transactionMs: JongodbCost['transactionMs'] = [];
+  try {
+    await collection.insertOne({ _id: 'counter', n: 0 });
+    for (const documents of [0, 1_000]) {
+      const missing = documents + 1 - (await collection.countDocuments());
+      if (missing > 0) {
+        await collection.insertMany(Array.from({ length: missing }, () => ({ _id: randomUUID(), pad: 'x'.repeat(3_000) })));
+      }
+      const times: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const session = client.startSession();
+        const started = performance.now();
+        await session.withTransaction(() => collection.updateOne({ _id: 'counter' }, { $inc: { n: 1 } }, { session }));
+        times.push(performance.now() - started);
+        await session.endSession();
+      }
+      transactionMs.push({ documents, ms: median(times) });
+    }
+    // jongodb has no dropDatabase: empty the scratch collection instead.
+    await collection.deleteMany({});
+    return { transactionMs };
+  } finally {
+    await client.close();
+  }
+}
+
+export interface ThroughputFigures {
+  scenarios: ScenarioFigures[];
+  /** Which MongoDB the mongodb phase ran on: jongodb (started here) or MONGODB_URI. */
+  mongodb: 'jongodb' | 'MONGODB_URI';
+  jongodbCost?: JongodbCost;
 }
 
 /**
  * One phase per store, each measuring the ceiling again beside that store's scenarios (the ratio is to the ceiling of
- * the same phase). jongodb runs only during its own phase, so it never competes with the embedded-store figures.
+ * the same phase). The MongoDB phase runs on jongodb, started for that phase only so it never competes with the
+ * embedded-store figures, or on the server MONGODB_URI names (a real mongod then gets the embedded data set).
  */
-export async function measureThroughput(options: ThroughputOptions, log: (line: string) => void): Promise<ScenarioFigures[]> {
+export async function measureThroughput(options: ThroughputOptions, log: (line: string) => void): Promise<ThroughputFigures> {
+  const external = process.env.MONGODB_URI;
+  const result: ThroughputFigures = { scenarios: [], mongodb: external ? 'MONGODB_URI' : 'jongodb' };
   const ceiling = await startCeiling();
-  const figures: ScenarioFigures[] = [];
   try {
     for (const store of ['embedded', 'mongodb'] as const) {
       const started: Array<{ stop(): Promise<void> }> = [];
+      let mongodb: { uri: string; dbName: string } | undefined;
       try {
-        let mongodbUri: string | undefined;
         if (store === 'mongodb') {
-          const jongodb = await startJongodb();
-          started.push(jongodb);
-          // The driver's default streaming monitor (exhaust "hello") trips over jongodb ("Server ended moreToCome
-          // unexpectedly"); each trip clears the connection pool and fails every operation in flight. Polling avoids it.
-          mongodbUri = `${jongodb.uri}${jongodb.uri.includes('?') ? '&' : '?'}serverMonitoringMode=poll`;
+          let uri = external;
+          if (!uri) {
+            const jongodb = await startJongodb();
+            started.push(jongodb);
+            // The driver's default streaming monitor (exhaust "hello") trips over jongodb ("Server ended moreToCome
+            // unexpectedly"); each trip clears the connection pool and fails every operation in flight. Polling avoids it.
+            uri = `${jongodb.uri}${jongodb.uri.includes('?') ? '&' : '?'}serverMonitoringMode=poll`;
+            result.jongodbCost = await measureJongodbCost(uri);
+            log(`jongodb: one-update transaction ${result.jongodbCost.transactionMs.map((c) => `${round(c.ms, 1)} ms with ${c.documents} documents`).join(', ')}`);
+          }
+          mongodb = { uri, dbName: `anclora_bench_${Date.now()}` };
         }
-        const server = await startServer({ mongodbUri });
+        const dataSet = store === 'mongodb' && external ? DATA_SETS.embedded : DATA_SETS[store];
+        const server = await startServer(mongodb);
         started.unshift(server);
-        log(`${store}: server pid ${server.pid}, ceiling pid ${ceiling.pid}; signing up ${WRITERS} writers`);
-        const writers = await signUpWriters(server.url, WRITERS);
+        const accounts = Math.max(dataSet.writers, dataSet.syncDevices);
+        log(`${store}: server pid ${server.pid}, ceiling pid ${ceiling.pid}; signing up ${accounts} writers`);
+        const writers = await signUpWriters(server.url, accounts);
         const targets: Target[] = [
           { ...ceilingTarget(ceiling, options.connections), label: `ceiling (${store} phase)`, scenario: `bare Koa GET (ceiling, ${store} phase)` },
-          await putTarget(server, store, writers, options.connections),
-          await syncTarget(server, store, writers, options.connections),
+          await putTarget(server, store, writers.slice(0, dataSet.writers), dataSet.putBooksPerWriter, options.connections),
+          await syncTarget(server, store, writers.slice(0, dataSet.syncDevices), options.connections),
         ];
-        figures.push(...(await measureTargets(targets, options, log)));
+        const documentsBefore = mongodb ? await bookDocuments(mongodb.uri, mongodb.dbName) : 0;
+        const phase = await measureTargets(targets, options, log);
+        if (mongodb) {
+          const documentsAfter = await bookDocuments(mongodb.uri, mongodb.dbName);
+          for (const f of phase) if (f.dataSet) f.dataSet += `; ${documentsBefore} → ${documentsAfter} book/revision documents in the phase`;
+        }
+        result.scenarios.push(...phase);
       } finally {
         for (const child of started) await child.stop().catch(() => undefined);
+        // A real server keeps what the bench wrote; jongodb's data goes with its process.
+        if (mongodb && external) await dropMongoDatabase(mongodb.uri, mongodb.dbName);
       }
     }
-    return figures;
+    return result;
   } finally {
     await ceiling.stop();
   }

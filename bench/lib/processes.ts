@@ -46,11 +46,13 @@ export async function waitUntilUp(url: string, child: ChildProcess, output: () =
   }
 }
 
-async function startChild(script: string, env: Record<string, string>, healthPath: string, cleanup?: () => Promise<void>): Promise<Child> {
+/** `env` is added to this process's environment; a variable set to undefined is removed from it. */
+async function startChild(script: string, env: Record<string, string | undefined>, healthPath: string, cleanup?: () => Promise<void>): Promise<Child> {
   const port = await freePort();
+  const merged = { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' };
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -84,7 +86,7 @@ async function startChild(script: string, env: Record<string, string>, healthPat
  * still counts every request in the store, so its cost is included. Logging is `warn`: at `info` every request is one
  * JSON line on stdout, which measures the pipe to this process rather than the server.
  */
-export async function startServer(options: { mongodbUri?: string } = {}): Promise<Child> {
+export async function startServer(mongodb?: { uri: string; dbName: string }): Promise<Child> {
   const dataDir = await mkdtemp(join(tmpdir(), 'anclora-bench-'));
   return startChild(
     'server/main.ts',
@@ -95,7 +97,9 @@ export async function startServer(options: { mongodbUri?: string } = {}): Promis
       AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
-      ...(options.mongodbUri ? { MONGODB_URI: options.mongodbUri, MONGODB_DB: `anclora_bench_${Date.now()}` } : {}),
+      // Without `mongodb`, the embedded store, even when the bench itself was given MONGODB_URI.
+      MONGODB_URI: mongodb?.uri,
+      MONGODB_DB: mongodb?.dbName,
     },
     '/healthz',
     () => rm(dataDir, { recursive: true, force: true }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/protocol.ts';
-import { stopAll, storeFactories, type OpenedStore } from '../store/testing.ts';
+import { putBook, stopAll, storeFactories, type OpenedStore } from '../store/testing.ts';
 import { buildBook, Client, serveStore, signedInWriter, type RunningServer } from '../test/harness.ts';
 
 afterAll(stopAll);
@@ -111,7 +111,8 @@ describe.each(storeFactories)('books API ($name store)', (factory) => {
     it('sanitises again on retrieval, even text that reached the store some other way', async () => {
       const id = randomUUID();
       const now = Date.now();
-      await opened.store.putBook(
+      await putBook(
+        opened.store,
         aliceId,
         { id, title: 'Old', author: '', content: '<p>ok</p><img src=x onerror=alert(1)><script>1</script>', metadata: {}, updatedAt: now, createdAt: now, syncedAt: now, revision: 1, deleted: false },
         null,

@@ -1,11 +1,12 @@
-// POST /api/sync: a whole sync cycle in one request — push every change (each judged on its own), then pull a page.
+// POST /api/sync: a whole sync cycle in one request — push every change (each judged on its own, written together),
+// then pull a page.
 import Router from '@koa/router';
 import { BookInput, fieldErrors, SyncRequest, type SyncResult } from '../../shared/protocol.ts';
 import { currentUser, type AppDeps, type AppState } from '../context.ts';
 import type { Guards } from '../guards.ts';
 import { presentBook } from '../presenters.ts';
 import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
-import { applyBook } from '../sync/service.ts';
+import { applyBooks } from '../sync/service.ts';
 import { parse } from '../validate.ts';
 
 function entryId(entry: unknown): string {
@@ -20,28 +21,31 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
     const since = cursorPosition(request.cursor, 'cursor');
     const owner = currentUser(ctx).id;
 
-    const results: SyncResult[] = [];
-    // In order, one at a time: a batch may hold several edits of one book, and later ones must see earlier ones.
-    for (const entry of request.changes) {
+    // Each entry is judged on its own: an invalid one is answered as such and the valid ones are applied, in order
+    // (a batch may hold several edits of one book, and later ones must see earlier ones).
+    const results = new Array<SyncResult>(request.changes.length);
+    const valid: Array<{ index: number; input: BookInput }> = [];
+    request.changes.forEach((entry, index) => {
       const parsed = BookInput.safeParse(entry);
-      if (!parsed.success) {
-        results.push({ id: entryId(entry), status: 'invalid', error: 'Invalid book', details: fieldErrors(parsed.error) });
-        continue;
-      }
-      const outcome = await applyBook(deps.store, owner, parsed.data, deps.now);
-      const id = parsed.data.id;
+      if (parsed.success) valid.push({ index, input: parsed.data });
+      else results[index] = { id: entryId(entry), status: 'invalid', error: 'Invalid book', details: fieldErrors(parsed.error) };
+    });
+    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now);
+    outcomes.forEach((outcome, k) => {
+      const { index, input } = valid[k]!;
+      const id = input.id;
       if (outcome.status === 'ok') {
         const result: SyncResult = { id, status: 'ok', revision: outcome.book.revision, syncedAt: outcome.book.syncedAt };
         // The sanitiser may store a different spelling of the same text (<br> as <br />, &nbsp; as U+00A0): hand it
         // back, or the writing device keeps bytes no other device has (found by extension/lib/sync/convergence.test.ts).
-        if (outcome.book.content !== parsed.data.content) result.serverVersion = presentBook(outcome.book);
-        results.push(result);
+        if (outcome.book.content !== input.content) result.serverVersion = presentBook(outcome.book);
+        results[index] = result;
       } else if (outcome.status === 'conflict') {
-        results.push({ id, status: 'conflict', revision: outcome.current.revision, serverVersion: presentBook(outcome.current) });
+        results[index] = { id, status: 'conflict', revision: outcome.current.revision, serverVersion: presentBook(outcome.current) };
       } else {
-        results.push({ id, status: 'not_found', error: 'Book not found' });
+        results[index] = { id, status: 'not_found', error: 'Book not found' };
       }
-    }
+    });
 
     const page = await deps.store.changesSince(owner, since, request.limit ?? DEFAULT_PAGE);
     ctx.body = {

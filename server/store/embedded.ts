@@ -4,8 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
 import {
+  assertDistinctBooks,
   EmailTakenError,
   type BookWrite,
+  type CasWrite,
   type ChangePage,
   type PutResult,
   type Store,
@@ -249,9 +251,7 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
     sweepRateLimits: bookkeeping.prepare('DELETE FROM rate_limits WHERE expires_at < ?'),
   };
 
-  // One IMMEDIATE transaction: the write lock is taken before the read, so the revision check, the archive, the
-  // seq and the new row can never interleave with another writer (another connection waits on busy_timeout).
-  const putBookTx = db.transaction((owner: string, book: BookWrite, expectedRevision: number | null): PutResult => {
+  const putOne = (owner: string, { book, expectedRevision }: CasWrite): PutResult => {
     const current = q.bookById.get(book.id);
     if (current && current.owner !== owner) return { ok: false, reason: 'foreign' };
     if (!current) {
@@ -267,7 +267,11 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
     const row = { ...book, owner, seq, metadata: JSON.stringify(book.metadata), deleted: book.deleted ? 1 : 0 };
     q.upsertBook.run(row);
     return { ok: true, book: { ...book, owner, seq } };
-  });
+  };
+  // One IMMEDIATE transaction for the whole step: the write lock is taken before the first read, so no revision
+  // check, archive, seq or new row can interleave with another writer (another connection waits on busy_timeout),
+  // and the step costs one fsync however many books it writes.
+  const putBooksTx = db.transaction((owner: string, writes: readonly CasWrite[]) => writes.map((write) => putOne(owner, write)));
 
   let lastSweep = 0;
   let closed = false;
@@ -280,8 +284,9 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
       return row && row.owner === owner ? toBook(row) : null;
     },
 
-    async putBook(owner, book, expectedRevision) {
-      return putBookTx.immediate(owner, book, expectedRevision);
+    async putBooks(owner, writes) {
+      assertDistinctBooks(writes);
+      return writes.length === 0 ? [] : putBooksTx.immediate(owner, writes);
     },
 
     async changesSince(owner, since, limit): Promise<ChangePage> {

@@ -4,8 +4,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { MongoClient, MongoServerError, type ClientSession, type Db } from 'mongodb';
 import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
 import {
+  assertDistinctBooks,
   EmailTakenError,
   type BookWrite,
+  type CasWrite,
   type ChangePage,
   type PutResult,
   type Store,
@@ -19,7 +21,7 @@ import {
 // stay unsharded.
 
 // jongodb, the in-memory server that npm test and the bench run on, differs from MongoDB in ways that break
-// concurrent putBook transactions (each pinned in jongodb.test.ts):
+// concurrent putBooks transactions (each pinned in jongodb.test.ts):
 // - no write-conflict detection: two overlapping transactions that update one document both commit;
 // - commits are not isolated from each other: a commit merges its changes into a copy of the collections it takes
 //   before it locks the store, so two commits that overlap in time (of ANY owners) can silently drop one another's
@@ -27,7 +29,7 @@ import {
 // - a commit whose merge then breaks a unique index (owner_seq) drops the connection and leaves the transaction open
 //   on the server: the driver clears its pool, failing every operation in flight, and its retry on the same session
 //   is refused with "transaction already in progress for this session".
-// So on jongodb (detected at start-up by detectWriteConflicts) every putBook, of every owner and every process, takes
+// So on jongodb (detected at start-up by detectWriteConflicts) every putBooks step, of every owner and every process, takes
 // one lease document in turn (withWriteLock), and no transaction ever overlaps another. Real MongoDB never takes that
 // path: there the transaction alone is correct and writers of different owners run in parallel.
 
@@ -100,7 +102,7 @@ const ILLEGAL_OPERATION = 20;
 /** Majority commit: an acknowledged sync must survive a primary failover. */
 const TRANSACTION_OPTIONS = { writeConcern: { w: 'majority' as const } };
 
-/** jongodb accommodation only: the one lease document all putBook transactions take in turn (see withWriteLock). */
+/** jongodb accommodation only: the one lease document all putBooks transactions take in turn (see withWriteLock). */
 const WRITE_LOCK_ID = 'putBook';
 /** jongodb accommodation only: how long the write lock is honoured if its holder dies mid-write. */
 const WRITE_LOCK_LEASE_MS = 30_000;
@@ -113,8 +115,12 @@ function isDuplicateKey(error: unknown, field: string): boolean {
   return new RegExp(`dup key: \\{ ${field}: [^,]*\\}$`).test(error.message);
 }
 
-/** Thrown inside the putBook transaction to abort it when the book id belongs to another owner. */
-class ForeignBookError extends Error {}
+/** Thrown inside the putBooks transaction to abort it when a book id belongs to another owner. */
+class ForeignBookError extends Error {
+  constructor(readonly bookId: string) {
+    super(`book ${bookId} belongs to another owner`);
+  }
+}
 
 // Documents are written only by this module (toBookDoc and the inserts below), so reads map them field for field.
 function toBook({ _id, ...book }: BookDoc): StoredBook {
@@ -152,7 +158,7 @@ function toToken({ _id, ...token }: TokenDoc): TokenRecord {
 
 /**
  * Whether two overlapping transactions that update the same document make the second fail with WriteConflict.
- * Real MongoDB (replica set or sharded) always does; putBook relies on it to serialise writers of one owner.
+ * Real MongoDB (replica set or sharded) always does; putBooks relies on it to serialise writers of one owner.
  * jongodb (the in-memory test server) does not: its commit merges documents last-writer-wins, and a commit that
  * fails on a conflicting insert still applies its other collections. Standalone mongod has no transactions at all.
  */
@@ -237,12 +243,12 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
     rateLimits.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' }),
   ]);
 
-  // On real MongoDB this is true and the owner's counter document alone serialises writers (see putBook). Otherwise
+  // On real MongoDB this is true and the owner's counter document alone serialises writers (see putBookInTransaction). Otherwise
   // this is jongodb, whose transactions must not overlap at all (see the comment at the top of the module).
   const serialiseAllWrites = !(await detectWriteConflicts(client, db));
 
   /**
-   * The whole compare-and-set write inside one transaction. Every accepted write increments the owner's counter
+   * One compare-and-set write inside the step's transaction. Every accepted write increments the owner's counter
    * document, so two transactions of one owner always write the same document: MongoDB aborts the later one with
    * a WriteConflict (TransientTransactionError) and withTransaction retries it from a fresh snapshot. Hence a
    * write that got seq n+1 started its successful attempt only after the one with seq n committed: commits are in
@@ -278,9 +284,9 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
         await books.insertOne(doc, { session });
       } catch (error) {
         // A duplicate _id means another owner has this id. Throwing aborts the transaction (so the counter is not
-        // bumped either); putBook maps it to 'foreign'. With sharding on owner, _id uniqueness is only enforced
+        // bumped either); putBooks runs the step again with that write answered 'foreign'. With sharding on owner, _id uniqueness is only enforced
         // per shard, which is acceptable because book ids are random UUIDs.
-        if (isDuplicateKey(error, '_id')) throw new ForeignBookError();
+        if (isDuplicateKey(error, '_id')) throw new ForeignBookError(book.id);
         throw error;
       }
       return { ok: true, book: toBook(doc) };
@@ -307,7 +313,7 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
   }
 
   /**
-   * jongodb accommodation (serialiseAllWrites): putBook transactions take turns, in this process through a promise
+   * jongodb accommodation (serialiseAllWrites): putBooks transactions take turns, in this process through a promise
    * chain and across processes through a lease document taken with one atomic conditional update. A lock per owner
    * is not enough: commits of different owners overlapping in time lose each other's writes on jongodb. The lease
    * document is never written inside a transaction, so those merges cannot drop its updates; nor is any document of
@@ -360,22 +366,38 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
       return doc ? toBook(doc) : null;
     },
 
-    async putBook(owner, book, expectedRevision) {
-      const write = async () => {
+    async putBooks(owner, writes) {
+      assertDistinctBooks(writes);
+      if (writes.length === 0) return [];
+      // Ids found to belong to another owner: a failed insert aborts the whole transaction, so the step runs again
+      // without them (a rare path: book ids are random UUIDs).
+      const foreign = new Set<string>();
+      const write = async (): Promise<PutResult[]> => {
         const session = client.startSession();
         try {
-          return await session.withTransaction(
-            () => putBookInTransaction(session, owner, book, expectedRevision),
-            TRANSACTION_OPTIONS,
-          );
-        } catch (error) {
-          if (error instanceof ForeignBookError) return { ok: false, reason: 'foreign' } as const;
-          throw error;
+          return await session.withTransaction(async () => {
+            const results: PutResult[] = [];
+            for (const { book, expectedRevision } of writes) {
+              results.push(
+                foreign.has(book.id)
+                  ? { ok: false, reason: 'foreign' }
+                  : await putBookInTransaction(session, owner, book, expectedRevision),
+              );
+            }
+            return results;
+          }, TRANSACTION_OPTIONS);
         } finally {
           await session.endSession();
         }
       };
-      return serialiseAllWrites ? withWriteLock(write) : write();
+      for (;;) {
+        try {
+          return await (serialiseAllWrites ? withWriteLock(write) : write());
+        } catch (error) {
+          if (!(error instanceof ForeignBookError) || foreign.has(error.bookId)) throw error;
+          foreign.add(error.bookId);
+        }
+      }
     },
 
     async changesSince(owner, since, limit): Promise<ChangePage> {

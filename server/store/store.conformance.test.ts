@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/protocol.ts';
-import { storeFactories, stopAll, type OpenedStore } from './testing.ts';
+import { putBook, storeFactories, stopAll, type OpenedStore } from './testing.ts';
 import { EmailTakenError, type BookWrite, type Store, type StoredBook, type TokenRecord, type User } from './types.ts';
 
 afterAll(stopAll);
@@ -53,7 +53,7 @@ function token(userId: string, overrides: Partial<TokenRecord> = {}): TokenRecor
 }
 
 async function create(store: Store, owner: string, overrides: Partial<BookWrite> = {}): Promise<StoredBook> {
-  const result = await store.putBook(owner, bookWrite(overrides), null);
+  const result = await putBook(store, owner, bookWrite(overrides), null);
   if (!result.ok) throw new Error(`setup write failed: ${result.reason}`);
   return result.book;
 }
@@ -62,7 +62,7 @@ async function create(store: Store, owner: string, overrides: Partial<BookWrite>
 async function update(store: Store, owner: string, book: StoredBook, versions: number): Promise<StoredBook> {
   let current = book;
   for (let i = 0; i < versions; i++) {
-    const result = await store.putBook(owner, nextVersion(current, { content: `<p>v${current.revision + 1}</p>` }), current.revision);
+    const result = await putBook(store, owner, nextVersion(current, { content: `<p>v${current.revision + 1}</p>` }), current.revision);
     if (!result.ok) throw new Error(`setup write failed: ${result.reason}`);
     current = result.book;
   }
@@ -101,7 +101,7 @@ describe.each(storeFactories)('the $name store', (factory) => {
   describe('books', () => {
     it('creates a book that its owner reads back exactly and nobody else sees', async () => {
       const write = bookWrite();
-      const result = await store.putBook(alice, write, null);
+      const result = await putBook(store, alice, write, null);
 
       expect(result).toEqual({ ok: true, book: { ...write, owner: alice, seq: expect.any(Number) } });
       expect(await store.getBook(alice, write.id)).toEqual({ ...write, owner: alice, seq: result.ok && result.book.seq });
@@ -116,7 +116,7 @@ describe.each(storeFactories)('the $name store', (factory) => {
     ])('refuses $situation as a conflict and returns the current version', async ({ expected }) => {
       const current = await update(store, alice, await create(store, alice), 2);
 
-      const result = await store.putBook(alice, nextVersion(current, { content: '<p>late</p>' }), expected(current));
+      const result = await putBook(store, alice, nextVersion(current, { content: '<p>late</p>' }), expected(current));
 
       expect(result).toEqual({ ok: false, reason: 'conflict', current });
       expect(await store.getBook(alice, current.id)).toEqual(current);
@@ -126,14 +126,14 @@ describe.each(storeFactories)('the $name store', (factory) => {
       const first = await create(store, alice);
       const other = await create(store, alice);
 
-      const result = await store.putBook(alice, nextVersion(first, { title: 'Renamed' }), first.revision);
+      const result = await putBook(store, alice, nextVersion(first, { title: 'Renamed' }), first.revision);
 
       expect(result.ok && result.book).toMatchObject({ title: 'Renamed', revision: 2 });
       expect(result.ok && result.book.seq).toBeGreaterThan(other.seq);
     });
 
     it("reports 'missing' for an update of a book the owner does not have", async () => {
-      const result = await store.putBook(alice, bookWrite({ revision: 4 }), 3);
+      const result = await putBook(store, alice, bookWrite({ revision: 4 }), 3);
 
       expect(result).toEqual({ ok: false, reason: 'missing' });
     });
@@ -144,7 +144,7 @@ describe.each(storeFactories)('the $name store', (factory) => {
     ])("refuses $write of another owner's book id as 'foreign' and leaves their book unchanged", async ({ expected }) => {
       const theirs = await create(store, bob);
 
-      const result = await store.putBook(alice, bookWrite({ id: theirs.id, content: '<p>hijack</p>' }), expected(theirs));
+      const result = await putBook(store, alice, bookWrite({ id: theirs.id, content: '<p>hijack</p>' }), expected(theirs));
 
       expect(result).toEqual({ ok: false, reason: 'foreign' });
       expect(await store.getBook(bob, theirs.id)).toEqual(theirs);
@@ -157,11 +157,60 @@ describe.each(storeFactories)('the $name store', (factory) => {
       const book = await create(store, alice);
       const before = await store.changesSince(alice, 0, 10);
 
-      const result = await store.putBook(alice, nextVersion(book, { deleted: true }), book.revision);
+      const result = await putBook(store, alice, nextVersion(book, { deleted: true }), book.revision);
 
       const after = await store.changesSince(alice, before.last, 10);
       expect(after.books).toEqual([{ ...nextVersion(book, { deleted: true }), owner: alice, seq: result.ok && result.book.seq }]);
       expect(await store.getBook(alice, book.id)).toMatchObject({ deleted: true, revision: 2 });
+    });
+  });
+
+  describe('several books in one step', () => {
+    it('checks each write on its own: the ones that pass land with consecutive seqs, the others are reported', async () => {
+      const updated = await create(store, alice);
+      const stale = await update(store, alice, await create(store, alice), 2);
+      const theirs = await create(store, bob);
+      const created = bookWrite();
+      const writes = [
+        { book: created, expectedRevision: null },
+        { book: nextVersion(stale, { content: '<p>late</p>' }), expectedRevision: stale.revision - 1 },
+        // A create of another owner's id: on MongoDB the failed insert aborts the transaction, which runs again.
+        { book: bookWrite({ id: theirs.id, content: '<p>hijack</p>' }), expectedRevision: null },
+        { book: bookWrite({ revision: 4 }), expectedRevision: 3 },
+        { book: nextVersion(updated, { title: 'Renamed' }), expectedRevision: updated.revision },
+      ];
+
+      const results = await store.putBooks(alice, writes);
+
+      expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual(['ok', 'conflict', 'foreign', 'missing', 'ok']);
+      expect(results[1]).toEqual({ ok: false, reason: 'conflict', current: stale });
+      const seqs = results.flatMap((r) => (r.ok ? [r.book.seq] : []));
+      expect(seqs[1]).toBe(seqs[0]! + 1);
+      const feed = await store.changesSince(alice, stale.seq, 10);
+      expect(feed.books).toEqual([
+        { ...created, owner: alice, seq: seqs[0] },
+        { ...nextVersion(updated, { title: 'Renamed' }), owner: alice, seq: seqs[1] },
+      ]);
+      expect(await store.getBook(alice, stale.id)).toEqual(stale);
+      expect(await store.getBook(bob, theirs.id)).toEqual(theirs);
+      expect((await store.listRevisions(alice, updated.id)).map((r) => r.revision)).toEqual([updated.revision]);
+    });
+
+    it('refuses a step that names one book twice, writing nothing', async () => {
+      const book = await create(store, alice);
+      const write = nextVersion(book);
+
+      await expect(
+        store.putBooks(alice, [
+          { book: write, expectedRevision: book.revision },
+          { book: { ...write, revision: write.revision + 1 }, expectedRevision: write.revision },
+        ]),
+      ).rejects.toThrow(/twice/);
+      expect(await store.getBook(alice, book.id)).toEqual(book);
+    });
+
+    it('answers an empty step with no results', async () => {
+      expect(await store.putBooks(alice, [])).toEqual([]);
     });
   });
 
@@ -312,7 +361,7 @@ describe.each(storeFactories)('the $name store', (factory) => {
 
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          (i % 2 ? second : store).putBook(alice, nextVersion(original, { content: `<p>writer ${i}</p>` }), original.revision),
+          putBook(i % 2 ? second : store, alice, nextVersion(original, { content: `<p>writer ${i}</p>` }), original.revision),
         ),
       );
 
@@ -344,7 +393,7 @@ describe.each(storeFactories)('the $name store', (factory) => {
             const write = current
               ? nextVersion(current, { content: `<p>write ${n}</p>` })
               : bookWrite({ id, content: `<p>write ${n}</p>` });
-            const result = await target.putBook(alice, write, current?.revision ?? null);
+            const result = await putBook(target, alice, write, current?.revision ?? null);
             if (result.ok) {
               accepted.push(result.book);
               wakeReader();
@@ -414,7 +463,8 @@ describe.each(storeFactories)('the $name store', (factory) => {
       for (let round = 0; round < 6; round++) {
         const results = await Promise.all(
           books.map(({ owner, latest }, i) =>
-            processes[(i + round) % 2]!.putBook(
+            putBook(
+              processes[(i + round) % 2]!,
               owner,
               latest ? nextVersion(latest, { content: `<p>round ${round}</p>` }) : bookWrite({ content: '<p>round 0</p>' }),
               latest?.revision ?? null,
@@ -456,7 +506,7 @@ describe.each(storeFactories)('the $name store', (factory) => {
       expect((await reopened.changesSince(alice, 0, 10)).books).toEqual([book]);
       expect(await reopened.findUserByEmail(writer.email)).toEqual(writer);
       expect(await reopened.findTokenByHash(device.hash)).toEqual(device);
-      const next = await reopened.putBook(alice, nextVersion(book), book.revision);
+      const next = await putBook(reopened, alice, nextVersion(book), book.revision);
       expect(next.ok && next.book.seq).toBeGreaterThan(book.seq);
     });
   });

@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { openEmbeddedStore } from './embedded.ts';
-import type { Store } from './types.ts';
+import type { BookWrite, PutResult, Store } from './types.ts';
+
+/** One compare-and-set write as a step of its own: the single-book contract most store tests exercise. */
+export async function putBook(store: Store, owner: string, book: BookWrite, expectedRevision: number | null): Promise<PutResult> {
+  const [result] = await store.putBooks(owner, [{ book, expectedRevision }]);
+  return result!;
+}
 
 export interface OpenedStore {
   store: Store;

@@ -25,6 +25,11 @@ export interface BookWrite {
   deleted: boolean;
 }
 
+export interface CasWrite {
+  book: BookWrite;
+  expectedRevision: number | null;
+}
+
 export type PutResult =
   | { ok: true; book: StoredBook }
   /** The stored revision was not the expected one (or the book exists when none was expected). */
@@ -64,11 +69,13 @@ export interface Store {
 
   getBook(owner: string, id: string): Promise<StoredBook | null>;
   /**
-   * Compare-and-set write. `expectedRevision` null means "create: must not exist"; a number means the stored
-   * revision must equal it. On success the replaced version (if any) is kept in the revisions history (the newest
-   * LIMITS.revisionsKept at least) and the book gets the owner's next seq, all in one atomic step.
+   * Compare-and-set writes of distinct books, checked one by one in order and committed together in one atomic step
+   * (one transaction: one disk flush, one MongoDB commit). For each write, `expectedRevision` null means "create:
+   * must not exist" and a number means the stored revision must equal it; a write whose check fails is skipped and
+   * reported, the others still land. A written book's replaced version (if any) is kept in the revisions history
+   * (the newest LIMITS.revisionsKept at least) and the book gets the owner's next seq. Results are in `writes` order.
    */
-  putBook(owner: string, book: BookWrite, expectedRevision: number | null): Promise<PutResult>;
+  putBooks(owner: string, writes: readonly CasWrite[]): Promise<PutResult[]>;
   /** Books (tombstones included) with seq > since, in seq order. */
   changesSince(owner: string, since: number, limit: number): Promise<ChangePage>;
   /** Earlier versions of a book, newest first. */
@@ -97,4 +104,10 @@ export class EmailTakenError extends Error {
     super('email already registered');
     this.name = 'EmailTakenError';
   }
+}
+
+/** putBooks takes each book once: a second write of one book in the same step would be checked against a guess. */
+export function assertDistinctBooks(writes: readonly CasWrite[]): void {
+  const ids = new Set(writes.map((w) => w.book.id));
+  if (ids.size !== writes.length) throw new Error('putBooks: a book appears twice in one step');
 }

@@ -1,8 +1,9 @@
-// Applies one incoming book for one owner: sanitise, read, decide, compare-and-set; re-decides when another write won.
+// Applies incoming books for one owner: sanitise, read, decide, compare-and-set in one store step; re-decides the
+// books another write got to first.
 import type { BookInput } from '../../shared/protocol.ts';
 import { ApiError } from '../errors.ts';
 import { sanitizeManuscript } from '../html.ts';
-import type { StoredBook, Store } from '../store/types.ts';
+import type { CasWrite, StoredBook, Store } from '../store/types.ts';
 import { decide, type IncomingEdit } from './rules.ts';
 
 export type ApplyOutcome =
@@ -13,9 +14,11 @@ export type ApplyOutcome =
 
 /** Each lost compare-and-set means another write landed, so a handful of rounds is plenty in practice. */
 const MAX_ROUNDS = 25;
+/** Books per store step (one transaction): bounds its size and how long it holds the write lock. */
+export const WRITES_PER_STEP = 100;
 
-export async function applyBook(store: Store, owner: string, input: BookInput, now: () => number): Promise<ApplyOutcome> {
-  const incoming: IncomingEdit = {
+function incomingEdit(input: BookInput): IncomingEdit {
+  return {
     title: input.title,
     author: input.author,
     content: sanitizeManuscript(input.content),
@@ -24,34 +27,76 @@ export async function applyBook(store: Store, owner: string, input: BookInput, n
     baseRevision: input.baseRevision,
     deleted: input.deleted ?? false,
   };
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const stored = await store.getBook(owner, input.id);
-    const at = now();
-    const decision = decide(stored, incoming, at);
-    if (decision.kind === 'idempotent') return { status: 'ok', book: stored! };
-    if (decision.kind === 'conflict') return { status: 'conflict', current: stored! };
+}
 
-    const result = await store.putBook(
-      owner,
-      {
-        id: input.id,
-        title: incoming.title,
-        author: incoming.author,
-        content: incoming.content,
-        metadata: incoming.metadata,
-        updatedAt: decision.updatedAt,
-        createdAt: stored?.createdAt ?? at,
-        syncedAt: at,
-        revision: (stored?.revision ?? 0) + 1,
-        deleted: incoming.deleted,
-      },
-      stored?.revision ?? null,
-    );
-    if (result.ok) return { status: 'ok', book: result.book };
-    if (result.reason === 'foreign') return { status: 'not_found' };
-    // 'conflict' or 'missing': the book changed under us; read it again and decide against the new copy.
+/**
+ * Applies `inputs` in order, each judged on its own against the stored copy; outcomes are in `inputs` order. The
+ * books of one round are written in one store step (one transaction, one disk flush). A batch may hold several edits
+ * of one book: each round takes only the earliest undecided edit of a book, so a later edit is decided against the
+ * stored result of the earlier one.
+ */
+export async function applyBooks(store: Store, owner: string, inputs: readonly BookInput[], now: () => number): Promise<ApplyOutcome[]> {
+  const edits = inputs.map(incomingEdit);
+  const outcomes: Array<ApplyOutcome | undefined> = new Array(inputs.length);
+  const lost = new Array<number>(inputs.length).fill(0);
+  for (;;) {
+    const round: number[] = [];
+    const waiting = new Set<string>();
+    for (let i = 0; i < inputs.length && round.length < WRITES_PER_STEP; i++) {
+      const id = inputs[i]!.id;
+      if (outcomes[i] || waiting.has(id)) continue;
+      waiting.add(id);
+      round.push(i);
+    }
+    if (round.length === 0) return outcomes as ApplyOutcome[];
+
+    const stored = await Promise.all(round.map((i) => store.getBook(owner, inputs[i]!.id)));
+    const at = now();
+    const writes: CasWrite[] = [];
+    const written: number[] = [];
+    round.forEach((i, k) => {
+      const current = stored[k]!;
+      const edit = edits[i]!;
+      const decision = decide(current, edit, at);
+      if (decision.kind === 'idempotent') outcomes[i] = { status: 'ok', book: current! };
+      else if (decision.kind === 'conflict') outcomes[i] = { status: 'conflict', current: current! };
+      else {
+        writes.push({
+          book: {
+            id: inputs[i]!.id,
+            title: edit.title,
+            author: edit.author,
+            content: edit.content,
+            metadata: edit.metadata,
+            updatedAt: decision.updatedAt,
+            createdAt: current?.createdAt ?? at,
+            syncedAt: at,
+            revision: (current?.revision ?? 0) + 1,
+            deleted: edit.deleted,
+          },
+          expectedRevision: current?.revision ?? null,
+        });
+        written.push(i);
+      }
+    });
+    if (writes.length === 0) continue;
+
+    const results = await store.putBooks(owner, writes);
+    results.forEach((result, k) => {
+      const i = written[k]!;
+      if (result.ok) outcomes[i] = { status: 'ok', book: result.book };
+      else if (result.reason === 'foreign') outcomes[i] = { status: 'not_found' };
+      // 'conflict' or 'missing': the book changed under us; the next round reads it again and decides anew.
+      else if (++lost[i]! >= MAX_ROUNDS) {
+        throw new ApiError(503, 'This book is being written too often at once; try again', { headers: { 'Retry-After': '1' } });
+      }
+    });
   }
-  throw new ApiError(503, 'This book is being written too often at once; try again', { headers: { 'Retry-After': '1' } });
+}
+
+export async function applyBook(store: Store, owner: string, input: BookInput, now: () => number): Promise<ApplyOutcome> {
+  const [outcome] = await applyBooks(store, owner, [input], now);
+  return outcome!;
 }
 
 /** Turns the owner's book into a tombstone (a write based on its current revision), so other devices learn of it. */

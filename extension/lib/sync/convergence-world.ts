@@ -94,21 +94,21 @@ export class SimServer {
 
   /**
    * The store as this process sees it: once the process is dead every call fails (a killed process does nothing
-   * more), and book writes are counted so a crash can be placed between two of them.
+   * more), and book writes are counted so a crash can be placed between two store steps (a step is atomic).
    */
   private guard(store: Store, process: ServerProcess): Store {
-    const putBook = async (...args: Parameters<Store['putBook']>): Promise<PutResult> => {
+    const putBooks = async (...args: Parameters<Store['putBooks']>): Promise<PutResult[]> => {
       if (this.crash && this.crash.writes >= this.crash.afterWrites) this.kill(process);
       if (process.dead) throw new Error('the server process is gone');
-      const result = await store.putBook(...args);
-      if (result.ok) this.record(result.book.id, result.book.revision);
-      if (this.crash) this.crash.writes++;
-      return result;
+      const results = await store.putBooks(...args);
+      for (const result of results) if (result.ok) this.record(result.book.id, result.book.revision);
+      if (this.crash) this.crash.writes += results.length;
+      return results;
     };
     return new Proxy(store, {
       get(target, prop, receiver) {
         const value: unknown = Reflect.get(target, prop, receiver);
-        if (prop === 'putBook') return putBook;
+        if (prop === 'putBooks') return putBooks;
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
           if (process.dead) return Promise.reject(new Error('the server process is gone'));
