@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './lib/machine.ts';
 import { SEED } from './lib/seed.ts';
-import { round } from './lib/stats.ts';
+import { round, roundSignificant } from './lib/stats.ts';
 import { table } from './lib/table.ts';
 import { LONG_BOOK_WORDS, measureBrowser } from './browser.ts';
 import { buildChrome, CHROME_BENCH_DIR, measureBuild } from './build.ts';
@@ -49,7 +49,15 @@ if (only.has('throughput')) {
     table(
       `Server throughput — autocannon, ${connections} connections, ~${durationSeconds} s per run, median of ${runs} runs`,
       ['scenario', 'ok req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'requests', 'non-2xx'],
-      figures.map((f) => [f.scenario, round(f.reqPerSec), f.p50Ms, f.p99Ms, `${round(f.ratioToCeiling * 100, 1)}%`, f.total, f.non2xx]),
+      figures.map((f) => [
+        f.scenario,
+        f.reqPerSec < 10 ? roundSignificant(f.reqPerSec) : round(f.reqPerSec),
+        f.p50Ms,
+        f.p99Ms,
+        `${roundSignificant(f.ratioToCeiling * 100)}%`,
+        f.total,
+        f.non2xx,
+      ]),
       [
         ...figures.filter((f) => f.dataSet).map((f) => `data set, ${f.scenario}: ${f.dataSet}`),
         'ok req/s = 2xx answers per second; p50/p99 of 2xx answers only; requests and non-2xx summed over all runs',

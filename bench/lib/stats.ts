@@ -21,6 +21,11 @@ export function round(value: number, digits = 0): number {
   return Math.round(value * f) / f;
 }
 
+/** Rounds to `significant` significant digits (small figures keep their size: 0.0042, not 0). */
+export function roundSignificant(value: number, significant = 2): number {
+  return value === 0 ? 0 : Number(value.toPrecision(significant));
+}
+
 /** Runs `fn` `times` times in sequence and returns every result. */
 export async function repeat<T>(times: number, fn: (run: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
