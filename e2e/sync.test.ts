@@ -6,7 +6,7 @@ import { BACKOFF_KEY } from '../extension/lib/sync/engine.ts';
 import { seriousViolations } from './support/a11y.ts';
 import { ApiClient } from './support/api.ts';
 import { storedBook, storedConflicts } from './support/books.ts';
-import { bookItem, createBook, editorText, sel, showList, typeAtEnd, waitForEditorText } from './support/panel.ts';
+import { bookItem, createBook, EDITOR, editorText, pasteHtml, sel, showList, typeAtEnd, waitForEditorText } from './support/panel.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import {
   closeSettings,
@@ -101,6 +101,24 @@ describe('background sync', () => {
     // The 30 s alarm is what syncs when nothing else happens.
     const alarm = await writer.ext.evaluateInWorker(() => chrome.alarms.get('sync'));
     expect(alarm).toMatchObject({ name: 'sync', periodInMinutes: 0.5 });
+  });
+
+  test('a lettered list pasted from a word processor keeps its letters on the server and in the editor', async () => {
+    const { writer, checker, id } = await writerWithSyncedBook('Terms:');
+
+    // Google Docs and Word put the numbering style in CSS on the items.
+    const item = (text: string) => `<li style="list-style-type: lower-alpha"><p>${text}</p></li>`;
+    await typeAtEnd(writer.panel, '');
+    await writer.panel.keyboard.press('Enter');
+    await pasteHtml(writer.panel, `<ol>${item('first term')}${item('second term')}</ol>`, 'first term\nsecond term');
+
+    const onServer = await serverCopy(checker, id, (content) => content.includes('second term'));
+    // (ProseMirror keeps an empty paragraph after a list that ends the document, so only the start is fixed.)
+    expect(onServer.content.startsWith('<p>Terms:</p><ol type="a"><li><p>first term</p></li><li><p>second term</p></li></ol>')).toBe(true);
+    await waitForSyncState(writer.panel, ['synced']);
+    // The device keeps the numbering too (a server copy without it would have replaced the local one).
+    expect(await writer.panel.$eval(`${EDITOR} ol`, (list) => list.getAttribute('type'))).toBe('a');
+    expect((await storedBook(writer.panel, id))?.content).toBe(onServer.content);
   });
 
   test('edits made while the server is unreachable queue and arrive when it is back', async () => {

@@ -2,9 +2,11 @@
 import sanitizeHtml from 'sanitize-html';
 import { isAllowedHref, policySanitizeOptions } from '../shared/html-policy.ts';
 
+const policy = policySanitizeOptions();
 const options: sanitizeHtml.IOptions = {
-  ...policySanitizeOptions(),
+  ...policy,
   transformTags: {
+    ...policy.transformTags,
     // sanitize-html keeps relative links; the policy keeps absolute http/https/mailto links only.
     a: (tagName, attribs) => {
       // Attributes are rebuilt in one fixed order so that sanitising twice gives the same text.

@@ -8,7 +8,13 @@ export const ALLOWED_TAGS = [
 
 export const ALLOWED_ATTRIBUTES: Record<string, readonly string[]> = {
   a: ['href', 'title', 'rel', 'target'],
-  ol: ['start'],
+  ol: ['start', 'type'],
+};
+
+/** Attributes kept only with one of these values (any other value removes the attribute). */
+export const ALLOWED_ATTRIBUTE_VALUES: Record<string, Record<string, readonly string[]>> = {
+  // Numbering style of a list: lettered and roman lists pasted from word processors keep their numbering.
+  ol: { type: ['1', 'a', 'A', 'i', 'I'] },
 };
 
 export const ALLOWED_URL_SCHEMES = ['http', 'https', 'mailto'] as const;
@@ -31,5 +37,19 @@ export function policySanitizeOptions() {
     allowedSchemesByTag: {},
     allowProtocolRelative: false,
     disallowedTagsMode: 'discard' as const,
+    // Values are checked here rather than with sanitize-html's `values` option, which leaves a refused attribute
+    // behind empty (`<ol type>`) and so changes the text again on a second pass.
+    transformTags: Object.fromEntries(
+      Object.keys(ALLOWED_ATTRIBUTE_VALUES).map((tag) => [
+        tag,
+        (tagName: string, attribs: Record<string, string>) => ({ tagName, attribs: withAllowedValues(tag, attribs) }),
+      ]),
+    ),
   };
+}
+
+/** `attribs` without the attributes whose value the policy does not allow. */
+export function withAllowedValues(tag: string, attribs: Record<string, string>): Record<string, string> {
+  const rules = ALLOWED_ATTRIBUTE_VALUES[tag] ?? {};
+  return Object.fromEntries(Object.entries(attribs).filter(([name, value]) => rules[name]?.includes(value) ?? true));
 }

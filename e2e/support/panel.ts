@@ -45,6 +45,23 @@ export async function typeAtEnd(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text);
 }
 
+/**
+ * Pastes `html` at the caret, as copying from a word processor would: a paste event carrying text/html and
+ * text/plain, which ProseMirror handles exactly like a real one (headless browsers have no system clipboard).
+ */
+export async function pasteHtml(page: Page, html: string, plain: string): Promise<void> {
+  await page.$eval(
+    EDITOR,
+    (editor, data) => {
+      const clipboard = new DataTransfer();
+      clipboard.setData('text/html', data.html);
+      clipboard.setData('text/plain', data.plain);
+      editor.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }));
+    },
+    { html, plain },
+  );
+}
+
 export function editorText(page: Page): Promise<string> {
   return page.$eval(EDITOR, (el) => el.textContent ?? '');
 }

@@ -32,10 +32,12 @@ function resolveHref(href: string | undefined, base: string | undefined): string
 }
 
 function selectionPolicy(pageUrl: string | undefined): sanitizeHtml.IOptions {
+  const policy = policySanitizeOptions();
   return {
-    ...policySanitizeOptions(),
+    ...policy,
     nonTextTags: DROPPED_WITH_CONTENT,
     transformTags: {
+      ...policy.transformTags,
       // Links are resolved against the page (selections carry relative hrefs) and kept only if http(s)/mailto;
       // the page's target/rel choices are not ours to keep.
       a: (tagName, attribs) => {

@@ -2,7 +2,8 @@
 import { Editor } from '@tiptap/react';
 import { DOMSerializer } from '@tiptap/pm/model';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, isAllowedHref } from '../../shared/html-policy.ts';
+import { sanitizeManuscript } from '../../server/html.ts';
+import { ALLOWED_ATTRIBUTE_VALUES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS, isAllowedHref } from '../../shared/html-policy.ts';
 import { docCounts, docToHtml } from './editor-doc.ts';
 import { manuscriptExtensions } from './editor-schema.ts';
 import { countHtml } from './words.ts';
@@ -68,6 +69,8 @@ describe('the editor schema', () => {
       for (const attribute of Array.from(element.attributes)) {
         expect(ALLOWED_ATTRIBUTES[tag] ?? [], `${tag}[${attribute.name}]`).toContain(attribute.name);
         if (attribute.name === 'href') expect(isAllowedHref(attribute.value)).toBe(true);
+        const values = ALLOWED_ATTRIBUTE_VALUES[tag]?.[attribute.name];
+        if (values) expect(values, `${tag}[${attribute.name}]`).toContain(attribute.value);
       }
     }
   }
@@ -75,6 +78,20 @@ describe('the editor schema', () => {
   it('produces only tags, attributes and links that the server sanitiser keeps', () => {
     const editor = editorWith(SAMPLE);
     assertWithinPolicy(editor.getHTML());
+  });
+
+  it.each([
+    ['a lettered list', '<ol type="a"><li><p>first</p></li></ol>', '<ol type="a">'],
+    ['an upper roman list starting at 3', '<ol start="3" type="I"><li><p>third</p></li></ol>', '<ol start="3" type="I">'],
+    // Google Docs and Word put the numbering style in CSS; TipTap turns it into `type`.
+    ['a word-processor list styled in CSS', '<ol><li style="list-style-type: lower-roman"><p>i</p></li></ol>', '<ol type="i">'],
+    ['a list numbering style the server would drop', '<ol type="disc"><li><p>x</p></li></ol>', '<ol>'],
+  ])('keeps the numbering of %s exactly as the server keeps it', (_name, pasted, opening) => {
+    const html = editorWith(pasted).getHTML();
+    expect(html.startsWith(opening)).toBe(true);
+    assertWithinPolicy(html);
+    // What the editor writes is what the server stores: syncing never renumbers a list behind the writer's back.
+    expect(sanitizeManuscript(html)).toBe(html);
   });
 
   it('drops what a hostile paste brings: scripts, handlers, styles, images, underline and unsafe links', () => {
