@@ -28,7 +28,7 @@ describe('sanitizeManuscript', () => {
 
   it('forces rel=noopener on links that open a new tab', () => {
     expect(sanitizeManuscript('<a href="https://e.com" target="_blank" rel="opener">x</a>')).toBe(
-      '<a href="https://e.com" target="_blank" rel="noopener noreferrer">x</a>',
+      '<a target="_blank" rel="noopener noreferrer" href="https://e.com">x</a>',
     );
   });
 

@@ -9,10 +9,10 @@ const options: sanitizeHtml.IOptions = {
     ...policy.transformTags,
     // sanitize-html keeps relative links; the policy keeps absolute http/https/mailto links only.
     a: (tagName, attribs) => {
-      // Attributes are rebuilt in one fixed order so that sanitising twice gives the same text.
+      // Attributes are rebuilt in one fixed order so that sanitising twice gives the same text: the editor's order
+      // (target, rel, href, title), so a link written in the editor is stored byte for byte and no sync has to
+      // send the book back to its writer.
       const kept: Record<string, string> = {};
-      if (attribs.href !== undefined && isAllowedHref(attribs.href)) kept.href = attribs.href;
-      if (attribs.title !== undefined) kept.title = attribs.title;
       if (attribs.target === '_blank') {
         kept.target = '_blank';
         // A page opened from a manuscript must not be able to script the opener.
@@ -20,6 +20,8 @@ const options: sanitizeHtml.IOptions = {
       } else if (attribs.rel !== undefined) {
         kept.rel = attribs.rel;
       }
+      if (attribs.href !== undefined && isAllowedHref(attribs.href)) kept.href = attribs.href;
+      if (attribs.title !== undefined) kept.title = attribs.title;
       return { tagName, attribs: kept };
     },
   },

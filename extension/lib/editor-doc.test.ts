@@ -94,6 +94,14 @@ describe('the editor schema', () => {
     expect(sanitizeManuscript(html)).toBe(html);
   });
 
+  it('writes links exactly as the server stores them', () => {
+    const html = editorWith(
+      '<p><a href="https://example.org/a?b=1&amp;c=2">typed</a> and <a href="mailto:a@b.test" title="Write">pasted</a></p>',
+    ).getHTML();
+    expect(html).toContain('<a target="_blank" rel="noopener noreferrer" href="https://example.org/a?b=1&amp;c=2">typed</a>');
+    expect(sanitizeManuscript(html)).toBe(html);
+  });
+
   it('drops what a hostile paste brings: scripts, handlers, styles, images, underline and unsafe links', () => {
     const editor = editorWith(
       '<p style="color:red" onclick="x()" class="c">a<script>x()</script><img src=x onerror="x()"><u>under</u>' +

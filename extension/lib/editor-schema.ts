@@ -40,6 +40,9 @@ export function manuscriptExtensions(): Extensions {
         linkOnPaste: true,
         defaultProtocol: 'https',
         isAllowedUri: (url) => isAllowedHref(url),
+        // TipTap's default adds "nofollow", which the server does not keep: every link would make the stored copy
+        // differ from the writer's and each sync send the book back.
+        HTMLAttributes: { target: '_blank', rel: 'noopener noreferrer' },
       },
     }),
     PolicyOrderedList,
