@@ -49,7 +49,7 @@ export function policySanitizeOptions() {
 }
 
 /** `attribs` without the attributes whose value the policy does not allow. */
-export function withAllowedValues(tag: string, attribs: Record<string, string>): Record<string, string> {
+function withAllowedValues(tag: string, attribs: Record<string, string>): Record<string, string> {
   const rules = ALLOWED_ATTRIBUTE_VALUES[tag] ?? {};
   return Object.fromEntries(Object.entries(attribs).filter(([name, value]) => rules[name]?.includes(value) ?? true));
 }

@@ -29,9 +29,9 @@ import {
 // - a commit whose merge then breaks a unique index (owner_seq) drops the connection and leaves the transaction open
 //   on the server: the driver clears its pool, failing every operation in flight, and its retry on the same session
 //   is refused with "transaction already in progress for this session".
-// So on jongodb (detected at start-up by detectWriteConflicts) every putBooks step, of every owner and every process, takes
-// one lease document in turn (withWriteLock), and no transaction ever overlaps another. Real MongoDB never takes that
-// path: there the transaction alone is correct and writers of different owners run in parallel.
+// So on jongodb (detected at start-up by detectWriteConflicts) every putBooks step, of every owner and every process,
+// takes one lease document in turn (withWriteLock), and no transaction ever overlaps another. Real MongoDB never takes
+// that path: there the transaction alone is correct and writers of different owners run in parallel.
 
 interface BookDoc {
   /** The book id. Book ids are globally unique, so inserting an id another owner has fails on _id. */
@@ -243,8 +243,9 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
     rateLimits.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' }),
   ]);
 
-  // On real MongoDB this is true and the owner's counter document alone serialises writers (see putBookInTransaction). Otherwise
-  // this is jongodb, whose transactions must not overlap at all (see the comment at the top of the module).
+  // On real MongoDB this is true and the owner's counter document alone serialises writers (see
+  // putBookInTransaction). Otherwise this is jongodb, whose transactions must not overlap at all (see the comment at
+  // the top of the module).
   const serialiseAllWrites = !(await detectWriteConflicts(client, db));
 
   /**
@@ -284,8 +285,8 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
         await books.insertOne(doc, { session });
       } catch (error) {
         // A duplicate _id means another owner has this id. Throwing aborts the transaction (so the counter is not
-        // bumped either); putBooks runs the step again with that write answered 'foreign'. With sharding on owner, _id uniqueness is only enforced
-        // per shard, which is acceptable because book ids are random UUIDs.
+        // bumped either); putBooks runs the step again with that write answered 'foreign'. With sharding on owner,
+        // _id uniqueness is only enforced per shard, which is acceptable because book ids are random UUIDs.
         if (isDuplicateKey(error, '_id')) throw new ForeignBookError(book.id);
         throw error;
       }

@@ -55,9 +55,10 @@ export async function applyBooks(store: Store, owner: string, inputs: readonly B
     const writes: CasWrite[] = [];
     const written: number[] = [];
     round.forEach((i, k) => {
-      const current = stored[k]!;
+      const current = stored[k] ?? null;
       const edit = edits[i]!;
       const decision = decide(current, edit, at);
+      // decide() answers 'idempotent' and 'conflict' only against a stored copy.
       if (decision.kind === 'idempotent') outcomes[i] = { status: 'ok', book: current! };
       else if (decision.kind === 'conflict') outcomes[i] = { status: 'conflict', current: current! };
       else {
