@@ -103,6 +103,40 @@ describe('background sync', () => {
     expect(alarm).toMatchObject({ name: 'sync', periodInMinutes: 0.5 });
   });
 
+  test('signing in with a wrong password or without a server says why, and signs nothing in', async () => {
+    const { account } = await accountWithChecker();
+    const writer = await device();
+    const { panel } = writer;
+    const errorText = async () => {
+      const error = await panel.waitForSelector(sel('settings-error'));
+      return error!.evaluate((el) => el.textContent ?? '');
+    };
+
+    // The background carries out the sign-in and sends the server's refusal back to the panel.
+    await panel.locator(sel('open-settings')).click();
+    await panel.locator(sel('server-url')).fill(writer.network.url);
+    await panel.locator(sel('email')).fill(account.email);
+    await panel.locator(sel('password')).fill('not the password');
+    await panel.locator(sel('sign-in')).click();
+    expect(await errorText()).toContain('Invalid email or password');
+
+    writer.network.setMode('refuse');
+    await panel.locator(sel('password')).fill(account.password);
+    await panel.locator(sel('sign-in')).click();
+    await panel.waitForFunction(
+      (selector) => (document.querySelector(selector)?.textContent ?? '').includes('Cannot reach the server'),
+      {},
+      sel('settings-error'),
+    );
+    expect(await errorText()).toBe(`Cannot reach the server at ${writer.network.url}`);
+    expect(await panel.$eval(sel('account-status'), (el) => el.getAttribute('data-signed-in'))).toBe('false');
+    expect(await panel.$eval(sel('password'), (el) => (el as HTMLInputElement).value)).toBe(account.password);
+
+    // Once the server is reachable the same form signs in.
+    writer.network.setMode('pass');
+    await signInThroughSettings(panel, writer.network.url, account);
+  });
+
   test('a lettered list and a link pasted from a word processor reach the server exactly as the editor wrote them', async () => {
     const { writer, checker, id } = await writerWithSyncedBook('Terms:');
 

@@ -1,13 +1,14 @@
 // Sync settings in the side panel: server URL, email and password; create an account, sign in, sign out.
 import { useEffect, useState, type FormEvent } from 'react';
 import { t } from '../lib/i18n.ts';
-import { DEFAULT_SERVER_URL, type AccountService, type AccountSettings } from '../lib/sync/account.ts';
-import { panelAccountService, useAccountSettings } from '../lib/sync/panel.ts';
-import { TransportError, normalizeServerUrl } from '../lib/sync/transport.ts';
+import { DEFAULT_SERVER_URL, type AccountSettings } from '../lib/sync/account.ts';
+import { backgroundAccountActions, type AccountActions } from '../lib/sync/messages.ts';
+import { useAccountSettings } from '../lib/sync/panel.ts';
+import { TransportError, normalizeServerUrl } from '../lib/sync/transport-error.ts';
 
 export interface SettingsFormProps {
   settings: AccountSettings | undefined;
-  account: Pick<AccountService, 'signIn' | 'createAccount' | 'signOut'>;
+  account: AccountActions;
 }
 
 function describe(error: unknown, serverUrl: string): string {
@@ -153,5 +154,5 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
 
 export function SettingsView() {
   const settings = useAccountSettings();
-  return <SettingsForm settings={settings} account={panelAccountService()} />;
+  return <SettingsForm settings={settings} account={backgroundAccountActions()} />;
 }

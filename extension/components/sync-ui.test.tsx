@@ -6,7 +6,7 @@ import en from '../public/_locales/en/messages.json';
 import es from '../public/_locales/es/messages.json';
 import type { ConflictCopy } from '../lib/db.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../lib/sync/status.ts';
-import { TransportError } from '../lib/sync/transport.ts';
+import { TransportError } from '../lib/sync/transport-error.ts';
 import { ConflictBannerView } from './ConflictBanner.tsx';
 import { SettingsForm } from './SettingsView.tsx';
 import { SyncStatusView } from './SyncStatusBadge.tsx';

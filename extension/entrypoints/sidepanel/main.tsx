@@ -1,5 +1,4 @@
 // Entry of the side panel / sidebar page (also opened in a full tab with ?view=tab).
-import '../../lib/zod-jitless.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { bookRepository } from '../../lib/books.ts';

@@ -4,7 +4,7 @@ import { storeFactories, type OpenedStore } from '../../../server/store/testing.
 import { PASSWORD, startServer, uniqueEmail, type RunningServer } from '../../../server/test/harness.ts';
 import { ACCOUNT_KEY, DEFAULT_SERVER_URL, accountScope, deviceNameFor } from './account.ts';
 import { createDevice, faultyFetch } from './testing.ts';
-import { TransportError } from './transport.ts';
+import { TransportError } from './transport-error.ts';
 
 let opened: OpenedStore;
 let server: RunningServer;

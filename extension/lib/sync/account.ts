@@ -1,6 +1,7 @@
 // Sign-in, account creation and sign-out against the sync server. The device token lives only in extension storage
 // (browser.storage.local), is sent only in the Authorization header, and is never logged or shown.
-import { TransportError, normalizeServerUrl, type Transport } from './transport.ts';
+import { TransportError, normalizeServerUrl } from './transport-error.ts';
+import type { Transport } from './transport.ts';
 import type { KeyValue } from './ports.ts';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';

@@ -16,7 +16,8 @@ import {
   type Decision,
 } from './reconcile.ts';
 import type { StatusStore } from './status.ts';
-import { TransportError, type Transport } from './transport.ts';
+import { TransportError } from './transport-error.ts';
+import type { Transport } from './transport.ts';
 
 export const BACKOFF_KEY = 'syncBackoff';
 

@@ -1,5 +1,8 @@
-// The runtime messages between extension pages and the background sync engine, and the page-side senders.
+// The runtime messages between extension pages and the background, and the page-side senders: sync requests, and
+// the account actions pages ask the background to carry out (it holds the one HTTP client, so pages never load it).
 import { browser } from 'wxt/browser';
+import type { AccountService, Credentials } from './account.ts';
+import { TransportError, type TransportErrorKind } from './transport-error.ts';
 
 export type SyncMessage =
   /** Local books changed (a save, a delete, a conflict choice): sync soon. */
@@ -25,4 +28,74 @@ export function notifyBooksChanged(): void {
 
 export function requestSyncNow(): void {
   send({ type: 'sync-now' });
+}
+
+type SignOutResult = Awaited<ReturnType<AccountService['signOut']>>;
+
+/** What the settings page can do with the account; the device token never leaves the background. */
+export interface AccountActions {
+  signIn(credentials: Credentials): Promise<void>;
+  createAccount(credentials: Credentials): Promise<void>;
+  signOut(): Promise<SignOutResult>;
+}
+
+export type AccountMessage =
+  | { type: 'account'; action: 'signIn' | 'createAccount'; credentials: Credentials }
+  | { type: 'account'; action: 'signOut' };
+
+/** Errors travel as data: runtime messages carry JSON, not Error objects. */
+type AccountAnswer =
+  | { ok: true; value?: SignOutResult }
+  | { ok: false; message: string; kind?: TransportErrorKind; extra?: TransportError['extra'] };
+
+export function isAccountMessage(value: unknown): value is AccountMessage {
+  const message = value as Partial<AccountMessage> | null;
+  if (message?.type !== 'account') return false;
+  if (message.action === 'signOut') return true;
+  const credentials = (message as { credentials?: Partial<Record<keyof Credentials, unknown>> }).credentials;
+  return (
+    (message.action === 'signIn' || message.action === 'createAccount') &&
+    typeof credentials?.serverUrl === 'string' &&
+    typeof credentials.email === 'string' &&
+    typeof credentials.password === 'string'
+  );
+}
+
+/** Background side: carries out an account message with the background's account service. */
+export async function answerAccountMessage(
+  account: Pick<AccountService, 'signIn' | 'createAccount' | 'signOut'>,
+  message: AccountMessage,
+): Promise<AccountAnswer> {
+  try {
+    if (message.action === 'signOut') return { ok: true, value: await account.signOut() };
+    await account[message.action](message.credentials);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof TransportError) return { ok: false, message: error.message, kind: error.kind, extra: error.extra };
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function ask(message: AccountMessage): Promise<SignOutResult | undefined> {
+  // No answer, or no background listening at all: only while the extension is being updated or reloaded.
+  const restarting = new Error('The extension is restarting; try again in a moment');
+  const answer = (await browser.runtime.sendMessage(message).catch(() => undefined)) as AccountAnswer | undefined;
+  if (!answer) throw restarting;
+  if (answer.ok) return answer.value;
+  throw answer.kind ? new TransportError(answer.kind, answer.message, answer.extra) : new Error(answer.message);
+}
+
+/** Page side: account actions carried out by the background. */
+export function backgroundAccountActions(): AccountActions {
+  return {
+    async signIn(credentials) {
+      await ask({ type: 'account', action: 'signIn', credentials });
+    },
+    async createAccount(credentials) {
+      await ask({ type: 'account', action: 'createAccount', credentials });
+    },
+    async signOut() {
+      return (await ask({ type: 'account', action: 'signOut' })) ?? { revoked: true };
+    },
+  };
 }

@@ -1,27 +1,12 @@
-// The side panel's view of sync: React hooks for the persisted status and account, live pending count, and the
-// account service bound to extension storage. Pages never run sync cycles; they ask the background.
+// The side panel's view of sync: React hooks for the persisted status and account, and the live pending count.
+// Pages never run sync cycles or call the server; they ask the background (messages.ts).
 import { liveQuery } from 'dexie';
 import { useEffect, useMemo, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { database } from '../db.ts';
-import { ACCOUNT_KEY, createAccountService, parseAccount, type AccountService, type AccountSettings } from './account.ts';
-import { storageKeyValue } from './browser-edges.ts';
+import { ACCOUNT_KEY, parseAccount, type AccountSettings } from './account.ts';
 import { notifyBooksChanged } from './messages.ts';
 import { STATUS_KEY, parseStatus, type SyncStatus } from './status.ts';
-import { createTransport } from './transport.ts';
-
-let accountService: AccountService | undefined;
-
-/** The account service of this page, talking to the server directly (the server allows extension origins). */
-export function panelAccountService(): AccountService {
-  accountService ??= createAccountService({
-    kv: storageKeyValue(browser.storage.local),
-    transport: createTransport({ fetch: (input, init) => fetch(input, init) }),
-    userAgent: navigator.userAgent,
-    random: Math.random,
-  });
-  return accountService;
-}
 
 /** A value kept in storage.local, re-read whenever any context changes it. */
 function useStoredValue<T>(key: string, parse: (value: unknown) => T): T | undefined {

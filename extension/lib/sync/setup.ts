@@ -9,7 +9,7 @@ import { showOnBadge, storageKeyValue } from './browser-edges.ts';
 import { createDexieBookStore } from './dexie-store.ts';
 import { createSyncEngine } from './engine.ts';
 import { defaultLock } from './lock.ts';
-import { isSyncMessage } from './messages.ts';
+import { answerAccountMessage, isAccountMessage, isSyncMessage } from './messages.ts';
 import { createScheduler } from './scheduler.ts';
 import { createStatusStore, type SyncStatus } from './status.ts';
 import { createTransport } from './transport.ts';
@@ -77,7 +77,10 @@ export function setupSync(): void {
   });
 
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
-    if (sender.id !== browser.runtime.id || !isSyncMessage(message)) return undefined;
+    if (sender.id !== browser.runtime.id) return undefined;
+    // Signing in, creating an account and signing out: the panel asks, the background's account service does it.
+    if (isAccountMessage(message)) return answerAccountMessage(account, message);
+    if (!isSyncMessage(message)) return undefined;
     if (message.type === 'books-changed') {
       void engine.refreshPending();
       scheduler.request('edit');
@@ -88,7 +91,7 @@ export function setupSync(): void {
     return undefined;
   });
 
-  // Signing in or out happens in the panel; the engine reads the account from storage, so a change is the cue.
+  // The engine reads the account from storage, so a change (signing in or out, here or in a test) is the cue.
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local' || !(ACCOUNT_KEY in changes)) return;
     const token = (changes[ACCOUNT_KEY]?.newValue as { token?: string } | undefined)?.token;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TransportError, createTransport, normalizeServerUrl, parseRetryAfter, type FetchLike } from './transport.ts';
+import { TransportError, normalizeServerUrl } from './transport-error.ts';
+import { createTransport, parseRetryAfter, type FetchLike } from './transport.ts';
 
 const answering =
   (status: number, body: unknown, headers: Record<string, string> = {}): FetchLike =>

@@ -9,37 +9,9 @@ import {
   type BookInput,
   type SyncRequest,
 } from '../../../shared/protocol.ts';
+import { TransportError } from './transport-error.ts';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
-
-export type TransportErrorKind =
-  | 'network' // no answer at all (offline, DNS, refused, CORS)
-  | 'unauthorized' // 401
-  | 'bad_request' // 400
-  | 'not_found' // 404
-  | 'conflict' // 409
-  | 'too_large' // 413
-  | 'rate_limited' // 429
-  | 'server' // 5xx
-  | 'bad_response'; // an answer that does not match the contract
-
-export class TransportError extends Error {
-  constructor(
-    readonly kind: TransportErrorKind,
-    message: string,
-    readonly extra: {
-      status?: number;
-      /** 413: the server's payload limit in bytes. */
-      limit?: number;
-      /** 429: seconds to wait. */
-      retryAfter?: number;
-      details?: Record<string, string[]>;
-    } = {},
-  ) {
-    super(message);
-    this.name = 'TransportError';
-  }
-}
 
 export interface TransportOptions {
   fetch: FetchLike;
@@ -51,20 +23,6 @@ export type SyncCall = Omit<SyncRequest, 'changes'> & { changes: BookInput[] };
 
 const UserAnswer = z.object({ success: z.literal(true), data: PublicUser });
 const TokenAnswer = z.object({ success: z.literal(true), data: CreatedToken });
-
-/** Normalises what a user typed as the server URL; throws a readable error for anything but http(s). */
-export function normalizeServerUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new TransportError('bad_request', 'The server URL is not a valid URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TransportError('bad_request', 'The server URL must start with http:// or https://');
-  }
-  return url.href.replace(/\/+$/, '');
-}
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date); 1 when absent or unreadable. */
 export function parseRetryAfter(header: string | null, now: number): number {

@@ -1,0 +1,92 @@
+// Account actions between a page and the background, through WXT's fake browser runtime messaging.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { AccountService, Credentials } from './account.ts';
+import { answerAccountMessage, backgroundAccountActions, isAccountMessage } from './messages.ts';
+import { TransportError } from './transport-error.ts';
+
+vi.mock('wxt/browser', async () => ({ browser: (await import('wxt/testing/fake-browser')).fakeBrowser }));
+
+const credentials: Credentials = { serverUrl: 'https://sync.example', email: 'ana@example.com', password: 'correct horse' };
+
+/** The background's side: a fake account service answering the page's messages, as setupSync wires it. */
+function background(account: Partial<Pick<AccountService, 'signIn' | 'createAccount' | 'signOut'>>) {
+  const service = {
+    signIn: vi.fn(async () => ({ ...credentials, token: 'secret-token', tokenId: 't1', deviceName: 'Chrome · ab12' })),
+    createAccount: vi.fn(async () => ({ ...credentials, token: 'secret-token', tokenId: 't1', deviceName: 'Chrome · ab12' })),
+    signOut: vi.fn(async () => ({ revoked: true })),
+    ...account,
+  };
+  const answers: unknown[] = [];
+  fakeBrowser.runtime.onMessage.addListener((message: unknown) => {
+    if (!isAccountMessage(message)) return undefined;
+    const answer = answerAccountMessage(service, message);
+    answers.push(answer);
+    return answer;
+  });
+  return { service, answers };
+}
+
+describe('account actions carried out by the background', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('signs in and creates accounts with the credentials typed, and never hands the token to the page', async () => {
+    const { service, answers } = background({});
+    const actions = backgroundAccountActions();
+
+    await expect(actions.signIn(credentials)).resolves.toBeUndefined();
+    await expect(actions.createAccount(credentials)).resolves.toBeUndefined();
+
+    expect(service.signIn).toHaveBeenCalledWith(credentials);
+    expect(service.createAccount).toHaveBeenCalledWith(credentials);
+    expect(JSON.stringify(await Promise.all(answers))).not.toContain('secret-token');
+  });
+
+  it("rebuilds the server's refusal as a TransportError with its kind and field errors", async () => {
+    const details = { password: ['must be at least 8 characters'] };
+    background({
+      signIn: vi.fn(async () => {
+        throw new TransportError('unauthorized', 'Invalid email or password', { status: 401 });
+      }),
+      createAccount: vi.fn(async () => {
+        throw new TransportError('bad_request', 'Invalid user', { status: 400, details });
+      }),
+    });
+    const actions = backgroundAccountActions();
+
+    const refused = await actions.signIn(credentials).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TransportError);
+    expect(refused).toMatchObject({ kind: 'unauthorized', message: 'Invalid email or password', extra: { status: 401 } });
+    await expect(actions.createAccount(credentials)).rejects.toMatchObject({ kind: 'bad_request', extra: { details } });
+  });
+
+  it('passes other failures on as plain errors, and the result of signing out as it is', async () => {
+    background({
+      signIn: vi.fn(async () => {
+        throw new Error('storage is full');
+      }),
+      signOut: vi.fn(async () => ({ revoked: false, error: 'Cannot reach the server' })),
+    });
+    const actions = backgroundAccountActions();
+
+    const failure = await actions.signIn(credentials).catch((error: unknown) => error);
+    expect(failure).not.toBeInstanceOf(TransportError);
+    expect(failure).toMatchObject({ message: 'storage is full' });
+    await expect(actions.signOut()).resolves.toEqual({ revoked: false, error: 'Cannot reach the server' });
+  });
+
+  it('tells the user to retry when no background answered (the extension is being updated)', async () => {
+    await expect(backgroundAccountActions().signOut()).rejects.toThrow(/restarting/);
+  });
+
+  it.each([
+    ['another message', { type: 'books-changed' }],
+    ['an unknown action', { type: 'account', action: 'deleteEverything' }],
+    ['a sign-in without a password', { type: 'account', action: 'signIn', credentials: { serverUrl: 'x', email: 'y' } }],
+    ['no message at all', null],
+  ])('does not take %s for an account message', (_name, message) => {
+    expect(isAccountMessage(message)).toBe(false);
+  });
+});
