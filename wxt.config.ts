@@ -11,7 +11,8 @@ const EXTENSION_PAGES_CSP = "script-src 'self'; object-src 'none'; base-uri 'non
  * Firefox's install-time data consent (required by addons.mozilla.org for new add-ons; Firefox ≥ 140 shows it).
  * Nothing leaves the browser until the writer signs in to a sync server, but syncing is a core feature, so it is
  * declared: the email and password sent to sign in, and the books, which hold text and links clipped from web pages.
- * (Declared through a variable: WXT's manifest type does not list this key yet.)
+ * Required rather than optional: optional consent is asked with a permission prompt, and sign-in must not depend on
+ * one. (Declared through a variable: WXT's manifest type does not list this key yet.)
  */
 const GECKO_SETTINGS = {
   id: GECKO_ID,
