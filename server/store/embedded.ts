@@ -284,6 +284,14 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
       return row && row.owner === owner ? toBook(row) : null;
     },
 
+    async getBooks(owner, ids) {
+      // One prepared lookup per id: in-process and synchronous, so a loop costs no round trips.
+      return ids.flatMap((id) => {
+        const row = q.bookById.get(id);
+        return row && row.owner === owner ? [toBook(row)] : [];
+      });
+    },
+
     async putBooks(owner, writes) {
       assertDistinctBooks(writes);
       return writes.length === 0 ? [] : putBooksTx.immediate(owner, writes);

@@ -367,6 +367,12 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
       return doc ? toBook(doc) : null;
     },
 
+    async getBooks(owner, ids) {
+      if (ids.length === 0) return [];
+      const docs = await books.find({ owner, _id: { $in: [...ids] } }).toArray();
+      return docs.map(toBook);
+    },
+
     async putBooks(owner, writes) {
       assertDistinctBooks(writes);
       if (writes.length === 0) return [];

@@ -153,6 +153,17 @@ describe.each(storeFactories)('the $name store', (factory) => {
       expect(await store.listRevisions(bob, theirs.id)).toEqual([]);
     });
 
+    it("reads several of the owner's books at once, tombstones included, and nobody else's", async () => {
+      const first = await create(store, alice);
+      const deleted = await putBook(store, alice, nextVersion(await create(store, alice), { deleted: true }), 1);
+      const theirs = await create(store, bob);
+
+      const found = await store.getBooks(alice, [first.id, randomUUID(), theirs.id, deleted.ok ? deleted.book.id : '']);
+
+      expect(found.sort((a, b) => a.seq - b.seq)).toEqual([first, deleted.ok && deleted.book]);
+      expect(await store.getBooks(alice, [])).toEqual([]);
+    });
+
     it('records a deletion written as a tombstone in the change feed', async () => {
       const book = await create(store, alice);
       const before = await store.changesSince(alice, 0, 10);

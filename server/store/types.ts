@@ -68,6 +68,8 @@ export interface Store {
   readonly kind: StoreKind;
 
   getBook(owner: string, id: string): Promise<StoredBook | null>;
+  /** The owner's books among `ids` (tombstones included), in one query; ids the owner has no book for are absent. */
+  getBooks(owner: string, ids: readonly string[]): Promise<StoredBook[]>;
   /**
    * Compare-and-set writes of distinct books, checked one by one in order and committed together in one atomic step
    * (one transaction: one disk flush, one MongoDB commit). For each write, `expectedRevision` null means "create:

@@ -50,12 +50,13 @@ export async function applyBooks(store: Store, owner: string, inputs: readonly B
     }
     if (round.length === 0) return outcomes as ApplyOutcome[];
 
-    const stored = await Promise.all(round.map((i) => store.getBook(owner, inputs[i]!.id)));
+    // One query for the round's books (one round trip to MongoDB however many books the batch holds).
+    const stored = new Map((await store.getBooks(owner, round.map((i) => inputs[i]!.id))).map((book) => [book.id, book]));
     const at = now();
     const writes: CasWrite[] = [];
     const written: number[] = [];
-    round.forEach((i, k) => {
-      const current = stored[k] ?? null;
+    round.forEach((i) => {
+      const current = stored.get(inputs[i]!.id) ?? null;
       const edit = edits[i]!;
       const decision = decide(current, edit, at);
       // decide() answers 'idempotent' and 'conflict' only against a stored copy.
