@@ -283,6 +283,16 @@ describe('the side panel', () => {
       expect(files.get('background.js')?.toString('utf8')).toContain('ZodError');
     }
   });
+
+  test('keeps the device token out of every page: only the background knows its storage key', () => {
+    for (const files of [chrome, firefox]) {
+      const scripts = [...files].filter(([path]) => path.endsWith('.js'));
+      for (const [path, content] of scripts.filter(([p]) => p !== 'background.js')) {
+        expect(content.toString('utf8'), path).not.toContain('syncCredentials');
+      }
+      expect(files.get('background.js')?.toString('utf8')).toContain('syncCredentials');
+    }
+  });
 });
 
 describe('the Chrome package in Chromium', () => {

@@ -114,7 +114,11 @@ describe('background sync', () => {
 
     // The background carries out the sign-in and sends the server's refusal back to the panel.
     await panel.locator(sel('open-settings')).click();
+    // A plain http:// server on another computer is named as unencrypted; this computer's is not.
+    await panel.locator(sel('server-url')).fill('http://sync.example.org');
+    expect(await panel.waitForSelector(sel('unencrypted-warning'))).not.toBeNull();
     await panel.locator(sel('server-url')).fill(writer.network.url);
+    await panel.waitForSelector(sel('unencrypted-warning'), { hidden: true });
     await panel.locator(sel('email')).fill(account.email);
     await panel.locator(sel('password')).fill('not the password');
     await panel.locator(sel('sign-in')).click();
@@ -135,6 +139,11 @@ describe('background sync', () => {
     // Once the server is reachable the same form signs in.
     writer.network.setMode('pass');
     await signInThroughSettings(panel, writer.network.url, account);
+    // The record pages read says who is signed in; the token stays under the background's own key.
+    const stored = await panel.evaluate(() => chrome.storage.local.get(['syncAccount', 'syncCredentials']));
+    expect(stored.syncAccount).toMatchObject({ email: account.email, signedIn: true });
+    expect(JSON.stringify(stored.syncAccount)).not.toMatch(/token/i);
+    expect(stored.syncCredentials).toEqual({ token: expect.any(String), tokenId: expect.any(String) });
   });
 
   test('a lettered list and a link pasted from a word processor reach the server exactly as the editor wrote them', async () => {

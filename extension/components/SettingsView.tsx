@@ -4,7 +4,7 @@ import { t } from '../lib/i18n.ts';
 import { DEFAULT_SERVER_URL, type AccountSettings } from '../lib/sync/account.ts';
 import { backgroundAccountActions, type AccountActions } from '../lib/sync/messages.ts';
 import { useAccountSettings } from '../lib/sync/panel.ts';
-import { TransportError, normalizeServerUrl } from '../lib/sync/transport-error.ts';
+import { TransportError, isUnencryptedRemote, normalizeServerUrl } from '../lib/sync/transport-error.ts';
 
 export interface SettingsFormProps {
   settings: AccountSettings | undefined;
@@ -69,7 +69,7 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
     setEmail((current) => current || settings.email);
   }, [loaded]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const signedIn = Boolean(settings?.token);
+  const signedIn = Boolean(settings?.signedIn);
 
   async function attempt(action: () => Promise<unknown>) {
     setBusy(true);
@@ -110,6 +110,11 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
         {signedIn && settings ? t('signedInAs', settings.email) : t('notSignedIn')}
       </p>
       {!signedIn && settings?.signedOutReason && <p role="status">{t('signedOutByServer')}</p>}
+      {isUnencryptedRemote(signedIn && settings ? settings.serverUrl : serverUrl) && (
+        <p role="note" className="settings__warning" data-testid="unencrypted-warning">
+          {t('unencryptedServer')}
+        </p>
+      )}
       {signedIn ? (
         <button type="button" data-testid="sign-out" disabled={busy} onClick={() => void signOut()}>
           {t('signOut')}

@@ -114,10 +114,20 @@ describe('SettingsForm', () => {
     await waitFor(() => expect(screen.getByTestId('settings-error').textContent).toBe('Invalid email or password'));
   });
 
+  it('warns when the server address is plain http:// on another computer, not for this computer or https', () => {
+    const a = account();
+    render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: '' }} account={a} />);
+    expect(screen.queryByTestId('unencrypted-warning')).toBeNull();
+    fireEvent.change(screen.getByTestId('server-url'), { target: { value: 'http://sync.example.org' } });
+    expect(screen.getByTestId('unencrypted-warning').textContent).toMatch(/unencrypted/);
+    fireEvent.change(screen.getByTestId('server-url'), { target: { value: 'https://sync.example.org' } });
+    expect(screen.queryByTestId('unencrypted-warning')).toBeNull();
+  });
+
   it('shows the signed-in email and signs out, saying so when the token could not be revoked', async () => {
     const a = account();
     a.signOut.mockResolvedValueOnce({ revoked: false, error: 'Network error' } as never);
-    render(<SettingsForm settings={{ serverUrl: 'http://s', email: 'ana@example.com', token: 't', tokenId: 'i' }} account={a} />);
+    render(<SettingsForm settings={{ serverUrl: 'http://s', email: 'ana@example.com', signedIn: true }} account={a} />);
     expect(screen.getByTestId('account-status').textContent).toBe('Signed in as ana@example.com');
     expect(screen.queryByTestId('password')).toBeNull();
     fireEvent.click(screen.getByTestId('sign-out'));

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeFactories, type OpenedStore } from '../../../server/store/testing.ts';
 import { PASSWORD, startServer, uniqueEmail, type RunningServer } from '../../../server/test/harness.ts';
-import { ACCOUNT_KEY, DEFAULT_SERVER_URL, accountScope, deviceNameFor } from './account.ts';
+import { ACCOUNT_KEY, CREDENTIALS_KEY, DEFAULT_SERVER_URL, accountScope, deviceNameFor } from './account.ts';
 import { createDevice, faultyFetch } from './testing.ts';
 import { TransportError } from './transport-error.ts';
 
@@ -33,7 +33,10 @@ describe('account service', () => {
     expect(account.serverUrl).toBe(server.url);
     expect(account.deviceName).toMatch(/^Chrome · [0-9a-z]{4}$/);
     expect(account.token.length).toBeGreaterThanOrEqual(20);
-    expect(d.kv.data.get(ACCOUNT_KEY)).toMatchObject({ email, token: account.token, tokenId: account.tokenId });
+    expect(d.kv.data.get(CREDENTIALS_KEY)).toEqual({ token: account.token, tokenId: account.tokenId });
+    // Pages read the public record: it says who is signed in, never the token.
+    expect(d.kv.data.get(ACCOUNT_KEY)).toEqual({ serverUrl: server.url, email, deviceName: account.deviceName, signedIn: true });
+    expect(JSON.stringify(d.kv.data.get(ACCOUNT_KEY))).not.toContain(account.token);
     expect(d.logs.join('\n')).not.toContain(account.token);
   });
 
@@ -72,12 +75,23 @@ describe('account service', () => {
     await expect(d.account.signIn({ serverUrl: server.url, email: ' ', password: 'x' })).rejects.toThrow(/email/);
   });
 
+  it('moves a token kept in the public record by an earlier version to the background-only key', async () => {
+    const d = fresh();
+    const email = uniqueEmail();
+    const made = await fresh().account.createAccount({ serverUrl: server.url, email, password: PASSWORD });
+    await d.kv.set(ACCOUNT_KEY, { serverUrl: server.url, email, deviceName: 'Chrome · ab12', token: made.token, tokenId: made.tokenId });
+    expect(await d.account.current()).toMatchObject({ email, token: made.token, tokenId: made.tokenId });
+    expect(d.kv.data.get(ACCOUNT_KEY)).toEqual({ serverUrl: server.url, email, deviceName: 'Chrome · ab12', signedIn: true });
+    expect(d.kv.data.get(CREDENTIALS_KEY)).toEqual({ token: made.token, tokenId: made.tokenId });
+  });
+
   it('revokes the token on sign-out, so it is refused on its next use', async () => {
     const d = fresh();
     const account = await d.account.createAccount({ serverUrl: server.url, email: uniqueEmail(), password: PASSWORD });
     expect(await d.account.signOut()).toEqual({ revoked: true });
     expect(await d.account.current()).toBeNull();
-    expect(await d.account.settings()).toMatchObject({ email: account.email, serverUrl: server.url });
+    expect(d.kv.data.has(CREDENTIALS_KEY)).toBe(false);
+    expect(await d.account.settings()).toEqual({ email: account.email, serverUrl: server.url, deviceName: account.deviceName });
     const error = await d.transport.sync(server.url, account.token, { changes: [] }).catch((e: unknown) => e);
     expect((error as TransportError).kind).toBe('unauthorized');
   });

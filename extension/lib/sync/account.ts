@@ -1,21 +1,30 @@
 // Sign-in, account creation and sign-out against the sync server. The device token lives only in extension storage
-// (browser.storage.local), is sent only in the Authorization header, and is never logged or shown.
+// (browser.storage.local) under a key of its own that only the background reads; pages see the public account record.
+// It is sent only in the Authorization header, and is never logged or shown.
 import { TransportError, normalizeServerUrl } from './transport-error.ts';
 import type { Transport } from './transport.ts';
 import type { KeyValue } from './ports.ts';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
+/** The public account record pages may read; it never holds the token. */
 export const ACCOUNT_KEY = 'syncAccount';
+/** The device token and its id: read and written by the background's account service only. */
+export const CREDENTIALS_KEY = 'syncCredentials';
 
-/** What is persisted. A token means signed in; the server URL and email stay after sign-out to sign in again. */
+/** The public account record. The server URL and email stay after sign-out to sign in again. */
 export interface AccountSettings {
   serverUrl: string;
   email: string;
   deviceName?: string;
-  token?: string;
-  tokenId?: string;
+  /** True while a device token is kept (in CREDENTIALS_KEY). */
+  signedIn?: boolean;
   /** Set when the server answered 401: the token was revoked or expired. */
   signedOutReason?: string;
+}
+
+interface StoredCredentials {
+  token: string;
+  tokenId: string;
 }
 
 export interface SignedInAccount {
@@ -54,11 +63,19 @@ export function parseAccount(value: unknown): AccountSettings {
   const v = (value && typeof value === 'object' ? value : {}) as Partial<Record<keyof AccountSettings, unknown>>;
   const str = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
   const settings: AccountSettings = { serverUrl: str(v.serverUrl) ?? DEFAULT_SERVER_URL, email: str(v.email) ?? '' };
-  for (const key of ['deviceName', 'token', 'tokenId', 'signedOutReason'] as const) {
+  for (const key of ['deviceName', 'signedOutReason'] as const) {
     const x = str(v[key]);
     if (x) settings[key] = x;
   }
+  if (v.signedIn === true) settings.signedIn = true;
   return settings;
+}
+
+function parseCredentials(value: unknown): StoredCredentials | null {
+  const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  return typeof v.token === 'string' && v.token && typeof v.tokenId === 'string' && v.tokenId
+    ? { token: v.token, tokenId: v.tokenId }
+    : null;
 }
 
 export interface AccountDeps {
@@ -69,18 +86,39 @@ export interface AccountDeps {
 }
 
 export function createAccountService(deps: AccountDeps) {
-  async function settings(): Promise<AccountSettings> {
-    return parseAccount(await deps.kv.get(ACCOUNT_KEY));
+  /** The public record; earlier versions kept the token in it, so a token found there moves to its own key first. */
+  async function publicRecord(): Promise<unknown> {
+    const raw = await deps.kv.get(ACCOUNT_KEY);
+    const legacy = parseCredentials(raw);
+    if (!legacy) return raw;
+    const moved = { ...parseAccount(raw), signedIn: true };
+    await deps.kv.set(CREDENTIALS_KEY, legacy);
+    await deps.kv.set(ACCOUNT_KEY, moved);
+    return moved;
   }
 
-  async function save(next: AccountSettings): Promise<void> {
-    await deps.kv.set(ACCOUNT_KEY, next);
+  async function settings(): Promise<AccountSettings> {
+    return parseAccount(await publicRecord());
+  }
+
+  async function credentials(): Promise<StoredCredentials | null> {
+    await publicRecord();
+    return parseCredentials(await deps.kv.get(CREDENTIALS_KEY));
+  }
+
+  /** The credentials are written first, so the public record never says signed in without a token to back it. */
+  async function save(next: AccountSettings, creds: StoredCredentials | null): Promise<void> {
+    if (creds) await deps.kv.set(CREDENTIALS_KEY, creds);
+    else await deps.kv.remove(CREDENTIALS_KEY);
+    const { signedIn: _signedIn, ...rest } = next;
+    await deps.kv.set(ACCOUNT_KEY, creds ? { ...rest, signedIn: true } : rest);
   }
 
   async function current(): Promise<SignedInAccount | null> {
     const s = await settings();
-    if (!s.token || !s.tokenId || !s.email) return null;
-    return { serverUrl: s.serverUrl, email: s.email, token: s.token, tokenId: s.tokenId, deviceName: s.deviceName ?? '' };
+    const creds = parseCredentials(await deps.kv.get(CREDENTIALS_KEY));
+    if (!creds || !s.email) return null;
+    return { serverUrl: s.serverUrl, email: s.email, token: creds.token, tokenId: creds.tokenId, deviceName: s.deviceName ?? '' };
   }
 
   function validate(credentials: Credentials): Credentials {
@@ -96,7 +134,7 @@ export function createAccountService(deps: AccountDeps) {
     const previous = await settings();
     const deviceName = previous.deviceName ?? deviceNameFor(deps.userAgent, deps.random);
     const created = await deps.transport.createToken(serverUrl, { email, password, deviceName });
-    await save({ serverUrl, email, deviceName, token: created.token, tokenId: created.id });
+    await save({ serverUrl, email, deviceName }, { token: created.token, tokenId: created.id });
     return { serverUrl, email, deviceName, token: created.token, tokenId: created.id };
   }
 
@@ -116,10 +154,11 @@ export function createAccountService(deps: AccountDeps) {
      */
     async signOut(): Promise<{ revoked: boolean; error?: string }> {
       const s = await settings();
+      const creds = await credentials();
       let result: { revoked: boolean; error?: string } = { revoked: true };
-      if (s.token && s.tokenId) {
+      if (creds) {
         try {
-          await deps.transport.revokeToken(s.serverUrl, s.token, s.tokenId);
+          await deps.transport.revokeToken(s.serverUrl, creds.token, creds.tokenId);
         } catch (error) {
           // 401: the token was already revoked, which is what signing out wanted.
           if (!(error instanceof TransportError && error.kind === 'unauthorized')) {
@@ -127,14 +166,13 @@ export function createAccountService(deps: AccountDeps) {
           }
         }
       }
-      const { token: _token, tokenId: _tokenId, signedOutReason: _reason, ...rest } = s;
-      await save(rest);
+      const { signedOutReason: _reason, ...rest } = s;
+      await save(rest, null);
       return result;
     },
     /** After a 401 during sync: forget the token but keep the server and email so signing in again is one step. */
     async markSignedOut(reason: string): Promise<void> {
-      const { token: _token, tokenId: _tokenId, ...rest } = await settings();
-      await save({ ...rest, signedOutReason: reason });
+      await save({ ...(await settings()), signedOutReason: reason }, null);
     },
   };
 }

@@ -9,7 +9,7 @@ import type { PutResult, Store } from '../../../server/store/types.ts';
 import { startServer, type RunningServer } from '../../../server/test/harness.ts';
 import { createBookRepository, type BookRepository } from '../books.ts';
 import { AncloraDB } from '../db.ts';
-import { ACCOUNT_KEY, createAccountService } from './account.ts';
+import { ACCOUNT_KEY, CREDENTIALS_KEY, createAccountService } from './account.ts';
 import { createDexieBookStore } from './dexie-store.ts';
 import { createSyncEngine, type CycleResult, type SyncEngine } from './engine.ts';
 import { inProcessLock } from './lock.ts';
@@ -240,7 +240,8 @@ export class SimDevice {
   }
 
   async signIn(email: string, token: { id: string; token: string }): Promise<void> {
-    await this.kv.set(ACCOUNT_KEY, { serverUrl: SERVER_URL, email, deviceName: `device ${this.index}`, token: token.token, tokenId: token.id });
+    await this.kv.set(CREDENTIALS_KEY, { token: token.token, tokenId: token.id });
+    await this.kv.set(ACCOUNT_KEY, { serverUrl: SERVER_URL, email, deviceName: `device ${this.index}`, signedIn: true });
   }
 
   private startWorker(gen: number): Worker {

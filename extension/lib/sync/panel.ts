@@ -65,7 +65,7 @@ export function useSyncStatus(): { status: SyncStatus; signedIn: boolean } {
     const base = stored ?? parseStatus(undefined);
     return {
       status: pending === undefined ? base : { ...base, pendingCount: pending },
-      signedIn: Boolean(account?.token),
+      signedIn: Boolean(account?.signedIn),
     };
-  }, [stored, pending, account?.token]);
+  }, [stored, pending, account?.signedIn]);
 }

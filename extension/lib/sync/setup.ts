@@ -4,7 +4,7 @@
 // listeners added in the worker's first turn.
 import { browser } from 'wxt/browser';
 import { database } from '../db.ts';
-import { ACCOUNT_KEY, createAccountService } from './account.ts';
+import { ACCOUNT_KEY, createAccountService, parseAccount } from './account.ts';
 import { showOnBadge, storageKeyValue } from './browser-edges.ts';
 import { createDexieBookStore } from './dexie-store.ts';
 import { createSyncEngine } from './engine.ts';
@@ -94,8 +94,7 @@ export function setupSync(): void {
   // The engine reads the account from storage, so a change (signing in or out, here or in a test) is the cue.
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local' || !(ACCOUNT_KEY in changes)) return;
-    const token = (changes[ACCOUNT_KEY]?.newValue as { token?: string } | undefined)?.token;
-    if (token) void scheduler.request('manual');
+    if (parseAccount(changes[ACCOUNT_KEY]?.newValue).signedIn) void scheduler.request('manual');
     else void engine.refreshPending();
   });
 

@@ -31,6 +31,22 @@ export class TransportError extends Error {
 }
 
 /** Normalises what a user typed as the server URL; throws a readable error for anything but http(s). */
+/**
+ * True for a plain http:// server that is not on this computer: its traffic (password, token, books) can be read and
+ * changed on the way. Loopback is exempt, as a server on this computer is what `npm start` gives.
+ */
+export function isUnencryptedRemote(raw: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return !(host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1');
+}
+
 export function normalizeServerUrl(raw: string): string {
   let url: URL;
   try {
