@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BookNotFoundError, createBookRepository } from './books.ts';
+import { BookNotFoundError, appendedSince, createBookRepository } from './books.ts';
 import { AncloraDB, MIGRATIONS, type LocalBook, type Migration } from './db.ts';
 import { testDatabases } from './testing.ts';
 
@@ -244,5 +244,17 @@ describe('the database schema', () => {
     expect(book).toMatchObject({ title: 'Old', content: '<p>old text</p>', deleted: 0 });
     expect(upgraded.verno).toBe(nextStep.version);
     expect(await upgraded.books.where('deleted').equals(0).count()).toBe(1);
+  });
+});
+
+describe('appendedSince', () => {
+  it.each<[string, string, string, string | null]>([
+    ['equal texts', '<p>a</p>', '<p>a</p>', ''],
+    ['a clip appended', '<p>a</p>', '<p>a</p><blockquote>c</blockquote>', '<blockquote>c</blockquote>'],
+    ['an edit inside the text', '<p>a</p>', '<p>b</p><blockquote>c</blockquote>', null],
+    ['text removed at the end', '<p>a</p><p>b</p>', '<p>a</p>', null],
+    ['from an empty book', '', '<p>c</p>', '<p>c</p>'],
+  ])('%s', (_name, base, current, expected) => {
+    expect(appendedSince(base, current)).toBe(expected);
   });
 });

@@ -45,6 +45,15 @@ export class BookNotFoundError extends Error {
   }
 }
 
+/**
+ * What was appended to `base` to make `current` ('' when they are equal), or null when `current` is not `base`
+ * with something added at its end. Clips are appended, so this is how an edit based on `base` tells a clip that
+ * arrived meanwhile (kept after the edit) from a rewrite (which it must not silently extend).
+ */
+export function appendedSince(base: string, current: string): string | null {
+  return current.startsWith(base) ? current.slice(base.length) : null;
+}
+
 /** Titles are required by the server; an empty one is stored as the UI's placeholder instead. */
 function cleanTitle(title: string, fallback: string): string {
   const trimmed = title.trim().slice(0, LIMITS.titleMax);
@@ -117,11 +126,10 @@ export function createBookRepository(
         const stored = await mustGet(id);
         let content = patch.content;
         let knownCounts = counts;
-        if (content !== undefined && baseContent !== undefined && stored.content !== baseContent) {
-          if (stored.content.startsWith(baseContent)) {
-            content += stored.content.slice(baseContent.length);
-            knownCounts = undefined;
-          }
+        const appended = content !== undefined && baseContent !== undefined ? appendedSince(baseContent, stored.content) : null;
+        if (appended) {
+          content += appended;
+          knownCounts = undefined;
         }
         const next = applyPatch(stored, { ...patch, content }, knownCounts);
         await db.books.put(next);

@@ -60,6 +60,18 @@ export interface ConflictCopy {
   serverRevision: number;
 }
 
+/**
+ * The conflict copy that keeps `version`'s text (the book's losing local version), made at `createdAt`; the
+ * server's winning revision was `serverRevision`.
+ */
+export function conflictCopyOf(
+  version: Pick<LocalBook, 'id' | 'title' | 'author' | 'content' | 'metadata' | 'updatedAt'>,
+  copy: { id: string; createdAt: number; serverRevision: number },
+): ConflictCopy {
+  const { id: bookId, title, author, content, metadata, updatedAt } = version;
+  return { id: copy.id, bookId, title, author, content, metadata, updatedAt, createdAt: copy.createdAt, serverRevision: copy.serverRevision };
+}
+
 export interface KvEntry {
   key: string;
   value: unknown;

@@ -1,6 +1,6 @@
 // A synchronous safety copy of unsaved edits, written when the page is being closed: IndexedDB writes started in
 // `pagehide` may be cut off with the page, localStorage writes are not. Replayed into the database on the next start.
-import type { BookRepository } from './books.ts';
+import { appendedSince, type BookRepository } from './books.ts';
 
 const PREFIX = 'anclora:unsaved:';
 
@@ -39,7 +39,8 @@ function parse(raw: string | null): JournalEntry | undefined {
 }
 
 function alreadyStored(entry: JournalEntry, book: { title: string; author: string; content: string }): boolean {
-  const content = entry.content === undefined || book.content.startsWith(entry.content);
+  // The stored content may have a clip appended after the journalled text.
+  const content = entry.content === undefined || appendedSince(entry.content, book.content) !== null;
   const author = entry.author === undefined || book.author === entry.author;
   const title = entry.title === undefined || !entry.title.trim() || book.title === entry.title.trim();
   return content && author && title;

@@ -1,5 +1,5 @@
 // The last-writer-wins decision, as one pure function: given the stored book and an incoming edit, what happens.
-import { isDeepStrictEqual } from 'node:util';
+import { sameBookText } from '../../shared/book-text.ts';
 import { LIMITS, type BookMetadata } from '../../shared/protocol.ts';
 
 /** The parts of a stored book the decision looks at. */
@@ -37,23 +37,13 @@ export function clampUpdatedAt(updatedAt: number, now: number): number {
   return updatedAt > now + LIMITS.futureSkewMs ? now : updatedAt;
 }
 
-function sameText(stored: StoredVersion, incoming: IncomingEdit): boolean {
-  return (
-    stored.title === incoming.title &&
-    stored.author === incoming.author &&
-    stored.content === incoming.content &&
-    stored.deleted === incoming.deleted &&
-    isDeepStrictEqual(stored.metadata, incoming.metadata)
-  );
-}
-
 export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now: number): Decision {
   const updatedAt = clampUpdatedAt(incoming.updatedAt, now);
   if (!stored) return { kind: 'accept', updatedAt, reason: 'new' };
 
   // A retry of a clamped edit carries the original future time, so "same time" also covers "was clamped".
   const sameTime = incoming.updatedAt === stored.updatedAt || updatedAt !== incoming.updatedAt;
-  if (sameTime && sameText(stored, incoming)) return { kind: 'idempotent' };
+  if (sameTime && stored.deleted === incoming.deleted && sameBookText(stored, incoming)) return { kind: 'idempotent' };
 
   if (incoming.baseRevision === stored.revision) return { kind: 'accept', updatedAt, reason: 'fast-forward' };
   if (updatedAt > stored.updatedAt) return { kind: 'accept', updatedAt, reason: 'later-edit' };

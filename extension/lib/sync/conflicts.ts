@@ -1,7 +1,8 @@
 // The three choices a writer has for a conflict copy (a local version that lost to the server), applied to Dexie.
 // Each runs in one transaction, so a choice either happens completely or not at all.
 import { LIMITS } from '../../../shared/limits.ts';
-import { newLocalBook, type AncloraDB, type ConflictCopy, type LocalBook } from '../db.ts';
+import { sameBookText } from '../../../shared/book-text.ts';
+import { conflictCopyOf, newLocalBook, type AncloraDB, type ConflictCopy, type LocalBook } from '../db.ts';
 
 export const CONFLICT_COPY_SUFFIX = ' (conflict copy)';
 
@@ -34,20 +35,10 @@ export async function keepMine(db: AncloraDB, copyId: string, now: number, newId
     const copy = await takeCopy(db, copyId);
     const book = await db.books.get(copy.bookId);
     const edited = book && book.dirty && !book.deleted;
-    if (edited && (book.title !== copy.title || book.author !== copy.author || book.content !== copy.content)) {
+    if (edited && !sameBookText(book, copy)) {
       // The book was edited after the conflict and the server has not got those edits: overwriting them would lose
       // them, so they become a conflict copy in turn (found by convergence.test.ts).
-      await db.conflicts.put({
-        id: newId(),
-        bookId: book.id,
-        title: book.title,
-        author: book.author,
-        content: book.content,
-        metadata: book.metadata,
-        updatedAt: book.updatedAt,
-        createdAt: now,
-        serverRevision: book.revision ?? copy.serverRevision,
-      });
+      await db.conflicts.put(conflictCopyOf(book, { id: newId(), createdAt: now, serverRevision: book.revision ?? copy.serverRevision }));
     }
     const next: LocalBook = {
       id: copy.bookId,

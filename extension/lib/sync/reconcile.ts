@@ -1,6 +1,8 @@
 // Pure decisions of the sync engine: what becomes of the local copy of a book after the server answered for it, or
 // when a change arrives from the server. No text is ever dropped: a losing local version becomes a conflict copy.
+import { sameBookText } from '../../../shared/book-text.ts';
 import type { BookInput, ServerBook } from '../../../shared/protocol.ts';
+import { conflictCopyOf } from '../db.ts';
 import { withCounts, type ConflictCopy, type LocalBook, type SyncIssue } from './ports.ts';
 
 export type Outcome =
@@ -21,28 +23,9 @@ export interface Decision {
   conflictCopy?: ConflictCopy;
 }
 
-/** The fields the server stores; two versions with equal fingerprints are the same version. */
+/** The same version: same edit time, deletion state and text. */
 export function sameVersion(a: LocalBook, b: LocalBook): boolean {
-  return a.updatedAt === b.updatedAt && a.deleted === b.deleted && sameText(a, b);
-}
-
-type Text = { title: string; author: string; content: string; metadata: unknown };
-
-function sameText(a: Text, b: Text): boolean {
-  return (
-    a.title === b.title &&
-    a.author === b.author &&
-    a.content === b.content &&
-    stableJson(a.metadata) === stableJson(b.metadata)
-  );
-}
-
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : 1)))
-      : v,
-  );
+  return a.updatedAt === b.updatedAt && a.deleted === b.deleted && sameBookText(a, b);
 }
 
 /** What is sent for a dirty book: its text plus the revision it was based on. */
@@ -122,20 +105,8 @@ export function afterConflict(
     ? { outcome: 'conflict', remove: sent.id }
     : { outcome: 'conflict', put: fromServer(server) };
   // A local deletion that lost has no text to keep; identical text is not a real conflict.
-  const lost = !local.deleted && (server.deleted || !sameText(local, server));
-  if (lost) {
-    decision.conflictCopy = {
-      id: newId(),
-      bookId: sent.id,
-      title: local.title,
-      author: local.author,
-      content: local.content,
-      metadata: local.metadata,
-      updatedAt: local.updatedAt,
-      createdAt: now,
-      serverRevision: server.revision,
-    };
-  }
+  const lost = !local.deleted && (server.deleted || !sameBookText(local, server));
+  if (lost) decision.conflictCopy = conflictCopyOf(local, { id: newId(), createdAt: now, serverRevision: server.revision });
   return decision;
 }
 
