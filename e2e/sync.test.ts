@@ -241,6 +241,24 @@ describe('background sync', () => {
     const live = (await checker.books()).filter((book) => !book.deleted);
     expect(live.map((book) => book.id)).toEqual([id]);
   });
+
+  test('a clip written by the background reaches the server at once, without waiting for the alarm', async () => {
+    const { writer, checker, id } = await writerWithSyncedBook('Before the clip.');
+    // With the panel closed and the alarm gone, only the background's repository announcing the write can sync it.
+    await writer.panel.close();
+    expect(await writer.ext.evaluateInWorker(() => chrome.alarms.clear('sync'))).toBe(true);
+    await writer.ext.evaluateInWorker(
+      (bookId) =>
+        (globalThis as unknown as { __clip: (r: unknown) => Promise<unknown> }).__clip({
+          text: 'A line worth keeping.',
+          title: 'Source page',
+          url: 'https://example.org/source',
+          bookId,
+        }),
+      id,
+    );
+    await serverCopy(checker, id, (content) => content.includes('A line worth keeping.'));
+  });
 });
 
 describe('conflicts between two devices on one account', () => {

@@ -1,24 +1,17 @@
 // The banner shown when a local version lost to the server: keep mine, use the server's, or keep both.
 // "Use server" deletes the local version, so it asks for a second click on a clearly relabelled button
 // (an in-panel confirmation, not window.confirm, which a headless test cannot answer).
-import { liveQuery } from 'dexie';
 import { useState } from 'react';
-import { database, type ConflictCopy } from '../lib/db.ts';
+import type { ConflictCopy } from '../lib/db.ts';
 import { t } from '../lib/i18n.ts';
-import { keepBoth, keepMine, listConflicts, useServer } from '../lib/sync/conflicts.ts';
-import { notifyBooksChanged } from '../lib/sync/messages.ts';
+import { conflictChoices } from '../lib/sync/conflicts.ts';
 import { useObservable } from './useObservable.ts';
-
-export interface ConflictChoices {
-  keepMine(copy: ConflictCopy): Promise<unknown>;
-  useServer(copy: ConflictCopy): Promise<unknown>;
-  keepBoth(copy: ConflictCopy): Promise<unknown>;
-}
 
 export interface ConflictBannerViewProps {
   /** Conflict copies, oldest first; the first is offered. */
   copies: ConflictCopy[];
-  choices: ConflictChoices;
+  /** Each takes the offered copy's id. */
+  choices: Record<'keepMine' | 'useServer' | 'keepBoth', (copyId: string) => Promise<unknown>>;
 }
 
 export function ConflictBannerView({ copies, choices }: ConflictBannerViewProps) {
@@ -29,12 +22,12 @@ export function ConflictBannerView({ copies, choices }: ConflictBannerViewProps)
   if (!copy) return null;
   const confirming = confirmingId === copy.id;
 
-  async function choose(action: (c: ConflictCopy) => Promise<unknown>) {
+  async function choose(action: (copyId: string) => Promise<unknown>) {
     if (!copy) return;
     setBusy(true);
     setError(null);
     try {
-      await action(copy);
+      await action(copy.id);
       setConfirmingId(null);
     } catch (e) {
       setError(t('conflictFailed', e instanceof Error ? e.message : String(e)));
@@ -74,26 +67,13 @@ export function ConflictBannerView({ copies, choices }: ConflictBannerViewProps)
   );
 }
 
-const panelChoices: ConflictChoices = {
-  async keepMine(copy) {
-    await keepMine(database(), copy.id, Date.now());
-    notifyBooksChanged();
-  },
-  async useServer(copy) {
-    await useServer(database(), copy.id);
-  },
-  async keepBoth(copy) {
-    await keepBoth(database(), copy.id, Date.now(), () => crypto.randomUUID());
-    notifyBooksChanged();
-  },
-};
-
 /**
  * Shows the conflicts of the open book first (`bookId`), otherwise any other, so that no losing version goes
  * unnoticed while the writer is elsewhere in the panel.
  */
 export function ConflictBanner({ bookId }: { bookId?: string }) {
-  const copies = useObservable<ConflictCopy[]>(() => liveQuery(() => listConflicts(database())), []) ?? [];
+  const choices = conflictChoices();
+  const copies = useObservable<ConflictCopy[]>(() => choices.watch(), []) ?? [];
   const ordered = bookId ? [...copies.filter((c) => c.bookId === bookId), ...copies.filter((c) => c.bookId !== bookId)] : copies;
-  return <ConflictBannerView copies={ordered} choices={panelChoices} />;
+  return <ConflictBannerView copies={ordered} choices={choices} />;
 }

@@ -160,9 +160,9 @@ describe('ConflictBannerView', () => {
     render(<ConflictBannerView copies={[copy]} choices={c} />);
     expect(screen.getByTestId('conflict-banner').textContent).toContain('Server has a newer version of “Draft”');
     fireEvent.click(screen.getByTestId('conflict-keep-mine'));
-    await waitFor(() => expect(c.keepMine).toHaveBeenCalledWith(copy));
+    await waitFor(() => expect(c.keepMine).toHaveBeenCalledWith(copy.id));
     fireEvent.click(screen.getByTestId('conflict-keep-both'));
-    await waitFor(() => expect(c.keepBoth).toHaveBeenCalledWith(copy));
+    await waitFor(() => expect(c.keepBoth).toHaveBeenCalledWith(copy.id));
   });
 
   it('drops the local version only after a second, relabelled click on use server', async () => {
@@ -176,7 +176,7 @@ describe('ConflictBannerView', () => {
     expect(button.getAttribute('data-confirming')).toBe('false');
     fireEvent.click(button);
     fireEvent.click(button);
-    await waitFor(() => expect(c.useServer).toHaveBeenCalledWith(copy));
+    await waitFor(() => expect(c.useServer).toHaveBeenCalledWith(copy.id));
   });
 });
 

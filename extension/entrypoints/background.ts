@@ -7,6 +7,7 @@
 import '../lib/zod-jitless.ts';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { onBookWrites } from '../lib/books.ts';
 import { clip, setupClipMenu } from '../lib/clip-menu.ts';
 import type { ClipRequest } from '../lib/clipper.ts';
 import { isOpenEditorTabMessage, openEditorTab } from '../lib/editor-tab.ts';
@@ -63,6 +64,8 @@ export default defineBackground(() => {
   setupEditorTab();
   setupClipMenu();
   setupMessages();
-  setupSync();
+  const sync = setupSync();
+  // Clips written here sync within a couple of seconds, without waiting for the alarm.
+  onBookWrites(sync.booksChanged);
   globalThis.__clip = clip;
 });

@@ -25,6 +25,23 @@ afterEach(async () => {
 });
 
 describe('the book repository', () => {
+  it('announces every committed write, and neither reads nor failed writes', async () => {
+    const db = freshDb();
+    let announced = 0;
+    const repo = createBookRepository(db, { announce: () => announced++ });
+    const book = await repo.create({ title: 'Tide' });
+    await repo.save(book.id, { content: '<p>One.</p>' });
+    await repo.append(book.id, '<p>Clip</p>');
+    await repo.rename(book.id, 'High Tide');
+    const removed = await repo.remove(book.id);
+    await repo.restore(removed);
+    expect(announced).toBe(6);
+    await repo.get(book.id);
+    await repo.list();
+    await expect(repo.save('00000000-0000-4000-8000-000000000000', { title: 'x' })).rejects.toBeInstanceOf(BookNotFoundError);
+    expect(announced).toBe(6);
+  });
+
   it('creates a dirty, never-synced book with a v4 UUID, counts and timestamps', async () => {
     const { repo } = setup();
     const book = await repo.create({ title: '  My novel ', author: 'Ana', content: '<p>Call me Ishmael.</p>' });

@@ -36,6 +36,16 @@ export interface BookRepository {
   restore(removed: RemovedBook): Promise<void>;
   watchList(search?: string): Observable<LocalBook[]>;
   watchBook(id: string): Observable<LocalBook | undefined>;
+  /** How many books (local deletions included) have edits the server has not acknowledged. */
+  watchPendingCount(): Observable<number>;
+}
+
+export interface BookRepositoryOptions {
+  now?: () => number;
+  newId?: () => string;
+  untitled?: string;
+  /** Told after every committed write, so the background can sync soon (see `onBookWrites`). */
+  announce?: () => void;
 }
 
 export class BookNotFoundError extends Error {
@@ -60,13 +70,16 @@ function cleanTitle(title: string, fallback: string): string {
   return trimmed || fallback;
 }
 
-export function createBookRepository(
-  db: AncloraDB,
-  options: { now?: () => number; newId?: () => string; untitled?: string } = {},
-): BookRepository {
+export function createBookRepository(db: AncloraDB, options: BookRepositoryOptions = {}): BookRepository {
   const now = options.now ?? Date.now;
   const newId = options.newId ?? (() => crypto.randomUUID());
   const untitled = options.untitled ?? 'Untitled';
+  /** Runs a write and announces it once it has committed (never a failed one). */
+  async function write<T>(run: () => Promise<T>): Promise<T> {
+    const result = await run();
+    options.announce?.();
+    return result;
+  }
 
   // updatedAt must grow with every save even when two saves land in the same millisecond,
   // because last-writer-wins compares it.
@@ -103,7 +116,7 @@ export function createBookRepository(
         },
         at,
       );
-      await db.books.add(book);
+      await write(() => db.books.add(book));
       return book;
     },
 
@@ -122,7 +135,7 @@ export function createBookRepository(
     },
 
     async save(id, patch, { baseContent, counts } = {}) {
-      return db.transaction('rw', db.books, async () => {
+      return write(() => db.transaction('rw', db.books, async () => {
         const stored = await mustGet(id);
         let content = patch.content;
         let knownCounts = counts;
@@ -134,7 +147,7 @@ export function createBookRepository(
         const next = applyPatch(stored, { ...patch, content }, knownCounts);
         await db.books.put(next);
         return next;
-      });
+      }));
     },
 
     rename(id, title) {
@@ -142,32 +155,32 @@ export function createBookRepository(
     },
 
     async append(id, html) {
-      return db.transaction('rw', db.books, async () => {
+      return write(() => db.transaction('rw', db.books, async () => {
         const book = await mustGet(id);
         const next = applyPatch(book, { content: book.content + html });
         await db.books.put(next);
         return next;
-      });
+      }));
     },
 
     async remove(id) {
-      return db.transaction('rw', db.books, async () => {
+      return write(() => db.transaction('rw', db.books, async () => {
         const before = await mustGet(id);
         if (before.revision === null) await db.books.delete(id);
         else await db.books.put({ ...before, deleted: 1, dirty: 1, updatedAt: nextUpdatedAt(before.updatedAt) });
         return { before };
-      });
+      }));
     },
 
     async restore({ before }) {
-      await db.transaction('rw', db.books, async () => {
+      await write(() => db.transaction('rw', db.books, async () => {
         const current = await db.books.get(before.id);
         // If sync already pushed the tombstone, the restored book is a newer edit of the same id: keep the revision
         // the tombstone reached so the server accepts it as a normal update.
         const revision = current?.revision ?? before.revision;
         const updatedAt = nextUpdatedAt(Math.max(before.updatedAt, current?.updatedAt ?? 0));
         await db.books.put({ ...before, revision, deleted: 0, dirty: 1, updatedAt });
-      });
+      }));
     },
 
     watchList(search = '') {
@@ -177,14 +190,32 @@ export function createBookRepository(
     watchBook(id) {
       return liveQuery(() => repo.get(id));
     },
+
+    watchPendingCount() {
+      return liveQuery(() => db.books.where('dirty').equals(1).count());
+    },
   };
   return repo;
 }
 
 let shared: BookRepository | undefined;
+let writeListener: () => void = () => {};
+
+/**
+ * Who hears of this context's book writes: each composition root says (the background schedules a sync cycle, pages
+ * send it a message). Writes are announced by the repository, so no view has to remember to.
+ */
+export function onBookWrites(listener: () => void): void {
+  writeListener = listener;
+}
+
+/** Announces a book write to whoever `onBookWrites` named (for writers beside the repository: conflict choices). */
+export function announceBookWrite(): void {
+  writeListener();
+}
 
 /** The repository on this context's shared database handle. */
 export function bookRepository(): BookRepository {
-  shared ??= createBookRepository(database());
+  shared ??= createBookRepository(database(), { announce: announceBookWrite });
   return shared;
 }

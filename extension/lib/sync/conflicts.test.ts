@@ -2,7 +2,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../shared/limits.ts';
 import { AncloraDB, type ConflictCopy, type LocalBook } from '../db.ts';
-import { conflictCopyTitle, keepBoth, keepMine, listConflicts, useServer } from './conflicts.ts';
+import { conflictCopyTitle, createConflictChoices, keepBoth, keepMine, listConflicts, useServer } from './conflicts.ts';
 
 const BOOK = '5b0e3f63-4c1a-4f25-9f59-8d5f3c2a1e11';
 
@@ -37,6 +37,29 @@ function setup() {
 }
 
 describe('conflict choices', () => {
+  it('announce the choices that write books (keep mine, keep both), not dropping a copy', async () => {
+    const { db, book, copy } = setup();
+    await db.books.put(book);
+    let announced = 0;
+    const choices = createConflictChoices(db, { now: () => 7_000, newId: () => 'new-book', announce: () => announced++ });
+    await db.conflicts.bulkPut([copy, { ...copy, id: 'copy-2' }, { ...copy, id: 'copy-3' }]);
+    await choices.useServer('copy-3');
+    expect(announced).toBe(0);
+    await choices.keepMine(copy.id);
+    expect(announced).toBe(1);
+    await choices.keepBoth('copy-2');
+    expect(announced).toBe(2);
+    expect(await listConflicts(db)).toEqual([]);
+  });
+
+  it('keep mine treats a copy whose metadata differs from the edited book as different text', async () => {
+    const { db, book, copy } = setup();
+    await db.books.put({ ...book, content: copy.content, metadata: { ...copy.metadata, genre: 'sea' }, dirty: 1, updatedAt: 6_500 });
+    await db.conflicts.put(copy);
+    await keepMine(db, copy.id, 7_000, () => 'copy-2');
+    expect(await listConflicts(db)).toEqual([expect.objectContaining({ id: 'copy-2', metadata: { ...copy.metadata, genre: 'sea' } })]);
+  });
+
   it('keep mine puts the local text back on the book, based on the winning revision, and drops the copy', async () => {
     const { db, book, copy } = setup();
     await db.books.put(book);

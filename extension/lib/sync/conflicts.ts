@@ -1,8 +1,10 @@
 // The three choices a writer has for a conflict copy (a local version that lost to the server), applied to Dexie.
 // Each runs in one transaction, so a choice either happens completely or not at all.
 import { LIMITS } from '../../../shared/limits.ts';
+import { liveQuery, type Observable } from 'dexie';
 import { sameBookText } from '../../../shared/book-text.ts';
-import { conflictCopyOf, newLocalBook, type AncloraDB, type ConflictCopy, type LocalBook } from '../db.ts';
+import { announceBookWrite } from '../books.ts';
+import { conflictCopyOf, database, newLocalBook, type AncloraDB, type ConflictCopy, type LocalBook } from '../db.ts';
 
 export const CONFLICT_COPY_SUFFIX = ' (conflict copy)';
 
@@ -76,4 +78,44 @@ export async function keepBoth(db: AncloraDB, copyId: string, now: number, newId
     await db.books.put(book);
     return book.id;
   });
+}
+
+/** What pages do with conflict copies: watch them and apply a choice; choices that write books are announced. */
+export interface ConflictChoices {
+  watch(): Observable<ConflictCopy[]>;
+  keepMine(copyId: string): Promise<string>;
+  useServer(copyId: string): Promise<void>;
+  keepBoth(copyId: string): Promise<string>;
+}
+
+export function createConflictChoices(
+  db: AncloraDB,
+  options: { now?: () => number; newId?: () => string; announce?: () => void } = {},
+): ConflictChoices {
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  const announce = options.announce ?? (() => {});
+  return {
+    watch: () => liveQuery(() => listConflicts(db)),
+    async keepMine(copyId) {
+      const id = await keepMine(db, copyId, now(), newId);
+      announce();
+      return id;
+    },
+    // Dropping a copy writes no book: nothing to sync.
+    useServer: (copyId) => useServer(db, copyId),
+    async keepBoth(copyId) {
+      const id = await keepBoth(db, copyId, now(), newId);
+      announce();
+      return id;
+    },
+  };
+}
+
+let shared: ConflictChoices | undefined;
+
+/** The conflict choices on this context's shared database handle. */
+export function conflictChoices(): ConflictChoices {
+  shared ??= createConflictChoices(database(), { announce: announceBookWrite });
+  return shared;
 }

@@ -74,4 +74,25 @@ describe('setupSync', () => {
     await fakeBrowser.runtime.onMessage.trigger({ type: 'books-changed' }, { id: fakeBrowser.runtime.id });
     expect((await until(async () => ((await storedStatus())?.pendingCount === 1 ? 1 : undefined)))).toBe(1);
   });
+
+  it('recounts pending books when the background itself wrote one (a clip), with no message needed', async () => {
+    const sync = setupSync();
+    await until(() => storedStatus());
+    await database().books.put({
+      id: '5d0c1f1e-9a3b-4d6e-8f70-3b2a1c0d9e8f',
+      title: 'Clippings',
+      author: '',
+      content: '<blockquote><p>x</p></blockquote>',
+      metadata: { wordCount: 1, charCount: 1 },
+      createdAt: 1,
+      updatedAt: 1,
+      dirty: 1,
+      revision: null,
+      syncedAt: null,
+      deleted: 0,
+      syncIssue: null,
+    });
+    sync.booksChanged();
+    expect(await until(async () => ((await storedStatus())?.pendingCount === 1 ? 1 : undefined))).toBe(1);
+  });
 });

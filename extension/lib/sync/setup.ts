@@ -28,7 +28,12 @@ async function ensureAlarm(): Promise<void> {
   if (!existing) await browser.alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES });
 }
 
-export function setupSync(): void {
+export interface BackgroundSync {
+  /** Books were written in this context (a clip): recount pending books and sync soon. */
+  booksChanged(): void;
+}
+
+export function setupSync(): BackgroundSync {
   const kv = storageKeyValue(browser.storage.local);
   const transport = createTransport({ fetch: (input, init) => fetch(input, init) });
   const account = createAccountService({ kv, transport, userAgent: navigator.userAgent, random: Math.random });
@@ -63,6 +68,11 @@ export function setupSync(): void {
     onError: (error) => console.error('[Sync] ✗ Sync cycle failed:', error instanceof Error ? error.message : error),
   });
 
+  const booksChanged = () => {
+    void engine.refreshPending();
+    void scheduler.request('edit');
+  };
+
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === SYNC_ALARM) void scheduler.request('alarm');
   });
@@ -82,8 +92,7 @@ export function setupSync(): void {
     if (isAccountMessage(message)) return answerAccountMessage(account, message);
     if (!isSyncMessage(message)) return undefined;
     if (message.type === 'books-changed') {
-      void engine.refreshPending();
-      scheduler.request('edit');
+      booksChanged();
     } else {
       void scheduler.request('manual');
     }
@@ -103,4 +112,5 @@ export function setupSync(): void {
     if (!navigator.onLine) await status.update({ isOnline: false });
     await scheduler.request('startup');
   });
+  return { booksChanged };
 }
