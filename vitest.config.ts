@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/**/*.test.ts', 'extension/**/*.test.{ts,tsx}'],
+          include: ['*.test.ts', 'shared/**/*.test.ts', 'extension/**/*.test.{ts,tsx}'],
           environment: 'node',
         },
       },

@@ -39,8 +39,9 @@ export default defineConfig({
     excludeSources: [
       `@(!(${SOURCES_TO_ZIP.join('|')}))`,
       `@(!(${SOURCE_DIRS_TO_ZIP.join('|')}))/**`,
-      // Helpers only the unit tests import.
+      // Test support (helpers only tests import), named so: testing.ts or *.testing.ts.
       'extension/**/testing.ts',
+      'extension/**/*.testing.ts',
     ],
   },
   manifest: ({ browser }) => {

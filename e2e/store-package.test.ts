@@ -133,7 +133,10 @@ describe('the Firefox package', () => {
     ]);
     const outside = paths.filter((path) => path.includes('/') && !/^(extension|shared)\//.test(path));
     expect(outside, 'files outside extension/ and shared/').toEqual([]);
-    expect(paths.filter((path) => /\.test\.tsx?$|(^|\/)testing\.ts$/.test(path)), 'test files').toEqual([]);
+    expect(paths.filter((path) => /\.test\.tsx?$|(^|\/|\.)testing\.ts$/.test(path)), 'tests and test support').toEqual([]);
+    // Nothing shipped reaches into the server (only tests and test support do, and they are not in the zip).
+    const intoServer = paths.filter((path) => /\.tsx?$/.test(path) && /from '(\.\.\/)+server\//.test(sources.get(path)!.toString('utf8')));
+    expect(intoServer, 'sources importing server code').toEqual([]);
     for (const needed of ['extension/entrypoints/background.ts', 'extension/entrypoints/sidepanel/index.html']) {
       expect(paths).toContain(needed);
     }

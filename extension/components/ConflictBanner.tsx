@@ -11,7 +11,7 @@ export interface ConflictBannerViewProps {
   /** Conflict copies, oldest first; the first is offered. */
   copies: ConflictCopy[];
   /** Each takes the offered copy's id. */
-  choices: Record<'keepMine' | 'useServer' | 'keepBoth', (copyId: string) => Promise<unknown>>;
+  choices: Record<'keepMine' | 'keepServer' | 'keepBoth', (copyId: string) => Promise<unknown>>;
 }
 
 export function ConflictBannerView({ copies, choices }: ConflictBannerViewProps) {
@@ -49,7 +49,7 @@ export function ConflictBannerView({ copies, choices }: ConflictBannerViewProps)
           data-testid="conflict-use-server"
           data-confirming={confirming ? 'true' : 'false'}
           disabled={busy}
-          onClick={() => (confirming ? void choose(choices.useServer) : setConfirmingId(copy.id))}
+          onClick={() => (confirming ? void choose(choices.keepServer) : setConfirmingId(copy.id))}
         >
           {confirming ? t('confirmUseServer') : t('useServer')}
         </button>

@@ -148,7 +148,7 @@ describe('ConflictBannerView', () => {
     createdAt: 2,
     serverRevision: 3,
   };
-  const choices = () => ({ keepMine: vi.fn(async () => undefined), useServer: vi.fn(async () => undefined), keepBoth: vi.fn(async () => undefined) });
+  const choices = () => ({ keepMine: vi.fn(async () => undefined), keepServer: vi.fn(async () => undefined), keepBoth: vi.fn(async () => undefined) });
 
   it('shows nothing when there is no conflict', () => {
     render(<ConflictBannerView copies={[]} choices={choices()} />);
@@ -170,13 +170,13 @@ describe('ConflictBannerView', () => {
     render(<ConflictBannerView copies={[copy]} choices={c} />);
     const button = screen.getByTestId('conflict-use-server');
     fireEvent.click(button);
-    expect(c.useServer).not.toHaveBeenCalled();
+    expect(c.keepServer).not.toHaveBeenCalled();
     expect(button.textContent).toBe('Discard my version (click to confirm)');
     fireEvent.click(screen.getByTestId('conflict-cancel'));
     expect(button.getAttribute('data-confirming')).toBe('false');
     fireEvent.click(button);
     fireEvent.click(button);
-    await waitFor(() => expect(c.useServer).toHaveBeenCalledWith(copy.id));
+    await waitFor(() => expect(c.keepServer).toHaveBeenCalledWith(copy.id));
   });
 });
 

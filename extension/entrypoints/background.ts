@@ -14,7 +14,6 @@ import { isOpenEditorTabMessage, openEditorTab } from '../lib/editor-tab.ts';
 import { setupSync } from '../lib/sync/setup.ts';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __clip: typeof clip | undefined;
 }
 

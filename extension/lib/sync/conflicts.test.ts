@@ -2,7 +2,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../shared/limits.ts';
 import { AncloraDB, type ConflictCopy, type LocalBook } from '../db.ts';
-import { conflictCopyTitle, createConflictChoices, keepBoth, keepMine, listConflicts, useServer } from './conflicts.ts';
+import { conflictCopyTitle, createConflictChoices, keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
 
 const BOOK = '5b0e3f63-4c1a-4f25-9f59-8d5f3c2a1e11';
 
@@ -43,7 +43,7 @@ describe('conflict choices', () => {
     let announced = 0;
     const choices = createConflictChoices(db, { now: () => 7_000, newId: () => 'new-book', announce: () => announced++ });
     await db.conflicts.bulkPut([copy, { ...copy, id: 'copy-2' }, { ...copy, id: 'copy-3' }]);
-    await choices.useServer('copy-3');
+    await choices.keepServer('copy-3');
     expect(announced).toBe(0);
     await choices.keepMine(copy.id);
     expect(announced).toBe(1);
@@ -101,7 +101,7 @@ describe('conflict choices', () => {
     const { db, book, copy } = setup();
     await db.books.put(book);
     await db.conflicts.put(copy);
-    await useServer(db, copy.id);
+    await keepServer(db, copy.id);
     expect(await db.books.get(BOOK)).toEqual(book);
     await expect(keepMine(db, copy.id, 8_000)).rejects.toThrow(/already resolved/);
   });

@@ -63,7 +63,7 @@ export async function keepMine(db: AncloraDB, copyId: string, now: number, newId
 }
 
 /** Use server: the server's version (already the book) stays; the conflict copy is dropped. The UI confirms first. */
-export async function useServer(db: AncloraDB, copyId: string): Promise<void> {
+export async function keepServer(db: AncloraDB, copyId: string): Promise<void> {
   await db.transaction('rw', db.conflicts, () => takeCopy(db, copyId));
 }
 
@@ -84,7 +84,7 @@ export async function keepBoth(db: AncloraDB, copyId: string, now: number, newId
 export interface ConflictChoices {
   watch(): Observable<ConflictCopy[]>;
   keepMine(copyId: string): Promise<string>;
-  useServer(copyId: string): Promise<void>;
+  keepServer(copyId: string): Promise<void>;
   keepBoth(copyId: string): Promise<string>;
 }
 
@@ -103,7 +103,7 @@ export function createConflictChoices(
       return id;
     },
     // Dropping a copy writes no book: nothing to sync.
-    useServer: (copyId) => useServer(db, copyId),
+    keepServer: (copyId) => keepServer(db, copyId),
     async keepBoth(copyId) {
       const id = await keepBoth(db, copyId, now(), newId);
       announce();

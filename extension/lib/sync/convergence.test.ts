@@ -1,6 +1,6 @@
 // Property: whatever the network, the server process and the background workers do, once every device is online
 // and quiet all devices and the server hold the same books, and no text a writer saved is lost. Runs the real sync
-// engine on 3–5 simulated devices against the real server on both stores (see convergence-world.ts).
+// engine on 3–5 simulated devices against the real server on both stores (see convergence-world.testing.ts).
 //
 // Reproduce a failure with FC_SEED=<seed> FC_PATH=<path> (printed by fast-check); `npm run fuzz` runs many more
 // (FUZZ_RUNS, default 2000) with a random seed.
@@ -10,8 +10,8 @@ import { LIMITS } from '../../../shared/limits.ts';
 import { stopAll, storeFactories, type StoreFactory } from '../../../server/store/testing.ts';
 import { clipToBook } from '../clipper.ts';
 import type { ConflictCopy, LocalBook } from '../db.ts';
-import { keepBoth, keepMine, listConflicts, useServer } from './conflicts.ts';
-import { SimClock, SimDevice, SimServer, sequentialIds, type Fault } from './convergence-world.ts';
+import { keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
+import { SimClock, SimDevice, SimServer, sequentialIds, type Fault } from './convergence-world.testing.ts';
 
 const fuzzing = process.env.FUZZ === '1';
 const fuzzRuns = Number(process.env.FUZZ_RUNS ?? 2000);
@@ -263,7 +263,7 @@ class Run {
     if (choice === 'server') {
       // Dropping the copy is the writer's explicit (confirmed) choice: its own texts there are theirs to drop.
       const book = await device.repo.get(copy.bookId);
-      await useServer(device.panelDb, copy.id);
+      await keepServer(device.panelDb, copy.id);
       this.discard(device.index, tokensOf(copy.title, copy.content), tokensOf(book?.title, book?.content));
     } else if (choice === 'mine') {
       // Not a removal: the book's current text is the server's (kept in its revisions) or, when edited since

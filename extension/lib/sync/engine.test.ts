@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServerBook } from '../../../shared/protocol.ts';
 import { storeFactories, type OpenedStore } from '../../../server/store/testing.ts';
 import { PASSWORD, startServer, uniqueEmail, type RunningServer } from '../../../server/test/harness.ts';
-import { keepBoth, keepMine, listConflicts, useServer } from './conflicts.ts';
+import { keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
 import { BACKOFF_KEY, parseBackoff } from './engine.ts';
 import { deriveState } from './status.ts';
 import { createDevice, faultyFetch, type Device } from './testing.ts';
@@ -433,7 +433,7 @@ describe('two devices on one account', () => {
     // A third; use server: the copy is dropped and the server's text stays.
     await loseConflict(a, b, book.id, '<p>server thrice</p>', '<p>mine 3</p>');
     const [third] = await listConflicts(b.db, book.id);
-    await useServer(b.db, third!.id);
+    await keepServer(b.db, third!.id);
     await b.engine.runCycle();
     expect(await listConflicts(b.db)).toEqual([]);
     expect(await localBook(b, book.id)).toMatchObject({ content: '<p>server thrice</p>', dirty: 0 });
