@@ -7,7 +7,7 @@ import { reconcileExternal, type SessionText } from './book-session.ts';
 import { appendedSince, type BookPatch, type BookRepository, type RemovedBook } from './books.ts';
 import type { BookCounts, LocalBook } from './db.ts';
 import { clearJournal, writeJournal } from './draft-journal.ts';
-import { docCounts, docToHtml, warmBlocks } from './editor-doc.ts';
+import { docCounts, docToHtml, replaceChangedBlocks, warmBlocks } from './editor-doc.ts';
 
 /** Saves land at most this long after the last keystroke (the issue asks for ≤ 1 s). */
 const SAVE_DELAY_MS = 400;
@@ -103,11 +103,9 @@ export class EditingSession {
     if (change.kind !== 'apply') return;
     if (change.content && 'append' in change.content) this.appendToEditor(change.content.append);
     if (change.content && 'replace' in change.content && editor) {
-      const { from, to } = editor.state.selection;
-      editor.commands.setContent(change.content.replace, { emitUpdate: false });
+      // Only the blocks that differ are replaced, so the writer's cursor and undo history stay where they were.
+      replaceChangedBlocks(editor, change.content.replace);
       this.doc = editor.state.doc;
-      const size = editor.state.doc.content.size;
-      editor.commands.setTextSelection({ from: Math.min(from, size), to: Math.min(to, size) });
       this.updateCounts();
     }
     for (const field of ['title', 'author'] as const) {

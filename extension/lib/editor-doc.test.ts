@@ -4,7 +4,7 @@ import { DOMSerializer } from '@tiptap/pm/model';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sanitizeManuscript } from '../../server/html.ts';
 import { ALLOWED_ATTRIBUTE_VALUES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS, isAllowedHref } from '../../shared/html-policy.ts';
-import { docCounts, docToHtml } from './editor-doc.ts';
+import { docCounts, docToHtml, replaceChangedBlocks } from './editor-doc.ts';
 import { manuscriptExtensions } from './editor-schema.ts';
 import { countHtml } from './words.ts';
 
@@ -112,5 +112,43 @@ describe('the editor schema', () => {
     assertWithinPolicy(html);
     expect(html).not.toMatch(/script|onclick|onerror|javascript:|<u>|style=/i);
     expect(html).toContain('under');
+  });
+});
+
+describe('replaceChangedBlocks', () => {
+  const chapters = '<h2>One</h2><p>First paragraph.</p><p>Second paragraph.</p><h2>Two</h2><p>Third paragraph.</p>';
+
+  it('replaces only the blocks that differ, keeping the cursor and the undo history', () => {
+    const editor = editorWith(chapters);
+    // The writer types at the end of the first paragraph.
+    const end = editor.state.doc.child(0).nodeSize + editor.state.doc.child(1).nodeSize - 1;
+    editor.chain().setTextSelection(end).insertContent(' Typed.').run();
+    const cursor = editor.state.selection.from;
+    const untouched = editor.state.doc.child(1);
+    const remote = editor.getHTML().replace('Third paragraph.', 'Third paragraph, edited elsewhere.');
+
+    expect(replaceChangedBlocks(editor, remote)).toBe(true);
+    expect(editor.getHTML()).toBe(remote);
+    expect(editor.state.selection.from).toBe(cursor);
+    // Unchanged blocks are the very same nodes (nothing re-rendered, cached serialisations kept).
+    expect(editor.state.doc.child(1)).toBe(untouched);
+    // Undo takes back the writer's typing, not the change made elsewhere.
+    editor.commands.undo();
+    expect(editor.getHTML()).toBe(chapters.replace('Third paragraph.', 'Third paragraph, edited elsewhere.'));
+  });
+
+  it('maps the cursor past blocks inserted before it', () => {
+    const editor = editorWith(chapters);
+    const inThird = editor.getHTML().indexOf('Third') > 0 ? editor.state.doc.content.size - 3 : 0;
+    editor.commands.setTextSelection(inThird);
+    const before = editor.state.doc.textBetween(inThird - 5, inThird);
+    replaceChangedBlocks(editor, '<p>A new opening.</p>' + chapters);
+    const at = editor.state.selection.from;
+    expect(editor.state.doc.textBetween(at - 5, at)).toBe(before);
+  });
+
+  it('reports that nothing differed', () => {
+    const editor = editorWith(chapters);
+    expect(replaceChangedBlocks(editor, editor.getHTML())).toBe(false);
   });
 });

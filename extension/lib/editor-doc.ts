@@ -1,5 +1,6 @@
 // Fast HTML and counts of a large ProseMirror document: top-level blocks are immutable and shared between editor
 // states, so each block is serialised and counted once and reused until that block changes.
+import { createDocument, type Editor } from '@tiptap/react';
 import { DOMSerializer, type Node as PMNode, type Schema } from '@tiptap/pm/model';
 import type { BookCounts } from './db.ts';
 import { countText } from './words.ts';
@@ -73,4 +74,33 @@ export function docCounts(doc: PMNode): BookCounts {
     if (counts.charCount > 0) nonEmptyBlocks++;
   });
   return { wordCount, charCount: charCount + Math.max(0, nonEmptyBlocks - 1) };
+}
+
+/**
+ * Shows `html` (a change made elsewhere) in the editor by replacing only the top-level blocks that differ, in one
+ * transaction kept out of the undo history: the writer's cursor, selection, scroll position and undo steps survive,
+ * mapped through the change. Returns false when nothing differed.
+ */
+export function replaceChangedBlocks(editor: Editor, html: string): boolean {
+  const current = editor.state.doc;
+  const next = createDocument(html, editor.schema);
+  let start = 0;
+  while (start < current.childCount && start < next.childCount && current.child(start).eq(next.child(start))) start++;
+  if (start === current.childCount && start === next.childCount) return false;
+  let endCurrent = current.childCount;
+  let endNext = next.childCount;
+  while (endCurrent > start && endNext > start && current.child(endCurrent - 1).eq(next.child(endNext - 1))) {
+    endCurrent--;
+    endNext--;
+  }
+  const positionOf = (doc: PMNode, index: number) => {
+    let pos = 0;
+    for (let i = 0; i < index; i++) pos += doc.child(i).nodeSize;
+    return pos;
+  };
+  const blocks: PMNode[] = [];
+  for (let i = start; i < endNext; i++) blocks.push(next.child(i));
+  const tr = editor.state.tr.replaceWith(positionOf(current, start), positionOf(current, endCurrent), blocks);
+  editor.view.dispatch(tr.setMeta('addToHistory', false).setMeta('preventUpdate', true));
+  return true;
 }
