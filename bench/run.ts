@@ -1,5 +1,5 @@
 // `npm run bench`: runs each figure group in order, prints one table per group and writes bench/results.json.
-// Options: --only throughput,build,sync,browser   --runs N (repeats per figure)   --duration S (autocannon seconds)
+// Options: --only throughput,build,sync,browser,merge   --runs N (repeats per figure)   --duration S (autocannon seconds)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,10 +9,11 @@ import { round, roundSignificant } from './lib/stats.ts';
 import { table } from './lib/table.ts';
 import { LONG_BOOK_WORDS, measureBrowser } from './browser.ts';
 import { buildChrome, CHROME_BENCH_DIR, measureBuild } from './build.ts';
+import { MERGE_BOOK_WORDS, measureMerge } from './merge.ts';
 import { measureSyncCycles } from './sync-cycle.ts';
 import { measureThroughput } from './throughput.ts';
 
-const GROUPS = ['throughput', 'build', 'sync', 'browser'] as const;
+const GROUPS = ['throughput', 'build', 'sync', 'browser', 'merge'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -169,6 +170,31 @@ if (only.has('browser')) {
         'the panel page runs in a normal tab (headless Chromium cannot open the real side panel); timings from the page\'s own clock',
         'edit → server: keydown timestamp of the last keystroke → first poll (every 20 ms) of the server\'s change feed that holds the text; includes the 400 ms save debounce and the sync engine\'s 1.5 s edit debounce',
         `p95 over ${runs} edits per book is close to the maximum; more runs (--runs) give a steadier tail`,
+      ],
+    ),
+  );
+}
+
+if (only.has('merge')) {
+  log(`merge: ${runs} runs of a three-way merge, patch sizes (shared/manuscript)`);
+  const f = await measureMerge(runs, log);
+  results.merge = f;
+  save();
+  tables.push(
+    table(
+      `Sync v2 core — ${MERGE_BOOK_WORDS.toLocaleString('en-US')}-word manuscript (${round(f.manuscriptBytes / 1024)} kB of HTML)`,
+      ['figure', 'value', 'today (whole book, gzip)'],
+      [
+        ...f.patches.map((p) => [`patch for ${p.edit}: bytes / gzip`, `${p.bytes.toLocaleString('en-US')} / ${p.gzipBytes.toLocaleString('en-US')}`, p.wholeGzipBytes.toLocaleString('en-US')]),
+        [
+          `three-way merge, two devices × ${f.merge.edits.toLocaleString('en-US')} offline edits, median ms (overlaps: ${f.merge.overlaps})`,
+          round(f.merge.medianMs, 1),
+          "the losing device's whole text becomes a conflict copy",
+        ],
+      ],
+      [
+        'patch = JSON of shared/manuscript/patch.ts makePatch (changed blocks, in-block spans, two SHA-256 hashes); not yet on the wire (issue 11)',
+        'the merge runs in this process on the deterministic bench manuscript; edits are single words inserted into scattered paragraphs',
       ],
     ),
   );

@@ -38,6 +38,18 @@ describe('manuscript patches', () => {
     expect(await applyPatch(base, patch)).toBe(target);
   });
 
+  it('stay proportional to the edits when neighbouring paragraphs all changed in place', () => {
+    const base = novel();
+    const paragraphs = base.split('</p>');
+    // 1,000 single words typed into the first 1,000 paragraphs: one long run of changed blocks.
+    for (let i = 0; i < 1_000; i++) paragraphs[i] = paragraphs[i]!.replace(' ', ` typed${i} `);
+    const target = paragraphs.join('</p>');
+    const ops = diffManuscripts(base, target);
+    expect(ops).toHaveLength(1_000);
+    expect(JSON.stringify(ops).length).toBeLessThan(1_000 * 40);
+    expect(applyOps(base, ops)).toBe(target);
+  });
+
   it('describe deleted and inserted blocks as splices', () => {
     const base = '<h1>One</h1><p>a</p><p>b</p><p>c</p>';
     expect(diffManuscripts(base, '<h1>One</h1><p>c</p>')).toEqual([{ at: 1, remove: 2, insert: [] }]);

@@ -51,20 +51,22 @@ export function diffManuscripts(base: string, target: string): PatchOp[] {
   for (const hunk of diffStrings(from, to)) {
     const removed = hunk.aEnd - hunk.aStart;
     const inserted = to.slice(hunk.bStart, hunk.bEnd);
-    if (removed === 1 && inserted.length === 1) {
-      // One block changed in place (typing in a paragraph): send only the span between the first and last change.
-      const before = from[hunk.aStart]!;
-      const after = inserted[0]!;
-      let start = 0;
-      while (start < before.length && start < after.length && before[start] === after[start]) start++;
-      let end = 0;
-      while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
-      ops.push({ at: hunk.aStart, edit: [start, before.length - end, after.slice(start, after.length - end)] });
+    if (removed === inserted.length) {
+      // Blocks changed in place (typing in paragraphs): for each, only the span between its first and last change.
+      inserted.forEach((after, i) => ops.push({ at: hunk.aStart + i, edit: changedSpan(from[hunk.aStart + i]!, after) }));
     } else {
       ops.push({ at: hunk.aStart, remove: removed, insert: inserted });
     }
   }
   return ops;
+}
+
+function changedSpan(before: string, after: string): [start: number, end: number, text: string] {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return [start, before.length - end, after.slice(start, after.length - end)];
 }
 
 /** Applies `ops` to `base`; throws PatchMismatchError when they do not fit its blocks. */
