@@ -2,7 +2,7 @@
 // tokens, tokens made by a session die with it, and a session cookie is worthless once its session ends on the server.
 import { encode } from '@auth/core/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FRESH_SESSION_MS } from '../auth/sessions.ts';
+import { FRESH_SESSION_MS, SESSION_MAX_AGE_S } from '../auth/sessions.ts';
 import { stopAll, storeFactories } from '../store/testing.ts';
 import { browserSignIn, browserSignOut, type CookieJar } from '../test/browser-session.ts';
 import { Client, PASSWORD, serveStore, signedInWriter, testConfig, type RunningServer } from '../test/harness.ts';
@@ -97,6 +97,20 @@ describe.each(storeFactories)('token lineage ($name store)', (factory) => {
       expect((await anonymous.get('/api/books', withCookie(jar))).status).toBe(200);
       const again = await browserSignIn(server.url, email, PASSWORD);
       expect((await tokenFromSession(again.jar)).status).toBe(201);
+    } finally {
+      clock = Date.now();
+    }
+  });
+
+  it('ends a session 30 days after sign-in however it is used, and the tokens it made with it', async () => {
+    const { client, email } = await signedInWriter(server.url);
+    const { jar } = await browserSignIn(server.url, email, PASSWORD);
+    const device = anonymous.withToken((await tokenFromSession(jar)).body.data.token);
+    try {
+      clock += SESSION_MAX_AGE_S * 1000 + 1000;
+      expect((await anonymous.get('/api/books', withCookie(jar))).status).toBe(401);
+      expect((await device.get('/api/books')).status).toBe(401);
+      expect((await client.get('/api/tokens')).body.data.map((t: { deviceName: string }) => t.deviceName)).toEqual(['test laptop']);
     } finally {
       clock = Date.now();
     }

@@ -71,8 +71,12 @@ export function tokenRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
   });
 
   router.get('/api/tokens', guards.requireUser, async (ctx) => {
-    const tokens = await deps.store.listTokens(currentUser(ctx).id);
-    ctx.body = { success: true, data: tokens.map(presentToken) };
+    const userId = currentUser(ctx).id;
+    const [tokens, sessions] = await Promise.all([deps.store.listTokens(userId), deps.store.listSessions(userId, deps.now())]);
+    // A token whose session ended (30 days after sign-in) no longer works; it is not a device to show.
+    const live = new Set(sessions.map((s) => s.id));
+    const working = tokens.filter((t) => t.sessionId === null || live.has(t.sessionId));
+    ctx.body = { success: true, data: working.map(presentToken) };
   });
 
   router.delete('/api/tokens/:id', guards.requireUser, async (ctx) => {
