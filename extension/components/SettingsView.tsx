@@ -134,7 +134,12 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
               {t('signOut')}
             </button>
             {!confirmingEverywhere && (
-              <button type="button" data-testid="sign-out-everywhere" disabled={busy} onClick={() => setConfirmingEverywhere(true)}>
+              <button
+                type="button"
+                data-testid="sign-out-everywhere"
+                disabled={busy}
+                onClick={() => setConfirmingEverywhere(true)}
+              >
                 {t('signOutEverywhere')}
               </button>
             )}
@@ -152,7 +157,12 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
                 >
                   {t('confirmSignOutEverywhere')}
                 </button>
-                <button type="button" data-testid="cancel-sign-out-everywhere" disabled={busy} onClick={() => setConfirmingEverywhere(false)}>
+                <button
+                  type="button"
+                  data-testid="cancel-sign-out-everywhere"
+                  disabled={busy}
+                  onClick={() => setConfirmingEverywhere(false)}
+                >
                   {t('cancel')}
                 </button>
               </div>

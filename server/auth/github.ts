@@ -21,7 +21,11 @@ export function gitHubProvider(client: OAuthClient, fetchImpl: typeof fetch = fe
   const base = GitHub(client) as OAuthConfig<VerifiedGitHubProfile>;
   const get = async (path: string, accessToken: string | undefined) => {
     const response = await fetchImpl(`${GITHUB_API}${path}`, {
-      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/vnd.github+json', 'User-Agent': 'anclora-press' },
+      headers: {
+        Authorization: `Bearer ${accessToken}`,
+        Accept: 'application/vnd.github+json',
+        'User-Agent': 'anclora-press',
+      },
     });
     if (!response.ok) throw new Error(`GitHub ${path} answered ${response.status}`);
     return response.json() as Promise<unknown>;

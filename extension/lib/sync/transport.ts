@@ -140,7 +140,8 @@ export function createTransport(options: TransportOptions) {
     },
     /** Revokes every session and device token of the account, this one included. */
     async signOutEverywhere(serverUrl: string, token: string) {
-      return (await request(SignedOutEverywhereAnswer, 'POST', `${serverUrl}/api/account/sign-out-everywhere`, { token, body: {} })).data;
+      const url = `${serverUrl}/api/account/sign-out-everywhere`;
+      return (await request(SignedOutEverywhereAnswer, 'POST', url, { token, body: {} })).data;
     },
     sync(serverUrl: string, token: string, call: SyncCall) {
       return request(SyncResponse, 'POST', `${serverUrl}/api/sync`, { token, body: call });
