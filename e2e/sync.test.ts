@@ -386,3 +386,41 @@ describe('conflicts between two devices on one account', () => {
     await laptop.panel.waitForSelector(bookItem(id));
   });
 });
+
+describe('signing out everywhere', () => {
+  test('after a confirmation, signs out every device of the account: this one at once, the others on their next sync', async () => {
+    const { account, checker } = await accountWithChecker();
+    const laptop = await device();
+    const phone = await device();
+    await signInThroughSettings(phone.panel, phone.network.url, account);
+    await closeSettings(phone.panel);
+    await signInThroughSettings(laptop.panel, laptop.network.url, account);
+
+    // The settings stay open after signing in: ask, read the warning, confirm.
+    await laptop.panel.locator(sel('sign-out-everywhere')).click();
+    const warning = await laptop.panel.waitForSelector(sel('sign-out-everywhere-confirm'));
+    expect(await warning!.evaluate((el) => el.textContent ?? '')).toContain('this one included');
+    await laptop.panel.locator(sel('confirm-sign-out-everywhere')).click();
+    await laptop.panel.waitForFunction(
+      (selector) => document.querySelector(selector)?.getAttribute('data-signed-in') === 'false',
+      { timeout: 15_000 },
+      sel('account-status'),
+    );
+    expect(await laptop.panel.$eval('.settings [role="status"]', (el) => el.textContent)).toBe(
+      'Signed out everywhere: 3 device tokens and 0 browser sessions revoked.',
+    );
+
+    // The checker's token (made with the password elsewhere) is revoked too.
+    await expect(checker.books()).rejects.toThrow(/expected 200, got 401/);
+
+    // The phone finds out when it next syncs, and its settings say the server signed it out.
+    await createBook(phone.panel);
+    await typeAtEnd(phone.panel, 'Written after being signed out elsewhere.');
+    await phone.panel.locator(sel('open-settings')).click();
+    await phone.panel.waitForFunction(
+      () => (document.querySelector('.settings')?.textContent ?? '').includes('The server signed this device out'),
+      { timeout: SYNC_TIMEOUT },
+    );
+    expect(await phone.panel.$eval(sel('account-status'), (el) => el.getAttribute('data-signed-in'))).toBe('false');
+  });
+});

@@ -12,6 +12,7 @@ import { requestLog } from './middleware/request-log.ts';
 import { corsPolicy, securityHeaders } from './middleware/security.ts';
 import { bookRoutes } from './routes/books.ts';
 import { healthRoutes } from './routes/health.ts';
+import { sessionRoutes } from './routes/sessions.ts';
 import { homeRoutes } from './routes/home.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -50,6 +51,7 @@ export function createApp({ config, store, logger, now = Date.now }: AppOptions)
     homeRoutes(deps),
     userRoutes(deps, guards),
     tokenRoutes(deps, guards),
+    sessionRoutes(deps, guards),
     bookRoutes(deps, guards),
     syncRoutes(deps, guards),
   ]) {

@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(60),
   AUTH_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(10),
+  AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR: int(1, 1_000_000).default(20),
   MAX_PAYLOAD_BYTES: int(1024, 1024 * 1024 * 1024).default(5 * 1024 * 1024),
   ALLOWED_ORIGINS: z
     .string()
@@ -85,6 +86,8 @@ export interface Config {
   authSecret: string;
   rateLimitPerMinute: number;
   authRateLimitPerMinute: number;
+  /** Credential checks per account (normalised email) per hour, whatever the IP. */
+  authAccountRateLimitPerHour: number;
   maxPayloadBytes: number;
   allowedOrigins: string[];
   logLevel: string;
@@ -115,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     authSecret: e.AUTH_SECRET ?? developmentSecret(production, dataDir),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    authAccountRateLimitPerHour: e.AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR,
     maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
     allowedOrigins: e.ALLOWED_ORIGINS,
     logLevel: e.LOG_LEVEL,

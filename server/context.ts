@@ -2,6 +2,7 @@
 import type { ParameterizedContext, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { PublicUser } from '../shared/protocol.ts';
+import type { Credential } from './auth/require-user.ts';
 import type { Config } from './config.ts';
 import type { Store } from './store/types.ts';
 
@@ -10,6 +11,8 @@ export interface AppState {
   log: Logger;
   /** Set by requireUser. */
   user?: PublicUser;
+  /** Set by requireUser: the device token or session the user came with. */
+  credential?: Credential;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -26,6 +26,7 @@ export const invalid = (message: string, error: z.ZodError) =>
 export const badRequest = (message: string, details?: Record<string, string[]>) =>
   new ApiError(400, message, { details });
 export const unauthorized = (message = 'Authentication required') => new ApiError(401, message);
+export const forbidden = (message: string) => new ApiError(403, message);
 export const notFound = (message = 'Book not found') => new ApiError(404, message);
 export const tooManyRequests = (retryAfterSeconds: number) =>
   new ApiError(429, 'Too many requests, slow down', { headers: { 'Retry-After': String(retryAfterSeconds) } });

@@ -1,7 +1,7 @@
 // What the API returns for stored records: never owner/seq/hashes, and manuscript HTML sanitised again on the way out.
-import type { BookRevision, DeviceToken, ServerBook } from '../shared/protocol.ts';
+import type { BookRevision, DeviceToken, ServerBook, SessionInfo, TokenSignIn } from '../shared/protocol.ts';
 import { sanitizeManuscript } from './html.ts';
-import type { StoredBook, TokenRecord } from './store/types.ts';
+import type { SessionRecord, StoredBook, TokenRecord } from './store/types.ts';
 
 export function presentBook(book: StoredBook | BookRevision): ServerBook {
   return {
@@ -22,6 +22,27 @@ export function presentRevision(revision: BookRevision): BookRevision {
   return { ...presentBook(revision), replacedAt: revision.replacedAt };
 }
 
+export function presentTokenSignIn(token: TokenRecord): TokenSignIn | null {
+  if (token.sessionId !== null) return { method: 'session', provider: token.signIn ?? 'unknown', sessionId: token.sessionId };
+  return token.signIn === 'password' ? { method: 'password' } : null;
+}
+
 export function presentToken(token: TokenRecord): DeviceToken {
-  return { id: token.id, deviceName: token.deviceName, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt };
+  return {
+    id: token.id,
+    deviceName: token.deviceName,
+    createdAt: token.createdAt,
+    lastUsedAt: token.lastUsedAt,
+    signIn: presentTokenSignIn(token),
+  };
+}
+
+export function presentSession(session: SessionRecord, currentId: string | null): SessionInfo {
+  return {
+    id: session.id,
+    provider: session.provider,
+    createdAt: session.createdAt,
+    expiresAt: session.expiresAt,
+    current: session.id === currentId,
+  };
 }

@@ -152,16 +152,39 @@ export const TokenRequest = z.strictObject({
 });
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
+/** How the account proved itself when a device token was made; null for tokens older than this record. */
+export const TokenSignIn = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('password') }),
+  /** A browser session, signed in through an Auth.js provider: credentials, github, google. */
+  z.object({ method: z.literal('session'), provider: z.string(), sessionId: z.string() }),
+]);
+export type TokenSignIn = z.infer<typeof TokenSignIn>;
+
 export const DeviceToken = z.object({
   id: z.string(),
   deviceName: z.string(),
   createdAt: Millis,
   lastUsedAt: Millis.nullable().optional(),
+  signIn: TokenSignIn.nullable().optional(),
 });
 export type DeviceToken = z.infer<typeof DeviceToken>;
 
 export const CreatedToken = DeviceToken.extend({ token: z.string() });
 export type CreatedToken = z.infer<typeof CreatedToken>;
+
+/** A signed-in browser session (GET /api/sessions); `current` marks the one making the request. */
+export const SessionInfo = z.object({
+  id: z.string(),
+  provider: z.string(),
+  createdAt: Millis,
+  expiresAt: Millis,
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+/** What POST /api/account/sign-out-everywhere revoked. */
+export const SignedOutEverywhere = z.object({ sessions: z.number().int(), tokens: z.number().int() });
+export type SignedOutEverywhere = z.infer<typeof SignedOutEverywhere>;
 
 /** Flattens a zod error into `{field: [messages]}` for 400 bodies. */
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {

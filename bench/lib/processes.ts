@@ -95,6 +95,7 @@ export async function startServer(mongodb?: { uri: string; dbName: string }): Pr
       AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
       RATE_LIMIT_PER_MINUTE: '1000000',
       AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+      AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR: '1000000',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
       // Without `mongodb`, the embedded store, even when the bench itself was given MONGODB_URI.

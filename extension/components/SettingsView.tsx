@@ -1,4 +1,5 @@
-// Sync settings in the side panel: server URL, email and password; create an account, sign in, sign out.
+// Sync settings in the side panel: server URL, email and password; create an account, sign in, sign out (here or,
+// after confirming, everywhere).
 import { useEffect, useState, type FormEvent } from 'react';
 import { t } from '../lib/i18n.ts';
 import { DEFAULT_SERVER_URL, type AccountSettings } from '../lib/sync/account.ts';
@@ -60,6 +61,7 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [confirmingEverywhere, setConfirmingEverywhere] = useState(false);
   const loaded = settings !== undefined;
 
   // Fill the fields once from storage; later storage changes must not overwrite what the user is typing.
@@ -103,6 +105,21 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
     }
   }
 
+  async function signOutEverywhere() {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const revoked = await account.signOutEverywhere();
+      setConfirmingEverywhere(false);
+      setNotice(t('signedOutEverywhere', [revoked.tokens, revoked.sessions]));
+    } catch (e) {
+      setError(describe(e, serverUrl));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <section className="settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">{t('settings')}</h2>
@@ -116,9 +133,47 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
         </p>
       )}
       {signedIn ? (
-        <button type="button" data-testid="sign-out" disabled={busy} onClick={() => void signOut()}>
-          {t('signOut')}
-        </button>
+        <>
+          <div className="settings__actions">
+            <button type="button" data-testid="sign-out" disabled={busy} onClick={() => void signOut()}>
+              {t('signOut')}
+            </button>
+            {!confirmingEverywhere && (
+              <button
+                type="button"
+                data-testid="sign-out-everywhere"
+                disabled={busy}
+                onClick={() => setConfirmingEverywhere(true)}
+              >
+                {t('signOutEverywhere')}
+              </button>
+            )}
+          </div>
+          {confirmingEverywhere && (
+            <div role="group" aria-labelledby="sign-out-everywhere-warning" data-testid="sign-out-everywhere-confirm">
+              <p id="sign-out-everywhere-warning">{t('signOutEverywhereWarning')}</p>
+              <div className="settings__actions">
+                <button
+                  type="button"
+                  className="danger"
+                  data-testid="confirm-sign-out-everywhere"
+                  disabled={busy}
+                  onClick={() => void signOutEverywhere()}
+                >
+                  {t('confirmSignOutEverywhere')}
+                </button>
+                <button
+                  type="button"
+                  data-testid="cancel-sign-out-everywhere"
+                  disabled={busy}
+                  onClick={() => setConfirmingEverywhere(false)}
+                >
+                  {t('cancel')}
+                </button>
+              </div>
+            </div>
+          )}
+        </>
       ) : (
         <form onSubmit={submit} noValidate>
           <Field testId="server-url" label={t('serverUrl')} type="url" value={serverUrl} onChange={setServerUrl} autoComplete="url" />

@@ -80,6 +80,7 @@ describe('SettingsForm', () => {
     signIn: vi.fn(async () => ({}) as never),
     createAccount: vi.fn(async () => ({}) as never),
     signOut: vi.fn(async () => ({ revoked: true })),
+    signOutEverywhere: vi.fn(async () => ({ sessions: 1, tokens: 2 })),
   });
 
   it('signs in with the server URL, email and password typed, and clears the password afterwards', async () => {
@@ -136,6 +137,68 @@ describe('SettingsForm', () => {
   });
 });
 
+describe('SettingsForm: sign out everywhere', () => {
+  const signedIn = { serverUrl: 'http://s', email: 'ana@example.com', token: 't', tokenId: 'i' };
+  const account = () => ({
+    signIn: vi.fn(async () => ({}) as never),
+    createAccount: vi.fn(async () => ({}) as never),
+    signOut: vi.fn(async () => ({ revoked: true })),
+    signOutEverywhere: vi.fn(async () => ({ sessions: 1, tokens: 3 })),
+  });
+
+  it('asks for confirmation, saying this device is signed out too, and does nothing on cancel', () => {
+    const a = account();
+    render(<SettingsForm settings={signedIn} account={a} />);
+    expect(screen.queryByTestId('sign-out-everywhere-confirm')).toBeNull();
+    fireEvent.click(screen.getByTestId('sign-out-everywhere'));
+    expect(screen.getByTestId('sign-out-everywhere-confirm').textContent).toContain(
+      'This signs out every device and browser session of this account, this one included.',
+    );
+    expect(a.signOutEverywhere).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('cancel-sign-out-everywhere'));
+    expect(screen.queryByTestId('sign-out-everywhere-confirm')).toBeNull();
+    expect(a.signOutEverywhere).not.toHaveBeenCalled();
+  });
+
+  it('signs out everywhere once confirmed and says what was revoked', async () => {
+    const a = account();
+    render(<SettingsForm settings={signedIn} account={a} />);
+    fireEvent.click(screen.getByTestId('sign-out-everywhere'));
+    fireEvent.click(screen.getByTestId('confirm-sign-out-everywhere'));
+    await waitFor(() => expect(a.signOutEverywhere).toHaveBeenCalledTimes(1));
+    expect(await screen.findByText('Signed out everywhere: 3 device tokens and 1 browser sessions revoked.')).toBeTruthy();
+    expect(screen.queryByTestId('sign-out-everywhere-confirm')).toBeNull();
+  });
+
+  it('keeps the confirmation open and shows the error when the server cannot be reached', async () => {
+    const a = account();
+    a.signOutEverywhere.mockRejectedValueOnce(new TransportError('network', 'Network error'));
+    render(<SettingsForm settings={signedIn} account={a} />);
+    fireEvent.click(screen.getByTestId('sign-out-everywhere'));
+    fireEvent.click(screen.getByTestId('confirm-sign-out-everywhere'));
+    expect((await screen.findByTestId('settings-error')).textContent).toBe('Cannot reach the server at http://s');
+    expect(screen.getByTestId('sign-out-everywhere-confirm')).toBeTruthy();
+  });
+});
+
+describe('SettingsForm: sign-up refused by the server', () => {
+  it("shows the server's field message for a common password", async () => {
+    const createAccount = vi.fn(async () => {
+      throw new TransportError('bad_request', 'Invalid sign-up', {
+        status: 400,
+        details: { password: ['is one of the most common passwords; choose another'] },
+      });
+    });
+    const a = { signIn: vi.fn(), createAccount, signOut: vi.fn(), signOutEverywhere: vi.fn() };
+    render(<SettingsForm settings={{ serverUrl: 'http://s', email: 'ana@example.com' }} account={a as never} />);
+    fireEvent.change(screen.getByTestId('password'), { target: { value: 'password1' } });
+    fireEvent.click(screen.getByTestId('create-account'));
+    expect((await screen.findByTestId('settings-error')).textContent).toBe(
+      'Invalid sign-up — password: is one of the most common passwords; choose another',
+    );
+  });
+});
+
 describe('ConflictBannerView', () => {
   const copy: ConflictCopy = {
     id: 'c1',
@@ -187,6 +250,7 @@ describe('sync messages', () => {
       'conflictBannerBook', 'keepMine', 'useServer', 'keepBoth', 'confirmUseServer', 'useServerWarning', 'conflictFailed',
       'settings', 'serverUrl', 'email', 'password', 'signIn', 'createAccount', 'signOut', 'signedInAs', 'notSignedIn',
       'signedOutByServer', 'signOutNotRevoked', 'serverUnreachable', 'working', 'cancel',
+      'signOutEverywhere', 'signOutEverywhereWarning', 'confirmSignOutEverywhere', 'signedOutEverywhere',
     ];
     for (const key of keys) {
       expect((en as unknown as Catalog)[key]?.message, key).toBeTruthy();

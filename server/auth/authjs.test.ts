@@ -1,29 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll, storeFactories } from '../store/testing.ts';
+import { browserSignIn, browserSignOut } from '../test/browser-session.ts';
 import { buildBook, Client, PASSWORD, serveStore, startServer, uniqueEmail, type RunningServer } from '../test/harness.ts';
 
 afterAll(stopAll);
-
-/** The cookies a browser would keep, from Set-Cookie headers (expired ones removed). */
-class CookieJar {
-  private cookies = new Map<string, string>();
-  take(response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1);
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  has(name: string) {
-    return this.cookies.has(name);
-  }
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
 
 describe.each(storeFactories)('Auth.js at /api/auth ($name store)', (factory) => {
   const served = serveStore(factory);
@@ -35,20 +15,7 @@ describe.each(storeFactories)('Auth.js at /api/auth ($name store)', (factory) =>
     await new Client(server.url).post('/api/users', { email, password: PASSWORD, name: 'Ana' });
   });
 
-  async function signIn(password: string) {
-    const jar = new CookieJar();
-    const csrf = await fetch(`${server.url}/api/auth/csrf`);
-    jar.take(csrf);
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const callback = await fetch(`${server.url}/api/auth/callback/credentials`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: jar.header() },
-      body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${server.url}/` }),
-    });
-    jar.take(callback);
-    return { jar, callback };
-  }
+  const signIn = (password: string) => browserSignIn(server.url, email, password);
 
   it('serves a sign-in page with an email and password form', async () => {
     const res = await fetch(`${server.url}/api/auth/signin`);
@@ -106,18 +73,14 @@ describe.each(storeFactories)('Auth.js at /api/auth ($name store)', (factory) =>
 
   it('signs out, after which the cookie no longer opens the API', async () => {
     const { jar } = await signIn(PASSWORD);
-    const csrf = await fetch(`${server.url}/api/auth/csrf`, { headers: { Cookie: jar.header() } });
-    jar.take(csrf);
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const out = await fetch(`${server.url}/api/auth/signout`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: jar.header() },
-      body: new URLSearchParams({ csrfToken }),
-    });
-    jar.take(out);
+    const stolen = jar.copy();
+    await browserSignOut(server.url, jar);
     expect(jar.has('authjs.session-token')).toBe(false);
     expect((await new Client(server.url).get('/api/books', { Cookie: jar.header() })).status).toBe(401);
+    // A copy of the cookie taken before signing out is refused too: the session ended on the server.
+    expect((await new Client(server.url).get('/api/books', { Cookie: stolen.header() })).status).toBe(401);
+    const session = await fetch(`${server.url}/api/auth/session`, { headers: { Cookie: stolen.header() } });
+    expect(await session.json()).toBeNull();
   });
 });
 
@@ -164,5 +127,24 @@ describe('Auth.js sign-in rate limit', () => {
       await server.close();
       await opened.cleanup();
     }
+  });
+});
+
+describe.each(storeFactories)('Auth.js per-account sign-in limit ($name store)', (factory) => {
+  const served = serveStore(factory, { authAccountRateLimitPerHour: 2 });
+
+  it('answers 429 with Retry-After once one account had its credential checks, and sets no session', async () => {
+    const email = uniqueEmail();
+    await new Client(served.server.url).post('/api/users', { email, password: PASSWORD });
+    expect((await browserSignIn(served.server.url, email, 'guess one')).callback.status).toBe(302);
+    expect((await browserSignIn(served.server.url, email, 'guess two')).callback.status).toBe(302);
+    const { jar, callback } = await browserSignIn(served.server.url, email.toUpperCase(), PASSWORD);
+    expect(callback.status).toBe(429);
+    expect(Number(callback.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(await callback.json()).toEqual({ error: expect.any(String) });
+    expect(jar.has('authjs.session-token')).toBe(false);
+    // POST /api/tokens shares the account's budget.
+    const token = await new Client(served.server.url).post('/api/tokens', { email, password: PASSWORD, deviceName: 'x' });
+    expect(token.status).toBe(429);
   });
 });

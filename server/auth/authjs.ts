@@ -1,38 +1,42 @@
-// Auth.js (@auth/core) mounted at /api/auth/*: credentials sign-in with argon2 hashes, JWT sessions, optional OAuth.
-import { randomUUID } from 'node:crypto';
+// Auth.js (@auth/core) mounted at /api/auth/*: credentials sign-in with argon2 hashes, OAuth, and JWT cookies that
+// carry a server-side session id (`sid`), so signing out or revoking a session ends it at once.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Auth, type AuthConfig } from '@auth/core';
+import { CredentialsSignin } from '@auth/core/errors';
 import Credentials from '@auth/core/providers/credentials';
-import GitHub from '@auth/core/providers/github';
 import Google from '@auth/core/providers/google';
 import type { Provider } from '@auth/core/providers';
 import { koaBody } from 'koa-body';
 import type { AppContext, AppDeps, AppMiddleware } from '../context.ts';
-import { EmailTakenError, type Store, type User } from '../store/types.ts';
-import { checkCredentials, normaliseEmail } from './passwords.ts';
+import { gitHubProvider } from './github.ts';
+import { resolveOAuthUser, type RefusalReason } from './oauth-linking.ts';
+import { checkCredentials } from './passwords.ts';
+import { SESSION_MAX_AGE_S, startSession } from './sessions.ts';
+import { signInThrottle, SignInThrottledError } from './sign-in-throttle.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
 const AUTH_BODY_LIMIT = 64 * 1024;
 
-/** An OAuth sign-in becomes our user with the same email (created on first sign-in, without a password). */
-async function userForOAuthEmail(store: Store, email: string, name: string | null, now: number): Promise<User> {
-  const normalised = normaliseEmail(email);
-  const existing = await store.findUserByEmail(normalised);
-  if (existing) return existing;
-  const user: User = { id: randomUUID(), email: normalised, name, passwordHash: '', createdAt: now };
-  try {
-    await store.createUser(user);
-    return user;
-  } catch (error) {
-    // Two first sign-ins at once: the other one created it.
-    if (!(error instanceof EmailTakenError)) throw error;
-    const raced = await store.findUserByEmail(normalised);
-    if (!raced) throw error;
-    return raced;
-  }
+/** Where a refused OAuth sign-in lands: Auth.js's sign-in page, which explains the error above the password form. */
+const REFUSAL_PAGE: Record<RefusalReason, string> = {
+  // "To confirm your identity, sign in with the same account you used originally."
+  'account-has-password': `${AUTH_BASE_PATH}/signin?error=OAuthAccountNotLinked`,
+  'linked-to-another-provider': `${AUTH_BASE_PATH}/signin?error=OAuthAccountNotLinked`,
+  // "Try signing in with a different account."
+  'unverified-email': `${AUTH_BASE_PATH}/signin?error=OAuthSignin`,
+};
+
+/** Per request: a credential check refused by the per-account limit, so the answer can be a 429 (see authHandler). */
+const throttledSignIn = new AsyncLocalStorage<{ refused: SignInThrottledError | null }>();
+
+export interface AuthOptions {
+  /** GitHub's API calls (profile and emails); tests pass a fake. */
+  fetch?: typeof fetch;
 }
 
-export function authConfig(deps: AppDeps): AuthConfig {
+export function authConfig(deps: AppDeps, options: AuthOptions = {}): AuthConfig {
   const { config, store, logger } = deps;
+  const countSignIn = signInThrottle({ store, now: deps.now, perHour: config.authAccountRateLimitPerHour });
   const providers: Provider[] = [
     Credentials({
       name: 'Email and password',
@@ -43,37 +47,73 @@ export function authConfig(deps: AppDeps): AuthConfig {
       authorize: async (credentials) => {
         const { email, password } = credentials;
         if (typeof email !== 'string' || typeof password !== 'string') return null;
+        try {
+          await countSignIn(email);
+        } catch (error) {
+          const request = throttledSignIn.getStore();
+          if (!(error instanceof SignInThrottledError) || !request) throw error;
+          request.refused = error;
+          throw new CredentialsSignin();
+        }
         return checkCredentials(store, email, password);
       },
     }),
   ];
-  if (config.oauth.github) providers.push(GitHub(config.oauth.github));
+  if (config.oauth.github) providers.push(gitHubProvider(config.oauth.github, options.fetch));
   if (config.oauth.google) providers.push(Google(config.oauth.google));
 
   return {
     basePath: AUTH_BASE_PATH,
     secret: config.authSecret,
     trustHost: true,
-    session: { strategy: 'jwt' },
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
     providers,
     callbacks: {
-      signIn({ account, user, profile }) {
+      /** OAuth: decides which of our users this is (or refuses); `user.id` becomes our user id for the jwt callback. */
+      async signIn({ account, user, profile }) {
         if (!account || account.type === 'credentials') return true;
-        // Accounts are matched by email, so only a verified email may sign in through a provider.
-        if (account.provider === 'google' && profile?.email_verified !== true) return false;
-        return typeof user.email === 'string' && user.email.length > 0;
-      },
-      async jwt({ token, account, user }) {
-        if (account && account.type !== 'credentials' && user?.email) {
-          const ours = await userForOAuthEmail(store, user.email, user.name ?? null, deps.now());
-          token.sub = ours.id;
-          token.email = ours.email;
+        const outcome = await resolveOAuthUser(
+          store,
+          {
+            provider: account.provider,
+            subject: account.providerAccountId,
+            email: typeof user.email === 'string' ? user.email : null,
+            // Google's profile says so itself; GitHub's comes from gitHubProvider.
+            emailVerified: profile?.email_verified === true,
+            name: user.name ?? null,
+          },
+          deps.now(),
+        );
+        if (!outcome.ok) {
+          logger.info({ provider: account.provider, reason: outcome.reason }, 'oauth sign-in refused');
+          return REFUSAL_PAGE[outcome.reason];
         }
-        return token;
+        user.id = outcome.user.id;
+        user.email = outcome.user.email;
+        return true;
+      },
+      async jwt({ token, user, account }) {
+        if (account && user?.id) {
+          // A sign-in: the one moment a session starts. Its record, not the cookie, decides how long it lives.
+          const session = await startSession(store, user.id, account.provider, deps.now());
+          token.sub = user.id;
+          token.email = user.email;
+          token.sid = session.id;
+          return token;
+        }
+        // A refresh (GET /api/auth/session): a signed-out or revoked session clears its cookie.
+        const live = typeof token.sid === 'string' ? await store.findSession(token.sid, deps.now()) : null;
+        return live && live.userId === token.sub ? token : null;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
         return session;
+      },
+    },
+    events: {
+      async signOut(message) {
+        const token = 'token' in message ? message.token : null;
+        if (token && typeof token.sid === 'string' && token.sub) await store.revokeSession(token.sub, token.sid);
       },
     },
     // Auth.js errors can carry request details; log only their kind.
@@ -82,6 +122,20 @@ export function authConfig(deps: AppDeps): AuthConfig {
       warn: (code) => logger.warn({ authjs: code }, 'auth.js warning'),
       debug: () => {},
     },
+  };
+}
+
+/**
+ * Answers a web Request with Auth.js. A credential check refused by the per-account limit throws
+ * SignInThrottledError (a 429 with Retry-After) instead of Auth.js's usual redirect.
+ */
+export function authHandler(deps: AppDeps, options: AuthOptions = {}): (request: Request) => Promise<Response> {
+  const config = authConfig(deps, options);
+  return async (request) => {
+    const outcome = { refused: null as SignInThrottledError | null };
+    const response = await throttledSignIn.run(outcome, () => Auth(request, config));
+    if (outcome.refused) throw outcome.refused;
+    return response;
   };
 }
 
@@ -118,7 +172,7 @@ async function fromWebResponse(ctx: AppContext, response: Response): Promise<voi
  * Serves /api/auth/* through Auth.js. `signInLimit` guards the credentials callback (the password check) per IP.
  */
 export function authjs(deps: AppDeps, signInLimit: AppMiddleware): AppMiddleware {
-  const config = authConfig(deps);
+  const handle = authHandler(deps);
   const parse = koaBody({
     json: true,
     urlencoded: true,
@@ -130,7 +184,7 @@ export function authjs(deps: AppDeps, signInLimit: AppMiddleware): AppMiddleware
   });
   const serve = async (ctx: AppContext) => {
     await parse(ctx, async () => {});
-    await fromWebResponse(ctx, await Auth(toWebRequest(ctx, deps.config.trustProxy), config));
+    await fromWebResponse(ctx, await handle(toWebRequest(ctx, deps.config.trustProxy)));
   };
   return async function authjs(ctx, next) {
     if (!ctx.path.startsWith(`${AUTH_BASE_PATH}/`)) return next();

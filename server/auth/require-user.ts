@@ -1,8 +1,9 @@
-// Finds the caller: a Bearer device token or an Auth.js session cookie; routes behind requireUser get ctx.state.user.
+// Finds the caller: a Bearer device token or a live Auth.js session; routes behind requireUser get ctx.state.user.
 import { getToken } from '@auth/core/jwt';
 import type { PublicUser } from '../../shared/protocol.ts';
 import type { AppContext, AppDeps, AppMiddleware } from '../context.ts';
 import { unauthorized } from '../errors.ts';
+import type { SessionRecord, TokenRecord } from '../store/types.ts';
 import { hashDeviceToken } from './device-tokens.ts';
 import { toPublicUser } from './passwords.ts';
 
@@ -11,38 +12,63 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 type AuthDeps = Pick<AppDeps, 'store' | 'now' | 'config'>;
 
-export async function authenticate(ctx: AppContext, deps: AuthDeps): Promise<PublicUser | null> {
-  const authorization = ctx.get('Authorization');
-  if (authorization) {
-    const match = /^Bearer\s+([A-Za-z0-9_-]{16,200})$/i.exec(authorization);
-    if (!match) return null;
-    // Looked up on every request, so a revoked token fails on its very next use.
-    const record = await deps.store.findTokenByHash(hashDeviceToken(match[1]!));
-    if (!record) return null;
-    const now = deps.now();
-    if (record.lastUsedAt === null || now - record.lastUsedAt >= TOUCH_INTERVAL_MS) {
-      await deps.store.touchToken(record.id, now);
-    }
-    const user = await deps.store.findUserById(record.userId);
-    return user ? toPublicUser(user) : null;
+/** How the caller proved who they are: routes that create or revoke credentials need to know. */
+export type Credential = { kind: 'token'; token: TokenRecord } | { kind: 'session'; session: SessionRecord };
+
+export interface Caller {
+  user: PublicUser;
+  credential: Credential;
+}
+
+async function fromDeviceToken(authorization: string, deps: AuthDeps): Promise<Caller | null> {
+  const match = /^Bearer\s+([A-Za-z0-9_-]{16,200})$/i.exec(authorization);
+  if (!match) return null;
+  // Looked up on every request, so a revoked token fails on its very next use.
+  const token = await deps.store.findTokenByHash(hashDeviceToken(match[1]!));
+  if (!token) return null;
+  const now = deps.now();
+  // A token made by a session dies with it, even if deleting the token itself did not happen (yet).
+  if (token.sessionId !== null && !(await deps.store.findSession(token.sessionId, now))) return null;
+  if (token.lastUsedAt === null || now - token.lastUsedAt >= TOUCH_INTERVAL_MS) {
+    await deps.store.touchToken(token.id, now);
   }
-  if (!ctx.get('Cookie')) return null;
-  const session = await getToken({
+  const user = await deps.store.findUserById(token.userId);
+  return user ? { user: toPublicUser(user), credential: { kind: 'token', token } } : null;
+}
+
+async function fromSessionCookie(ctx: AppContext, deps: AuthDeps): Promise<Caller | null> {
+  const jwt = await getToken({
     req: { headers: new Headers({ cookie: ctx.get('Cookie') }) },
     secret: deps.config.authSecret,
     // Auth.js prefixes its cookie with __Secure- when served over https.
     secureCookie: ctx.secure,
   });
-  if (!session?.sub) return null;
-  const user = await deps.store.findUserById(session.sub);
-  return user ? toPublicUser(user) : null;
+  // A valid signature is not enough: the session must still be on record (not signed out, revoked or ended).
+  if (!jwt?.sub || typeof jwt.sid !== 'string') return null;
+  const session = await deps.store.findSession(jwt.sid, deps.now());
+  if (!session || session.userId !== jwt.sub) return null;
+  const user = await deps.store.findUserById(session.userId);
+  return user ? { user: toPublicUser(user), credential: { kind: 'session', session } } : null;
+}
+
+/** The caller of this request, from a Bearer device token or else an Auth.js session cookie; null when neither works. */
+export async function identify(ctx: AppContext, deps: AuthDeps): Promise<Caller | null> {
+  const authorization = ctx.get('Authorization');
+  if (authorization) return fromDeviceToken(authorization, deps);
+  if (!ctx.get('Cookie')) return null;
+  return fromSessionCookie(ctx, deps);
+}
+
+export async function authenticate(ctx: AppContext, deps: AuthDeps): Promise<PublicUser | null> {
+  return (await identify(ctx, deps))?.user ?? null;
 }
 
 export function requireUser(deps: AuthDeps): AppMiddleware {
   return async function requireUser(ctx, next) {
-    const user = await authenticate(ctx, deps);
-    if (!user) throw unauthorized();
-    ctx.state.user = user;
+    const caller = await identify(ctx, deps);
+    if (!caller) throw unauthorized();
+    ctx.state.user = caller.user;
+    ctx.state.credential = caller.credential;
     await next();
   };
 }

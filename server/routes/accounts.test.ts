@@ -36,6 +36,8 @@ describe.each(storeFactories)('accounts and device tokens ($name store)', (facto
       ['a missing password', { email: uniqueEmail() }, 'password'],
       ['an unknown field', { email: uniqueEmail(), password: PASSWORD, admin: true }, '_'],
       ['a MongoDB operator instead of an email', { email: { $gt: '' }, password: PASSWORD }, 'email'],
+      ['one of the most common passwords', { email: uniqueEmail(), password: 'password1' }, 'password'],
+      ['a common password in other letter case', { email: uniqueEmail(), password: 'Iloveyou' }, 'password'],
     ])('answers 400 with field details for %s', async (_name, body, field) => {
       const res = await anonymous.post('/api/users', body);
       expect(res.status).toBe(400);
@@ -52,7 +54,14 @@ describe.each(storeFactories)('accounts and device tokens ($name store)', (facto
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
         success: true,
-        data: { id: expect.any(String), token: expect.any(String), deviceName: 'Firefox on laptop', createdAt: expect.any(Number) },
+        data: {
+          id: expect.any(String),
+          token: expect.any(String),
+          deviceName: 'Firefox on laptop',
+          createdAt: expect.any(Number),
+          lastUsedAt: null,
+          signIn: { method: 'password' },
+        },
       });
       // At least 128 bits of randomness in base64url.
       expect(res.body.data.token).toMatch(/^[A-Za-z0-9_-]{22,}$/);
@@ -90,7 +99,13 @@ describe.each(storeFactories)('accounts and device tokens ($name store)', (facto
       const res = await client.get('/api/tokens');
       expect(res.status).toBe(200);
       expect(res.body.data).toEqual([
-        { id: tokenId, deviceName: 'test laptop', createdAt: expect.any(Number), lastUsedAt: expect.any(Number) },
+        {
+          id: tokenId,
+          deviceName: 'test laptop',
+          createdAt: expect.any(Number),
+          lastUsedAt: expect.any(Number),
+          signIn: { method: 'password' },
+        },
       ]);
       expect(JSON.stringify(res.body)).not.toContain(client.token);
     });
@@ -126,5 +141,33 @@ describe.each(storeFactories)('accounts and device tokens ($name store)', (facto
       expect((await anonymous.get('/api/tokens')).status).toBe(401);
       expect((await anonymous.withToken('made-up-token-value-123456').get('/api/tokens')).status).toBe(401);
     });
+  });
+});
+
+describe.each(storeFactories)('per-account sign-in limit ($name store)', (factory) => {
+  const served = serveStore(factory, { authAccountRateLimitPerHour: 3 });
+
+  it('answers 429 with Retry-After once one account had its credential checks for the hour, whatever the password', async () => {
+    const anonymous = new Client(served.server.url);
+    const { email } = await signedInWriter(served.server.url); // one check
+    for (const password of ['guess one', 'guess two']) {
+      expect((await anonymous.post('/api/tokens', { email, password, deviceName: 'x' })).status).toBe(401);
+    }
+    // The right password no longer helps, and the email's spelling does not open a new budget.
+    const limited = await anonymous.post('/api/tokens', { email: ` ${email.toUpperCase()} `, password: PASSWORD, deviceName: 'x' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('Retry-After'))).toBeLessThanOrEqual(3600);
+
+    // Another account is not affected.
+    const other = await signedInWriter(served.server.url);
+    expect((await other.client.get('/api/books')).status).toBe(200);
+
+    // An email with no account is limited the same way, so a 429 does not tell whether an account exists.
+    const nobody = uniqueEmail();
+    for (let i = 0; i < 3; i++) await anonymous.post('/api/tokens', { email: nobody, password: `guess ${i}`, deviceName: 'x' });
+    const unknown = await anonymous.post('/api/tokens', { email: nobody, password: PASSWORD, deviceName: 'x' });
+    expect(unknown.status).toBe(429);
+    expect(unknown.body).toEqual(limited.body);
   });
 });

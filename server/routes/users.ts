@@ -1,10 +1,11 @@
-// POST /api/users: account sign-up with email and password (argon2id hash), limited per IP.
+// POST /api/users: account sign-up with email and a password that is not a common one (argon2id hash), limited per IP.
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { SignUpRequest } from '../../shared/protocol.ts';
+import { isCommonPassword } from '../auth/common-passwords.ts';
 import { hashPassword, normaliseEmail, toPublicUser } from '../auth/passwords.ts';
 import type { AppDeps, AppState } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, badRequest } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { EmailTakenError, type User } from '../store/types.ts';
 import { parse } from '../validate.ts';
@@ -13,6 +14,9 @@ export function userRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
   router.post('/api/users', guards.ipLimit, async (ctx) => {
     const input = parse(SignUpRequest, ctx.request.body, 'Invalid sign-up');
+    if (isCommonPassword(input.password)) {
+      throw badRequest('Invalid sign-up', { password: ['is one of the most common passwords; choose another'] });
+    }
     const user: User = {
       id: randomUUID(),
       email: normaliseEmail(input.email),

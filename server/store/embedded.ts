@@ -6,10 +6,14 @@ import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
 import {
   assertDistinctBooks,
   EmailTakenError,
+  IdentityTakenError,
   type BookWrite,
   type CasWrite,
   type ChangePage,
+  type Identity,
   type PutResult,
+  type RevokedCount,
+  type SessionRecord,
   type Store,
   type StoredBook,
   type TokenRecord,
@@ -22,7 +26,7 @@ export const EMBEDDED_DB_FILE = 'anclora.db';
  * Schema steps, applied in order; `PRAGMA user_version` records how many ran. Never edit a released step:
  * append a new one, so an existing DATA_DIR migrates forward on the next start.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -90,6 +94,32 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX rate_limits_expiry ON rate_limits(expires_at);
   `,
+  // Token lineage and revocable sessions (issue 9, finding 6), OAuth identities (finding 8).
+  `
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    provider TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX sessions_user ON sessions(user_id);
+  CREATE INDEX sessions_expiry ON sessions(expires_at);
+
+  -- NULL session_id: made with the password. NULL sign_in: made before lineage was recorded.
+  ALTER TABLE tokens ADD COLUMN session_id TEXT;
+  ALTER TABLE tokens ADD COLUMN sign_in TEXT;
+  CREATE INDEX tokens_session ON tokens(session_id);
+
+  CREATE TABLE identities (
+    provider TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (provider, subject)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX identities_user ON identities(user_id);
+  `,
 ];
 
 /** Expired rate-limit windows are swept at most this often, so `hit()` stays one small upsert. */
@@ -130,6 +160,23 @@ interface TokenRow {
   device_name: string;
   created_at: number;
   last_used_at: number | null;
+  session_id: string | null;
+  sign_in: string | null;
+}
+
+interface SessionRow {
+  id: string;
+  user_id: string;
+  provider: string;
+  created_at: number;
+  expires_at: number;
+}
+
+interface IdentityRow {
+  provider: string;
+  subject: string;
+  user_id: string;
+  created_at: number;
 }
 
 function toBook(row: BookRow): StoredBook {
@@ -166,7 +213,17 @@ function toToken(row: TokenRow): TokenRecord {
     deviceName: row.device_name,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
+    sessionId: row.session_id,
+    signIn: row.sign_in,
   };
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  return { id: row.id, userId: row.user_id, provider: row.provider, createdAt: row.created_at, expiresAt: row.expires_at };
+}
+
+function toIdentity(row: IdentityRow): Identity {
+  return { provider: row.provider, subject: row.subject, userId: row.user_id, createdAt: row.created_at };
 }
 
 function migrate(db: Database.Database): void {
@@ -237,13 +294,31 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
     userByEmail: db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?'),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     insertToken: db.prepare(
-      `INSERT INTO tokens (id, user_id, hash, device_name, created_at, last_used_at)
-       VALUES (@id, @userId, @hash, @deviceName, @createdAt, @lastUsedAt)`,
+      `INSERT INTO tokens (id, user_id, hash, device_name, created_at, last_used_at, session_id, sign_in)
+       VALUES (@id, @userId, @hash, @deviceName, @createdAt, @lastUsedAt, @sessionId, @signIn)`,
     ),
     tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
     touchToken: bookkeeping.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
     tokensOf: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE user_id = ? ORDER BY created_at, id'),
     revokeToken: db.prepare('DELETE FROM tokens WHERE user_id = ? AND id = ?'),
+    insertSession: db.prepare(
+      `INSERT INTO sessions (id, user_id, provider, created_at, expires_at)
+       VALUES (@id, @userId, @provider, @createdAt, @expiresAt)`,
+    ),
+    sessionById: db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE id = ? AND expires_at > ?'),
+    sessionsOf: db.prepare<[string, number], SessionRow>(
+      'SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at, id',
+    ),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE user_id = ? AND id = ?'),
+    deleteSessionTokens: db.prepare('DELETE FROM tokens WHERE user_id = ? AND session_id = ?'),
+    deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
+    deleteTokensOf: db.prepare('DELETE FROM tokens WHERE user_id = ?'),
+    sweepSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    insertIdentity: db.prepare(
+      `INSERT INTO identities (provider, subject, user_id, created_at) VALUES (@provider, @subject, @userId, @createdAt)`,
+    ),
+    identity: db.prepare<[string, string], IdentityRow>('SELECT * FROM identities WHERE provider = ? AND subject = ?'),
+    identitiesOf: db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE user_id = ? ORDER BY created_at, provider'),
     hit: bookkeeping.prepare<[string, number, number], { count: number }>(
       `INSERT INTO rate_limits (key, window_start, count, expires_at) VALUES (?, ?, 1, ?)
        ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
@@ -272,6 +347,19 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
   // check, archive, seq or new row can interleave with another writer (another connection waits on busy_timeout),
   // and the step costs one fsync however many books it writes.
   const putBooksTx = db.transaction((owner: string, writes: readonly CasWrite[]) => writes.map((write) => putOne(owner, write)));
+
+  // A session and the tokens it made go together, so a crash between the two cannot leave an orphan token alive.
+  const revokeSessionTx = db.transaction((userId: string, id: string): boolean => {
+    const removed = q.deleteSession.run(userId, id).changes > 0;
+    if (removed) q.deleteSessionTokens.run(userId, id);
+    return removed;
+  });
+  const revokeAllTx = db.transaction(
+    (userId: string): RevokedCount => ({
+      sessions: q.deleteSessionsOf.run(userId).changes,
+      tokens: q.deleteTokensOf.run(userId).changes,
+    }),
+  );
 
   let lastSweep = 0;
   let closed = false;
@@ -347,6 +435,47 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
 
     async revokeToken(userId, id) {
       return q.revokeToken.run(userId, id).changes > 0;
+    },
+
+    async createSession(session) {
+      // Expired sessions are dropped as new ones start, so the table holds only live ones and recent leftovers.
+      q.sweepSessions.run(session.createdAt);
+      q.insertSession.run(session);
+    },
+
+    async findSession(id, now) {
+      const row = q.sessionById.get(id, now);
+      return row ? toSession(row) : null;
+    },
+
+    async listSessions(userId, now) {
+      return q.sessionsOf.all(userId, now).map(toSession);
+    },
+
+    async revokeSession(userId, id) {
+      return revokeSessionTx.immediate(userId, id);
+    },
+
+    async revokeAllCredentials(userId) {
+      return revokeAllTx.immediate(userId);
+    },
+
+    async linkIdentity(identity) {
+      try {
+        q.insertIdentity.run(identity);
+      } catch (error) {
+        if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new IdentityTakenError();
+        throw error;
+      }
+    },
+
+    async findIdentity(provider, subject) {
+      const row = q.identity.get(provider, subject);
+      return row ? toIdentity(row) : null;
+    },
+
+    async listIdentities(userId) {
+      return q.identitiesOf.all(userId).map(toIdentity);
     },
 
     async hit(key, windowStart, windowMs) {

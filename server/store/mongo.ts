@@ -6,10 +6,13 @@ import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
 import {
   assertDistinctBooks,
   EmailTakenError,
+  IdentityTakenError,
   type BookWrite,
   type CasWrite,
   type ChangePage,
+  type Identity,
   type PutResult,
+  type SessionRecord,
   type Store,
   type StoredBook,
   type TokenRecord,
@@ -77,6 +80,28 @@ interface TokenDoc {
   deviceName: string;
   createdAt: number;
   lastUsedAt: number | null;
+  /** Absent on tokens written before lineage was recorded. */
+  sessionId?: string | null;
+  signIn?: string | null;
+}
+
+interface SessionDoc {
+  _id: string;
+  userId: string;
+  provider: string;
+  createdAt: number;
+  expiresAt: number;
+  /** `expiresAt` as a date, for the TTL index that forgets ended sessions. */
+  expireAt: Date;
+}
+
+interface IdentityDoc {
+  /** `${provider}:${subject}`: one link per provider account, enforced by _id. */
+  _id: string;
+  provider: string;
+  subject: string;
+  userId: string;
+  createdAt: number;
 }
 
 interface RateLimitDoc {
@@ -93,7 +118,18 @@ interface WriteLockDoc {
   expiresAt: Date;
 }
 
-const COLLECTIONS = ['books', 'revisions', 'counters', 'users', 'tokens', 'rate_limits', 'write_locks', 'store_capabilities'];
+const COLLECTIONS = [
+  'books',
+  'revisions',
+  'counters',
+  'users',
+  'tokens',
+  'sessions',
+  'identities',
+  'rate_limits',
+  'write_locks',
+  'store_capabilities',
+];
 
 const DUPLICATE_KEY = 11000;
 const WRITE_CONFLICT = 112;
@@ -152,8 +188,16 @@ function toUser({ _id, ...user }: UserDoc): User {
   return { id: _id, ...user };
 }
 
-function toToken({ _id, ...token }: TokenDoc): TokenRecord {
-  return { id: _id, ...token };
+function toToken({ _id, sessionId, signIn, ...token }: TokenDoc): TokenRecord {
+  return { id: _id, ...token, sessionId: sessionId ?? null, signIn: signIn ?? null };
+}
+
+function toSession({ _id, expireAt: _expireAt, ...session }: SessionDoc): SessionRecord {
+  return { id: _id, ...session };
+}
+
+function toIdentity({ _id: _key, ...identity }: IdentityDoc): Identity {
+  return identity;
 }
 
 /**
@@ -229,6 +273,8 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
   const counters = db.collection<CounterDoc>('counters');
   const users = db.collection<UserDoc>('users');
   const tokens = db.collection<TokenDoc>('tokens');
+  const sessions = db.collection<SessionDoc>('sessions');
+  const identities = db.collection<IdentityDoc>('identities');
   const rateLimits = db.collection<RateLimitDoc>('rate_limits');
   const writeLocks = db.collection<WriteLockDoc>('write_locks');
 
@@ -240,6 +286,10 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
     users.createIndex({ email: 1 }, { unique: true, name: 'email' }),
     tokens.createIndex({ hash: 1 }, { unique: true, name: 'hash' }),
     tokens.createIndex({ userId: 1 }, { name: 'userId' }),
+    tokens.createIndex({ userId: 1, sessionId: 1 }, { name: 'userId_sessionId' }),
+    sessions.createIndex({ userId: 1, createdAt: 1 }, { name: 'userId_createdAt' }),
+    sessions.createIndex({ expireAt: 1 }, { expireAfterSeconds: 0, name: 'expireAt_ttl' }),
+    identities.createIndex({ userId: 1 }, { name: 'userId' }),
     rateLimits.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' }),
   ]);
 
@@ -457,6 +507,8 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
         deviceName: token.deviceName,
         createdAt: token.createdAt,
         lastUsedAt: token.lastUsedAt,
+        sessionId: token.sessionId,
+        signIn: token.signIn,
       });
     },
 
@@ -477,6 +529,62 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
     async revokeToken(userId, id) {
       const result = await tokens.deleteOne({ _id: id, userId });
       return result.deletedCount === 1;
+    },
+
+    async createSession(session) {
+      await sessions.insertOne({
+        _id: session.id,
+        userId: session.userId,
+        provider: session.provider,
+        createdAt: session.createdAt,
+        expiresAt: session.expiresAt,
+        expireAt: new Date(session.expiresAt),
+      });
+    },
+
+    async findSession(id, now) {
+      // The TTL monitor runs about once a minute, so an ended session may linger briefly: check the time too.
+      const doc = await sessions.findOne({ _id: id, expiresAt: { $gt: now } });
+      return doc ? toSession(doc) : null;
+    },
+
+    async listSessions(userId, now) {
+      const docs = await sessions.find({ userId, expiresAt: { $gt: now } }).sort({ createdAt: 1, _id: 1 }).toArray();
+      return docs.map(toSession);
+    },
+
+    // No transaction needed: a token whose session is gone is refused anyway (require-user checks its parent), so
+    // the token deletes only tidy up, and a crash between the two steps leaves nothing that works.
+    async revokeSession(userId, id) {
+      const removed = await sessions.deleteOne({ _id: id, userId });
+      if (removed.deletedCount !== 1) return false;
+      await tokens.deleteMany({ userId, sessionId: id });
+      return true;
+    },
+
+    async revokeAllCredentials(userId) {
+      const removedSessions = await sessions.deleteMany({ userId });
+      const removedTokens = await tokens.deleteMany({ userId });
+      return { sessions: removedSessions.deletedCount, tokens: removedTokens.deletedCount };
+    },
+
+    async linkIdentity(identity) {
+      try {
+        await identities.insertOne({ _id: `${identity.provider}:${identity.subject}`, ...identity });
+      } catch (error) {
+        if (isDuplicateKey(error, '_id')) throw new IdentityTakenError();
+        throw error;
+      }
+    },
+
+    async findIdentity(provider, subject) {
+      const doc = await identities.findOne({ _id: `${provider}:${subject}` });
+      return doc ? toIdentity(doc) : null;
+    },
+
+    async listIdentities(userId) {
+      const docs = await identities.find({ userId }).sort({ createdAt: 1, provider: 1 }).toArray();
+      return docs.map(toIdentity);
     },
 
     async hit(key, windowStart, windowMs) {

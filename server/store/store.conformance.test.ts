@@ -48,6 +48,8 @@ function token(userId: string, overrides: Partial<TokenRecord> = {}): TokenRecor
     deviceName: 'Laptop',
     createdAt: 1_700_000_000_000,
     lastUsedAt: null,
+    sessionId: null,
+    signIn: 'password',
     ...overrides,
   };
 }

@@ -55,6 +55,39 @@ export interface TokenRecord {
   deviceName: string;
   createdAt: number;
   lastUsedAt: number | null;
+  /** The session that created the token (it dies with it), or null when it was created with the password. */
+  sessionId: string | null;
+  /**
+   * How the account proved itself to create it: 'password', or the Auth.js provider of the creating session
+   * ('credentials', 'github', 'google'); null for tokens created before this was recorded.
+   */
+  signIn: string | null;
+}
+
+/** A signed-in browser session: the Auth.js JWT carries its id (`sid`) and is refused once the record is gone. */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** The Auth.js provider the user signed in with: 'credentials', 'github', 'google'. */
+  provider: string;
+  createdAt: number;
+  /** The session ends at this time (ms) whatever its cookie says; the store may forget it afterwards. */
+  expiresAt: number;
+}
+
+/** An OAuth identity linked to a user: once linked, the provider's account id, not the email, finds the user. */
+export interface Identity {
+  provider: string;
+  /** The provider's stable account id (GitHub's numeric user id, Google's `sub`). */
+  subject: string;
+  userId: string;
+  createdAt: number;
+}
+
+/** What "sign out everywhere" removed. */
+export interface RevokedCount {
+  sessions: number;
+  tokens: number;
 }
 
 export interface ChangePage {
@@ -95,6 +128,21 @@ export interface Store {
   /** True when a token of this user was revoked (deleted). */
   revokeToken(userId: string, id: string): Promise<boolean>;
 
+  createSession(session: SessionRecord): Promise<void>;
+  /** The session with this id, unless it was revoked or expired before `now`. */
+  findSession(id: string, now: number): Promise<SessionRecord | null>;
+  /** The user's live sessions at `now`, oldest first. */
+  listSessions(userId: string, now: number): Promise<SessionRecord[]>;
+  /** Deletes a session of this user and every device token it created, in one step; true when it existed. */
+  revokeSession(userId: string, id: string): Promise<boolean>;
+  /** Deletes every session and every device token of the user, in one step ("sign out everywhere"). */
+  revokeAllCredentials(userId: string): Promise<RevokedCount>;
+
+  /** Throws IdentityTakenError when (provider, subject) is already linked. */
+  linkIdentity(identity: Identity): Promise<void>;
+  findIdentity(provider: string, subject: string): Promise<Identity | null>;
+  listIdentities(userId: string): Promise<Identity[]>;
+
   /** Counts one hit for `key` in the fixed window starting at `windowStart`; returns the count so far in it. */
   hit(key: string, windowStart: number, windowMs: number): Promise<number>;
 
@@ -105,6 +153,13 @@ export class EmailTakenError extends Error {
   constructor() {
     super('email already registered');
     this.name = 'EmailTakenError';
+  }
+}
+
+export class IdentityTakenError extends Error {
+  constructor() {
+    super('identity already linked');
+    this.name = 'IdentityTakenError';
   }
 }
 

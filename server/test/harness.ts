@@ -20,6 +20,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     authSecret: 'test-secret-that-is-long-enough-for-authjs',
     rateLimitPerMinute: 100_000,
     authRateLimitPerMinute: 100_000,
+    authAccountRateLimitPerHour: 100_000,
     maxPayloadBytes: 5 * 1024 * 1024,
     allowedOrigins: ['https://app.example'],
     logLevel: 'silent',

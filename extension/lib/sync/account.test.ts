@@ -106,6 +106,44 @@ describe('account service', () => {
   });
 });
 
+describe('sign out everywhere', () => {
+  it('revokes every device of the account on the server, and forgets this one', async () => {
+    const email = uniqueEmail();
+    const laptop = fresh();
+    const phone = fresh();
+    const mine = await laptop.account.createAccount({ serverUrl: server.url, email, password: PASSWORD });
+    const theirs = await phone.account.signIn({ serverUrl: server.url, email, password: PASSWORD });
+
+    expect(await laptop.account.signOutEverywhere()).toEqual({ sessions: 0, tokens: 2 });
+    expect(await laptop.account.current()).toBeNull();
+    expect(await laptop.account.settings()).toMatchObject({ email, serverUrl: server.url });
+    for (const token of [mine.token, theirs.token]) {
+      const error = await laptop.transport.sync(server.url, token, { changes: [] }).catch((e: unknown) => e);
+      expect((error as TransportError).kind).toBe('unauthorized');
+    }
+  });
+
+  it('stays signed in when the server cannot be reached, so the user can try again', async () => {
+    const d = fresh();
+    await d.account.createAccount({ serverUrl: server.url, email: uniqueEmail(), password: PASSWORD });
+    const offline = createDevice({ fetch: async () => Promise.reject(new TypeError('fetch failed')), restartOf: d });
+    await expect(offline.account.signOutEverywhere()).rejects.toMatchObject({ kind: 'network' });
+    expect(await offline.account.current()).not.toBeNull();
+  });
+
+  it('forgets a token the server already revoked, and says the others were not signed out', async () => {
+    const email = uniqueEmail();
+    const laptop = fresh();
+    const phone = fresh();
+    await laptop.account.createAccount({ serverUrl: server.url, email, password: PASSWORD });
+    await phone.account.signIn({ serverUrl: server.url, email, password: PASSWORD });
+    await phone.account.signOutEverywhere();
+    await expect(laptop.account.signOutEverywhere()).rejects.toMatchObject({ kind: 'unauthorized' });
+    expect(await laptop.account.current()).toBeNull();
+    expect((await laptop.account.settings()).signedOutReason).toBeTruthy();
+  });
+});
+
 describe('account helpers', () => {
   it.each([
     ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36', 'Chrome'],

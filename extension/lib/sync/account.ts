@@ -4,6 +4,7 @@
 import { TransportError, normalizeServerUrl } from './transport-error.ts';
 import type { Transport } from './transport.ts';
 import type { KeyValue } from './ports.ts';
+import type { SignedOutEverywhere } from '../../../shared/protocol.ts';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 /** The public account record pages may read; it never holds the token. */
@@ -80,7 +81,7 @@ function parseCredentials(value: unknown): StoredCredentials | null {
 
 export interface AccountDeps {
   kv: KeyValue;
-  transport: Pick<Transport, 'createUser' | 'createToken' | 'revokeToken'>;
+  transport: Pick<Transport, 'createUser' | 'createToken' | 'revokeToken' | 'signOutEverywhere'>;
   userAgent: string;
   random: () => number;
 }
@@ -169,6 +170,28 @@ export function createAccountService(deps: AccountDeps) {
       const { signedOutReason: _reason, ...rest } = s;
       await save(rest, null);
       return result;
+    },
+    /**
+     * Revokes every session and device token of the account on the server, then forgets this device's token. Unlike
+     * signOut, nothing is forgotten when the server cannot be reached: the other devices are still signed in, so the
+     * user must be able to try again. A 401 means this token was already revoked: it is forgotten and the error
+     * returned, since the other devices could not be signed out with it.
+     */
+    async signOutEverywhere(): Promise<SignedOutEverywhere> {
+      const s = await settings();
+      if (!s.token) throw new TransportError('unauthorized', 'Not signed in');
+      try {
+        const revoked = await deps.transport.signOutEverywhere(s.serverUrl, s.token);
+        const { token: _token, tokenId: _tokenId, signedOutReason: _reason, ...rest } = s;
+        await save(rest);
+        return revoked;
+      } catch (error) {
+        if (error instanceof TransportError && error.kind === 'unauthorized') {
+          const { token: _token, tokenId: _tokenId, ...rest } = s;
+          await save({ ...rest, signedOutReason: error.message });
+        }
+        throw error;
+      }
     },
     /** After a 401 during sync: forget the token but keep the server and email so signing in again is one step. */
     async markSignedOut(reason: string): Promise<void> {

@@ -171,7 +171,8 @@ export class SimServer {
     for (let i = 0; i < devices; i++) {
       const { token, hash } = newDeviceToken();
       const id = randomUUID();
-      await this.store.createToken({ id, userId, hash, deviceName: `device ${i}`, createdAt: at, lastUsedAt: null });
+      const deviceName = `device ${i}`;
+      await this.store.createToken({ id, userId, hash, deviceName, createdAt: at, lastUsedAt: null, sessionId: null, signIn: 'password' });
       tokens.push({ id, token });
     }
     return { userId, email, tokens };

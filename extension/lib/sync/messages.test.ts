@@ -10,11 +10,12 @@ vi.mock('wxt/browser', async () => ({ browser: (await import('wxt/testing/fake-b
 const credentials: Credentials = { serverUrl: 'https://sync.example', email: 'ana@example.com', password: 'correct horse' };
 
 /** The background's side: a fake account service answering the page's messages, as setupSync wires it. */
-function background(account: Partial<Pick<AccountService, 'signIn' | 'createAccount' | 'signOut'>>) {
+function background(account: Partial<Pick<AccountService, 'signIn' | 'createAccount' | 'signOut' | 'signOutEverywhere'>>) {
   const service = {
     signIn: vi.fn(async () => ({ ...credentials, token: 'secret-token', tokenId: 't1', deviceName: 'Chrome · ab12' })),
     createAccount: vi.fn(async () => ({ ...credentials, token: 'secret-token', tokenId: 't1', deviceName: 'Chrome · ab12' })),
     signOut: vi.fn(async () => ({ revoked: true })),
+    signOutEverywhere: vi.fn(async () => ({ sessions: 1, tokens: 3 })),
     ...account,
   };
   const answers: unknown[] = [];
@@ -75,6 +76,17 @@ describe('account actions carried out by the background', () => {
     expect(failure).not.toBeInstanceOf(TransportError);
     expect(failure).toMatchObject({ message: 'storage is full' });
     await expect(actions.signOut()).resolves.toEqual({ revoked: false, error: 'Cannot reach the server' });
+  });
+
+  it('signs out everywhere through the background, passing on what was revoked or why it failed', async () => {
+    const everywhere = vi.fn(async () => ({ sessions: 1, tokens: 3 }));
+    background({ signOutEverywhere: everywhere });
+    const actions = backgroundAccountActions();
+    await expect(actions.signOutEverywhere()).resolves.toEqual({ sessions: 1, tokens: 3 });
+    expect(everywhere).toHaveBeenCalledTimes(1);
+
+    everywhere.mockRejectedValueOnce(new TransportError('network', 'Network error'));
+    await expect(actions.signOutEverywhere()).rejects.toMatchObject({ kind: 'network' });
   });
 
   it('tells the user to retry when no background answered (the extension is being updated)', async () => {

@@ -31,27 +31,30 @@ export function requestSyncNow(): void {
 }
 
 type SignOutResult = Awaited<ReturnType<AccountService['signOut']>>;
+type SignOutEverywhereResult = Awaited<ReturnType<AccountService['signOutEverywhere']>>;
 
 /** What the settings page can do with the account; the device token never leaves the background. */
 export interface AccountActions {
   signIn(credentials: Credentials): Promise<void>;
   createAccount(credentials: Credentials): Promise<void>;
   signOut(): Promise<SignOutResult>;
+  /** Signs every device and session of the account out, this one included. */
+  signOutEverywhere(): Promise<SignOutEverywhereResult>;
 }
 
 export type AccountMessage =
   | { type: 'account'; action: 'signIn' | 'createAccount'; credentials: Credentials }
-  | { type: 'account'; action: 'signOut' };
+  | { type: 'account'; action: 'signOut' | 'signOutEverywhere' };
 
 /** Errors travel as data: runtime messages carry JSON, not Error objects. */
 type AccountAnswer =
-  | { ok: true; value?: SignOutResult }
+  | { ok: true; value?: SignOutResult | SignOutEverywhereResult }
   | { ok: false; message: string; kind?: TransportErrorKind; extra?: TransportError['extra'] };
 
 export function isAccountMessage(value: unknown): value is AccountMessage {
   const message = value as Partial<AccountMessage> | null;
   if (message?.type !== 'account') return false;
-  if (message.action === 'signOut') return true;
+  if (message.action === 'signOut' || message.action === 'signOutEverywhere') return true;
   const credentials = (message as { credentials?: Partial<Record<keyof Credentials, unknown>> }).credentials;
   return (
     (message.action === 'signIn' || message.action === 'createAccount') &&
@@ -63,12 +66,13 @@ export function isAccountMessage(value: unknown): value is AccountMessage {
 
 /** Background side: carries out an account message with the background's account service. */
 export async function answerAccountMessage(
-  account: Pick<AccountService, 'signIn' | 'createAccount' | 'signOut'>,
+  account: Pick<AccountService, 'signIn' | 'createAccount' | 'signOut' | 'signOutEverywhere'>,
   message: AccountMessage,
 ): Promise<AccountAnswer> {
   try {
     if (message.action === 'signOut') return { ok: true, value: await account.signOut() };
-    await account[message.action](message.credentials);
+    if (message.action === 'signOutEverywhere') return { ok: true, value: await account.signOutEverywhere() };
+    await account[message.action]((message as Extract<AccountMessage, { credentials: Credentials }>).credentials);
     return { ok: true };
   } catch (error) {
     if (error instanceof TransportError) return { ok: false, message: error.message, kind: error.kind, extra: error.extra };
@@ -76,7 +80,7 @@ export async function answerAccountMessage(
   }
 }
 
-async function ask(message: AccountMessage): Promise<SignOutResult | undefined> {
+async function ask(message: AccountMessage): Promise<SignOutResult | SignOutEverywhereResult | undefined> {
   // No answer, or no background listening at all: only while the extension is being updated or reloaded.
   const restarting = new Error('The extension is restarting; try again in a moment');
   const answer = (await browser.runtime.sendMessage(message).catch(() => undefined)) as AccountAnswer | undefined;
@@ -95,7 +99,11 @@ export function backgroundAccountActions(): AccountActions {
       await ask({ type: 'account', action: 'createAccount', credentials });
     },
     async signOut() {
-      return (await ask({ type: 'account', action: 'signOut' })) ?? { revoked: true };
+      return ((await ask({ type: 'account', action: 'signOut' })) as SignOutResult | undefined) ?? { revoked: true };
+    },
+    async signOutEverywhere() {
+      const revoked = (await ask({ type: 'account', action: 'signOutEverywhere' })) as SignOutEverywhereResult | undefined;
+      return revoked ?? { sessions: 0, tokens: 0 };
     },
   };
 }

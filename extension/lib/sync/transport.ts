@@ -5,6 +5,7 @@ import {
   CreatedToken,
   ErrorBody,
   PublicUser,
+  SignedOutEverywhere,
   SyncResponse,
   type BookInput,
   type SyncRequest,
@@ -23,6 +24,7 @@ export type SyncCall = Omit<SyncRequest, 'changes'> & { changes: BookInput[] };
 
 const UserAnswer = z.object({ success: z.literal(true), data: PublicUser });
 const TokenAnswer = z.object({ success: z.literal(true), data: CreatedToken });
+const SignedOutEverywhereAnswer = z.object({ success: z.literal(true), data: SignedOutEverywhere });
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date); 1 when absent or unreadable. */
 export function parseRetryAfter(header: string | null, now: number): number {
@@ -135,6 +137,11 @@ export function createTransport(options: TransportOptions) {
     },
     async revokeToken(serverUrl: string, token: string, id: string) {
       await request(NoContent, 'DELETE', `${serverUrl}/api/tokens/${encodeURIComponent(id)}`, { token });
+    },
+    /** Revokes every session and device token of the account, this one included. */
+    async signOutEverywhere(serverUrl: string, token: string) {
+      const url = `${serverUrl}/api/account/sign-out-everywhere`;
+      return (await request(SignedOutEverywhereAnswer, 'POST', url, { token, body: {} })).data;
     },
     sync(serverUrl: string, token: string, call: SyncCall) {
       return request(SyncResponse, 'POST', `${serverUrl}/api/sync`, { token, body: call });
