@@ -138,7 +138,7 @@ describe('SettingsForm', () => {
 });
 
 describe('SettingsForm: sign out everywhere', () => {
-  const signedIn = { serverUrl: 'http://s', email: 'ana@example.com', token: 't', tokenId: 'i' };
+  const signedIn = { serverUrl: 'http://s', email: 'ana@example.com', signedIn: true };
   const account = () => ({
     signIn: vi.fn(async () => ({}) as never),
     createAccount: vi.fn(async () => ({}) as never),

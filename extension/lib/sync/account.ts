@@ -179,16 +179,16 @@ export function createAccountService(deps: AccountDeps) {
      */
     async signOutEverywhere(): Promise<SignedOutEverywhere> {
       const s = await settings();
-      if (!s.token) throw new TransportError('unauthorized', 'Not signed in');
+      const creds = await credentials();
+      if (!creds) throw new TransportError('unauthorized', 'Not signed in');
       try {
-        const revoked = await deps.transport.signOutEverywhere(s.serverUrl, s.token);
-        const { token: _token, tokenId: _tokenId, signedOutReason: _reason, ...rest } = s;
-        await save(rest);
+        const revoked = await deps.transport.signOutEverywhere(s.serverUrl, creds.token);
+        const { signedOutReason: _reason, ...rest } = s;
+        await save(rest, null);
         return revoked;
       } catch (error) {
         if (error instanceof TransportError && error.kind === 'unauthorized') {
-          const { token: _token, tokenId: _tokenId, ...rest } = s;
-          await save({ ...rest, signedOutReason: error.message });
+          await save({ ...s, signedOutReason: error.message }, null);
         }
         throw error;
       }
