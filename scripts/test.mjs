@@ -1,4 +1,4 @@
-// `npm test`: installs what is missing, then runs every suite: typecheck, unit, server (both stores), build, e2e.
+// `npm test`: installs what is missing, then runs every suite: typecheck, lint, unit, server (both stores), build, e2e.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureDebianPackages, ensureDependencies } from './setup.mjs';
@@ -19,6 +19,7 @@ const vitest = (name, projects) => [
 
 const steps = [
   ['typecheck', 'npx', ['tsc', '--noEmit']],
+  ['lint', 'npx', ['eslint', '.']],
   ['unit + server', ...vitest('unit-server', ['unit', 'server'])],
   ['build extension', 'npm', ['run', 'build', '--silent']],
   ['e2e', ...vitest('e2e', ['e2e'])],

@@ -1,14 +1,14 @@
 // Sync settings in the side panel: server URL, email and password; create an account, sign in, sign out (here or,
 // after confirming, everywhere).
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { t } from '../lib/i18n.ts';
-import { DEFAULT_SERVER_URL, type AccountSettings } from '../lib/sync/account.ts';
+import type { AccountSettings } from '../lib/sync/account.ts';
 import { backgroundAccountActions, type AccountActions } from '../lib/sync/messages.ts';
 import { useAccountSettings } from '../lib/sync/panel.ts';
 import { TransportError, isUnencryptedRemote, normalizeServerUrl } from '../lib/sync/transport-error.ts';
 
 export interface SettingsFormProps {
-  settings: AccountSettings | undefined;
+  settings: AccountSettings;
   account: AccountActions;
 }
 
@@ -55,23 +55,15 @@ function Field({ testId, label, type, value, onChange, autoComplete }: FieldProp
 }
 
 export function SettingsForm({ settings, account }: SettingsFormProps) {
-  const [serverUrl, setServerUrl] = useState(DEFAULT_SERVER_URL);
-  const [email, setEmail] = useState('');
+  // The fields start from storage; later storage changes must not overwrite what the user is typing.
+  const [serverUrl, setServerUrl] = useState(settings.serverUrl);
+  const [email, setEmail] = useState(settings.email);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmingEverywhere, setConfirmingEverywhere] = useState(false);
-  const loaded = settings !== undefined;
-
-  // Fill the fields once from storage; later storage changes must not overwrite what the user is typing.
-  useEffect(() => {
-    if (!settings) return;
-    setServerUrl(settings.serverUrl);
-    setEmail((current) => current || settings.email);
-  }, [loaded]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  const signedIn = Boolean(settings?.signedIn);
+  const signedIn = Boolean(settings.signedIn);
 
   async function attempt(action: () => Promise<unknown>) {
     setBusy(true);
@@ -124,10 +116,10 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
     <section className="settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">{t('settings')}</h2>
       <p data-testid="account-status" data-signed-in={signedIn ? 'true' : 'false'}>
-        {signedIn && settings ? t('signedInAs', settings.email) : t('notSignedIn')}
+        {signedIn ? t('signedInAs', settings.email) : t('notSignedIn')}
       </p>
-      {!signedIn && settings?.signedOutReason && <p role="status">{t('signedOutByServer')}</p>}
-      {isUnencryptedRemote(signedIn && settings ? settings.serverUrl : serverUrl) && (
+      {!signedIn && settings.signedOutReason && <p role="status">{t('signedOutByServer')}</p>}
+      {isUnencryptedRemote(signedIn ? settings.serverUrl : serverUrl) && (
         <p role="note" className="settings__warning" data-testid="unencrypted-warning">
           {t('unencryptedServer')}
         </p>
@@ -214,5 +206,7 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
 
 export function SettingsView() {
   const settings = useAccountSettings();
+  // Until storage has answered, nothing is known: saying "Not signed in" meanwhile would be wrong for a moment.
+  if (!settings) return <p className="loading">{t('loading')}</p>;
   return <SettingsForm settings={settings} account={backgroundAccountActions()} />;
 }

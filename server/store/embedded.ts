@@ -7,7 +7,6 @@ import {
   assertDistinctBooks,
   EmailTakenError,
   IdentityTakenError,
-  type BookWrite,
   type CasWrite,
   type ChangePage,
   type Identity,

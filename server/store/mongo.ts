@@ -8,7 +8,6 @@ import {
   EmailTakenError,
   IdentityTakenError,
   type BookWrite,
-  type CasWrite,
   type ChangePage,
   type Identity,
   type PutResult,

@@ -112,7 +112,7 @@ describe.each(storeFactories)('the $name store', (factory) => {
     });
 
     it.each([
-      { situation: 'a create when the book already exists', expected: (current: StoredBook) => null },
+      { situation: 'a create when the book already exists', expected: (_current: StoredBook) => null },
       { situation: 'an update based on an older revision', expected: (current: StoredBook) => current.revision - 1 },
       { situation: 'an update based on a revision the server never had', expected: (current: StoredBook) => current.revision + 1 },
     ])('refuses $situation as a conflict and returns the current version', async ({ expected }) => {
