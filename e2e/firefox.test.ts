@@ -63,7 +63,7 @@ describe('the editor in Firefox', () => {
       (request) =>
         (
           globalThis as unknown as { browser: { runtime: { sendMessage(m: unknown): Promise<{ bookId: string }> } } }
-        ).browser.runtime.sendMessage({ type: 'clip', request }),
+        ).browser.runtime.sendMessage({ type: 'clip', data: request }),
       selection,
     );
     expect(result.bookId).toBe(id);

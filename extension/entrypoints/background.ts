@@ -3,14 +3,14 @@
 // For e2e tests (headless browsers cannot click a context menu), the background exposes
 //   globalThis.__clip({ html?, text?, title?, url?, bookId?, at? }) → Promise<{ bookId, created }>
 // which is exactly what the context-menu click does after reading the selection (Chrome: evaluate it in the service
-// worker). Extension pages can do the same with runtime.sendMessage({ type: 'clip', request }) (Firefox e2e).
+// worker). Extension pages can do the same with runtime.sendMessage({ type: 'clip', data: request }) (Firefox e2e).
 import '../lib/zod-jitless.ts';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { onBookWrites } from '../lib/books.ts';
 import { clip, setupClipMenu } from '../lib/clip-menu.ts';
-import type { ClipRequest } from '../lib/clipper.ts';
-import { isOpenEditorTabMessage, openEditorTab } from '../lib/editor-tab.ts';
+import { openEditorTab } from '../lib/editor-tab.ts';
+import { listenToPages } from '../lib/messaging.ts';
 import { setupSync } from '../lib/sync/setup.ts';
 
 declare global {
@@ -44,27 +44,18 @@ function setupEditorTab() {
   }
 }
 
-function isClipMessage(message: unknown): message is { type: 'clip'; request: ClipRequest } {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'clip';
-}
-
-function setupMessages() {
-  browser.runtime.onMessage.addListener((message: unknown, sender) => {
-    // Only the extension's own pages can reach this (no content scripts, no externally_connectable).
-    if (sender.id !== browser.runtime.id) return undefined;
-    if (isOpenEditorTabMessage(message)) return openEditorTab(message.bookId).then((tabId) => ({ tabId }));
-    if (isClipMessage(message)) return clip(message.request);
-    return undefined;
-  });
-}
-
 export default defineBackground(() => {
   setupPanel();
   setupEditorTab();
   setupClipMenu();
-  setupMessages();
   const sync = setupSync();
   // Clips written here sync within a couple of seconds, without waiting for the alarm.
   onBookWrites(sync.booksChanged);
+  // The one listener for pages' messages (registered in the worker's first turn, as MV3 requires).
+  listenToPages({
+    ...sync.handlers,
+    'open-editor-tab': async ({ bookId }) => ({ tabId: await openEditorTab(bookId) }),
+    clip,
+  });
   globalThis.__clip = clip;
 });

@@ -2,15 +2,6 @@
 import { browser } from 'wxt/browser';
 import { editorPagePath } from './navigation.ts';
 
-export interface OpenEditorTabMessage {
-  type: 'open-editor-tab';
-  bookId?: string;
-}
-
-export function isOpenEditorTabMessage(message: unknown): message is OpenEditorTabMessage {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'open-editor-tab';
-}
-
 export async function openEditorTab(bookId?: string): Promise<number | undefined> {
   const route = bookId ? ({ view: 'book', bookId } as const) : ({ view: 'list' } as const);
   const tab = await browser.tabs.create({ url: browser.runtime.getURL(editorPagePath(route, true)) });

@@ -2,7 +2,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { AccountService, Credentials } from './account.ts';
-import { answerAccountMessage, backgroundAccountActions, isAccountMessage } from './messages.ts';
+import { listenToPages } from '../messaging.ts';
+import { answerAccountRequest, backgroundAccountActions } from './messages.ts';
 import { TransportError } from './transport-error.ts';
 
 vi.mock('wxt/browser', async () => ({ browser: (await import('wxt/testing/fake-browser')).fakeBrowser }));
@@ -19,11 +20,23 @@ function background(account: Partial<Pick<AccountService, 'signIn' | 'createAcco
     ...account,
   };
   const answers: unknown[] = [];
-  fakeBrowser.runtime.onMessage.addListener((message: unknown) => {
-    if (!isAccountMessage(message)) return undefined;
-    const answer = answerAccountMessage(service, message);
-    answers.push(answer);
-    return answer;
+  const unused = async () => {
+    throw new Error('not part of this test');
+  };
+  // As in a real browser, a page's message reaches the background with the extension as its sender.
+  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(async (message: unknown) =>
+    (await fakeBrowser.runtime.onMessage.trigger(message, { id: fakeBrowser.runtime.id })).find((answer) => answer !== undefined),
+  );
+  listenToPages({
+    account: (request) => {
+      const answer = answerAccountRequest(service, request);
+      answers.push(answer);
+      return answer;
+    },
+    'books-changed': unused,
+    'sync-now': unused,
+    'open-editor-tab': unused,
+    clip: unused,
   });
   return { service, answers };
 }
@@ -94,11 +107,24 @@ describe('account actions carried out by the background', () => {
   });
 
   it.each([
-    ['another message', { type: 'books-changed' }],
-    ['an unknown action', { type: 'account', action: 'deleteEverything' }],
-    ['a sign-in without a password', { type: 'account', action: 'signIn', credentials: { serverUrl: 'x', email: 'y' } }],
-    ['no message at all', null],
-  ])('does not take %s for an account message', (_name, message) => {
-    expect(isAccountMessage(message)).toBe(false);
+    ['an unknown action', { action: 'deleteEverything' }],
+    ['a sign-in without a password', { action: 'signIn', credentials: { serverUrl: 'x', email: 'y' } }],
+  ])('answers %s with an error and calls nothing', async (_name, data) => {
+    const { service } = background({});
+    const [answer] = await fakeBrowser.runtime.onMessage.trigger({ type: 'account', data }, { id: fakeBrowser.runtime.id });
+    expect(answer).toEqual({ ok: false, message: 'Malformed account request' });
+    expect(service.signIn).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['another extension', { type: 'account', data: { action: 'signOut' } }, { id: 'another-extension' }],
+    ['a message outside the protocol', { type: 'delete-everything' }, { id: 'own' }],
+    ['no message at all', null, { id: 'own' }],
+  ])('ignores %s', async (_name, message, sender) => {
+    const { service } = background({});
+    const id = sender.id === 'own' ? fakeBrowser.runtime.id : sender.id;
+    const answers = await fakeBrowser.runtime.onMessage.trigger(message, { id });
+    expect(answers).toEqual([undefined]);
+    expect(service.signOut).not.toHaveBeenCalled();
   });
 });

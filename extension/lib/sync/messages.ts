@@ -1,33 +1,17 @@
-// The runtime messages between extension pages and the background, and the page-side senders: sync requests, and
-// the account actions pages ask the background to carry out (it holds the one HTTP client, so pages never load it).
-import { browser } from 'wxt/browser';
+// What pages ask the background about sync (see ../messaging.ts for the protocol): sync requests, and the account
+// actions the background carries out (it holds the one HTTP client and the token, so pages never load either).
+import { sendToBackground } from '../messaging.ts';
 import type { AccountService, Credentials } from './account.ts';
 import { TransportError, type TransportErrorKind } from './transport-error.ts';
 
-export type SyncMessage =
-  /** Local books changed (a save, a delete, a conflict choice): sync soon. */
-  | { type: 'books-changed' }
-  /** The user asked for a sync (clicking the status, or after signing in): sync now, past any error backoff. */
-  | { type: 'sync-now' };
-
-export function isSyncMessage(value: unknown): value is SyncMessage {
-  const type = (value as { type?: unknown } | null)?.type;
-  return type === 'books-changed' || type === 'sync-now';
-}
-
-function send(message: SyncMessage): void {
-  // Sending wakes a sleeping background worker. It fails only when no background is listening (e.g. during an
-  // extension update); the 30 s alarm then picks the change up, so the failure is not worth surfacing.
-  void browser.runtime.sendMessage(message).catch(() => undefined);
-}
-
 /** Tells the background that local books changed, so it syncs within a couple of seconds. */
 export function notifyBooksChanged(): void {
-  send({ type: 'books-changed' });
+  // It fails only when no background is listening (an extension update); the 30 s alarm then picks the change up.
+  void sendToBackground('books-changed');
 }
 
 export function requestSyncNow(): void {
-  send({ type: 'sync-now' });
+  void sendToBackground('sync-now');
 }
 
 type SignOutResult = Awaited<ReturnType<AccountService['signOut']>>;
@@ -42,37 +26,32 @@ export interface AccountActions {
   signOutEverywhere(): Promise<SignOutEverywhereResult>;
 }
 
-export type AccountMessage =
-  | { type: 'account'; action: 'signIn' | 'createAccount'; credentials: Credentials }
-  | { type: 'account'; action: 'signOut' | 'signOutEverywhere' };
+export type AccountRequest =
+  | { action: 'signIn' | 'createAccount'; credentials: Credentials }
+  | { action: 'signOut' | 'signOutEverywhere' };
 
 /** Errors travel as data: runtime messages carry JSON, not Error objects. */
-type AccountAnswer =
+export type AccountAnswer =
   | { ok: true; value?: SignOutResult | SignOutEverywhereResult }
   | { ok: false; message: string; kind?: TransportErrorKind; extra?: TransportError['extra'] };
 
-export function isAccountMessage(value: unknown): value is AccountMessage {
-  const message = value as Partial<AccountMessage> | null;
-  if (message?.type !== 'account') return false;
-  if (message.action === 'signOut' || message.action === 'signOutEverywhere') return true;
-  const credentials = (message as { credentials?: Partial<Record<keyof Credentials, unknown>> }).credentials;
+function hasCredentials(request: AccountRequest): request is Extract<AccountRequest, { credentials: Credentials }> {
+  const credentials = (request as { credentials?: Partial<Record<keyof Credentials, unknown>> }).credentials;
   return (
-    (message.action === 'signIn' || message.action === 'createAccount') &&
-    typeof credentials?.serverUrl === 'string' &&
-    typeof credentials.email === 'string' &&
-    typeof credentials.password === 'string'
+    typeof credentials?.serverUrl === 'string' && typeof credentials.email === 'string' && typeof credentials.password === 'string'
   );
 }
 
-/** Background side: carries out an account message with the background's account service. */
-export async function answerAccountMessage(
+/** Background side: carries out an account request with the background's account service. */
+export async function answerAccountRequest(
   account: Pick<AccountService, 'signIn' | 'createAccount' | 'signOut' | 'signOutEverywhere'>,
-  message: AccountMessage,
+  request: AccountRequest,
 ): Promise<AccountAnswer> {
   try {
-    if (message.action === 'signOut') return { ok: true, value: await account.signOut() };
-    if (message.action === 'signOutEverywhere') return { ok: true, value: await account.signOutEverywhere() };
-    await account[message.action]((message as Extract<AccountMessage, { credentials: Credentials }>).credentials);
+    if (request.action === 'signOut') return { ok: true, value: await account.signOut() };
+    if (request.action === 'signOutEverywhere') return { ok: true, value: await account.signOutEverywhere() };
+    if (!hasCredentials(request)) return { ok: false, message: 'Malformed account request' };
+    await account[request.action](request.credentials);
     return { ok: true };
   } catch (error) {
     if (error instanceof TransportError) return { ok: false, message: error.message, kind: error.kind, extra: error.extra };
@@ -80,11 +59,10 @@ export async function answerAccountMessage(
   }
 }
 
-async function ask(message: AccountMessage): Promise<SignOutResult | SignOutEverywhereResult | undefined> {
-  // No answer, or no background listening at all: only while the extension is being updated or reloaded.
-  const restarting = new Error('The extension is restarting; try again in a moment');
-  const answer = (await browser.runtime.sendMessage(message).catch(() => undefined)) as AccountAnswer | undefined;
-  if (!answer) throw restarting;
+async function ask(request: AccountRequest): Promise<SignOutResult | SignOutEverywhereResult | undefined> {
+  const answer = await sendToBackground('account', request);
+  // No answer: no background listening at all, only while the extension is being updated or reloaded.
+  if (!answer) throw new Error('The extension is restarting; try again in a moment');
   if (answer.ok) return answer.value;
   throw answer.kind ? new TransportError(answer.kind, answer.message, answer.extra) : new Error(answer.message);
 }
@@ -93,16 +71,16 @@ async function ask(message: AccountMessage): Promise<SignOutResult | SignOutEver
 export function backgroundAccountActions(): AccountActions {
   return {
     async signIn(credentials) {
-      await ask({ type: 'account', action: 'signIn', credentials });
+      await ask({ action: 'signIn', credentials });
     },
     async createAccount(credentials) {
-      await ask({ type: 'account', action: 'createAccount', credentials });
+      await ask({ action: 'createAccount', credentials });
     },
     async signOut() {
-      return ((await ask({ type: 'account', action: 'signOut' })) as SignOutResult | undefined) ?? { revoked: true };
+      return ((await ask({ action: 'signOut' })) as SignOutResult | undefined) ?? { revoked: true };
     },
     async signOutEverywhere() {
-      const revoked = (await ask({ type: 'account', action: 'signOutEverywhere' })) as SignOutEverywhereResult | undefined;
+      const revoked = (await ask({ action: 'signOutEverywhere' })) as SignOutEverywhereResult | undefined;
       return revoked ?? { sessions: 0, tokens: 0 };
     },
   };

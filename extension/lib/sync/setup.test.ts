@@ -4,6 +4,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { database } from '../db.ts';
+import { listenToPages } from '../messaging.ts';
 import { STATUS_KEY, type SyncStatus } from './status.ts';
 import { SYNC_ALARM, setupSync } from './setup.ts';
 
@@ -51,7 +52,11 @@ describe('setupSync', () => {
   });
 
   it('recounts pending books when a page reports a change, and ignores messages from elsewhere', async () => {
-    setupSync();
+    const sync = setupSync();
+    const unused = async () => {
+      throw new Error('not part of this test');
+    };
+    listenToPages({ ...sync.handlers, 'open-editor-tab': unused, clip: unused });
     await until(() => storedStatus());
     await database().books.put({
       id: '0b8a3f0e-3c1d-4c7e-9a55-2f1d0c9e8b70',

@@ -1,5 +1,5 @@
 // Wires the sync engine into the background context (Chrome MV3 service worker, Firefox MV2 background page):
-// the 30 s alarm, online/offline events, messages from pages, the badge and `globalThis.__syncStatus`.
+// the 30 s alarm, online/offline events, the answers to pages' sync messages, the badge and `globalThis.__syncStatus`.
 // Every listener is registered synchronously, because MV3 only delivers the event that woke the worker to
 // listeners added in the worker's first turn.
 import { browser } from 'wxt/browser';
@@ -9,7 +9,8 @@ import { showOnBadge, storageKeyValue } from './browser-edges.ts';
 import { createDexieBookStore } from './dexie-store.ts';
 import { createSyncEngine } from './engine.ts';
 import { defaultLock } from './lock.ts';
-import { answerAccountMessage, isAccountMessage, isSyncMessage } from './messages.ts';
+import type { Handlers } from '../messaging.ts';
+import { answerAccountRequest } from './messages.ts';
 import { createScheduler } from './scheduler.ts';
 import { createStatusStore, type SyncStatus } from './status.ts';
 import { createTransport } from './transport.ts';
@@ -31,6 +32,8 @@ async function ensureAlarm(): Promise<void> {
 export interface BackgroundSync {
   /** Books were written in this context (a clip): recount pending books and sync soon. */
   booksChanged(): void;
+  /** How the background answers pages about sync (wired into its one message listener). */
+  handlers: Pick<Handlers, 'books-changed' | 'sync-now' | 'account'>;
 }
 
 export function setupSync(): BackgroundSync {
@@ -86,20 +89,6 @@ export function setupSync(): BackgroundSync {
     void status.update({ isOnline: false });
   });
 
-  browser.runtime.onMessage.addListener((message: unknown, sender) => {
-    if (sender.id !== browser.runtime.id) return undefined;
-    // Signing in, creating an account and signing out: the panel asks, the background's account service does it.
-    if (isAccountMessage(message)) return answerAccountMessage(account, message);
-    if (!isSyncMessage(message)) return undefined;
-    if (message.type === 'books-changed') {
-      booksChanged();
-    } else {
-      void scheduler.request('manual');
-    }
-    // No answer: returning undefined lets other listeners (C's) answer their own messages.
-    return undefined;
-  });
-
   // The engine reads the account from storage, so a change (signing in or out, here or in a test) is the cue.
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local' || !(ACCOUNT_KEY in changes)) return;
@@ -112,5 +101,13 @@ export function setupSync(): BackgroundSync {
     if (!navigator.onLine) await status.update({ isOnline: false });
     await scheduler.request('startup');
   });
-  return { booksChanged };
+  return {
+    booksChanged,
+    handlers: {
+      'books-changed': booksChanged,
+      'sync-now': () => void scheduler.request('manual'),
+      // Signing in, creating an account and signing out: the panel asks, the background's account service does it.
+      account: (request) => answerAccountRequest(account, request),
+    },
+  };
 }

@@ -1,0 +1,58 @@
+// The one protocol of runtime messages between the extension's pages and its background: every message type with its
+// data and answer, one sender for pages, and one listener in the background that checks the sender once.
+// (A hand-written map rather than a messaging library: answers carry our error kinds as data, and the envelope
+// stays a plain `{ type, data }` that tests can send from any page.)
+import { browser } from 'wxt/browser';
+import type { ClipRequest, ClipResult } from './clipper.ts';
+import type { AccountAnswer, AccountRequest } from './sync/messages.ts';
+
+export interface Protocol {
+  /** Local books changed (a save, a delete, a conflict choice): sync soon. */
+  'books-changed': { data: void; answer: void };
+  /** The user asked for a sync (clicking the status, or after signing in): sync now, past any error backoff. */
+  'sync-now': { data: void; answer: void };
+  /** Signing in, creating an account, signing out: the background holds the one HTTP client and the token. */
+  account: { data: AccountRequest; answer: AccountAnswer };
+  /** Opens the editor in a full tab (Firefox e2e reaches the editor this way). */
+  'open-editor-tab': { data: { bookId?: string }; answer: { tabId?: number } };
+  /** Clips into a book, exactly as the context menu does after reading the selection (e2e). */
+  clip: { data: ClipRequest; answer: ClipResult };
+}
+
+export type MessageType = keyof Protocol;
+
+export type Handlers = {
+  [K in MessageType]: (data: Protocol[K]['data']) => Protocol[K]['answer'] | Promise<Protocol[K]['answer']>;
+};
+
+interface Envelope {
+  type: MessageType;
+  data: unknown;
+}
+
+const TYPES: ReadonlySet<string> = new Set<MessageType>(['books-changed', 'sync-now', 'account', 'open-editor-tab', 'clip']);
+
+function isEnvelope(value: unknown): value is Envelope {
+  return typeof value === 'object' && value !== null && TYPES.has((value as { type?: unknown }).type as string);
+}
+
+/**
+ * Sends a message to the background and resolves with its answer; undefined when no background listens (only while
+ * the extension is being updated or reloaded). Sending wakes a sleeping background worker.
+ */
+export async function sendToBackground<K extends MessageType>(
+  type: K,
+  ...[data]: Protocol[K]['data'] extends void ? [] : [Protocol[K]['data']]
+): Promise<Protocol[K]['answer'] | undefined> {
+  return (await browser.runtime.sendMessage({ type, data }).catch(() => undefined)) as Protocol[K]['answer'] | undefined;
+}
+
+/** The background's one listener: answers messages of the extension's own pages with `handlers`, ignores the rest. */
+export function listenToPages(handlers: Handlers): void {
+  browser.runtime.onMessage.addListener((message: unknown, sender) => {
+    // Only the extension's own pages can reach this (no content scripts, no externally_connectable); checked anyway.
+    if (sender.id !== browser.runtime.id || !isEnvelope(message)) return undefined;
+    const handle = handlers[message.type] as (data: unknown) => unknown;
+    return Promise.resolve(handle(message.data));
+  });
+}
