@@ -13,10 +13,10 @@ async function importErrors(filePath: string, code: string): Promise<string[]> {
 describe('the import rules', () => {
   it.each([
     ['shared/ imports server code', 'shared/x.ts', "import { createApp } from '../server/app.ts';\nexport const a = createApp;"],
-    ['shared/ imports extension code', 'shared/x.ts', "import { database } from '../extension/lib/db.ts';\nexport const a = database;"],
+    ['shared/ imports extension code', 'shared/x.ts', "import { database } from '../extension/lib/books/db.ts';\nexport const a = database;"],
     ['the extension imports the server', 'extension/lib/x.ts', "import { createApp } from '../../server/app.ts';\nexport const a = createApp;"],
-    ['the server imports the extension', 'server/x.ts', "import { database } from '../extension/lib/db.ts';\nexport const a = database;"],
-    ['a view opens the database', 'extension/components/X.tsx', "import { database } from '../lib/db.ts';\nexport const a = database;"],
+    ['the server imports the extension', 'server/x.ts', "import { database } from '../extension/lib/books/db.ts';\nexport const a = database;"],
+    ['a view opens the database', 'extension/components/X.tsx', "import { database } from '../lib/books/db.ts';\nexport const a = database;"],
     ['a view imports Dexie', 'extension/components/X.tsx', "import { liveQuery } from 'dexie';\nexport const a = liveQuery;"],
     ['the domain imports a view', 'extension/lib/x.ts', "import { BookList } from '../components/BookList.tsx';\nexport const a = BookList;"],
     ['shipped code imports test support', 'extension/lib/x.ts', "import { testDatabases } from './testing.ts';\nexport const a = testDatabases;"],
@@ -26,8 +26,8 @@ describe('the import rules', () => {
   });
 
   it.each([
-    ['a view imports a type from the database module', 'extension/components/X.tsx', "import type { LocalBook } from '../lib/db.ts';\nexport type A = LocalBook;"],
-    ['a view uses the book repository', 'extension/components/X.tsx', "import { bookRepository } from '../lib/books.ts';\nexport const a = bookRepository;"],
+    ['a view imports a type from the database module', 'extension/components/X.tsx', "import type { LocalBook } from '../lib/books/db.ts';\nexport type A = LocalBook;"],
+    ['a view uses the book repository', 'extension/components/X.tsx', "import { bookRepository } from '../lib/books/repository.ts';\nexport const a = bookRepository;"],
     ['the extension uses shared rules', 'extension/lib/x.ts', "import { LIMITS } from '../../shared/limits.ts';\nexport const a = LIMITS;"],
     ['a test drives the real server', 'extension/lib/x.test.ts', "import { startServer } from '../../server/test/harness.ts';\nexport const a = startServer;"],
   ])('allows: %s', async (_name, filePath, code) => {

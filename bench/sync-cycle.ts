@@ -1,10 +1,10 @@
 // One sync cycle of the REAL sync engine (extension/lib/sync, with fake-indexeddb as the local database) against the
 // real server (embedded store, child process) with 1, 10, 100 and 1,000 dirty books: requests, wire bytes, wall time.
 import { randomUUID } from 'node:crypto';
-import type { LocalBook } from '../extension/lib/db.ts';
+import type { LocalBook } from '../extension/lib/books/db.ts';
 import { createDevice } from '../extension/lib/sync/testing.ts';
 import type { FetchLike } from '../extension/lib/sync/transport.ts';
-import { countHtml } from '../extension/lib/words.ts';
+import { countHtml } from '../extension/lib/books/words.ts';
 import { BENCH_PASSWORD } from './lib/accounts.ts';
 import { startByteProxy } from './lib/byte-proxy.ts';
 import { manuscriptHtml } from './lib/manuscript.ts';

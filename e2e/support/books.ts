@@ -1,7 +1,7 @@
 // Reads and writes the extension's IndexedDB (database AncloraPress) from inside one of its pages, with plain
 // IndexedDB calls, so the tests check what was really stored rather than what the UI shows.
 import type { Page } from 'puppeteer';
-import type { ConflictCopy, LocalBook } from '../../extension/lib/db.ts';
+import type { ConflictCopy, LocalBook } from '../../extension/lib/books/db.ts';
 
 export type { ConflictCopy, LocalBook };
 

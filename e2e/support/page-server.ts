@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'puppeteer';
-import { readPageSelection, type PageSelection } from '../../extension/lib/clip-page.ts';
+import { readPageSelection, type PageSelection } from '../../extension/lib/clipping/page-selection.ts';
 
 export interface PageServer {
   /** Absolute URL of `path` on this server. */

@@ -2,8 +2,8 @@
 import { EditorContent } from '@tiptap/react';
 import { useEffect, useState } from 'react';
 import { LIMITS } from '../../shared/limits.ts';
-import { bookRepository, type RemovedBook } from '../lib/books.ts';
-import type { LocalBook } from '../lib/db.ts';
+import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
+import type { LocalBook } from '../lib/books/db.ts';
 import { charCountLabel, t, wordCountLabel } from '../lib/i18n.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { useBookSession } from './useBookSession.ts';

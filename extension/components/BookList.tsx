@@ -1,6 +1,6 @@
 // The book manager: every live book, most recently edited first, with word counts and a title search.
 import { useId, useMemo, useState } from 'react';
-import { bookRepository } from '../lib/books.ts';
+import { bookRepository } from '../lib/books/repository.ts';
 import { t, uiLocale, wordCountLabel } from '../lib/i18n.ts';
 import { useObservable } from './useObservable.ts';
 

@@ -2,7 +2,7 @@
 // "Use server" deletes the local version, so it asks for a second click on a clearly relabelled button
 // (an in-panel confirmation, not window.confirm, which a headless test cannot answer).
 import { useState } from 'react';
-import type { ConflictCopy } from '../lib/db.ts';
+import type { ConflictCopy } from '../lib/books/db.ts';
 import { t } from '../lib/i18n.ts';
 import { conflictChoices } from '../lib/sync/conflicts.ts';
 import { useObservable } from './useObservable.ts';

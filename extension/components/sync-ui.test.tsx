@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import en from '../public/_locales/en/messages.json';
 import es from '../public/_locales/es/messages.json';
-import type { ConflictCopy } from '../lib/db.ts';
+import type { ConflictCopy } from '../lib/books/db.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../lib/sync/status.ts';
 import { TransportError } from '../lib/sync/transport-error.ts';
 import { ConflictBannerView } from './ConflictBanner.tsx';

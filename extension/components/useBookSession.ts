@@ -1,13 +1,13 @@
 // Wires one open book's EditingSession to React: the TipTap editor, the view's state, and the page's lifecycle.
 import { useEditor, type Editor } from '@tiptap/react';
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { SaveState } from '../lib/autosave.ts';
-import { bookRepository, type RemovedBook } from '../lib/books.ts';
-import { setCurrentBookId } from '../lib/current-book.ts';
-import type { BookCounts, LocalBook } from '../lib/db.ts';
-import { EditingSession, type SessionField } from '../lib/editing-session.ts';
-import { openEditorTab } from '../lib/editor-tab.ts';
-import { manuscriptExtensions } from '../lib/editor-schema.ts';
+import type { SaveState } from '../lib/editor/autosave.ts';
+import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
+import { setCurrentBookId } from '../lib/books/current-book.ts';
+import type { BookCounts, LocalBook } from '../lib/books/db.ts';
+import { EditingSession, type SessionField } from '../lib/editor/session.ts';
+import { openEditorTab } from '../lib/editor/tab.ts';
+import { manuscriptExtensions } from '../lib/editor/schema.ts';
 import { t } from '../lib/i18n.ts';
 
 export interface BookSession {

@@ -7,9 +7,9 @@
 import '../lib/zod-jitless.ts';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { onBookWrites } from '../lib/books.ts';
-import { clip, setupClipMenu } from '../lib/clip-menu.ts';
-import { openEditorTab } from '../lib/editor-tab.ts';
+import { onBookWrites } from '../lib/books/repository.ts';
+import { clip, setupClipMenu } from '../lib/clipping/menu.ts';
+import { openEditorTab } from '../lib/editor/tab.ts';
 import { listenToPages } from '../lib/messaging.ts';
 import { setupSync } from '../lib/sync/setup.ts';
 

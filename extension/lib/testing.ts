@@ -1,7 +1,7 @@
 // Test helpers for extension code: throwaway Dexie databases (fake-indexeddb) and the real English messages.
 import Dexie from 'dexie';
 import { afterEach } from 'vitest';
-import { openDatabase, type AncloraDB } from './db.ts';
+import { openDatabase, type AncloraDB } from './books/db.ts';
 
 /** Registers cleanup and returns a factory of fresh, uniquely named databases for the current test file. */
 export function testDatabases(prefix: string): () => AncloraDB {

@@ -4,8 +4,8 @@ import 'fake-indexeddb/auto';
 import type { Editor } from '@tiptap/react';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bookRepository } from '../../lib/books.ts';
-import { database } from '../../lib/db.ts';
+import { bookRepository } from '../../lib/books/repository.ts';
+import { database } from '../../lib/books/db.ts';
 import { App } from './App.tsx';
 
 const storage = new Map<string, unknown>();

@@ -6,7 +6,7 @@ import { ConflictBanner } from '../../components/ConflictBanner.tsx';
 import { SettingsView } from '../../components/SettingsView.tsx';
 import { SyncStatusBadge } from '../../components/SyncStatusBadge.tsx';
 import { UndoNotice } from '../../components/UndoNotice.tsx';
-import { bookRepository, type RemovedBook } from '../../lib/books.ts';
+import { bookRepository, type RemovedBook } from '../../lib/books/repository.ts';
 import { t } from '../../lib/i18n.ts';
 import { parseRoute, routeHash, type Route } from '../../lib/navigation.ts';
 

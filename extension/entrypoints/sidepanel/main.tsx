@@ -1,8 +1,8 @@
 // Entry of the side panel / sidebar page (also opened in a full tab with ?view=tab).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { bookRepository, onBookWrites } from '../../lib/books.ts';
-import { replayJournal } from '../../lib/draft-journal.ts';
+import { bookRepository, onBookWrites } from '../../lib/books/repository.ts';
+import { replayJournal } from '../../lib/books/draft-journal.ts';
 import { uiLocale } from '../../lib/i18n.ts';
 import { notifyBooksChanged } from '../../lib/sync/messages.ts';
 import { App } from './App.tsx';

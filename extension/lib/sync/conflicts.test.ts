@@ -1,7 +1,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../shared/limits.ts';
-import { AncloraDB, type ConflictCopy, type LocalBook } from '../db.ts';
+import { AncloraDB, type ConflictCopy, type LocalBook } from '../books/db.ts';
 import { conflictCopyTitle, createConflictChoices, keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
 
 const BOOK = '5b0e3f63-4c1a-4f25-9f59-8d5f3c2a1e11';

@@ -3,8 +3,8 @@
 import { LIMITS } from '../../../shared/limits.ts';
 import { liveQuery, type Observable } from 'dexie';
 import { sameBookText } from '../../../shared/book-text.ts';
-import { announceBookWrite } from '../books.ts';
-import { conflictCopyOf, database, newLocalBook, type AncloraDB, type ConflictCopy, type LocalBook } from '../db.ts';
+import { announceBookWrite } from '../books/repository.ts';
+import { conflictCopyOf, database, newLocalBook, type AncloraDB, type ConflictCopy, type LocalBook } from '../books/db.ts';
 
 export const CONFLICT_COPY_SUFFIX = ' (conflict copy)';
 

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../shared/limits.ts';
 import { stopAll, storeFactories, type StoreFactory } from '../../../server/store/testing.ts';
-import { clipToBook } from '../clipper.ts';
-import type { ConflictCopy, LocalBook } from '../db.ts';
+import { clipToBook } from '../clipping/clipper.ts';
+import type { ConflictCopy, LocalBook } from '../books/db.ts';
 import { keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
 import { SimClock, SimDevice, SimServer, sequentialIds, type Fault } from './convergence-world.testing.ts';
 

@@ -1,5 +1,5 @@
 // The local book storage port backed by the extension's Dexie database (tables books, conflicts, kv).
-import type { AncloraDB } from '../db.ts';
+import type { AncloraDB } from '../books/db.ts';
 import type { LocalBook, LocalBookStore } from './ports.ts';
 
 // Kept in Dexie, not in extension storage, so that applying a pulled page and advancing the cursor is one

@@ -2,7 +2,7 @@
 // Pages never run sync cycles or call the server; they ask the background (messages.ts).
 import { useEffect, useMemo, useState } from 'react';
 import { browser } from 'wxt/browser';
-import { bookRepository } from '../books.ts';
+import { bookRepository } from '../books/repository.ts';
 import { ACCOUNT_KEY, parseAccount, type AccountSettings } from './account.ts';
 import { STATUS_KEY, parseStatus, type SyncStatus } from './status.ts';
 

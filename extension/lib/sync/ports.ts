@@ -1,7 +1,7 @@
 // The edges the sync engine is given: local book storage, key-value persistence, clock and logger.
 import type { BookMetadata } from '../../../shared/protocol.ts';
-import type { ConflictCopy, LocalBook, SyncIssue } from '../db.ts';
-import { countHtml } from '../words.ts';
+import type { ConflictCopy, LocalBook, SyncIssue } from '../books/db.ts';
+import { countHtml } from '../books/words.ts';
 
 export type { ConflictCopy, LocalBook, SyncIssue };
 

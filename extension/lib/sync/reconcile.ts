@@ -2,7 +2,7 @@
 // when a change arrives from the server. No text is ever dropped: a losing local version becomes a conflict copy.
 import { sameBookText } from '../../../shared/book-text.ts';
 import type { BookInput, ServerBook } from '../../../shared/protocol.ts';
-import { conflictCopyOf } from '../db.ts';
+import { conflictCopyOf } from '../books/db.ts';
 import { withCounts, type ConflictCopy, type LocalBook, type SyncIssue } from './ports.ts';
 
 export type Outcome =

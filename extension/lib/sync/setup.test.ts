@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { database } from '../db.ts';
+import { database } from '../books/db.ts';
 import { listenToPages } from '../messaging.ts';
 import { STATUS_KEY, type SyncStatus } from './status.ts';
 import { SYNC_ALARM, setupSync } from './setup.ts';

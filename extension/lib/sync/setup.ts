@@ -3,7 +3,7 @@
 // Every listener is registered synchronously, because MV3 only delivers the event that woke the worker to
 // listeners added in the worker's first turn.
 import { browser } from 'wxt/browser';
-import { database } from '../db.ts';
+import { database } from '../books/db.ts';
 import { ACCOUNT_KEY, createAccountService, parseAccount } from './account.ts';
 import { showOnBadge, storageKeyValue } from './browser-edges.ts';
 import { createDexieBookStore } from './dexie-store.ts';

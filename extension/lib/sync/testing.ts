@@ -1,8 +1,8 @@
 // Test support for the sync engine: a "device" (fake-indexeddb Dexie, in-memory extension storage, the real engine,
 // transport and account service) and a fault-injecting fetch to put in front of the real server.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { createBookRepository } from '../books.ts';
-import { AncloraDB } from '../db.ts';
+import { createBookRepository } from '../books/repository.ts';
+import { AncloraDB } from '../books/db.ts';
 import { createAccountService } from './account.ts';
 import { createDexieBookStore } from './dexie-store.ts';
 import { createSyncEngine } from './engine.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildClipHtml, citationHtml, sanitizeSelectionHtml, textToHtml } from './clip.ts';
+import { buildClipHtml, citationHtml, sanitizeSelectionHtml, textToHtml } from './quote.ts';
 
 const AT = Date.UTC(2026, 10, 25, 12, 0, 0);
 const OPTIONS = { at: AT, locale: 'en-GB' };

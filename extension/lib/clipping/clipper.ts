@@ -1,8 +1,8 @@
 // Clipping into a book: picks the target book (chosen, current, latest, or a new "Clippings" book), builds the
 // quotation and appends it through the repository. Runs in the background, so it works with the panel closed.
-import type { BookRepository } from './books.ts';
-import { buildClipHtml, type ClipSource } from './clip.ts';
-import type { LocalBook } from './db.ts';
+import type { BookRepository } from '../books/repository.ts';
+import { buildClipHtml, type ClipSource } from './quote.ts';
+import type { LocalBook } from '../books/db.ts';
 
 export interface ClipRequest extends ClipSource {
   /** The book chosen in "Clip to…"; absent for "Clip to <current book>". */

@@ -3,11 +3,11 @@
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import type { Editor } from '@tiptap/react';
 import { Autosave, type SaveState } from './autosave.ts';
-import { reconcileExternal, type SessionText } from './book-session.ts';
-import { appendedSince, type BookPatch, type BookRepository, type RemovedBook } from './books.ts';
-import type { BookCounts, LocalBook } from './db.ts';
-import { clearJournal, writeJournal } from './draft-journal.ts';
-import { docCounts, docToHtml, replaceChangedBlocks, warmBlocks } from './editor-doc.ts';
+import { reconcileExternal, type SessionText } from './reconcile.ts';
+import { appendedSince, type BookPatch, type BookRepository, type RemovedBook } from '../books/repository.ts';
+import type { BookCounts, LocalBook } from '../books/db.ts';
+import { clearJournal, writeJournal } from '../books/draft-journal.ts';
+import { docCounts, docToHtml, replaceChangedBlocks, warmBlocks } from './doc.ts';
 
 /** Saves land at most this long after the last keystroke (the issue asks for ≤ 1 s). */
 const SAVE_DELAY_MS = 400;

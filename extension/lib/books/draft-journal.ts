@@ -1,6 +1,6 @@
 // A synchronous safety copy of unsaved edits, written when the page is being closed: IndexedDB writes started in
 // `pagehide` may be cut off with the page, localStorage writes are not. Replayed into the database on the next start.
-import { appendedSince, type BookRepository } from './books.ts';
+import { appendedSince, type BookRepository } from './repository.ts';
 
 const PREFIX = 'anclora:unsaved:';
 

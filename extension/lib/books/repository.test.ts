@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BookNotFoundError, appendedSince, createBookRepository } from './books.ts';
+import { BookNotFoundError, appendedSince, createBookRepository } from './repository.ts';
 import { AncloraDB, MIGRATIONS, type LocalBook, type Migration } from './db.ts';
-import { testDatabases } from './testing.ts';
+import { testDatabases } from '../testing.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const freshDb = testDatabases('books-test');

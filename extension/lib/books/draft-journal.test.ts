@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { createBookRepository } from './books.ts';
+import { createBookRepository } from './repository.ts';
 import { clearJournal, replayJournal, writeJournal } from './draft-journal.ts';
-import { testDatabases } from './testing.ts';
+import { testDatabases } from '../testing.ts';
 
 /** The Storage interface over a Map (localStorage is not available in node). */
 class MemoryStorage implements Storage {

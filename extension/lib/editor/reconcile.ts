@@ -1,5 +1,5 @@
 // How an open editing session takes in a change made elsewhere (a clip, a sync pull, another tab): one pure decision.
-import { appendedSince } from './books.ts';
+import { appendedSince } from '../books/repository.ts';
 
 /** The fields a session shows and edits. */
 export interface SessionText {

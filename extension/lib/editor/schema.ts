@@ -2,7 +2,7 @@
 import { OrderedList } from '@tiptap/extension-list';
 import type { Attribute, Extensions } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { ALLOWED_ATTRIBUTE_VALUES, isAllowedHref } from '../../shared/html-policy.ts';
+import { ALLOWED_ATTRIBUTE_VALUES, isAllowedHref } from '../../../shared/html-policy.ts';
 
 const LIST_TYPES: readonly string[] = ALLOWED_ATTRIBUTE_VALUES.ol?.type ?? [];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconcileExternal, type ExternalChange, type SessionState, type SessionText } from './book-session.ts';
+import { reconcileExternal, type ExternalChange, type SessionState, type SessionText } from './reconcile.ts';
 
 const known: SessionText = { title: 'Tide', author: 'Ana', content: '<p>One.</p>' };
 const clean = { title: false, author: false, content: false };

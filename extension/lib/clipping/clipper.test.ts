@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { createBookRepository } from './books.ts';
+import { createBookRepository } from '../books/repository.ts';
 import { clipToBook, currentClipTarget, EmptySelectionError, type ClipperDeps } from './clipper.ts';
-import { testDatabases } from './testing.ts';
+import { testDatabases } from '../testing.ts';
 
 const AT = Date.UTC(2026, 10, 25, 9, 30);
 const SOURCE = { html: '<p>Quoted <em>words</em></p>', title: 'Source page', url: 'https://example.org/a', at: AT };

@@ -1,6 +1,6 @@
 // The book repository: every local read and write of books (UI, clipping and sync go through it).
 import { liveQuery, type Observable } from 'dexie';
-import { LIMITS } from '../../shared/limits.ts';
+import { LIMITS } from '../../../shared/limits.ts';
 import { database, newLocalBook, type AncloraDB, type BookCounts, type LocalBook } from './db.ts';
 import { countHtml } from './words.ts';
 

@@ -2,8 +2,8 @@
 // states, so each block is serialised and counted once and reused until that block changes.
 import { createDocument, type Editor } from '@tiptap/react';
 import { DOMSerializer, type Node as PMNode, type Schema } from '@tiptap/pm/model';
-import type { BookCounts } from './db.ts';
-import { countText } from './words.ts';
+import type { BookCounts } from '../books/db.ts';
+import { countText } from '../books/words.ts';
 
 const htmlCache = new WeakMap<PMNode, string>();
 const countCache = new WeakMap<PMNode, BookCounts>();

@@ -1,7 +1,7 @@
 // Turns a selection from a web page into manuscript HTML: a sanitised blockquote followed by a citation line.
 // sanitize-html (not DOMPurify) because Chrome's background service worker, where clips are built, has no DOM.
 import sanitizeHtml from 'sanitize-html';
-import { isAllowedHref, policySanitizeOptions } from '../../shared/html-policy.ts';
+import { isAllowedHref, policySanitizeOptions } from '../../../shared/html-policy.ts';
 
 /** What the page gave us: the selection as HTML (when readable) and as text, and where it came from. */
 export interface ClipSource {

@@ -2,11 +2,11 @@
 import { Editor } from '@tiptap/react';
 import { DOMSerializer } from '@tiptap/pm/model';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sanitizeManuscript } from '../../server/html.ts';
-import { ALLOWED_ATTRIBUTE_VALUES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS, isAllowedHref } from '../../shared/html-policy.ts';
-import { docCounts, docToHtml, replaceChangedBlocks } from './editor-doc.ts';
-import { manuscriptExtensions } from './editor-schema.ts';
-import { countHtml } from './words.ts';
+import { sanitizeManuscript } from '../../../server/html.ts';
+import { ALLOWED_ATTRIBUTE_VALUES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS, isAllowedHref } from '../../../shared/html-policy.ts';
+import { docCounts, docToHtml, replaceChangedBlocks } from './doc.ts';
+import { manuscriptExtensions } from './schema.ts';
+import { countHtml } from '../books/words.ts';
 
 const editors: Editor[] = [];
 function editorWith(content: string): Editor {

@@ -1,11 +1,11 @@
 // The "Clip to <current book>" and "Clip to…" context-menu entries on selected text, kept in step with the books.
 import { browser, type Browser } from 'wxt/browser';
-import { bookRepository } from './books.ts';
-import { readPageSelection } from './clip-page.ts';
-import type { ClipSource } from './clip.ts';
+import { bookRepository } from '../books/repository.ts';
+import { readPageSelection } from './page-selection.ts';
+import type { ClipSource } from './quote.ts';
 import { clipToBook, currentClipTarget, type ClipperDeps, type ClipRequest, type ClipResult } from './clipper.ts';
-import { getCurrentBookId, onCurrentBookChanged, setCurrentBookId } from './current-book.ts';
-import { t, uiLocale } from './i18n.ts';
+import { getCurrentBookId, onCurrentBookChanged, setCurrentBookId } from '../books/current-book.ts';
+import { t, uiLocale } from '../i18n.ts';
 
 const CURRENT = 'clip-current';
 const CHOOSE = 'clip-to';

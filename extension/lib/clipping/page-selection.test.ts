@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readPageSelection } from './clip-page.ts';
+import { readPageSelection } from './page-selection.ts';
 
 function select(html: string) {
   document.body.innerHTML = `<main id="page">${html}</main>`;
