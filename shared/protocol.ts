@@ -70,12 +70,12 @@ export const SyncRequest = z.strictObject({
 });
 export type SyncRequest = z.infer<typeof SyncRequest>;
 
-export const SyncStatus = z.enum(['ok', 'conflict', 'invalid', 'not_found']);
-export type SyncStatus = z.infer<typeof SyncStatus>;
+export const SyncResultStatus = z.enum(['ok', 'conflict', 'invalid', 'not_found']);
+export type SyncResultStatus = z.infer<typeof SyncResultStatus>;
 
 export const SyncResult = z.object({
   id: z.string(),
-  status: SyncStatus,
+  status: SyncResultStatus,
   revision: Revision.optional(),
   syncedAt: Millis.optional(),
   /** conflict: the version that won. ok: the stored version, only when the server stored the content differently

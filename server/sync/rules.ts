@@ -24,7 +24,7 @@ export interface IncomingEdit {
   deleted: boolean;
 }
 
-export type Decision =
+export type WriteDecision =
   /** Write it, with this (possibly clamped) updatedAt. */
   | { kind: 'accept'; updatedAt: number; reason: 'new' | 'fast-forward' | 'later-edit' }
   /** The server copy stands; the client must resolve. */
@@ -37,7 +37,7 @@ export function clampUpdatedAt(updatedAt: number, now: number): number {
   return updatedAt > now + LIMITS.futureSkewMs ? now : updatedAt;
 }
 
-export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now: number): Decision {
+export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now: number): WriteDecision {
   const updatedAt = clampUpdatedAt(incoming.updatedAt, now);
   if (!stored) return { kind: 'accept', updatedAt, reason: 'new' };
 

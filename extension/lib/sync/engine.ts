@@ -13,7 +13,7 @@ import {
   onPulled,
   shouldSend,
   toBookInput,
-  type Decision,
+  type LocalDecision,
 } from './reconcile.ts';
 import type { StatusStore } from './status.ts';
 import { TransportError } from './transport-error.ts';
@@ -111,7 +111,7 @@ class Plan {
     return this.state.get(id);
   }
 
-  apply(decision: Decision): void {
+  apply(decision: LocalDecision): void {
     if (decision.remove) {
       this.state.set(decision.remove, undefined);
       this.touched.add(decision.remove);
@@ -144,7 +144,7 @@ export function createSyncEngine(deps: EngineDeps) {
   const conflicted = (title: string) => log.warn(`[Sync] ⚠️ Conflict for book "${title}"`);
   const failedBook = (title: string, reason: string) => log.error(`[Sync] ✗ Failed to sync book "${title}": ${reason}`);
 
-  function decideResult(current: LocalBook | undefined, sent: LocalBook, result: SyncResult, now: number): Decision {
+  function decideResult(current: LocalBook | undefined, sent: LocalBook, result: SyncResult, now: number): LocalDecision {
     switch (result.status) {
       case 'ok':
         if (result.revision === undefined) return { outcome: 'unchanged' };
@@ -159,7 +159,7 @@ export function createSyncEngine(deps: EngineDeps) {
     }
   }
 
-  function report(sent: LocalBook, decision: Decision, result: SyncResult) {
+  function report(sent: LocalBook, decision: LocalDecision, result: SyncResult) {
     switch (decision.outcome) {
       case 'synced':
       case 'synced-edited':
@@ -203,7 +203,7 @@ export function createSyncEngine(deps: EngineDeps) {
 
   async function refuseLocally(book: LocalBook, issue: { kind: 'invalid' | 'too_large'; message: string; limit?: number }) {
     const now = deps.clock.now();
-    let decision: Decision = { outcome: 'unchanged' };
+    let decision: LocalDecision = { outcome: 'unchanged' };
     await deps.books.transact([book.id], (current) => {
       const plan = new Plan(current);
       decision = afterRefused(plan.get(book.id), book, { ...issue, at: now });

@@ -16,7 +16,7 @@ export type Outcome =
   | 'kept-local' // a pulled change was not applied over unsent local edits
   | 'unchanged';
 
-export interface Decision {
+export interface LocalDecision {
   outcome: Outcome;
   put?: LocalBook;
   remove?: string;
@@ -72,7 +72,7 @@ export function afterAccepted(
   syncedAt: number,
   now: number,
   stored?: ServerBook,
-): Decision {
+): LocalDecision {
   if (!current) {
     // Deleted outright while its first upload was in flight: the server has it now, so the deletion must follow.
     return {
@@ -98,10 +98,10 @@ export function afterConflict(
   server: ServerBook,
   now: number,
   newId: () => string,
-): Decision {
+): LocalDecision {
   // The newest local text: the current copy (which includes any edit made in flight), or what was sent.
   const local = current ?? sent;
-  const decision: Decision = server.deleted
+  const decision: LocalDecision = server.deleted
     ? { outcome: 'conflict', remove: sent.id }
     : { outcome: 'conflict', put: fromServer(server) };
   // A local deletion that lost has no text to keep; identical text is not a real conflict.
@@ -111,14 +111,14 @@ export function afterConflict(
 }
 
 /** The server (or local validation) refused the book; keep its text and hold it back until it is edited. */
-export function afterRefused(current: LocalBook | undefined, sent: LocalBook, issue: SyncIssue): Decision {
+export function afterRefused(current: LocalBook | undefined, sent: LocalBook, issue: SyncIssue): LocalDecision {
   // An edit made in flight is a new version: it gets its own chance instead of inheriting the issue.
   if (!current || !sameVersion(current, sent)) return { outcome: 'unchanged' };
   return { outcome: 'refused', put: { ...current, syncIssue: issue } };
 }
 
 /** The id is unknown to this account on the server because another account owns it: give the book a new id. */
-export function afterNotFound(current: LocalBook | undefined, sent: LocalBook, newId: () => string): Decision {
+export function afterNotFound(current: LocalBook | undefined, sent: LocalBook, newId: () => string): LocalDecision {
   const local = current ?? sent;
   if (local.deleted) return { outcome: 'synced', remove: sent.id };
   return {
@@ -129,7 +129,7 @@ export function afterNotFound(current: LocalBook | undefined, sent: LocalBook, n
 }
 
 /** A change pulled from the server. Unsent local edits are never overwritten: the next push settles them. */
-export function onPulled(current: LocalBook | undefined, server: ServerBook): Decision {
+export function onPulled(current: LocalBook | undefined, server: ServerBook): LocalDecision {
   if (!current) return server.deleted ? { outcome: 'unchanged' } : { outcome: 'applied', put: fromServer(server) };
   if (current.revision !== null && server.revision <= current.revision) return { outcome: 'unchanged' };
   if (current.dirty) return { outcome: 'kept-local' };

@@ -11,7 +11,7 @@ import type { KeyValue } from './ports.ts';
 import { createStatusStore, type SyncStatus } from './status.ts';
 import { createTransport, type FetchLike } from './transport.ts';
 
-export type Fault =
+export type FetchFault =
   | { kind: 'network' }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   /** The server handles the request, then the answer is lost (a dropped connection, or a worker killed). */
@@ -32,7 +32,7 @@ async function bodyText(init: RequestInit | undefined): Promise<string> {
 
 /** Wraps fetch so that POST /api/sync requests meet the queued faults first, one fault per request. */
 export function faultyFetch(base: FetchLike = (input, init) => fetch(input, init)) {
-  const faults: Fault[] = [];
+  const faults: FetchFault[] = [];
   /** Per POST /api/sync: whether the body was sent gzip-compressed. */
   const gzipped: boolean[] = [];
   const syncBodies: Array<{ changes: Array<{ id: string; baseRevision?: number }>; cursor?: string }> = [];
@@ -72,7 +72,7 @@ export function faultyFetch(base: FetchLike = (input, init) => fetch(input, init
   };
   return {
     fetch: call,
-    inject: (...more: Fault[]) => faults.push(...more),
+    inject: (...more: FetchFault[]) => faults.push(...more),
     /** Bodies of every POST /api/sync, in order (after rewriting). */
     syncBodies,
     gzipped,
