@@ -86,8 +86,10 @@ export const SyncResult = z.object({
   syncedAt: Millis.optional(),
   /** conflict: the version that won. ok: the stored version, only when the server stored the content differently
    * from what was sent (sanitised), so the client can keep exactly what every other device pulls. Left out when the
-   * answer's byte budget is spent: the client then reads the book with GET /api/books/:id. */
+   * answer's byte budget is spent, and then `serverVersionOmitted` is set. */
   serverVersion: ServerBook.optional(),
+  /** The serverVersion this result would carry did not fit in the answer: read the book with GET /api/books/:id. */
+  serverVersionOmitted: z.literal(true).optional(),
   error: z.string().optional(),
   /** invalid: why, as an ErrorCode (absent for validation errors, which carry `details`). */
   code: z.string().optional(),

@@ -70,13 +70,20 @@ describe.each(storeFactories)('answer size ($name store)', (factory) => {
 
     expect(answer.status).toBe(200);
     expect(bytesOf(answer)).toBeLessThanOrEqual(BUDGET);
-    const results = answer.body.results as Array<{ id: string; status: string; revision: number; serverVersion?: unknown }>;
+    const results = answer.body.results as Array<{
+      id: string;
+      status: string;
+      revision: number;
+      serverVersion?: unknown;
+      serverVersionOmitted?: true;
+    }>;
     expect(results.map((r) => r.status)).toEqual(books.map(() => 'conflict'));
     const withVersion = results.filter((r) => r.serverVersion).length;
     expect(withVersion).toBeGreaterThan(0);
     expect(withVersion).toBeLessThan(results.length);
     // Those left out come in request order after the ones sent, each with its revision, and can be read on their own.
     expect(results.map((r) => Boolean(r.serverVersion))).toEqual(results.map((_, i) => i < withVersion));
+    expect(results.map((r) => r.serverVersionOmitted)).toEqual(results.map((_, i) => (i < withVersion ? undefined : true)));
     const missing = results[withVersion]!;
     const read = await client.get(`/api/books/${missing.id}`);
     expect(read.body.data).toMatchObject({ id: missing.id, revision: missing.revision, content: text(200) });

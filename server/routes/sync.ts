@@ -14,6 +14,8 @@ import { applyBooks, storageQuota } from '../sync/service.ts';
 import { parse } from '../validate.ts';
 
 const SERVER_VERSION_KEY_BYTES = ',"serverVersion":'.length;
+/** Room for `,"serverVersionOmitted":true` and the comma between results, counted for every result. */
+const OMITTED_BYTES = ',"serverVersionOmitted":true'.length + 1;
 
 function entryId(entry: unknown): string {
   const id = (entry as { id?: unknown } | null)?.id;
@@ -58,11 +60,12 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
     });
 
     // Results and changes share one byte budget. Every result line counts; a serverVersion only while it fits (in
-    // request order), later ones are left out and the client reads those books with GET /api/books/:id.
+    // request order); later ones are marked serverVersionOmitted and the client reads them with GET /api/books/:id.
     const budget = new AnswerBudget(deps.config.answerBudgetBytes);
-    for (const result of results) budget.spend(Buffer.byteLength(JSON.stringify(result)) + 1);
+    for (const result of results) budget.spend(Buffer.byteLength(JSON.stringify(result)) + OMITTED_BYTES);
     for (const { index, book } of wanted) {
       if (budget.take(bookSize(book) + SERVER_VERSION_KEY_BYTES)) results[index]!.serverVersion = presentBook(book);
+      else results[index]!.serverVersionOmitted = true;
     }
     // A pure pull (no serverVersion wanted) always makes progress; otherwise the changes get what is left, possibly
     // nothing (then hasMore is true and the client, which keeps asking while hasMore, gets them next time).
