@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       authRateLimitPerMinute: 10,
       authAccountRateLimitPerHour: 20,
       maxPayloadBytes: 5_242_880,
+      answerBudgetBytes: 4 * 5_242_880,
+      storageQuotaBytes: 200 * 1024 * 1024,
       allowedOrigins: [],
       trustProxy: false,
       oauth: { github: null, google: null },
@@ -43,6 +45,8 @@ describe('loadConfig', () => {
       RATE_LIMIT_PER_MINUTE: '120',
       AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR: '5',
       MAX_PAYLOAD_BYTES: '1048576',
+      ANSWER_BUDGET_BYTES: '2097152',
+      STORAGE_QUOTA_BYTES: '0',
       ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443',
       TRUST_PROXY: 'true',
       AUTH_GITHUB_ID: 'id',
@@ -55,6 +59,8 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 120,
       authAccountRateLimitPerHour: 5,
       maxPayloadBytes: 1_048_576,
+      answerBudgetBytes: 2_097_152,
+      storageQuotaBytes: 0,
       allowedOrigins: ['https://a.example', 'https://b.example:8443'],
       trustProxy: true,
       oauth: { github: { clientId: 'id', clientSecret: 'secret' }, google: null },
@@ -67,6 +73,9 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_PER_MINUTE', { RATE_LIMIT_PER_MINUTE: '0' }],
     ['AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR', { AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR: '0' }],
     ['MAX_PAYLOAD_BYTES', { MAX_PAYLOAD_BYTES: '-5' }],
+    ['ANSWER_BUDGET_BYTES', { ANSWER_BUDGET_BYTES: '4096' }],
+    ['ANSWER_BUDGET_BYTES', { MAX_PAYLOAD_BYTES: '2097152', ANSWER_BUDGET_BYTES: '1048576' }],
+    ['STORAGE_QUOTA_BYTES', { STORAGE_QUOTA_BYTES: 'lots' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://ok.example,not an origin' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://ok.example/path' }],
     ['MONGODB_URI', { MONGODB_URI: 'postgres://db' }],
@@ -91,6 +100,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(
       'Invalid configuration: AUTH_SECRET is required when NODE_ENV=production',
     );
+  });
+
+  it('scales the default answer budget with MAX_PAYLOAD_BYTES, so a page always has room for a few books', () => {
+    expect(loadConfig({ AUTH_SECRET: SECRET, MAX_PAYLOAD_BYTES: '1048576' }).answerBudgetBytes).toBe(4 * 1_048_576);
+  });
+
+  it('creates a missing DATA_DIR private (0700) when it writes the development secret', () => {
+    const dir = join(tempDir(), 'data');
+    loadConfig({ DATA_DIR: dir });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 
   it('generates a development secret once, keeps it private in DATA_DIR and reuses it', () => {

@@ -54,6 +54,9 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(10),
   AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR: int(1, 1_000_000).default(20),
   MAX_PAYLOAD_BYTES: int(1024, 1024 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Default: ANSWER_BUDGET_PAYLOADS × MAX_PAYLOAD_BYTES. */
+  ANSWER_BUDGET_BYTES: int(1024, 4 * 1024 * 1024 * 1024).optional(),
+  STORAGE_QUOTA_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(200 * 1024 * 1024),
   ALLOWED_ORIGINS: z
     .string()
     .default('')
@@ -89,6 +92,10 @@ export interface Config {
   /** Credential checks per account (normalised email) per hour, whatever the IP. */
   authAccountRateLimitPerHour: number;
   maxPayloadBytes: number;
+  /** The most bytes of books one answer carries (change feed, sync, revisions); at least maxPayloadBytes. */
+  answerBudgetBytes: number;
+  /** The most bytes of books (tombstones included) one account may store; 0 for no quota. */
+  storageQuotaBytes: number;
   allowedOrigins: string[];
   logLevel: string;
   trustProxy: boolean;
@@ -96,6 +103,9 @@ export interface Config {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The default answer budget in request bodies: a few books' worth per page, a few pages' worth of memory per client. */
+const ANSWER_BUDGET_PAYLOADS = 4;
 
 /** Builds the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
@@ -109,6 +119,11 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   const dataDir = resolve(e.DATA_DIR);
+  const answerBudgetBytes = e.ANSWER_BUDGET_BYTES ?? ANSWER_BUDGET_PAYLOADS * e.MAX_PAYLOAD_BYTES;
+  // A page always holds at least one book, so a smaller budget would only be exceeded, never kept.
+  if (answerBudgetBytes < e.MAX_PAYLOAD_BYTES) {
+    throw new ConfigError('ANSWER_BUDGET_BYTES', `must be at least MAX_PAYLOAD_BYTES (${e.MAX_PAYLOAD_BYTES})`);
+  }
   return {
     production,
     port: e.PORT,
@@ -120,6 +135,8 @@ export function loadConfig(env: Env = process.env): Config {
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     authAccountRateLimitPerHour: e.AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR,
     maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
+    answerBudgetBytes,
+    storageQuotaBytes: e.STORAGE_QUOTA_BYTES,
     allowedOrigins: e.ALLOWED_ORIGINS,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
@@ -151,7 +168,7 @@ function developmentSecret(production: boolean, dataDir: string): string {
   }
   const secret = randomBytes(32).toString('base64url');
   try {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, secret + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);
   } catch (error) {

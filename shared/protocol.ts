@@ -70,6 +70,12 @@ export const SyncRequest = z.strictObject({
 });
 export type SyncRequest = z.infer<typeof SyncRequest>;
 
+/** Stable error codes, for clients that must tell one refusal from another whatever language the message is in. */
+export const ErrorCode = {
+  /** The write would take the account's stored books over the server's storage quota. */
+  quotaExceeded: 'quota_exceeded',
+} as const;
+
 export const SyncResultStatus = z.enum(['ok', 'conflict', 'invalid', 'not_found']);
 export type SyncResultStatus = z.infer<typeof SyncResultStatus>;
 
@@ -79,9 +85,14 @@ export const SyncResult = z.object({
   revision: Revision.optional(),
   syncedAt: Millis.optional(),
   /** conflict: the version that won. ok: the stored version, only when the server stored the content differently
-   * from what was sent (sanitised), so the client can keep exactly what every other device pulls. */
+   * from what was sent (sanitised), so the client can keep exactly what every other device pulls. Left out when the
+   * answer's byte budget is spent, and then `serverVersionOmitted` is set. */
   serverVersion: ServerBook.optional(),
+  /** The serverVersion this result would carry did not fit in the answer: read the book with GET /api/books/:id. */
+  serverVersionOmitted: z.literal(true).optional(),
   error: z.string().optional(),
+  /** invalid: why, as an ErrorCode (absent for validation errors, which carry `details`). */
+  code: z.string().optional(),
   details: z.record(z.string(), z.array(z.string())).optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
@@ -118,6 +129,15 @@ export const ConflictResponse = z.object({
 });
 export type ConflictResponse = z.infer<typeof ConflictResponse>;
 
+export const RevisionsResponse = z.object({
+  success: z.literal(true),
+  /** Newest first. */
+  data: z.array(BookRevision),
+  /** Older revisions follow: ask again with `before` set to the last revision number of this page. */
+  hasMore: z.boolean(),
+});
+export type RevisionsResponse = z.infer<typeof RevisionsResponse>;
+
 export const ChangesResponse = z.object({
   success: z.literal(true),
   data: z.array(ServerBook),
@@ -130,8 +150,12 @@ export type ChangesResponse = z.infer<typeof ChangesResponse>;
 export const ErrorBody = z.object({
   error: z.string(),
   details: z.record(z.string(), z.array(z.string())).optional(),
-  /** 413: the server's limit in bytes. */
+  /** 413: the server's limit in bytes (the body limit, or the storage quota with code quota_exceeded). */
   limit: z.number().optional(),
+  /** A stable ErrorCode where the status alone does not say what happened. */
+  code: z.string().optional(),
+  /** quota_exceeded: the bytes the account stores now. */
+  used: z.number().optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 

@@ -2,6 +2,7 @@
 import { useId, useMemo, useState } from 'react';
 import { bookRepository } from '../lib/books/repository.ts';
 import { t, uiLocale, wordCountLabel } from '../lib/i18n.ts';
+import { SyncIssueNote } from './SyncIssueNote.tsx';
 import { useObservable } from './useObservable.ts';
 
 interface BookListProps {
@@ -56,6 +57,7 @@ export function BookList({ onOpen, onCreate }: BookListProps) {
               <span className="book-item-meta">
                 {wordCountLabel(book.metadata.wordCount)} · {t('editedAt', edited.format(book.updatedAt))}
               </span>
+              {book.syncIssue && <SyncIssueNote issue={book.syncIssue} />}
             </button>
           </li>
         ))}

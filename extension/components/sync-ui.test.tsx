@@ -9,6 +9,7 @@ import { INITIAL_STATUS, type SyncStatus } from '../lib/sync/status.ts';
 import { TransportError } from '../lib/sync/transport-error.ts';
 import { ConflictBannerView } from './ConflictBanner.tsx';
 import { SettingsForm } from './SettingsView.tsx';
+import { SyncIssueNote } from './SyncIssueNote.tsx';
 import { SyncStatusView } from './SyncStatusBadge.tsx';
 
 type Catalog = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
@@ -243,13 +244,32 @@ describe('ConflictBannerView', () => {
   });
 });
 
+describe('SyncIssueNote', () => {
+  it('tells the writer that a book refused by the storage quota is kept on this device, and what to do', () => {
+    render(<SyncIssueNote issue={{ kind: 'quota', message: 'Storage quota exceeded: 200.0 MiB of 200.0 MiB', at: 1 }} />);
+
+    expect(screen.getByRole('status').textContent).toBe(en.quotaExceeded.message);
+    expect(en.quotaExceeded.message).toMatch(/safe on this device/);
+  });
+
+  it("shows the server's reason for an invalid book and the limit for a book too large", () => {
+    render(<SyncIssueNote issue={{ kind: 'invalid', message: 'title: title is required', at: 1 }} />);
+    render(<SyncIssueNote issue={{ kind: 'too_large', message: 'Too large', limit: 5 * 1024 * 1024, at: 1 }} />);
+
+    expect(screen.getAllByRole('status').map((note) => note.textContent)).toEqual([
+      'The server refused this book: title: title is required',
+      'Too large to sync (limit: 5,120 KB)',
+    ]);
+  });
+});
+
 describe('sync messages', () => {
   it('exist in English and Spanish', () => {
     const keys = [
       'syncSynced', 'syncSyncing', 'syncOffline', 'syncPending', 'syncError', 'syncSignedOut', 'syncLastError',
       'conflictBannerBook', 'keepMine', 'useServer', 'keepBoth', 'confirmUseServer', 'useServerWarning', 'conflictFailed',
       'settings', 'serverUrl', 'email', 'password', 'signIn', 'createAccount', 'signOut', 'signedInAs', 'notSignedIn',
-      'signedOutByServer', 'signOutNotRevoked', 'serverUnreachable', 'working', 'cancel',
+      'signedOutByServer', 'signOutNotRevoked', 'serverUnreachable', 'working', 'cancel', 'quotaExceeded',
       'signOutEverywhere', 'signOutEverywhereWarning', 'confirmSignOutEverywhere', 'signedOutEverywhere',
     ];
     for (const key of keys) {

@@ -1,5 +1,10 @@
 // The one place where errors become responses: every failure is JSON `{error, details?, limit?}` with its status.
 import type { AppMiddleware } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { StoreFullError } from '../store/types.ts';
+
+/** How long a client should wait before writing again to a store that ran out of space. */
+const STORE_FULL_RETRY_AFTER_S = 60;
 
 interface HttpLikeError {
   status?: number;
@@ -20,10 +25,19 @@ export function errorHandler(opts: { maxPayloadBytes: number }): AppMiddleware {
         ctx.body = { error: status === 404 ? 'Not found' : 'Method not allowed' };
         ctx.status = status; // assigning a body would otherwise turn it into 200
       }
-    } catch (caught) {
+    } catch (thrown) {
+      let caught = thrown;
+      if (thrown instanceof StoreFullError) {
+        // The operator must hear of it (logged as a fault); the client is told to come back, its text is safe with it.
+        ctx.app.emit('error', thrown, ctx);
+        caught = new ApiError(503, 'The server is out of storage space; nothing was written, try again later', {
+          headers: { 'Retry-After': String(STORE_FULL_RETRY_AFTER_S) },
+        });
+      }
       const err = (caught ?? {}) as HttpLikeError;
       const status = err.status ?? err.statusCode ?? 500;
-      const known = status >= 400 && status < 500 && err.expose !== false;
+      // 4xx unless marked private; 5xx only when deliberately exposed (an ApiError such as 503 + Retry-After).
+      const known = status >= 400 && (status < 500 ? err.expose !== false : err.expose === true && caught instanceof ApiError);
       ctx.status = known ? status : 500;
       if (status === 413) {
         ctx.body = { error: `Request body is larger than ${opts.maxPayloadBytes} bytes`, limit: opts.maxPayloadBytes };

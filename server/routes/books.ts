@@ -3,17 +3,24 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { BookInput, Cursor, LIMITS, type ConflictResponse } from '../../shared/protocol.ts';
 import { currentUser, type AppContext, type AppDeps, type AppState } from '../context.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, notFound, quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { presentBook, presentRevision } from '../presenters.ts';
+import { AnswerBudget } from '../sync/answer-budget.ts';
 import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
-import { applyBook, deleteBook, type ApplyOutcome } from '../sync/service.ts';
+import { applyBook, deleteBook, storageQuota, type ApplyOutcome } from '../sync/service.ts';
 import type { StoredBook } from '../store/types.ts';
 import { parse, parseId } from '../validate.ts';
 
 const ChangesQuery = z.object({
   since: Cursor.optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(DEFAULT_PAGE),
+});
+
+const RevisionsQuery = z.object({
+  /** The next page: revisions numbered below the last one of the previous page. */
+  before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageMax),
 });
 
 function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, clientVersion: unknown): ConflictResponse {
@@ -26,9 +33,14 @@ function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, cl
   };
 }
 
-/** Answers 404 or 409 for a write that did not land; returns the written book otherwise. */
+/** Answers 404, 409 or 413 (quota) for a write that did not land; returns the written book otherwise. */
 function writtenBook(ctx: AppContext, outcome: ApplyOutcome, clientVersion: unknown): StoredBook | null {
   if (outcome.status === 'not_found') throw notFound();
+  if (outcome.status === 'quota') {
+    ctx.status = 413;
+    ctx.body = quotaExceeded(outcome.used, outcome.quota);
+    return null;
+  }
   if (outcome.status === 'conflict') {
     ctx.status = 409;
     ctx.body = conflictBody(outcome, clientVersion);
@@ -45,7 +57,7 @@ export function bookRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
     const id = parseId(ctx.params.id);
     const input = parse(BookInput, ctx.request.body, 'Invalid book');
     if (input.id !== id) throw badRequest('Invalid book', { id: ['must match the id in the path'] });
-    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now);
+    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now, storageQuota(deps.config));
     const book = writtenBook(ctx, outcome, ctx.request.body);
     if (book) {
       const { title, author, updatedAt, syncedAt, revision } = book;
@@ -55,7 +67,9 @@ export function bookRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
 
   router.get('/api/books', ...guarded, async (ctx) => {
     const query = parse(ChangesQuery, ctx.query, 'Invalid query');
-    const page = await deps.store.changesSince(currentUser(ctx).id, cursorPosition(query.since, 'since'), query.limit);
+    const budget = new AnswerBudget(deps.config.answerBudgetBytes);
+    const since = cursorPosition(query.since, 'since');
+    const page = await deps.store.changesSince(currentUser(ctx).id, since, query.limit, budget.page(true));
     ctx.body = { success: true, data: page.books.map(presentBook), cursor: encodeCursor(page.last), hasMore: page.hasMore };
   });
 
@@ -73,12 +87,13 @@ export function bookRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
   });
 
   router.get('/api/books/:id/revisions', ...guarded, async (ctx) => {
-    const owner = currentUser(ctx).id;
     const id = parseId(ctx.params.id);
-    // Checked first so that another user's id answers 404, exactly like an unknown one.
-    if (!(await deps.store.getBook(owner, id))) throw notFound();
-    const revisions = await deps.store.listRevisions(owner, id);
-    ctx.body = { success: true, data: revisions.map(presentRevision) };
+    const { before, limit } = parse(RevisionsQuery, ctx.query, 'Invalid query');
+    const budget = new AnswerBudget(deps.config.answerBudgetBytes);
+    // null for another user's id exactly as for an unknown one: both answer 404.
+    const page = await deps.store.listRevisions(currentUser(ctx).id, id, { before, limit, budget: budget.page(true) });
+    if (!page) throw notFound();
+    ctx.body = { success: true, data: page.revisions.map(presentRevision), hasMore: page.hasMore };
   });
 
   return router;

@@ -3,11 +3,19 @@
 import Router from '@koa/router';
 import { BookInput, fieldErrors, SyncRequest, type SyncResult } from '../../shared/protocol.ts';
 import { currentUser, type AppDeps, type AppState } from '../context.ts';
+import { quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { presentBook } from '../presenters.ts';
+import { bookSize } from '../store/paging.ts';
+import type { StoredBook } from '../store/types.ts';
+import { AnswerBudget } from '../sync/answer-budget.ts';
 import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
-import { applyBooks } from '../sync/service.ts';
+import { applyBooks, storageQuota } from '../sync/service.ts';
 import { parse } from '../validate.ts';
+
+const SERVER_VERSION_KEY_BYTES = ',"serverVersion":'.length;
+/** Room for `,"serverVersionOmitted":true` and the comma between results, counted for every result. */
+const OMITTED_BYTES = ',"serverVersionOmitted":true'.length + 1;
 
 function entryId(entry: unknown): string {
   const id = (entry as { id?: unknown } | null)?.id;
@@ -30,24 +38,38 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
       if (parsed.success) valid.push({ index, input: parsed.data });
       else results[index] = { id: entryId(entry), status: 'invalid', error: 'Invalid book', details: fieldErrors(parsed.error) };
     });
-    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now);
+    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now, storageQuota(deps.config));
+    const wanted: Array<{ index: number; book: StoredBook }> = [];
     outcomes.forEach((outcome, k) => {
       const { index, input } = valid[k]!;
       const id = input.id;
       if (outcome.status === 'ok') {
-        const result: SyncResult = { id, status: 'ok', revision: outcome.book.revision, syncedAt: outcome.book.syncedAt };
+        results[index] = { id, status: 'ok', revision: outcome.book.revision, syncedAt: outcome.book.syncedAt };
         // The sanitiser may store a different spelling of the same text (<br> as <br />, &nbsp; as U+00A0): hand it
         // back, or the writing device keeps bytes no other device has (found by extension/lib/sync/convergence.test.ts).
-        if (outcome.book.content !== input.content) result.serverVersion = presentBook(outcome.book);
-        results[index] = result;
+        if (outcome.book.content !== input.content) wanted.push({ index, book: outcome.book });
       } else if (outcome.status === 'conflict') {
-        results[index] = { id, status: 'conflict', revision: outcome.current.revision, serverVersion: presentBook(outcome.current) };
+        results[index] = { id, status: 'conflict', revision: outcome.current.revision };
+        wanted.push({ index, book: outcome.current });
+      } else if (outcome.status === 'quota') {
+        const { error, code } = quotaExceeded(outcome.used, outcome.quota);
+        results[index] = { id, status: 'invalid', error, code };
       } else {
         results[index] = { id, status: 'not_found', error: 'Book not found' };
       }
     });
 
-    const page = await deps.store.changesSince(owner, since, request.limit ?? DEFAULT_PAGE);
+    // Results and changes share one byte budget. Every result line counts; a serverVersion only while it fits (in
+    // request order); later ones are marked serverVersionOmitted and the client reads them with GET /api/books/:id.
+    const budget = new AnswerBudget(deps.config.answerBudgetBytes);
+    for (const result of results) budget.spend(Buffer.byteLength(JSON.stringify(result)) + OMITTED_BYTES);
+    for (const { index, book } of wanted) {
+      if (budget.take(bookSize(book) + SERVER_VERSION_KEY_BYTES)) results[index]!.serverVersion = presentBook(book);
+      else results[index]!.serverVersionOmitted = true;
+    }
+    // A pure pull (no serverVersion wanted) always makes progress; otherwise the changes get what is left, possibly
+    // nothing (then hasMore is true and the client, which keeps asking while hasMore, gets them next time).
+    const page = await deps.store.changesSince(owner, since, request.limit ?? DEFAULT_PAGE, budget.page(wanted.length === 0));
     ctx.body = {
       success: true,
       results,

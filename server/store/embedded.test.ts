@@ -1,11 +1,13 @@
 // Embedded-store specifics beyond the conformance suite: where the file lives, its pragmas and schema versioning.
-import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EMBEDDED_DB_FILE, MIGRATIONS, openEmbeddedStore } from './embedded.ts';
+import { EMBEDDED_DB_FILE, MIGRATIONS, openEmbeddedStore, SCHEMA_VERSION } from './embedded.ts';
+import { bookSize } from './paging.ts';
 
 describe('the embedded store file', () => {
   let root: string;
@@ -28,7 +30,7 @@ describe('the embedded store file', () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
       expect(tables).toEqual(['books', 'counters', 'identities', 'rate_limits', 'revisions', 'sessions', 'tokens', 'users']);
     } finally {
@@ -43,7 +45,7 @@ describe('the embedded store file', () => {
     await reopened.close();
 
     const db = new Database(path.join(root, EMBEDDED_DB_FILE), { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
   });
 
@@ -81,6 +83,94 @@ describe('the embedded store file', () => {
     db.pragma('user_version = 99');
     db.close();
 
-    await expect(openEmbeddedStore(root)).rejects.toThrow(/schema version 99, newer than this server knows \(2\)/);
+    await expect(openEmbeddedStore(root)).rejects.toThrow(new RegExp(`schema version 99, newer than this server knows \\(${SCHEMA_VERSION}\\)`));
+  });
+
+  const mode = (file: string) => statSync(file).mode & 0o777;
+
+  it('keeps the data dir private (0700) and the database with its -wal and -shm files 0600', async () => {
+    const dataDir = path.join(root, 'fresh');
+    const store = await openEmbeddedStore(dataDir);
+    await store.createUser({ id: randomUUID(), email: 'a@example.test', name: null, passwordHash: 'x', createdAt: 1 });
+
+    const file = path.join(dataDir, EMBEDDED_DB_FILE);
+    expect(mode(dataDir)).toBe(0o700);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(mode(f), f).toBe(0o600);
+    await store.close();
+  });
+
+  it('tightens a data dir and database that an older server left readable by others', async () => {
+    const dataDir = path.join(root, 'older');
+    mkdirSync(dataDir, { mode: 0o755 });
+    const file = path.join(dataDir, EMBEDDED_DB_FILE);
+    new Database(file).close();
+    chmodSync(dataDir, 0o755);
+    chmodSync(file, 0o644);
+
+    await (await openEmbeddedStore(dataDir)).close();
+
+    expect(mode(dataDir)).toBe(0o700);
+    expect(mode(file)).toBe(0o600);
+  });
+
+  it("records the sizes of books and revisions, and each owner's total, written before sizes existed", async () => {
+    const db = new Database(path.join(root, EMBEDDED_DB_FILE));
+    db.exec(MIGRATIONS[0]!);
+    db.pragma('user_version = 1');
+    const book = {
+      id: randomUUID(),
+      title: 'Old "quoted" draft',
+      author: 'Ana',
+      content: '<p>Año ünïcode — text</p>',
+      metadata: { wordCount: 3 },
+      updatedAt: 10,
+      createdAt: 5,
+      syncedAt: 11,
+      revision: 2,
+      deleted: false,
+    };
+    const row = { ...book, metadata: JSON.stringify(book.metadata), deleted: 0, owner: 'ana', seq: 2 };
+    db.prepare(
+      `INSERT INTO books (id, owner, title, author, content, metadata, updated_at, created_at, synced_at, revision, deleted, seq)
+       VALUES (@id, @owner, @title, @author, @content, @metadata, @updatedAt, @createdAt, @syncedAt, @revision, @deleted, @seq)`,
+    ).run(row);
+    db.prepare(
+      `INSERT INTO revisions (owner, book_id, revision, title, author, content, metadata, updated_at, created_at, synced_at, deleted, replaced_at)
+       VALUES (@owner, @id, 1, @title, @author, '<p>first</p>', @metadata, @updatedAt, @createdAt, @syncedAt, @deleted, 11)`,
+    ).run(row);
+    db.prepare("INSERT INTO counters (owner, seq) VALUES ('ana', 2)").run();
+    db.close();
+
+    const store = await openEmbeddedStore(root);
+    const bytes = await store.storedBytes('ana');
+    const page = await store.changesSince('ana', 0, 10, { maxBytes: bookSize(book), atLeastOne: false });
+    await store.close();
+
+    expect(bytes).toBe(bookSize(book));
+    expect(page.books.map((b) => b.id)).toEqual([book.id]);
+    const migrated = new Database(path.join(root, EMBEDDED_DB_FILE), { readonly: true });
+    const revisionSize = migrated.prepare('SELECT size FROM revisions').pluck().get();
+    migrated.close();
+    expect(revisionSize).toBe(bookSize({ ...book, content: '<p>first</p>', revision: 1 }));
+  });
+
+  it("never reads another owner's book to answer that it is not yours, so its size does not show in the time taken", async () => {
+    const store = await openEmbeddedStore(root);
+    const id = randomUUID();
+    const content = 'x'.repeat(4 * 1024 * 1024);
+    const book = { id, title: 't', author: '', content, metadata: {}, updatedAt: 1, createdAt: 1, syncedAt: 1, revision: 1, deleted: false };
+    await store.putBooks('bob', [{ book, expectedRevision: null }]);
+
+    // Reading the 4 MiB row costs ~5 ms a lookup; a lookup by owner and id together costs microseconds, like a miss.
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) {
+      expect(await store.getBook('alice', id)).toBeNull();
+      expect(await store.getBooks('alice', [id])).toEqual([]);
+    }
+    const elapsed = performance.now() - started;
+    await store.close();
+
+    expect(elapsed).toBeLessThan(50);
   });
 });
+

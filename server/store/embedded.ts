@@ -1,18 +1,22 @@
 // The embedded store: one SQLite file in DATA_DIR (better-sqlite3, WAL), the default for `npm start` and self-hosting.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
+import { bookSize, fitPage, REPLACED_AT_BYTES, UNBOUNDED, type PageBudget } from './paging.ts';
 import {
   assertDistinctBooks,
   EmailTakenError,
   IdentityTakenError,
+  reportingFullDisk,
   type CasWrite,
   type ChangePage,
   type Identity,
   type PutResult,
   type RevokedCount,
   type SessionRecord,
+  type RevisionPage,
+  type RevisionQuery,
   type Store,
   type StoredBook,
   type TokenRecord,
@@ -119,7 +123,22 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX identities_user ON identities(user_id);
   `,
+  // Sizes (paging.ts bookSize), so that answers are paged by bytes from the indexes alone, without reading a book's
+  // text, and each owner's total, which the storage quota checks. book_size() is registered by openEmbeddedStore.
+  `
+  ALTER TABLE books ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE revisions ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE counters ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+  UPDATE books SET size = book_size(id, title, author, content, metadata, updated_at, created_at, synced_at, revision, deleted);
+  UPDATE revisions
+    SET size = book_size(book_id, title, author, content, metadata, updated_at, created_at, synced_at, revision, deleted);
+  UPDATE counters SET bytes = COALESCE((SELECT SUM(size) FROM books WHERE books.owner = counters.owner), 0);
+  CREATE INDEX books_owner_seq_size ON books(owner, seq, size);
+  CREATE INDEX revisions_owner_book_size ON revisions(owner, book_id, revision, size);
+  `,
 ];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Expired rate-limit windows are swept at most this often, so `hit()` stays one small upsert. */
 const RATE_LIMIT_SWEEP_MS = 60_000;
@@ -137,6 +156,7 @@ interface BookRow {
   revision: number;
   deleted: number;
   seq: number;
+  size: number;
 }
 
 interface RevisionRow extends Omit<BookRow, 'id' | 'seq'> {
@@ -225,6 +245,44 @@ function toIdentity(row: IdentityRow): Identity {
   return { provider: row.provider, subject: row.subject, userId: row.user_id, createdAt: row.created_at };
 }
 
+/** SQLite's book_size(): bookSize of a row, for the migration that records sizes of existing books. */
+function registerBookSize(db: Database.Database): void {
+  db.function(
+    'book_size',
+    { deterministic: true },
+    (id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted) =>
+      bookSize({
+        id: String(id),
+        title: String(title),
+        author: String(author),
+        content: String(content),
+        metadata: JSON.parse(String(metadata)) as StoredBook['metadata'],
+        updatedAt: Number(updatedAt),
+        createdAt: Number(createdAt),
+        syncedAt: Number(syncedAt),
+        revision: Number(revision),
+        deleted: Number(deleted) === 1,
+      }),
+  );
+}
+
+/** SQLITE_FULL: the disk (or max_page_count) is full; SQLite rolls the statement or transaction back. */
+function isFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC';
+}
+
+/**
+ * The data dir 0700 and the database 0600 (SQLite gives its -wal and -shm files the database's mode): books and
+ * token hashes are nobody else's business on a shared machine. Tightened on every start, for dirs made before.
+ */
+function privateFiles(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
@@ -240,9 +298,16 @@ function migrate(db: Database.Database): void {
   }
 }
 
-export async function openEmbeddedStore(dataDir: string): Promise<Store> {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, EMBEDDED_DB_FILE));
+export interface EmbeddedOptions {
+  /** Caps the database at this many pages (PRAGMA max_page_count): how tests fill the disk. */
+  maxPageCount?: number;
+}
+
+export async function openEmbeddedStore(dataDir: string, options: EmbeddedOptions = {}): Promise<Store> {
+  const file = path.join(dataDir, EMBEDDED_DB_FILE);
+  privateFiles(dataDir, file);
+  const db = new Database(file);
+  if (options.maxPageCount) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
   db.pragma('journal_mode = WAL');
   // FULL, not NORMAL: an accepted write clears the device's dirty flag, so the server must not forget it even on
   // power loss. In WAL mode that costs one fsync of the log per commit, which a single-user store can afford.
@@ -250,42 +315,57 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
   db.pragma('foreign_keys = ON');
   // A second process on the same file (e.g. a restart overlapping the old one) waits instead of failing at once.
   db.pragma('busy_timeout = 5000');
+  registerBookSize(db);
   migrate(db);
   // Rate-limit counters and token last-use times are bookkeeping, not writing: losing the last few on power loss is
   // harmless, so they go through a second connection with NORMAL (in WAL mode: no fsync per commit). With FULL they
   // cost an fsync on every request, more than the book write itself (measured by `npm run bench`).
-  const bookkeeping = new Database(path.join(dataDir, EMBEDDED_DB_FILE));
+  const bookkeeping = new Database(file);
+  if (options.maxPageCount) bookkeeping.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
   bookkeeping.pragma('synchronous = NORMAL');
   bookkeeping.pragma('busy_timeout = 5000');
 
   const q = {
-    bookById: db.prepare<[string], BookRow>('SELECT * FROM books WHERE id = ?'),
+    // By owner and id together: another owner's book is never read (its size would show in the time taken).
+    ownBook: db.prepare<[string, string], BookRow>('SELECT * FROM books WHERE id = ? AND owner = ?'),
+    ownsBook: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ? AND owner = ?'),
+    idTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ?'),
     archive: db.prepare(
       `INSERT OR REPLACE INTO revisions
-         (owner, book_id, revision, title, author, content, metadata, updated_at, created_at, synced_at, deleted, replaced_at)
-       VALUES (@owner, @id, @revision, @title, @author, @content, @metadata, @updated_at, @created_at, @synced_at, @deleted, @replaced_at)`,
+         (owner, book_id, revision, title, author, content, metadata, updated_at, created_at, synced_at, deleted, replaced_at, size)
+       VALUES (@owner, @id, @revision, @title, @author, @content, @metadata, @updated_at, @created_at, @synced_at, @deleted, @replaced_at, @size)`,
     ),
     prune: db.prepare(
       `DELETE FROM revisions WHERE owner = @owner AND book_id = @id AND revision NOT IN (
          SELECT revision FROM revisions WHERE owner = @owner AND book_id = @id ORDER BY revision DESC LIMIT @keep)`,
     ),
-    nextSeq: db.prepare<[string], { seq: number }>(
-      `INSERT INTO counters (owner, seq) VALUES (?, 1)
-       ON CONFLICT (owner) DO UPDATE SET seq = seq + 1 RETURNING seq`,
+    nextSeq: db.prepare<[string, number], { seq: number; bytes: number }>(
+      `INSERT INTO counters (owner, seq, bytes) VALUES (?, 1, ?)
+       ON CONFLICT (owner) DO UPDATE SET seq = seq + 1, bytes = bytes + excluded.bytes RETURNING seq, bytes`,
     ),
+    storedBytes: db.prepare<[string], { bytes: number }>('SELECT bytes FROM counters WHERE owner = ?'),
     upsertBook: db.prepare(
-      `INSERT INTO books (id, owner, title, author, content, metadata, updated_at, created_at, synced_at, revision, deleted, seq)
-       VALUES (@id, @owner, @title, @author, @content, @metadata, @updatedAt, @createdAt, @syncedAt, @revision, @deleted, @seq)
+      `INSERT INTO books (id, owner, title, author, content, metadata, updated_at, created_at, synced_at, revision, deleted, seq, size)
+       VALUES (@id, @owner, @title, @author, @content, @metadata, @updatedAt, @createdAt, @syncedAt, @revision, @deleted, @seq, @size)
        ON CONFLICT (id) DO UPDATE SET
          title = excluded.title, author = excluded.author, content = excluded.content, metadata = excluded.metadata,
          updated_at = excluded.updated_at, created_at = excluded.created_at, synced_at = excluded.synced_at,
-         revision = excluded.revision, deleted = excluded.deleted, seq = excluded.seq`,
+         revision = excluded.revision, deleted = excluded.deleted, seq = excluded.seq, size = excluded.size`,
+    ),
+    // Sizes come from the (owner, seq, size) index alone; only the books that fit are read.
+    changeSizes: db.prepare<[string, number, number], { seq: number; size: number }>(
+      'SELECT seq, size FROM books WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
     changes: db.prepare<[string, number, number], BookRow>(
-      'SELECT * FROM books WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?',
+      'SELECT * FROM books WHERE owner = ? AND seq > ? AND seq <= ? ORDER BY seq',
     ),
-    revisions: db.prepare<[string, string], RevisionRow>(
-      'SELECT * FROM revisions WHERE owner = ? AND book_id = ? ORDER BY revision DESC',
+    revisionSizes: db.prepare<[string, string, number, number], { revision: number; size: number }>(
+      `SELECT revision, size FROM revisions WHERE owner = ? AND book_id = ? AND revision < ?
+       ORDER BY revision DESC LIMIT ?`,
+    ),
+    revisions: db.prepare<[string, string, number, number], RevisionRow>(
+      `SELECT * FROM revisions WHERE owner = ? AND book_id = ? AND revision < ? AND revision >= ?
+       ORDER BY revision DESC`,
     ),
     insertUser: db.prepare(
       'INSERT INTO users (id, email, name, password_hash, created_at) VALUES (@id, @email, @name, @passwordHash, @createdAt)',
@@ -325,27 +405,52 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
     sweepRateLimits: bookkeeping.prepare('DELETE FROM rate_limits WHERE expires_at < ?'),
   };
 
-  const putOne = (owner: string, { book, expectedRevision }: CasWrite): PutResult => {
-    const current = q.bookById.get(book.id);
-    if (current && current.owner !== owner) return { ok: false, reason: 'foreign' };
+  /** One write of a step; `usage` is the owner's stored bytes, kept up to date across the step. */
+  const putOne = (owner: string, { book, expectedRevision }: CasWrite, usage: { bytes: number; quota: number }): PutResult => {
+    const current = q.ownBook.get(book.id, owner);
     if (!current) {
+      if (q.idTaken.get(book.id)) return { ok: false, reason: 'foreign' };
       if (expectedRevision !== null) return { ok: false, reason: 'missing' };
-    } else {
-      if (expectedRevision === null || current.revision !== expectedRevision) {
-        return { ok: false, reason: 'conflict', current: toBook(current) };
-      }
+    } else if (expectedRevision === null || current.revision !== expectedRevision) {
+      return { ok: false, reason: 'conflict', current: toBook(current) };
+    }
+    const size = bookSize(book);
+    const growth = size - (current?.size ?? 0);
+    if (growth > 0 && !book.deleted && usage.bytes + growth > usage.quota) return { ok: false, reason: 'quota', used: usage.bytes };
+    if (current) {
       q.archive.run({ ...current, replaced_at: book.syncedAt });
       q.prune.run({ owner, id: book.id, keep: LIMITS.revisionsKept });
     }
-    const { seq } = q.nextSeq.get(owner)!;
-    const row = { ...book, owner, seq, metadata: JSON.stringify(book.metadata), deleted: book.deleted ? 1 : 0 };
+    const counter = q.nextSeq.get(owner, growth)!;
+    usage.bytes = counter.bytes;
+    const row = { ...book, owner, seq: counter.seq, size, metadata: JSON.stringify(book.metadata), deleted: book.deleted ? 1 : 0 };
     q.upsertBook.run(row);
-    return { ok: true, book: { ...book, owner, seq } };
+    return { ok: true, book: { ...book, owner, seq: counter.seq } };
   };
   // One IMMEDIATE transaction for the whole step: the write lock is taken before the first read, so no revision
   // check, archive, seq or new row can interleave with another writer (another connection waits on busy_timeout),
   // and the step costs one fsync however many books it writes.
-  const putBooksTx = db.transaction((owner: string, writes: readonly CasWrite[]) => writes.map((write) => putOne(owner, write)));
+  const putBooksTx = db.transaction((owner: string, writes: readonly CasWrite[], quota: number) => {
+    const usage = { bytes: q.storedBytes.get(owner)?.bytes ?? 0, quota };
+    return writes.map((write) => putOne(owner, write, usage));
+  });
+  // Sizes then rows in one read transaction, so both see the same snapshot.
+  const changesTx = db.transaction((owner: string, since: number, limit: number, budget: PageBudget): ChangePage => {
+    const sizes = q.changeSizes.all(owner, since, limit + 1);
+    const count = fitPage(sizes.map((s) => s.size), limit, budget);
+    const last = count > 0 ? sizes[count - 1]!.seq : since;
+    const books = count > 0 ? q.changes.all(owner, since, last).map(toBook) : [];
+    return { books, last, hasMore: sizes.length > count };
+  });
+  const revisionsTx = db.transaction((owner: string, id: string, query: RevisionQuery): RevisionPage | null => {
+    if (!q.ownsBook.get(id, owner)) return null;
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    const limit = query.limit ?? LIMITS.pageMax;
+    const sizes = q.revisionSizes.all(owner, id, before, limit + 1);
+    const count = fitPage(sizes.map((s) => s.size + REPLACED_AT_BYTES), limit, query.budget ?? UNBOUNDED);
+    const revisions = count > 0 ? q.revisions.all(owner, id, before, sizes[count - 1]!.revision).map(toRevision) : [];
+    return { revisions, hasMore: sizes.length > count };
+  });
 
   // A session and the tokens it made go together, so a crash between the two cannot leave an orphan token alive.
   const revokeSessionTx = db.transaction((userId: string, id: string): boolean => {
@@ -363,37 +468,37 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
   let lastSweep = 0;
   let closed = false;
 
-  return {
+  return reportingFullDisk({
     kind: 'embedded',
 
     async getBook(owner, id) {
-      const row = q.bookById.get(id);
-      return row && row.owner === owner ? toBook(row) : null;
+      const row = q.ownBook.get(id, owner);
+      return row ? toBook(row) : null;
     },
 
     async getBooks(owner, ids) {
       // One prepared lookup per id: in-process and synchronous, so a loop costs no round trips.
       return ids.flatMap((id) => {
-        const row = q.bookById.get(id);
-        return row && row.owner === owner ? [toBook(row)] : [];
+        const row = q.ownBook.get(id, owner);
+        return row ? [toBook(row)] : [];
       });
     },
 
-    async putBooks(owner, writes) {
+    async putBooks(owner, writes, quotaBytes = Number.POSITIVE_INFINITY) {
       assertDistinctBooks(writes);
-      return writes.length === 0 ? [] : putBooksTx.immediate(owner, writes);
+      return writes.length === 0 ? [] : putBooksTx.immediate(owner, writes, quotaBytes);
     },
 
-    async changesSince(owner, since, limit): Promise<ChangePage> {
-      // One extra row tells whether another page exists without a second query.
-      const rows = q.changes.all(owner, since, limit + 1);
-      const hasMore = rows.length > limit;
-      const books = rows.slice(0, limit).map(toBook);
-      return { books, last: books.at(-1)?.seq ?? since, hasMore };
+    async changesSince(owner, since, limit, budget = UNBOUNDED): Promise<ChangePage> {
+      return changesTx(owner, since, limit, budget);
     },
 
-    async listRevisions(owner, id) {
-      return q.revisions.all(owner, id).map(toRevision);
+    async listRevisions(owner, id, query = {}) {
+      return revisionsTx(owner, id, query);
+    },
+
+    async storedBytes(owner) {
+      return q.storedBytes.get(owner)?.bytes ?? 0;
     },
 
     async createUser(user) {
@@ -492,5 +597,5 @@ export async function openEmbeddedStore(dataDir: string): Promise<Store> {
       bookkeeping.close();
       db.close();
     },
-  };
+  }, isFull);
 }

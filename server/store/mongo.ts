@@ -3,15 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { MongoClient, MongoServerError, type ClientSession, type Db } from 'mongodb';
 import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
+import { bookSize, fitPage, REPLACED_AT_BYTES, UNBOUNDED } from './paging.ts';
 import {
   assertDistinctBooks,
   EmailTakenError,
   IdentityTakenError,
+  reportingFullDisk,
   type BookWrite,
   type ChangePage,
   type Identity,
   type PutResult,
   type SessionRecord,
+  type RevisionPage,
   type Store,
   type StoredBook,
   type TokenRecord,
@@ -49,6 +52,8 @@ interface BookDoc {
   revision: number;
   deleted: boolean;
   seq: number;
+  /** paging.ts bookSize: pages are cut by size from the (owner, seq, size) index before any text is read. */
+  size: number;
 }
 
 interface RevisionDoc extends Omit<BookDoc, '_id' | 'seq'> {
@@ -62,6 +67,13 @@ interface CounterDoc {
   /** The owner. */
   _id: string;
   seq: number;
+  /** The sum of the sizes of the owner's books: what the storage quota checks. */
+  bytes?: number;
+}
+
+interface MigrationDoc {
+  _id: string;
+  doneAt: Date;
 }
 
 interface UserDoc {
@@ -128,11 +140,19 @@ const COLLECTIONS = [
   'rate_limits',
   'write_locks',
   'store_capabilities',
+  'migrations',
 ];
 
 const DUPLICATE_KEY = 11000;
 const WRITE_CONFLICT = 112;
 const ILLEGAL_OPERATION = 20;
+/** Refused for lack of disk space (the server's disk-space monitor, e.g. Atlas when a volume is full). */
+const OUT_OF_DISK_SPACE = 14031;
+
+/** MongoDB's out-of-disk refusals, by code (never by message text). */
+export function isMongoStoreFull(error: unknown): boolean {
+  return error instanceof MongoServerError && (error.code === OUT_OF_DISK_SPACE || error.codeName === 'OutOfDiskSpace');
+}
 
 /** Majority commit: an acknowledged sync must survive a primary failover. */
 const TRANSACTION_OPTIONS = { writeConcern: { w: 'majority' as const } };
@@ -158,7 +178,7 @@ class ForeignBookError extends Error {
 }
 
 // Documents are written only by this module (toBookDoc and the inserts below), so reads map them field for field.
-function toBook({ _id, ...book }: BookDoc): StoredBook {
+function toBook({ _id, size: _size, ...book }: BookDoc): StoredBook {
   return { id: _id, ...book };
 }
 
@@ -176,10 +196,11 @@ function toBookDoc(owner: string, book: BookWrite, seq: number): BookDoc {
     revision: book.revision,
     deleted: book.deleted,
     seq,
+    size: bookSize(book),
   };
 }
 
-function toRevision({ _id: _key, bookId, owner: _owner, ...version }: RevisionDoc): BookRevision {
+function toRevision({ _id: _key, bookId, owner: _owner, size: _size, ...version }: RevisionDoc): BookRevision {
   return { id: bookId, ...version };
 }
 
@@ -282,6 +303,9 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
     books.createIndex({ owner: 1, _id: 1 }, { unique: true, name: 'owner_id' }),
     books.createIndex({ owner: 1, seq: 1 }, { unique: true, name: 'owner_seq' }),
     revisions.createIndex({ owner: 1, bookId: 1, revision: -1 }, { name: 'owner_book_revision' }),
+    // Cover the size-only queries that cut pages by bytes (projection of seq/revision and size, no _id).
+    books.createIndex({ owner: 1, seq: 1, size: 1 }, { name: 'owner_seq_size' }),
+    revisions.createIndex({ owner: 1, bookId: 1, revision: -1, size: 1 }, { name: 'owner_book_revision_size' }),
     users.createIndex({ email: 1 }, { unique: true, name: 'email' }),
     tokens.createIndex({ hash: 1 }, { unique: true, name: 'hash' }),
     tokens.createIndex({ userId: 1 }, { name: 'userId' }),
@@ -296,6 +320,7 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
   // putBookInTransaction). Otherwise this is jongodb, whose transactions must not overlap at all (see the comment at
   // the top of the module).
   const serialiseAllWrites = !(await detectWriteConflicts(client, db));
+  await recordSizes(db);
 
   /**
    * One compare-and-set write inside the step's transaction. Every accepted write increments the owner's counter
@@ -309,6 +334,7 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
     owner: string,
     book: BookWrite,
     expectedRevision: number | null,
+    usage: { bytes: number; quota: number },
   ): Promise<PutResult> {
     const current = await books.findOne({ _id: book.id, owner }, { session });
     if (!current) {
@@ -321,12 +347,16 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
       return { ok: false, reason: 'conflict', current: toBook(current) };
     }
 
+    const size = bookSize(book);
+    const growth = size - (current?.size ?? 0);
+    if (growth > 0 && !book.deleted && usage.bytes + growth > usage.quota) return { ok: false, reason: 'quota', used: usage.bytes };
     const counter = await counters.findOneAndUpdate(
       { _id: owner },
-      { $inc: { seq: 1 } },
+      { $inc: { seq: 1, bytes: growth } },
       { upsert: true, returnDocument: 'after', session },
     );
     const seq = counter!.seq;
+    usage.bytes = counter!.bytes ?? 0;
     const doc = toBookDoc(owner, book, seq);
 
     if (!current) {
@@ -408,7 +438,7 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
 
   let closed = false;
 
-  return {
+  return reportingFullDisk({
     kind: 'mongodb',
 
     async getBook(owner, id) {
@@ -422,7 +452,7 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
       return docs.map(toBook);
     },
 
-    async putBooks(owner, writes) {
+    async putBooks(owner, writes, quotaBytes = Number.POSITIVE_INFINITY) {
       assertDistinctBooks(writes);
       if (writes.length === 0) return [];
       // Ids found to belong to another owner: a failed insert aborts the whole transaction, so the step runs again
@@ -432,12 +462,14 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
         const session = client.startSession();
         try {
           return await session.withTransaction(async () => {
+            const counter = await counters.findOne({ _id: owner }, { session });
+            const usage = { bytes: counter?.bytes ?? 0, quota: quotaBytes };
             const results: PutResult[] = [];
             for (const { book, expectedRevision } of writes) {
               results.push(
                 foreign.has(book.id)
                   ? { ok: false, reason: 'foreign' }
-                  : await putBookInTransaction(session, owner, book, expectedRevision),
+                  : await putBookInTransaction(session, owner, book, expectedRevision, usage),
               );
             }
             return results;
@@ -456,21 +488,42 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
       }
     },
 
-    async changesSince(owner, since, limit): Promise<ChangePage> {
-      // One extra document tells whether another page exists without a second query.
-      const docs = await books
-        .find({ owner, seq: { $gt: since } })
+    async changesSince(owner, since, limit, budget = UNBOUNDED): Promise<ChangePage> {
+      // Sizes first, from the owner_seq_size index (one extra tells whether another page exists), then only the books
+      // that fit. A book rewritten in between has left the range for a later seq, where the next page finds it.
+      const sizes = await books
+        .find({ owner, seq: { $gt: since } }, { projection: { _id: 0, seq: 1, size: 1 } })
         .sort({ seq: 1 })
         .limit(limit + 1)
         .toArray();
-      const hasMore = docs.length > limit;
-      const page = docs.slice(0, limit).map(toBook);
-      return { books: page, last: page.at(-1)?.seq ?? since, hasMore };
+      const count = fitPage(sizes.map((d) => d.size), limit, budget);
+      const last = count > 0 ? sizes[count - 1]!.seq : since;
+      const docs = count > 0 ? await books.find({ owner, seq: { $gt: since, $lte: last } }).sort({ seq: 1 }).toArray() : [];
+      return { books: docs.map(toBook), last, hasMore: sizes.length > count };
     },
 
-    async listRevisions(owner, id) {
-      const docs = await revisions.find({ owner, bookId: id }).sort({ revision: -1 }).toArray();
-      return docs.map(toRevision);
+    async listRevisions(owner, id, query = {}): Promise<RevisionPage | null> {
+      if (!(await books.findOne({ _id: id, owner }, { projection: { _id: 1 } }))) return null;
+      const range = { $lt: query.before ?? Number.MAX_SAFE_INTEGER };
+      const limit = query.limit ?? LIMITS.pageMax;
+      const sizes = await revisions
+        .find({ owner, bookId: id, revision: range }, { projection: { _id: 0, revision: 1, size: 1 } })
+        .sort({ revision: -1 })
+        .limit(limit + 1)
+        .toArray();
+      const count = fitPage(sizes.map((d) => d.size + REPLACED_AT_BYTES), limit, query.budget ?? UNBOUNDED);
+      const docs =
+        count > 0
+          ? await revisions
+              .find({ owner, bookId: id, revision: { ...range, $gte: sizes[count - 1]!.revision } })
+              .sort({ revision: -1 })
+              .toArray()
+          : [];
+      return { revisions: docs.map(toRevision), hasMore: sizes.length > count };
+    },
+
+    async storedBytes(owner) {
+      return (await counters.findOne({ _id: owner }))?.bytes ?? 0;
     },
 
     async createUser(user) {
@@ -610,6 +663,30 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
       closed = true;
       await client.close();
     },
-  };
+  }, isMongoStoreFull);
+}
+
+/**
+ * Gives books and revisions written before sizes were recorded their size, and each owner's counter the total, once
+ * per database (a `migrations` document marks it done). Runs before the store serves, so every write after it keeps
+ * the totals; a second process starting at the same time repeats it harmlessly (it only fills what is missing).
+ */
+async function recordSizes(db: Db): Promise<void> {
+  const migrations = db.collection<MigrationDoc>('migrations');
+  if (await migrations.findOne({ _id: 'book-sizes' })) return;
+  for (const name of ['books', 'revisions'] as const) {
+    const collection = db.collection<BookDoc | RevisionDoc>(name);
+    for await (const doc of collection.find({ size: { $exists: false } })) {
+      const id = name === 'books' ? doc._id : (doc as RevisionDoc).bookId;
+      await collection.updateOne({ _id: doc._id }, { $set: { size: bookSize({ ...doc, id }) } });
+    }
+  }
+  const totals = db.collection<BookDoc>('books').aggregate<{ _id: string; bytes: number }>([
+    { $group: { _id: '$owner', bytes: { $sum: '$size' } } },
+  ]);
+  for await (const { _id, bytes } of totals) {
+    await db.collection<CounterDoc>('counters').updateOne({ _id, bytes: { $exists: false } }, { $set: { bytes } });
+  }
+  await migrations.updateOne({ _id: 'book-sizes' }, { $set: { doneAt: new Date() } }, { upsert: true });
 }
 

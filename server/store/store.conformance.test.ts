@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/protocol.ts';
+import { bookSize, REPLACED_AT_BYTES } from './paging.ts';
 import { putBook, storeFactories, stopAll, type OpenedStore } from './testing.ts';
 import { EmailTakenError, type BookWrite, type Store, type StoredBook, type TokenRecord, type User } from './types.ts';
 
@@ -69,6 +70,14 @@ async function update(store: Store, owner: string, book: StoredBook, versions: n
     current = result.book;
   }
   return current;
+}
+
+/** All revisions of the owner's book, newest first (one page: no byte bound). */
+async function revisionsOf(store: Store, owner: string, id: string) {
+  const page = await store.listRevisions(owner, id);
+  if (!page) throw new Error(`${owner} has no book ${id}`);
+  expect(page.hasMore).toBe(false);
+  return page.revisions;
 }
 
 /** Pulls the whole change feed after `since` page by page, as a device would. */
@@ -152,7 +161,8 @@ describe.each(storeFactories)('the $name store', (factory) => {
       expect(await store.getBook(bob, theirs.id)).toEqual(theirs);
       expect(await store.getBook(alice, theirs.id)).toBeNull();
       expect((await store.changesSince(alice, 0, 10)).books).toEqual([]);
-      expect(await store.listRevisions(bob, theirs.id)).toEqual([]);
+      expect(await revisionsOf(store, bob, theirs.id)).toEqual([]);
+      expect(await store.listRevisions(alice, theirs.id)).toBeNull();
     });
 
     it("reads several of the owner's books at once, tombstones included, and nobody else's", async () => {
@@ -206,7 +216,7 @@ describe.each(storeFactories)('the $name store', (factory) => {
       ]);
       expect(await store.getBook(alice, stale.id)).toEqual(stale);
       expect(await store.getBook(bob, theirs.id)).toEqual(theirs);
-      expect((await store.listRevisions(alice, updated.id)).map((r) => r.revision)).toEqual([updated.revision]);
+      expect((await revisionsOf(store, alice, updated.id)).map((r) => r.revision)).toEqual([updated.revision]);
     });
 
     it('refuses a step that names one book twice, writing nothing', async () => {
@@ -271,7 +281,7 @@ describe.each(storeFactories)('the $name store', (factory) => {
       const latest = await update(store, alice, first, 24);
       expect(latest.revision).toBe(25);
 
-      const revisions = await store.listRevisions(alice, first.id);
+      const revisions = await revisionsOf(store, alice, first.id);
 
       expect(revisions.length).toBeGreaterThanOrEqual(LIMITS.revisionsKept);
       expect(revisions.length).toBeLessThanOrEqual(24);
@@ -286,13 +296,125 @@ describe.each(storeFactories)('the $name store', (factory) => {
           replacedAt: first.syncedAt + number,
         });
       });
-      expect(await store.listRevisions(bob, first.id)).toEqual([]);
+      expect(await store.listRevisions(bob, first.id)).toBeNull();
     });
 
     it('lists no revisions for a book that was never replaced', async () => {
       const book = await create(store, alice);
 
-      expect(await store.listRevisions(alice, book.id)).toEqual([]);
+      expect(await store.listRevisions(alice, book.id)).toEqual({ revisions: [], hasMore: false });
+    });
+  });
+
+  describe('pages bounded by bytes', () => {
+    /** A book whose answer JSON is about `kib` KiB. */
+    const sized = (kib: number, overrides: Partial<BookWrite> = {}) => ({ content: `<p>${'x'.repeat(kib * 1024)}</p>`, ...overrides });
+
+    it('cuts a change-feed page before the book that would take it over the budget, and continues from its cursor', async () => {
+      const books = [];
+      for (let i = 0; i < 5; i++) books.push(await create(store, alice, sized(10, { title: `Book ${i}` })));
+      const size = bookSize(books[0]!);
+
+      const first = await store.changesSince(alice, 0, 100, { maxBytes: 2 * size + size / 2, atLeastOne: true });
+      const second = await store.changesSince(alice, first.last, 100, { maxBytes: 3 * size, atLeastOne: true });
+
+      expect(first.books.map((b) => b.title)).toEqual(['Book 0', 'Book 1']);
+      expect(first).toMatchObject({ hasMore: true, last: books[1]!.seq });
+      expect(second.books.map((b) => b.title)).toEqual(['Book 2', 'Book 3', 'Book 4']);
+      expect(second.hasMore).toBe(false);
+    });
+
+    it('returns a book larger than the whole budget alone, so that paging always moves on', async () => {
+      const big = await create(store, alice, sized(20));
+      const small = await create(store, alice);
+
+      const page = await store.changesSince(alice, 0, 100, { maxBytes: 1024, atLeastOne: true });
+
+      expect(page).toEqual({ books: [big], last: big.seq, hasMore: true });
+      expect((await store.changesSince(alice, page.last, 100, { maxBytes: 1024, atLeastOne: true })).books).toEqual([small]);
+    });
+
+    it('answers an empty page with hasMore when allowed to and the first book does not fit', async () => {
+      await create(store, alice, sized(20));
+
+      expect(await store.changesSince(alice, 0, 100, { maxBytes: 1024, atLeastOne: false })).toEqual({
+        books: [],
+        last: 0,
+        hasMore: true,
+      });
+    });
+
+    it('pages revisions newest first by bytes, continuing below the last revision returned', async () => {
+      const book = await create(store, alice, sized(10));
+      let current = book;
+      for (let i = 0; i < 5; i++) {
+        const next = await putBook(store, alice, nextVersion(current, sized(10, { title: `v${current.revision + 1}` })), current.revision);
+        current = next.ok ? next.book : current;
+      }
+      const budget = { maxBytes: 2 * (bookSize(book) + REPLACED_AT_BYTES), atLeastOne: true };
+
+      const pages = [];
+      let before: number | undefined;
+      for (;;) {
+        const page = await store.listRevisions(alice, book.id, { before, budget });
+        pages.push(page!.revisions.map((r) => r.revision));
+        if (!page!.hasMore) break;
+        before = page!.revisions.at(-1)!.revision;
+      }
+
+      expect(pages).toEqual([[5, 4], [3, 2], [1]]);
+      expect((await store.listRevisions(alice, book.id, { budget: { maxBytes: 10, atLeastOne: true } }))!.revisions).toHaveLength(1);
+    });
+  });
+
+  describe('storage quota', () => {
+    const kib = (n: number) => ({ content: `<p>${'q'.repeat(n * 1024)}</p>` });
+
+    it('counts the size of every stored book, tombstones included, and follows updates', async () => {
+      const a = await create(store, alice, kib(4));
+      const b = await create(store, alice, kib(8));
+      await create(store, bob, kib(16));
+      expect(await store.storedBytes(alice)).toBe(bookSize(a) + bookSize(b));
+
+      const shrunk = await putBook(store, alice, nextVersion(b, kib(1)), b.revision);
+      const deleted = await putBook(store, alice, nextVersion(a, { deleted: true }), a.revision);
+
+      expect(await store.storedBytes(alice)).toBe(bookSize(shrunk.ok ? shrunk.book : b) + bookSize(deleted.ok ? deleted.book : a));
+      expect(await store.storedBytes(`nobody-${randomUUID()}`)).toBe(0);
+    });
+
+    it("refuses a write that would take the owner's books over the quota, and still takes writes that do not grow them", async () => {
+      const first = await create(store, alice, kib(6));
+      const quota = bookSize(first) + 5 * 1024;
+      const used = await store.storedBytes(alice);
+
+      const [tooBig, fits] = await store.putBooks(
+        alice,
+        [
+          { book: bookWrite(kib(6)), expectedRevision: null },
+          { book: bookWrite(kib(2)), expectedRevision: null },
+        ],
+        quota,
+      );
+      const grown = await store.putBooks(alice, [{ book: nextVersion(first, kib(9)), expectedRevision: first.revision }], quota);
+      const shrunk = await store.putBooks(alice, [{ book: nextVersion(first, kib(1)), expectedRevision: first.revision }], 1);
+
+      expect(tooBig).toEqual({ ok: false, reason: 'quota', used });
+      expect(fits!.ok).toBe(true);
+      expect(grown[0]).toMatchObject({ ok: false, reason: 'quota' });
+      expect(shrunk[0]!.ok).toBe(true);
+      expect((await store.changesSince(alice, 0, 10)).books).toHaveLength(2);
+    });
+  });
+
+  describe('another owner', () => {
+    it("answers another owner's book id like an unknown one, everywhere a book is read", async () => {
+      const theirs = await create(store, bob);
+
+      expect(await store.getBook(alice, theirs.id)).toBeNull();
+      expect(await store.getBooks(alice, [theirs.id])).toEqual([]);
+      expect(await store.listRevisions(alice, theirs.id)).toBeNull();
+      expect(await store.listRevisions(alice, randomUUID())).toBeNull();
     });
   });
 
@@ -383,7 +505,7 @@ describe.each(storeFactories)('the $name store', (factory) => {
       const winner = winners[0]!.ok ? winners[0]!.book : undefined;
       for (const loser of results.filter((r) => !r.ok)) expect(loser).toEqual({ ok: false, reason: 'conflict', current: winner });
       expect(await store.getBook(alice, original.id)).toEqual(winner);
-      expect((await store.listRevisions(alice, original.id)).map((r) => r.revision)).toEqual([original.revision]);
+      expect((await revisionsOf(store, alice, original.id)).map((r) => r.revision)).toEqual([original.revision]);
     });
 
     it('never skips or reorders a change for a reader pulling while many writers on two processes write', async () => {
@@ -509,13 +631,13 @@ describe.each(storeFactories)('the $name store', (factory) => {
       await store.createUser(writer);
       const device = token(writer.id);
       await store.createToken(device);
-      const revisions = await store.listRevisions(alice, book.id);
+      const revisions = await revisionsOf(store, alice, book.id);
       await store.close();
 
       const reopened = await opened.openAnother();
 
       expect(await reopened.getBook(alice, book.id)).toEqual(book);
-      expect(await reopened.listRevisions(alice, book.id)).toEqual(revisions);
+      expect(await revisionsOf(reopened, alice, book.id)).toEqual(revisions);
       expect((await reopened.changesSince(alice, 0, 10)).books).toEqual([book]);
       expect(await reopened.findUserByEmail(writer.email)).toEqual(writer);
       expect(await reopened.findTokenByHash(device.hash)).toEqual(device);

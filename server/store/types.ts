@@ -1,6 +1,7 @@
 // The storage interface the server needs, sized to sync: books with compare-and-set, a per-owner change feed,
 // retained revisions, users, device tokens and rate-limit counters. Sync rules live above it (server/sync), not here.
 import type { BookMetadata, BookRevision, ServerBook } from '../../shared/protocol.ts';
+import type { PageBudget } from './paging.ts';
 
 export type StoreKind = 'embedded' | 'mongodb';
 
@@ -37,7 +38,9 @@ export type PutResult =
   /** The id belongs to another owner; nothing was written. */
   | { ok: false; reason: 'foreign' }
   /** A revision was expected but this owner has no book with that id; nothing was written. */
-  | { ok: false; reason: 'missing' };
+  | { ok: false; reason: 'missing' }
+  /** The write would take the owner's stored books over the quota; nothing was written. `used`: bytes stored now. */
+  | { ok: false; reason: 'quota'; used: number };
 
 export interface User {
   id: string;
@@ -97,6 +100,20 @@ export interface ChangePage {
   hasMore: boolean;
 }
 
+export interface RevisionPage {
+  /** Newest first. */
+  revisions: BookRevision[];
+  /** More (older) revisions follow: ask again with `before` the last revision number returned. */
+  hasMore: boolean;
+}
+
+export interface RevisionQuery {
+  /** Only revisions numbered below this one (the next page after a page that ended there). */
+  before?: number;
+  limit?: number;
+  budget?: PageBudget;
+}
+
 export interface Store {
   readonly kind: StoreKind;
 
@@ -109,12 +126,22 @@ export interface Store {
    * must not exist" and a number means the stored revision must equal it; a write whose check fails is skipped and
    * reported, the others still land. A written book's replaced version (if any) is kept in the revisions history
    * (the newest LIMITS.revisionsKept at least) and the book gets the owner's next seq. Results are in `writes` order.
+   * The store keeps each book's size (paging.ts bookSize) and each owner's total; a write that would grow that total
+   * past `quotaBytes` is refused as 'quota' (a write that does not grow it, and a tombstone, always pass the check).
    */
-  putBooks(owner: string, writes: readonly CasWrite[]): Promise<PutResult[]>;
-  /** Books (tombstones included) with seq > since, in seq order. */
-  changesSince(owner: string, since: number, limit: number): Promise<ChangePage>;
-  /** Earlier versions of a book, newest first. */
-  listRevisions(owner: string, id: string): Promise<BookRevision[]>;
+  putBooks(owner: string, writes: readonly CasWrite[], quotaBytes?: number): Promise<PutResult[]>;
+  /**
+   * Books (tombstones included) with seq > since, in seq order: at most `limit`, and at most `budget` bytes by their
+   * recorded sizes. Sizes are read before books, so no book is loaded that the page does not return.
+   */
+  changesSince(owner: string, since: number, limit: number, budget?: PageBudget): Promise<ChangePage>;
+  /**
+   * Earlier versions of the owner's book, newest first, paged like the change feed (a revision counts its size plus
+   * REPLACED_AT_BYTES); null when the owner has no book with this id (another owner's id included).
+   */
+  listRevisions(owner: string, id: string, query?: RevisionQuery): Promise<RevisionPage | null>;
+  /** Bytes the owner's stored books take (the sum of their sizes, tombstones included): what the quota counts. */
+  storedBytes(owner: string): Promise<number>;
 
   /** Throws EmailTakenError when the (lower-cased) email is registered. */
   createUser(user: User): Promise<void>;
@@ -149,6 +176,14 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** The store's disk (or its database's space) is full: nothing was written; worth retrying later. */
+export class StoreFullError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('the store is out of space', options);
+    this.name = 'StoreFullError';
+  }
+}
+
 export class EmailTakenError extends Error {
   constructor() {
     super('email already registered');
@@ -167,4 +202,24 @@ export class IdentityTakenError extends Error {
 export function assertDistinctBooks(writes: readonly CasWrite[]): void {
   const ids = new Set(writes.map((w) => w.book.id));
   if (ids.size !== writes.length) throw new Error('putBooks: a book appears twice in one step');
+}
+
+/**
+ * The store with every call's out-of-space failure (as `isFull` recognises it for that database) thrown as
+ * StoreFullError, so the server answers 503 + Retry-After whichever store it runs on.
+ */
+export function reportingFullDisk(store: Store, isFull: (error: unknown) => boolean): Store {
+  const wrapped = { ...store };
+  for (const key of Object.keys(store) as Array<keyof Store>) {
+    const method = store[key];
+    if (typeof method !== 'function') continue;
+    (wrapped as Record<string, unknown>)[key] = async (...args: unknown[]) => {
+      try {
+        return await (method as (...a: unknown[]) => Promise<unknown>).apply(store, args);
+      } catch (error) {
+        throw isFull(error) ? new StoreFullError({ cause: error }) : error;
+      }
+    };
+  }
+  return wrapped;
 }

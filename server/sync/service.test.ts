@@ -18,10 +18,10 @@ function input(overrides: Partial<BookInput> = {}): BookInput {
 function recording(store: Store, beforeStep?: (writes: readonly CasWrite[]) => Promise<void>) {
   const steps: string[][] = [];
   const wrapped: Store = Object.assign(Object.create(store) as Store, {
-    async putBooks(owner: string, writes: readonly CasWrite[]) {
+    async putBooks(owner: string, writes: readonly CasWrite[], quotaBytes?: number) {
       await beforeStep?.(writes);
       steps.push(writes.map((w) => w.book.id));
-      return store.putBooks(owner, writes);
+      return store.putBooks(owner, writes, quotaBytes);
     },
   });
   return { store: wrapped, steps };

@@ -1,6 +1,7 @@
 // Applies incoming books for one owner: sanitise, read, decide, compare-and-set in one store step; re-decides the
 // books another write got to first.
 import type { BookInput } from '../../shared/protocol.ts';
+import type { Config } from '../config.ts';
 import { ApiError } from '../errors.ts';
 import { sanitizeManuscript } from '../html.ts';
 import type { CasWrite, StoredBook, Store } from '../store/types.ts';
@@ -10,12 +11,19 @@ export type ApplyOutcome =
   | { status: 'ok'; book: StoredBook }
   | { status: 'conflict'; current: StoredBook }
   /** No such book for this owner (it may belong to someone else, which callers must not reveal). */
-  | { status: 'not_found' };
+  | { status: 'not_found' }
+  /** Writing it would take the owner's stored books over their quota; nothing was written. */
+  | { status: 'quota'; used: number; quota: number };
 
 /** Each lost compare-and-set means another write landed, so a handful of rounds is plenty in practice. */
 const MAX_ROUNDS = 25;
 /** Books per store step (one transaction): bounds its size and how long it holds the write lock. */
 export const WRITES_PER_STEP = 100;
+
+/** The storage quota in bytes that writes are checked against (STORAGE_QUOTA_BYTES; 0 means none). */
+export function storageQuota(config: Pick<Config, 'storageQuotaBytes'>): number {
+  return config.storageQuotaBytes || Number.POSITIVE_INFINITY;
+}
 
 function incomingEdit(input: BookInput): IncomingEdit {
   return {
@@ -35,7 +43,13 @@ function incomingEdit(input: BookInput): IncomingEdit {
  * of one book: each round takes only the earliest undecided edit of a book, so a later edit is decided against the
  * stored result of the earlier one.
  */
-export async function applyBooks(store: Store, owner: string, inputs: readonly BookInput[], now: () => number): Promise<ApplyOutcome[]> {
+export async function applyBooks(
+  store: Store,
+  owner: string,
+  inputs: readonly BookInput[],
+  now: () => number,
+  quotaBytes = Number.POSITIVE_INFINITY,
+): Promise<ApplyOutcome[]> {
   const edits = inputs.map(incomingEdit);
   const outcomes: Array<ApplyOutcome | undefined> = new Array(inputs.length);
   const lost = new Array<number>(inputs.length).fill(0);
@@ -83,11 +97,12 @@ export async function applyBooks(store: Store, owner: string, inputs: readonly B
     });
     if (writes.length === 0) continue;
 
-    const results = await store.putBooks(owner, writes);
+    const results = await store.putBooks(owner, writes, quotaBytes);
     results.forEach((result, k) => {
       const i = written[k]!;
       if (result.ok) outcomes[i] = { status: 'ok', book: result.book };
       else if (result.reason === 'foreign') outcomes[i] = { status: 'not_found' };
+      else if (result.reason === 'quota') outcomes[i] = { status: 'quota', used: result.used, quota: quotaBytes };
       // 'conflict' or 'missing': the book changed under us; the next round reads it again and decides anew.
       else if (++lost[i]! >= MAX_ROUNDS) {
         throw new ApiError(503, 'This book is being written too often at once; try again', { headers: { 'Retry-After': '1' } });
@@ -96,8 +111,14 @@ export async function applyBooks(store: Store, owner: string, inputs: readonly B
   }
 }
 
-export async function applyBook(store: Store, owner: string, input: BookInput, now: () => number): Promise<ApplyOutcome> {
-  const [outcome] = await applyBooks(store, owner, [input], now);
+export async function applyBook(
+  store: Store,
+  owner: string,
+  input: BookInput,
+  now: () => number,
+  quotaBytes?: number,
+): Promise<ApplyOutcome> {
+  const [outcome] = await applyBooks(store, owner, [input], now, quotaBytes);
   return outcome!;
 }
 

@@ -22,6 +22,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     authRateLimitPerMinute: 100_000,
     authAccountRateLimitPerHour: 100_000,
     maxPayloadBytes: 5 * 1024 * 1024,
+    answerBudgetBytes: 20 * 1024 * 1024,
+    storageQuotaBytes: 200 * 1024 * 1024,
     allowedOrigins: ['https://app.example'],
     logLevel: 'silent',
     trustProxy: false,

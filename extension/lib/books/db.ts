@@ -12,7 +12,8 @@ export type LocalBookMetadata = BookCounts & { [key: string]: unknown };
 
 /** Why the server refused this book; shown on the book until the next successful sync. */
 export interface SyncIssue {
-  kind: 'invalid' | 'too_large';
+  /** quota: the account's storage on the server is full (the server's message says how full). */
+  kind: 'invalid' | 'too_large' | 'quota';
   message: string;
   limit?: number;
   at: number;

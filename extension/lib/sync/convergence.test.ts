@@ -358,7 +358,7 @@ async function checkConverged(run: Run) {
 
   for (const book of serverBooks) {
     recoverable.push(book.title, book.content);
-    const revisions = await server.store.listRevisions(owner, book.id);
+    const revisions = (await server.store.listRevisions(owner, book.id))?.revisions ?? [];
     const numbers = revisions.map((r) => r.revision);
     // Newest first, strictly decreasing, all older than the current one.
     expect(numbers, `revisions of ${book.id}`).toEqual([...new Set(numbers)].sort((a, b) => b - a));

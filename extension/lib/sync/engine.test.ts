@@ -8,6 +8,7 @@ import { keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
 import { BACKOFF_KEY, parseBackoff } from './engine.ts';
 import { deriveState } from './status.ts';
 import { createDevice, faultyFetch, type Device } from './testing.ts';
+import type { FetchLike } from './transport.ts';
 
 const embedded = storeFactories.find((f) => f.name === 'embedded')!;
 const opened: OpenedStore[] = [];
@@ -33,12 +34,14 @@ afterAll(async () => {
 interface Options {
   email?: string;
   on?: RunningServer;
+  /** The fetch behind the fault injector (default: the real one). */
+  base?: FetchLike;
 }
 
 /** A device signed in to the server; a new account unless `email` names an existing one. */
 async function device(options: Options = {}) {
   const target = options.on ?? server;
-  const faults = faultyFetch();
+  const faults = faultyFetch(options.base);
   const d = createDevice({ fetch: faults.fetch });
   const email = options.email ?? uniqueEmail();
   const credentials = { serverUrl: target.url, email, password: PASSWORD };
@@ -500,5 +503,84 @@ describe('two devices on one account', () => {
     ];
     expect(texts).toContain('<p>b edit</p>');
     expect(texts).toContain('<p>a edit</p>');
+  });
+});
+
+describe('answers bounded by bytes', () => {
+  const KIB = 1024;
+  const BUDGET = 128 * KIB;
+  let small: RunningServer;
+  beforeAll(async () => {
+    small = await serverWith({ maxPayloadBytes: 64 * KIB, answerBudgetBytes: BUDGET, storageQuotaBytes: 400 * KIB });
+  });
+
+  /** A fetch that records the size of every /api/sync answer. */
+  function measuring() {
+    const sizes: number[] = [];
+    const base: FetchLike = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!input.endsWith('/api/sync')) return response;
+      const body = await response.text();
+      sizes.push(Buffer.byteLength(body));
+      return new Response(body, { status: response.status, headers: { 'content-type': 'application/json' } });
+    };
+    return { sizes, base };
+  }
+
+  const text = (kib: number, mark: string) => `<p>${mark.repeat(kib * KIB)}</p>`;
+
+  it('pulls every book through pages that end early, each answer within the budget', async () => {
+    const a = await device({ on: small });
+    const created = [];
+    for (let i = 0; i < 6; i++) created.push(await a.books.create({ title: `Long ${i}`, content: text(40, String(i)) }));
+    expect(await a.engine.runCycle()).toEqual({ kind: 'synced' });
+
+    const measured = measuring();
+    const b = await device({ on: small, email: a.email, base: measured.base });
+    expect(await b.engine.runCycle()).toEqual({ kind: 'synced' });
+
+    for (const book of created) expect(await localBook(b, book.id)).toMatchObject({ content: book.content, dirty: 0 });
+    expect(measured.sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...measured.sizes)).toBeLessThanOrEqual(BUDGET);
+  });
+
+  it('settles conflicts whose server version did not fit by reading those books, keeping every local text', async () => {
+    const a = await device({ on: small });
+    const books = [];
+    for (let i = 0; i < 5; i++) books.push(await a.books.create({ title: `Shared ${i}`, content: '<p>base</p>' }));
+    await a.engine.runCycle();
+    const b = await device({ on: small, email: a.email });
+    await b.engine.runCycle();
+    for (const [i, book] of books.entries()) await a.books.save(book.id, { content: text(40, 'abcde'[i]!) });
+    expect(await a.engine.runCycle()).toEqual({ kind: 'synced' });
+
+    for (const [i, book] of books.entries()) await editBefore(b, book.id, `<p>b's older edit ${i}</p>`);
+    expect(await b.engine.runCycle()).toEqual({ kind: 'synced' });
+
+    for (const [i, book] of books.entries()) {
+      expect(await localBook(b, book.id)).toMatchObject({ content: text(40, 'abcde'[i]!), dirty: 0, revision: 2 });
+      const copies = await listConflicts(b.db, book.id);
+      expect(copies.map((c) => c.content)).toEqual([`<p>b's older edit ${i}</p>`]);
+    }
+    // All five went in one request, so the answer could not carry all five server versions.
+    expect(b.faults.syncBodies.filter((body) => body.changes.length > 0).map((body) => body.changes.length)).toEqual([5]);
+  });
+
+  it('keeps a book the storage quota refused, marked with the reason, while the others sync', async () => {
+    const a = await device({ on: small });
+    const books = [];
+    for (let i = 0; i < 12; i++) books.push(await a.books.create({ title: `Chapter ${i}`, content: text(40, String(i % 10)) }));
+    expect(await a.engine.runCycle()).toEqual({ kind: 'synced' });
+
+    const local = await Promise.all(books.map((book) => localBook(a, book.id)));
+    const refused = local.filter((book) => book?.syncIssue);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(local.filter((book) => book?.dirty === 0).length).toBeGreaterThan(0);
+    for (const book of refused) {
+      expect(book).toMatchObject({ dirty: 1, syncIssue: { kind: 'quota' } });
+      expect(book!.syncIssue!.message).toMatch(/quota/i);
+      expect(book!.content).toBe(books.find((b) => b.id === book!.id)!.content);
+    }
+    expect(a.logs.some((line) => line.includes('Failed to sync book') && /quota/i.test(line))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // The sync cycle: push every dirty book and pull everything changed since the saved cursor through POST /api/sync,
 // apply the answers to the local database, and keep retry state and status in storage so a killed worker resumes.
-import { BookInput, LIMITS, fieldErrors, type SyncResponse, type SyncResult } from '../../../shared/protocol.ts';
+import { BookInput, ErrorCode, LIMITS, fieldErrors, type SyncResponse, type SyncResult } from '../../../shared/protocol.ts';
 import { accountScope, type AccountService, type SignedInAccount } from './account.ts';
 import { backoffDelay } from './backoff.ts';
 import type { CycleLock } from './lock.ts';
@@ -39,7 +39,7 @@ export interface BatchLimits {
 
 export interface EngineDeps {
   books: LocalBookStore;
-  transport: Pick<Transport, 'sync'>;
+  transport: Pick<Transport, 'sync' | 'getBook'>;
   account: Pick<AccountService, 'current' | 'markSignedOut'>;
   kv: KeyValue;
   status: StatusStore;
@@ -153,6 +153,9 @@ export function createSyncEngine(deps: EngineDeps) {
         if (!result.serverVersion) return { outcome: 'unchanged' };
         return afterConflict(current, sent, result.serverVersion, now, deps.newId);
       case 'invalid':
+        if (result.code === ErrorCode.quotaExceeded) {
+          return afterRefused(current, sent, { kind: 'quota', message: result.error ?? 'Storage quota exceeded', at: now });
+        }
         return afterRefused(current, sent, { kind: 'invalid', message: describeInvalid(result), at: now });
       case 'not_found':
         return afterNotFound(current, sent, deps.newId);
@@ -180,25 +183,50 @@ export function createSyncEngine(deps: EngineDeps) {
   }
 
   /** Applies one answer (push results, then pulled changes, then the cursor) in one local transaction. */
-  async function applyResponse(scope: string, batch: LocalBook[], response: SyncResponse) {
+  async function applyResponse(account: SignedInAccount, batch: LocalBook[], response: SyncResponse) {
     const now = deps.clock.now();
     const sentById = new Map(batch.map((book) => [book.id, book]));
     const ids = [...new Set([...batch.map((b) => b.id), ...response.changes.map((c) => c.id)])];
     const reports: Array<() => void> = [];
+    // Results whose serverVersion did not fit in the answer are settled after it, one fetched book at a time.
+    const later = response.results.filter((r) => r.serverVersionOmitted && sentById.has(r.id));
     await deps.books.transact(ids, (current) => {
       const plan = new Plan(current);
       for (const result of response.results) {
         const sent = sentById.get(result.id);
-        if (!sent) continue;
+        if (!sent || result.serverVersionOmitted) continue;
         const decision = decideResult(plan.get(sent.id), sent, result, now);
         plan.apply(decision);
         reports.push(() => report(sent, decision, result));
       }
       for (const change of response.changes) plan.apply(onPulled(plan.get(change.id), change));
-      return plan.changes({ scope, value: response.cursor });
+      return plan.changes({ scope: accountScope(account), value: response.cursor });
     });
     // Logged after the commit, so a line never claims what a rolled-back transaction did not do.
     for (const line of reports) line();
+    for (const result of later) await settleWithFetchedVersion(account, sentById.get(result.id)!, result);
+  }
+
+  /**
+   * A result that came without its serverVersion: read the book on its own and decide as if it had come with it.
+   * For an `ok`, the fetched copy stands for the accepted revision only if no later write has replaced it (a later
+   * one reaches this device through the change feed).
+   */
+  async function settleWithFetchedVersion(account: SignedInAccount, sent: LocalBook, result: SyncResult) {
+    const server = await deps.transport.getBook(account.serverUrl, account.token, sent.id);
+    const serverVersion =
+      server && (result.status !== 'ok' || server.revision === result.revision) ? server : undefined;
+    if (!serverVersion && result.status === 'conflict') return; // gone from this account: the next cycle settles it
+    const settled: SyncResult = { ...result, serverVersion, serverVersionOmitted: undefined };
+    const now = deps.clock.now();
+    let decision: LocalDecision = { outcome: 'unchanged' };
+    await deps.books.transact([sent.id], (current) => {
+      const plan = new Plan(current);
+      decision = decideResult(plan.get(sent.id), sent, settled, now);
+      plan.apply(decision);
+      return plan.changes();
+    });
+    report(sent, decision, settled);
   }
 
   async function refuseLocally(book: LocalBook, issue: { kind: 'invalid' | 'too_large'; message: string; limit?: number }) {
@@ -260,7 +288,7 @@ export function createSyncEngine(deps: EngineDeps) {
         if (batch.length === 0) log.error(`[Sync] ✗ Failed to sync: ${reason}`);
         throw error;
       }
-      await applyResponse(scope, batch, response);
+      await applyResponse(account, batch, response);
       cursor = response.cursor;
       caughtUp = !response.hasMore;
     }

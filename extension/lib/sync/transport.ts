@@ -6,6 +6,7 @@ import {
   ErrorBody,
   PublicUser,
   SignedOutEverywhere,
+  ServerBook,
   SyncResponse,
   type BookInput,
   type SyncRequest,
@@ -25,6 +26,7 @@ export type SyncCall = Omit<SyncRequest, 'changes'> & { changes: BookInput[] };
 const UserAnswer = z.object({ success: z.literal(true), data: PublicUser });
 const TokenAnswer = z.object({ success: z.literal(true), data: CreatedToken });
 const SignedOutEverywhereAnswer = z.object({ success: z.literal(true), data: SignedOutEverywhere });
+const BookAnswer = z.object({ success: z.literal(true), data: ServerBook });
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date); 1 when absent or unreadable. */
 export function parseRetryAfter(header: string | null, now: number): number {
@@ -145,6 +147,15 @@ export function createTransport(options: TransportOptions) {
     },
     sync(serverUrl: string, token: string, call: SyncCall) {
       return request(SyncResponse, 'POST', `${serverUrl}/api/sync`, { token, body: call });
+    },
+    /** One book as the server holds it (tombstones included); null when this account has no such book. */
+    async getBook(serverUrl: string, token: string, id: string): Promise<ServerBook | null> {
+      try {
+        return (await request(BookAnswer, 'GET', `${serverUrl}/api/books/${encodeURIComponent(id)}`, { token })).data;
+      } catch (error) {
+        if (error instanceof TransportError && error.kind === 'not_found') return null;
+        throw error;
+      }
     },
   };
 }

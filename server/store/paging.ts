@@ -1,0 +1,53 @@
+// Byte-bounded answers: how many bytes a book takes in an answer, and how many books of known size fit in a page.
+import type { ServerBook } from '../../shared/protocol.ts';
+
+/** The fields of a book an answer carries (a StoredBook, a BookWrite or a ServerBook all have them). */
+type BookFields = Pick<
+  ServerBook,
+  'id' | 'title' | 'author' | 'content' | 'metadata' | 'updatedAt' | 'createdAt' | 'syncedAt' | 'revision' | 'deleted'
+>;
+
+/**
+ * Bytes of the book as JSON (UTF-8) in an answer: what stores record per book on every write, so that they can page
+ * by size without reading the text, and what the storage quota adds up.
+ */
+export function bookSize(book: BookFields): number {
+  const { id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted } = book;
+  const fields = { id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted };
+  return Buffer.byteLength(JSON.stringify(fields));
+}
+
+/** A revision is its book plus `,"replacedAt":<ms>`: at most this many more bytes than the version's bookSize. */
+export const REPLACED_AT_BYTES = ',"replacedAt":'.length + 16;
+
+/** Room for the envelope around the items (`{"success":true,"data":[…],"cursor":…,"hasMore":…}`) and their commas. */
+export const ENVELOPE_BYTES = 4 * 1024;
+
+export interface PageBudget {
+  /** The items of the page add up to at most this many bytes… */
+  maxBytes: number;
+  /**
+   * …except that the first item is returned even when it alone is larger, so that paging always makes progress.
+   * False where an empty page is fine because the caller comes back anyway (a sync answer whose results used the budget).
+   */
+  atLeastOne: boolean;
+}
+
+/**
+ * How many of `sizes` (the candidates, in page order, at most `limit` of them counted) go in the page: the longest
+ * prefix within the budget. The stores read sizes first and the items after, so they never load an item they drop.
+ */
+export function fitPage(sizes: readonly number[], limit: number, budget: PageBudget): number {
+  let count = 0;
+  let bytes = 0;
+  for (const size of sizes) {
+    if (count >= limit) break;
+    if (bytes + size > budget.maxBytes && !(count === 0 && budget.atLeastOne)) break;
+    bytes += size;
+    count++;
+  }
+  return count;
+}
+
+/** No byte bound: callers that page by count only (tests, tools). */
+export const UNBOUNDED: PageBudget = { maxBytes: Number.POSITIVE_INFINITY, atLeastOne: true };
