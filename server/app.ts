@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { AppDeps, AppState } from './context.ts';
 import { createGuards } from './guards.ts';
 import { jsonBody } from './middleware/body.ts';
+import { canonicalPath } from './middleware/canonical-path.ts';
 import { compressResponses } from './middleware/compress.ts';
 import { errorHandler } from './middleware/errors.ts';
 import { requestLog } from './middleware/request-log.ts';
@@ -39,6 +40,7 @@ export function createApp({ config, store, logger, now = Date.now }: AppOptions)
   app
     .use(requestLog(logger))
     .use(errorHandler({ maxPayloadBytes: config.maxPayloadBytes }))
+    .use(canonicalPath())
     .use(securityHeaders())
     .use(corsPolicy(config.allowedOrigins))
     .use(compressResponses())

@@ -115,7 +115,8 @@ async function fromWebResponse(ctx: AppContext, response: Response): Promise<voi
 }
 
 /**
- * Serves /api/auth/* through Auth.js. `signInLimit` guards the credentials callback (the password check) per IP.
+ * Serves /api/auth/* through Auth.js. `signInLimit` (per IP) guards every POST: callback/credentials checks the
+ * password, and counting all POST actions leaves no spelling or future action that checks one unlimited.
  */
 export function authjs(deps: AppDeps, signInLimit: AppMiddleware): AppMiddleware {
   const config = authConfig(deps);
@@ -134,7 +135,7 @@ export function authjs(deps: AppDeps, signInLimit: AppMiddleware): AppMiddleware
   };
   return async function authjs(ctx, next) {
     if (!ctx.path.startsWith(`${AUTH_BASE_PATH}/`)) return next();
-    if (ctx.method === 'POST' && ctx.path.startsWith(`${AUTH_BASE_PATH}/callback/`)) {
+    if (ctx.method === 'POST') {
       await signInLimit(ctx, () => serve(ctx));
     } else {
       await serve(ctx);

@@ -1,6 +1,6 @@
 // Test support: a real HTTP server on port 0 around a real store, a small fetch client, and account factories.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
@@ -137,4 +137,31 @@ export function buildBook(overrides: Partial<BookInput> & Record<string, unknown
     updatedAt: Date.now(),
     ...overrides,
   };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * One request exactly as written: the path is sent byte for byte (fetch would normalise `..`, `%2e` and backslashes
+ * away) and any header may be set, Host included.
+ */
+export function rawRequest(
+  baseUrl: string,
+  { method = 'GET', path, headers = {}, body }: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<RawAnswer> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, method, path, headers: { Connection: 'close', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
