@@ -30,7 +30,8 @@ export interface AppOptions {
 export function createApp({ config, store, logger, now = Date.now }: AppOptions): Koa<AppState> {
   const deps: AppDeps = { config, store, logger, now };
   const guards = createGuards(deps);
-  const app = new Koa<AppState>({ proxy: config.trustProxy });
+  // Each trusted proxy appends the address it saw to X-Forwarded-For; entries left of those were written by the client.
+  const app = new Koa<AppState>({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
 
   // Only unexpected (5xx) errors reach here; the error handler answers them and emits them for logging.
   app.on('error', (error: unknown, ctx?: { state?: Partial<AppState> }) => {

@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       authRateLimitPerMinute: 10,
       maxPayloadBytes: 5_242_880,
       allowedOrigins: [],
-      trustProxy: false,
+      trustProxy: 0,
       oauth: { github: null, google: null },
     });
     expect(config.dataDir).toBe(join(process.cwd(), 'data'));
@@ -53,7 +53,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 120,
       maxPayloadBytes: 1_048_576,
       allowedOrigins: ['https://a.example', 'https://b.example:8443'],
-      trustProxy: true,
+      trustProxy: 1,
       oauth: { github: { clientId: 'id', clientSecret: 'secret' }, google: null },
     });
   });
@@ -81,6 +81,17 @@ describe('loadConfig', () => {
     const message = (error as Error).message;
     expect(message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
     expect(message).not.toContain('\n');
+  });
+
+  it.each([
+    ['false', 0],
+    ['no', 0],
+    ['true', 1],
+    ['YES', 1],
+    ['1', 1],
+    ['2', 2],
+  ])('reads TRUST_PROXY=%s as %i trusted proxies', (value, proxies) => {
+    expect(loadConfig({ AUTH_SECRET: SECRET, TRUST_PROXY: value }).trustProxy).toBe(proxies);
   });
 
   it('refuses to start in production without AUTH_SECRET', () => {

@@ -19,12 +19,13 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
-const bool = z
+// How many reverse proxies stand in front of the server: `true`/`yes` mean one, `false`/`no` none.
+const proxies = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', '']))
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+  .regex(/^(\d{1,2}|true|false|yes|no)$/, 'must be false, true or the number of proxies in front of the server')
+  .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)));
 
 const origin = z.string().refine((o) => {
   try {
@@ -64,7 +65,7 @@ const EnvSchema = z.object({
     )
     .pipe(z.array(origin)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: proxies.default(0),
   AUTH_GITHUB_ID: z.string().trim().min(1).optional(),
   AUTH_GITHUB_SECRET: z.string().trim().min(1).optional(),
   AUTH_GOOGLE_ID: z.string().trim().min(1).optional(),
@@ -88,7 +89,8 @@ export interface Config {
   maxPayloadBytes: number;
   allowedOrigins: string[];
   logLevel: string;
-  trustProxy: boolean;
+  /** Reverse proxies in front of the server (0: none); each appends one X-Forwarded-For entry. */
+  trustProxy: number;
   oauth: { github: OAuthClient | null; google: OAuthClient | null };
 }
 

@@ -85,12 +85,12 @@ export function authConfig(deps: AppDeps): AuthConfig {
   };
 }
 
-function toWebRequest(ctx: AppContext, trustProxy: boolean): Request {
+function toWebRequest(ctx: AppContext, trustProxy: number): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(ctx.headers)) {
     if (value === undefined) continue;
     // Auth.js builds its URLs from X-Forwarded-*; only honour them behind a trusted proxy.
-    if (!trustProxy && name.startsWith('x-forwarded-')) continue;
+    if (trustProxy === 0 && name.startsWith('x-forwarded-')) continue;
     // The body is handed over already read (and inflated), so framing headers no longer apply.
     if (['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);

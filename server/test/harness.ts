@@ -23,7 +23,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxPayloadBytes: 5 * 1024 * 1024,
     allowedOrigins: ['https://app.example'],
     logLevel: 'silent',
-    trustProxy: false,
+    trustProxy: 0,
     oauth: { github: null, google: null },
     ...overrides,
   };
