@@ -5,7 +5,6 @@ import { authjs } from './auth/authjs.ts';
 import type { Config } from './config.ts';
 import type { AppDeps, AppState } from './context.ts';
 import { createGuards } from './guards.ts';
-import { jsonBody } from './middleware/body.ts';
 import { canonicalPath } from './middleware/canonical-path.ts';
 import { compressResponses } from './middleware/compress.ts';
 import { errorHandler } from './middleware/errors.ts';
@@ -40,13 +39,13 @@ export function createApp({ config, store, logger, now = Date.now }: AppOptions)
 
   app
     .use(requestLog(logger))
-    .use(errorHandler({ maxPayloadBytes: config.maxPayloadBytes }))
+    .use(errorHandler())
     .use(canonicalPath())
     .use(securityHeaders())
     .use(corsPolicy(config.allowedOrigins))
     .use(compressResponses())
-    .use(authjs(deps, guards.ipLimit))
-    .use(jsonBody(config.maxPayloadBytes));
+    // Bodies are read by the routes that take one, after their guards (middleware/body.ts).
+    .use(authjs(deps, guards.ipLimit));
 
   for (const router of [
     healthRoutes(deps),

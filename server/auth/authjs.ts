@@ -5,13 +5,15 @@ import Credentials from '@auth/core/providers/credentials';
 import GitHub from '@auth/core/providers/github';
 import Google from '@auth/core/providers/google';
 import type { Provider } from '@auth/core/providers';
-import { koaBody } from 'koa-body';
+import { BODY_LIMITS } from '../../shared/limits.ts';
 import type { AppContext, AppDeps, AppMiddleware } from '../context.ts';
+import { parseJson, readBody } from '../middleware/body.ts';
 import { EmailTakenError, type Store, type User } from '../store/types.ts';
 import { checkCredentials, normaliseEmail } from './passwords.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
-const AUTH_BODY_LIMIT = 64 * 1024;
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
 
 /** An OAuth sign-in becomes our user with the same email (created on first sign-in, without a password). */
 async function userForOAuthEmail(store: Store, email: string, name: string | null, now: number): Promise<User> {
@@ -85,7 +87,7 @@ export function authConfig(deps: AppDeps): AuthConfig {
   };
 }
 
-function toWebRequest(ctx: AppContext, trustProxy: number): Request {
+function toWebRequest(ctx: AppContext, trustProxy: number, body: string | null): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(ctx.headers)) {
     if (value === undefined) continue;
@@ -99,7 +101,7 @@ function toWebRequest(ctx: AppContext, trustProxy: number): Request {
   return new Request(`${ctx.protocol}://${ctx.host}${ctx.originalUrl}`, {
     method: ctx.method,
     headers,
-    body: hasBody ? (ctx.request.rawBody ?? '') : undefined,
+    body: hasBody ? (body ?? '') : undefined,
   });
 }
 
@@ -120,18 +122,14 @@ async function fromWebResponse(ctx: AppContext, response: Response): Promise<voi
  */
 export function authjs(deps: AppDeps, signInLimit: AppMiddleware): AppMiddleware {
   const config = authConfig(deps);
-  const parse = koaBody({
-    json: true,
-    urlencoded: true,
-    text: false,
-    multipart: false,
-    includeUnparsed: true,
-    formLimit: AUTH_BODY_LIMIT,
-    jsonLimit: AUTH_BODY_LIMIT,
-  });
   const serve = async (ctx: AppContext) => {
-    await parse(ctx, async () => {});
-    await fromWebResponse(ctx, await Auth(toWebRequest(ctx, deps.config.trustProxy), config));
+    // Auth.js reads forms (and JSON) itself; this reads them under the same limits as every other body.
+    let body: string | null = null;
+    if (ctx.method === 'POST') {
+      body = await readBody(ctx, { limit: BODY_LIMITS.smallBytes, types: [FORM, JSON_TYPE] });
+      if (body !== null && ctx.request.is(JSON_TYPE)) parseJson(body);
+    }
+    await fromWebResponse(ctx, await Auth(toWebRequest(ctx, deps.config.trustProxy, body), config));
   };
   return async function authjs(ctx, next) {
     if (!ctx.path.startsWith(`${AUTH_BASE_PATH}/`)) return next();

@@ -8,9 +8,10 @@ interface HttpLikeError {
   message?: string;
   details?: Record<string, string[]>;
   headers?: Record<string, string>;
+  limit?: number;
 }
 
-export function errorHandler(opts: { maxPayloadBytes: number }): AppMiddleware {
+export function errorHandler(): AppMiddleware {
   return async function errorHandler(ctx, next) {
     try {
       await next();
@@ -25,10 +26,12 @@ export function errorHandler(opts: { maxPayloadBytes: number }): AppMiddleware {
       const status = err.status ?? err.statusCode ?? 500;
       const known = status >= 400 && status < 500 && err.expose !== false;
       ctx.status = known ? status : 500;
-      if (status === 413) {
-        ctx.body = { error: `Request body is larger than ${opts.maxPayloadBytes} bytes`, limit: opts.maxPayloadBytes };
-      } else if (known) {
-        ctx.body = { error: err.message || 'Bad request', ...(err.details ? { details: err.details } : {}) };
+      if (known) {
+        ctx.body = {
+          error: err.message || 'Bad request',
+          ...(err.details ? { details: err.details } : {}),
+          ...(err.limit !== undefined ? { limit: err.limit } : {}),
+        };
       } else {
         ctx.body = { error: 'Internal server error' };
         ctx.app.emit('error', caught, ctx);

@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import { BookInput, fieldErrors, SyncRequest, type SyncResult } from '../../shared/protocol.ts';
 import { currentUser, type AppDeps, type AppState } from '../context.ts';
 import type { Guards } from '../guards.ts';
+import { jsonBody } from '../middleware/body.ts';
 import { presentBook } from '../presenters.ts';
 import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
 import { applyBooks } from '../sync/service.ts';
@@ -16,7 +17,7 @@ function entryId(entry: unknown): string {
 
 export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
-  router.post('/api/sync', guards.requireUser, guards.userLimit, async (ctx) => {
+  router.post('/api/sync', guards.requireUser, guards.userLimit, jsonBody({ limit: deps.config.maxPayloadBytes }), async (ctx) => {
     const request = parse(SyncRequest, ctx.request.body, 'Invalid sync request');
     const since = cursorPosition(request.cursor, 'cursor');
     const owner = currentUser(ctx).id;

@@ -1,6 +1,7 @@
 // Device tokens: create with email+password (or a session cookie), list without values, revoke.
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
+import { BODY_LIMITS } from '../../shared/limits.ts';
 import { TokenRequest, type CreatedToken, type PublicUser } from '../../shared/protocol.ts';
 import { newDeviceToken } from '../auth/device-tokens.ts';
 import { checkCredentials } from '../auth/passwords.ts';
@@ -8,13 +9,14 @@ import { authenticate } from '../auth/require-user.ts';
 import { currentUser, type AppDeps, type AppState } from '../context.ts';
 import { ApiError, badRequest, unauthorized } from '../errors.ts';
 import type { Guards } from '../guards.ts';
+import { jsonBody } from '../middleware/body.ts';
 import { presentToken } from '../presenters.ts';
 import { parse, parseId } from '../validate.ts';
 
 export function tokenRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
 
-  router.post('/api/tokens', guards.ipLimit, async (ctx) => {
+  router.post('/api/tokens', guards.ipLimit, jsonBody({ limit: BODY_LIMITS.smallBytes }), async (ctx) => {
     const input = parse(TokenRequest, ctx.request.body, 'Invalid token request');
     let user: PublicUser | null;
     if (input.email !== undefined || input.password !== undefined) {

@@ -1,17 +1,19 @@
 // POST /api/users: account sign-up with email and password (argon2id hash), limited per IP.
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
+import { BODY_LIMITS } from '../../shared/limits.ts';
 import { SignUpRequest } from '../../shared/protocol.ts';
 import { hashPassword, normaliseEmail, toPublicUser } from '../auth/passwords.ts';
 import type { AppDeps, AppState } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { jsonBody } from '../middleware/body.ts';
 import type { Guards } from '../guards.ts';
 import { EmailTakenError, type User } from '../store/types.ts';
 import { parse } from '../validate.ts';
 
 export function userRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
-  router.post('/api/users', guards.ipLimit, async (ctx) => {
+  router.post('/api/users', guards.ipLimit, jsonBody({ limit: BODY_LIMITS.smallBytes }), async (ctx) => {
     const input = parse(SignUpRequest, ctx.request.body, 'Invalid sign-up');
     const user: User = {
       id: randomUUID(),

@@ -1,7 +1,7 @@
 // Test support: a real HTTP server on port 0 around a real store, a small fetch client, and account factories.
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import type { BookInput } from '../../shared/protocol.ts';
@@ -164,4 +164,49 @@ export function rawRequest(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A raw TCP connection to the server, for requests that stop half-way: what arrived, and when it closed. */
+export class RawConnection {
+  readonly socket: Socket;
+  received = '';
+  /** Resolves when the server (or the test) closes the connection. */
+  readonly closed: Promise<void>;
+  private waiters: Array<() => void> = [];
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      this.received += chunk;
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    socket.on('error', () => {}); // a reset by the server counts as closed
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+
+  static open(baseUrl: string): Promise<RawConnection> {
+    const { hostname, port } = new URL(baseUrl);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => resolve(new RawConnection(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  write(data: string | Buffer): void {
+    this.socket.write(data);
+  }
+
+  /** Resolves with everything received once it matches `pattern`; rejects if the connection closes first. */
+  async waitFor(pattern: RegExp): Promise<string> {
+    while (!pattern.test(this.received)) {
+      if (this.socket.destroyed) throw new Error(`closed without ${pattern}; received: ${this.received.slice(0, 200)}`);
+      await Promise.race([new Promise<void>((wake) => this.waiters.push(wake)), this.closed]);
+    }
+    return this.received;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }
