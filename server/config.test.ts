@@ -94,6 +94,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ AUTH_SECRET: SECRET, TRUST_PROXY: value }).trustProxy).toBe(proxies);
   });
 
+  it('times out slow clients by default, leaving a 5 MiB upload at 512 kbit/s time to arrive, and caps connections', () => {
+    const { http, maxPayloadBytes } = loadConfig({ AUTH_SECRET: SECRET });
+    expect(http.requestTimeoutMs / 1000).toBeGreaterThan((maxPayloadBytes * 8) / 512_000);
+    expect(http.headersTimeoutMs).toBeLessThanOrEqual(http.requestTimeoutMs);
+    expect(http.keepAliveTimeoutMs).toBeGreaterThan(0);
+    expect(http.idleTimeoutMs).toBeGreaterThan(0);
+    expect(http.maxConnections).toBeGreaterThan(0);
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(() => loadConfig({ AUTH_SECRET: SECRET, HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '4000' })).toThrow(
+      /^Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must be at most HTTP_REQUEST_TIMEOUT_MS/,
+    );
+  });
+
   it('refuses to start in production without AUTH_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(
       'Invalid configuration: AUTH_SECRET is required when NODE_ENV=production',

@@ -66,6 +66,12 @@ const EnvSchema = z.object({
     .pipe(z.array(origin)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: proxies.default(0),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 3_600_000).default(10_000),
+  // 5 MiB (MAX_PAYLOAD_BYTES) at 512 kbit/s takes 82 s.
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 3_600_000).default(5_000),
+  HTTP_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(60_000),
+  HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(1000),
   AUTH_GITHUB_ID: z.string().trim().min(1).optional(),
   AUTH_GITHUB_SECRET: z.string().trim().min(1).optional(),
   AUTH_GOOGLE_ID: z.string().trim().min(1).optional(),
@@ -92,6 +98,20 @@ export interface Config {
   /** Reverse proxies in front of the server (0: none); each appends one X-Forwarded-For entry. */
   trustProxy: number;
   oauth: { github: OAuthClient | null; google: OAuthClient | null };
+  http: HttpLimits;
+}
+
+/** How long the HTTP server waits for slow clients, and how many connections it holds at once. */
+export interface HttpLimits {
+  /** From connecting to the end of the request headers. */
+  headersTimeoutMs: number;
+  /** From connecting to the end of the request body. */
+  requestTimeoutMs: number;
+  /** Between requests on a kept-alive connection. */
+  keepAliveTimeoutMs: number;
+  /** Without a byte moving either way, e.g. a client that stops reading its answer. */
+  idleTimeoutMs: number;
+  maxConnections: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -106,6 +126,9 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const e = parsed.data;
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'must be at most HTTP_REQUEST_TIMEOUT_MS');
+  }
   const production = e.NODE_ENV === 'production';
   const dataDir = resolve(e.DATA_DIR);
   return {
@@ -124,6 +147,13 @@ export function loadConfig(env: Env = process.env): Config {
     oauth: {
       github: pair('AUTH_GITHUB', e.AUTH_GITHUB_ID, e.AUTH_GITHUB_SECRET),
       google: pair('AUTH_GOOGLE', e.AUTH_GOOGLE_ID, e.AUTH_GOOGLE_SECRET),
+    },
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
   };
 }

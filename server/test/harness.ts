@@ -1,12 +1,13 @@
 // Test support: a real HTTP server on port 0 around a real store, a small fetch client, and account factories.
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import type { BookInput } from '../../shared/protocol.ts';
 import { createApp } from '../app.ts';
 import type { Config } from '../config.ts';
+import { createHttpServer } from '../http-server.ts';
 import type { OpenedStore, StoreFactory } from '../store/testing.ts';
 import type { Store } from '../store/types.ts';
 
@@ -25,6 +26,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     trustProxy: 0,
     oauth: { github: null, google: null },
+    http: { headersTimeoutMs: 10_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000, maxConnections: 1000 },
     ...overrides,
   };
 }
@@ -40,8 +42,9 @@ export async function startServer(
   options: { now?: () => number; logger?: Logger } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const app = createApp({ config: testConfig(overrides), store, logger, now: options.now });
-  const server = createServer(app.callback());
+  const config = testConfig(overrides);
+  const app = createApp({ config, store, logger, now: options.now });
+  const server = createHttpServer(app.callback(), config.http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
