@@ -24,6 +24,7 @@ export const BODY_LIMITS = {
   jsonDepthMax: 2048,
   /** Inflated/compressed size of a gzip/deflate body; manuscripts compress 3-10x, bombs about 1000x. */
   inflateRatioMax: 100,
-  /** Bodies inflating to at most this are not ratio-checked (the extension only compresses bodies above 256 KiB). */
-  inflateRatioFloorBytes: 256 * 1024,
+  /** Bodies inflating to at most this are not ratio-checked: cheap to inflate and scan whatever their ratio, and
+   * repetitive text a writer may paste compresses far better than prose (a 413 would mark the book too large). */
+  inflateRatioFloorBytes: 1024 * 1024,
 } as const;

@@ -98,7 +98,8 @@ describe.each(storeFactories)('request bodies ($name store)', (factory) => {
       client.request('PUT', `/api/books/${book.id}`, gzipSync(JSON.stringify(book)), { ...json, 'Content-Encoding': 'gzip' });
     expect((await put(small)).status).toBe(200);
 
-    const large = buildBook({ content: `<p>${'word '.repeat(200_000)}</p>` });
+    const large = buildBook({ content: `<p>${'word '.repeat(300_000)}</p>` });
+    expect(JSON.stringify(large).length).toBeGreaterThan(BODY_LIMITS.inflateRatioFloorBytes);
     const refused = await put(large);
     expect(refused.status).toBe(413);
     expect(refused.body.error).toMatch(`more than ${BODY_LIMITS.inflateRatioMax} times`);

@@ -59,3 +59,19 @@ export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now
   if (updatedAt > stored.updatedAt) return { kind: 'accept', updatedAt, reason: 'later-edit' };
   return { kind: 'conflict' };
 }
+
+/**
+ * Whether the stored copy differs in any field from the entry as the client sent it (before validation trimmed the
+ * title or filled defaults, before the sanitiser and the clock clamp): then the client must take the stored copy, or
+ * it keeps a version no other device has.
+ */
+export function storedDiffersFromSent(stored: Omit<StoredVersion, 'revision'>, sent: Record<string, unknown>): boolean {
+  return !(
+    stored.title === sent.title &&
+    stored.author === (sent.author ?? '') &&
+    stored.content === sent.content &&
+    stored.updatedAt === sent.updatedAt &&
+    stored.deleted === (sent.deleted ?? false) &&
+    isDeepStrictEqual(stored.metadata, sent.metadata ?? {})
+  );
+}
