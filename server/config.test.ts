@@ -109,6 +109,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads PUBLIC_URL as an origin, requires it in production and refuses one with a path', () => {
+    expect(loadConfig({ AUTH_SECRET: SECRET }).publicUrl).toBeNull();
+    expect(loadConfig({ AUTH_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: 'https://sync.example.org' }).publicUrl).toBe(
+      'https://sync.example.org',
+    );
+    expect(() => loadConfig({ AUTH_SECRET: SECRET, NODE_ENV: 'production' })).toThrow(
+      'Invalid configuration: PUBLIC_URL is required when NODE_ENV=production',
+    );
+    expect(() => loadConfig({ AUTH_SECRET: SECRET, PUBLIC_URL: 'https://sync.example.org/app' })).toThrow(
+      /^Invalid configuration: PUBLIC_URL /,
+    );
+  });
+
   it('refuses to start in production without AUTH_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(
       'Invalid configuration: AUTH_SECRET is required when NODE_ENV=production',

@@ -65,6 +65,18 @@ const EnvSchema = z.object({
     )
     .pipe(z.array(origin)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .refine((u) => {
+      try {
+        return /^https?:$/.test(new URL(u).protocol) && new URL(u).origin === u.replace(/\/$/, '');
+      } catch {
+        return false;
+      }
+    }, 'must be the origin clients use, like https://sync.example.org (no path)')
+    .transform((u) => u.replace(/\/$/, ''))
+    .optional(),
   TRUST_PROXY: proxies.default(0),
   HTTP_HEADERS_TIMEOUT_MS: int(100, 3_600_000).default(10_000),
   // 5 MiB (MAX_PAYLOAD_BYTES) at 512 kbit/s takes 82 s.
@@ -90,6 +102,8 @@ export interface Config {
   dataDir: string;
   mongodb: { uri: string; dbName: string } | null;
   authSecret: string;
+  /** The origin clients reach the server at; sign-in links and redirects are built from it. Null: from each request. */
+  publicUrl: string | null;
   rateLimitPerMinute: number;
   authRateLimitPerMinute: number;
   maxPayloadBytes: number;
@@ -138,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     mongodb: e.MONGODB_URI ? { uri: e.MONGODB_URI, dbName: e.MONGODB_DB } : null,
     authSecret: e.AUTH_SECRET ?? developmentSecret(production, dataDir),
+    publicUrl: publicUrl(production, e.PUBLIC_URL),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
@@ -156,6 +171,13 @@ export function loadConfig(env: Env = process.env): Config {
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
   };
+}
+
+/** A forged Host header must not steer sign-in redirects, so production names its origin; development may guess. */
+function publicUrl(production: boolean, url: string | undefined): string | null {
+  if (url) return url;
+  if (production) throw new ConfigError('PUBLIC_URL', 'is required when NODE_ENV=production');
+  return null;
 }
 
 function pair(prefix: string, id: string | undefined, secret: string | undefined): OAuthClient | null {

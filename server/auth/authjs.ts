@@ -8,6 +8,7 @@ import type { Provider } from '@auth/core/providers';
 import { BODY_LIMITS } from '../../shared/limits.ts';
 import type { AppContext, AppDeps, AppMiddleware } from '../context.ts';
 import { parseJson, readBody } from '../middleware/body.ts';
+import { publicOrigin } from '../public-origin.ts';
 import { EmailTakenError, type Store, type User } from '../store/types.ts';
 import { checkCredentials, normaliseEmail } from './passwords.ts';
 
@@ -55,6 +56,7 @@ export function authConfig(deps: AppDeps): AuthConfig {
   return {
     basePath: AUTH_BASE_PATH,
     secret: config.authSecret,
+    // The request URL Auth.js sees is built from PUBLIC_URL (see toWebRequest), never from a client's Host header.
     trustHost: true,
     session: { strategy: 'jwt' },
     providers,
@@ -87,18 +89,19 @@ export function authConfig(deps: AppDeps): AuthConfig {
   };
 }
 
-function toWebRequest(ctx: AppContext, trustProxy: number, body: string | null): Request {
+function toWebRequest(ctx: AppContext, origin: string, body: string | null): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(ctx.headers)) {
     if (value === undefined) continue;
-    // Auth.js builds its URLs from X-Forwarded-*; only honour them behind a trusted proxy.
-    if (trustProxy === 0 && name.startsWith('x-forwarded-')) continue;
+    // The URL below already is the public one; nothing a client forwards may change it.
+    if (name.startsWith('x-forwarded-')) continue;
     // The body is handed over already read (and inflated), so framing headers no longer apply.
     if (['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   const hasBody = ctx.method !== 'GET' && ctx.method !== 'HEAD';
-  return new Request(`${ctx.protocol}://${ctx.host}${ctx.originalUrl}`, {
+  // Auth.js builds every link and redirect (and checks callbackUrl) from this URL's origin.
+  return new Request(`${origin}${ctx.path}${ctx.search}`, {
     method: ctx.method,
     headers,
     body: hasBody ? (body ?? '') : undefined,
@@ -129,7 +132,7 @@ export function authjs(deps: AppDeps, signInLimit: AppMiddleware): AppMiddleware
       body = await readBody(ctx, { limit: BODY_LIMITS.smallBytes, types: [FORM, JSON_TYPE] });
       if (body !== null && ctx.request.is(JSON_TYPE)) parseJson(body);
     }
-    await fromWebResponse(ctx, await Auth(toWebRequest(ctx, deps.config.trustProxy, body), config));
+    await fromWebResponse(ctx, await Auth(toWebRequest(ctx, publicOrigin(ctx, deps.config), body), config));
   };
   return async function authjs(ctx, next) {
     if (!ctx.path.startsWith(`${AUTH_BASE_PATH}/`)) return next();

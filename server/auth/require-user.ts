@@ -3,6 +3,7 @@ import { getToken } from '@auth/core/jwt';
 import type { PublicUser } from '../../shared/protocol.ts';
 import type { AppContext, AppDeps, AppMiddleware } from '../context.ts';
 import { unauthorized } from '../errors.ts';
+import { publicOrigin } from '../public-origin.ts';
 import { hashDeviceToken } from './device-tokens.ts';
 import { toPublicUser } from './passwords.ts';
 
@@ -30,8 +31,8 @@ export async function authenticate(ctx: AppContext, deps: AuthDeps): Promise<Pub
   const session = await getToken({
     req: { headers: new Headers({ cookie: ctx.get('Cookie') }) },
     secret: deps.config.authSecret,
-    // Auth.js prefixes its cookie with __Secure- when served over https.
-    secureCookie: ctx.secure,
+    // Auth.js prefixes its cookie with __Secure- when its URL (the public one) is https.
+    secureCookie: publicOrigin(ctx, deps.config).startsWith('https:'),
   });
   if (!session?.sub) return null;
   const user = await deps.store.findUserById(session.sub);

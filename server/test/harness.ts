@@ -19,6 +19,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dataDir: '/nonexistent',
     mongodb: null,
     authSecret: 'test-secret-that-is-long-enough-for-authjs',
+    publicUrl: null,
     rateLimitPerMinute: 100_000,
     authRateLimitPerMinute: 100_000,
     maxPayloadBytes: 5 * 1024 * 1024,
