@@ -40,8 +40,8 @@ export function createApp({ config, store, logger, now = Date.now }: AppOptions)
   app
     .use(requestLog(logger))
     .use(errorHandler())
-    .use(canonicalPath())
     .use(securityHeaders())
+    .use(canonicalPath())
     .use(corsPolicy(config.allowedOrigins))
     .use(compressResponses())
     // Bodies are read by the routes that take one, after their guards (middleware/body.ts).

@@ -29,7 +29,7 @@ function readRaw(ctx: AppContext, limit: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let length = 0;
     const done = (error: Error | null) => {
-      req.off('data', onData).off('end', onEnd).off('error', done).off('aborted', onAborted);
+      req.off('data', onData).off('end', onEnd).off('error', done).off('aborted', onAborted).off('close', onAborted);
       if (error) {
         req.pause();
         reject(error);
@@ -42,7 +42,8 @@ function readRaw(ctx: AppContext, limit: number): Promise<Buffer> {
     };
     const onEnd = () => done(null);
     const onAborted = () => done(badRequest('Request body was cut off'));
-    req.on('data', onData).on('end', onEnd).on('error', done).on('aborted', onAborted);
+    // A connection closed by a timeout or the client ends the body without 'end'.
+    req.on('data', onData).on('end', onEnd).on('error', done).on('aborted', onAborted).on('close', onAborted);
   });
 }
 
