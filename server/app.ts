@@ -5,7 +5,7 @@ import { authjs } from './auth/authjs.ts';
 import type { Config } from './config.ts';
 import type { AppDeps, AppState } from './context.ts';
 import { createGuards } from './guards.ts';
-import { jsonBody } from './middleware/body.ts';
+import { canonicalPath } from './middleware/canonical-path.ts';
 import { compressResponses } from './middleware/compress.ts';
 import { errorHandler } from './middleware/errors.ts';
 import { requestLog } from './middleware/request-log.ts';
@@ -30,7 +30,8 @@ export interface AppOptions {
 export function createApp({ config, store, logger, now = Date.now }: AppOptions): Koa<AppState> {
   const deps: AppDeps = { config, store, logger, now };
   const guards = createGuards(deps);
-  const app = new Koa<AppState>({ proxy: config.trustProxy });
+  // Each trusted proxy appends the address it saw to X-Forwarded-For; entries left of those were written by the client.
+  const app = new Koa<AppState>({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
 
   // Only unexpected (5xx) errors reach here; the error handler answers them and emits them for logging.
   app.on('error', (error: unknown, ctx?: { state?: Partial<AppState> }) => {
@@ -39,12 +40,13 @@ export function createApp({ config, store, logger, now = Date.now }: AppOptions)
 
   app
     .use(requestLog(logger))
-    .use(errorHandler({ maxPayloadBytes: config.maxPayloadBytes }))
+    .use(errorHandler())
     .use(securityHeaders())
+    .use(canonicalPath())
     .use(corsPolicy(config.allowedOrigins))
     .use(compressResponses())
-    .use(authjs(deps, guards.ipLimit))
-    .use(jsonBody(config.maxPayloadBytes));
+    // Bodies are read by the routes that take one, after their guards (middleware/body.ts).
+    .use(authjs(deps, guards.ipLimit));
 
   for (const router of [
     healthRoutes(deps),

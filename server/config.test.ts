@@ -29,7 +29,7 @@ describe('loadConfig', () => {
       answerBudgetBytes: 4 * 5_242_880,
       storageQuotaBytes: 200 * 1024 * 1024,
       allowedOrigins: [],
-      trustProxy: false,
+      trustProxy: 0,
       oauth: { github: null, google: null },
     });
     expect(config.dataDir).toBe(join(process.cwd(), 'data'));
@@ -62,7 +62,7 @@ describe('loadConfig', () => {
       answerBudgetBytes: 2_097_152,
       storageQuotaBytes: 0,
       allowedOrigins: ['https://a.example', 'https://b.example:8443'],
-      trustProxy: true,
+      trustProxy: 1,
       oauth: { github: { clientId: 'id', clientSecret: 'secret' }, google: null },
     });
   });
@@ -94,6 +94,45 @@ describe('loadConfig', () => {
     const message = (error as Error).message;
     expect(message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
     expect(message).not.toContain('\n');
+  });
+
+  it.each([
+    ['false', 0],
+    ['no', 0],
+    ['true', 1],
+    ['YES', 1],
+    ['1', 1],
+    ['2', 2],
+  ])('reads TRUST_PROXY=%s as %i trusted proxies', (value, proxies) => {
+    expect(loadConfig({ AUTH_SECRET: SECRET, TRUST_PROXY: value }).trustProxy).toBe(proxies);
+  });
+
+  it('times out slow clients by default, leaving a 5 MiB upload at 512 kbit/s time to arrive, and caps connections', () => {
+    const { http, maxPayloadBytes } = loadConfig({ AUTH_SECRET: SECRET });
+    expect(http.requestTimeoutMs / 1000).toBeGreaterThan((maxPayloadBytes * 8) / 512_000);
+    expect(http.headersTimeoutMs).toBeLessThanOrEqual(http.requestTimeoutMs);
+    expect(http.keepAliveTimeoutMs).toBeGreaterThan(0);
+    expect(http.idleTimeoutMs).toBeGreaterThan(0);
+    expect(http.maxConnections).toBeGreaterThan(0);
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(() => loadConfig({ AUTH_SECRET: SECRET, HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '4000' })).toThrow(
+      /^Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must be at most HTTP_REQUEST_TIMEOUT_MS/,
+    );
+  });
+
+  it('reads PUBLIC_URL as an origin, requires it in production and refuses one with a path', () => {
+    expect(loadConfig({ AUTH_SECRET: SECRET }).publicUrl).toBeNull();
+    expect(loadConfig({ AUTH_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: 'https://sync.example.org' }).publicUrl).toBe(
+      'https://sync.example.org',
+    );
+    expect(() => loadConfig({ AUTH_SECRET: SECRET, NODE_ENV: 'production' })).toThrow(
+      'Invalid configuration: PUBLIC_URL is required when NODE_ENV=production',
+    );
+    expect(() => loadConfig({ AUTH_SECRET: SECRET, PUBLIC_URL: 'https://sync.example.org/app' })).toThrow(
+      /^Invalid configuration: PUBLIC_URL /,
+    );
   });
 
   it('refuses to start in production without AUTH_SECRET', () => {

@@ -19,12 +19,13 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
-const bool = z
+// How many reverse proxies stand in front of the server: `true`/`yes` mean one, `false`/`no` none.
+const proxies = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', '']))
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+  .regex(/^(\d{1,2}|true|false|yes|no)$/, 'must be false, true or the number of proxies in front of the server')
+  .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)));
 
 const origin = z.string().refine((o) => {
   try {
@@ -68,7 +69,25 @@ const EnvSchema = z.object({
     )
     .pipe(z.array(origin)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: bool.default(false),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .refine((u) => {
+      try {
+        return /^https?:$/.test(new URL(u).protocol) && new URL(u).origin === u.replace(/\/$/, '');
+      } catch {
+        return false;
+      }
+    }, 'must be the origin clients use, like https://sync.example.org (no path)')
+    .transform((u) => u.replace(/\/$/, ''))
+    .optional(),
+  TRUST_PROXY: proxies.default(0),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 3_600_000).default(10_000),
+  // 5 MiB (MAX_PAYLOAD_BYTES) at 512 kbit/s takes 82 s.
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 3_600_000).default(5_000),
+  HTTP_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(60_000),
+  HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(1000),
   AUTH_GITHUB_ID: z.string().trim().min(1).optional(),
   AUTH_GITHUB_SECRET: z.string().trim().min(1).optional(),
   AUTH_GOOGLE_ID: z.string().trim().min(1).optional(),
@@ -87,6 +106,8 @@ export interface Config {
   dataDir: string;
   mongodb: { uri: string; dbName: string } | null;
   authSecret: string;
+  /** The origin clients reach the server at; sign-in links and redirects are built from it. Null: from each request. */
+  publicUrl: string | null;
   rateLimitPerMinute: number;
   authRateLimitPerMinute: number;
   /** Credential checks per account (normalised email) per hour, whatever the IP. */
@@ -98,8 +119,23 @@ export interface Config {
   storageQuotaBytes: number;
   allowedOrigins: string[];
   logLevel: string;
-  trustProxy: boolean;
+  /** Reverse proxies in front of the server (0: none); each appends one X-Forwarded-For entry. */
+  trustProxy: number;
   oauth: { github: OAuthClient | null; google: OAuthClient | null };
+  http: HttpLimits;
+}
+
+/** How long the HTTP server waits for slow clients, and how many connections it holds at once. */
+export interface HttpLimits {
+  /** From connecting to the end of the request headers. */
+  headersTimeoutMs: number;
+  /** From connecting to the end of the request body. */
+  requestTimeoutMs: number;
+  /** Between requests on a kept-alive connection. */
+  keepAliveTimeoutMs: number;
+  /** Without a byte moving either way, e.g. a client that stops reading its answer. */
+  idleTimeoutMs: number;
+  maxConnections: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -117,6 +153,9 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const e = parsed.data;
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'must be at most HTTP_REQUEST_TIMEOUT_MS');
+  }
   const production = e.NODE_ENV === 'production';
   const dataDir = resolve(e.DATA_DIR);
   const answerBudgetBytes = e.ANSWER_BUDGET_BYTES ?? ANSWER_BUDGET_PAYLOADS * e.MAX_PAYLOAD_BYTES;
@@ -131,6 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     mongodb: e.MONGODB_URI ? { uri: e.MONGODB_URI, dbName: e.MONGODB_DB } : null,
     authSecret: e.AUTH_SECRET ?? developmentSecret(production, dataDir),
+    publicUrl: publicUrl(production, e.PUBLIC_URL),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     authAccountRateLimitPerHour: e.AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR,
@@ -144,7 +184,21 @@ export function loadConfig(env: Env = process.env): Config {
       github: pair('AUTH_GITHUB', e.AUTH_GITHUB_ID, e.AUTH_GITHUB_SECRET),
       google: pair('AUTH_GOOGLE', e.AUTH_GOOGLE_ID, e.AUTH_GOOGLE_SECRET),
     },
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
   };
+}
+
+/** A forged Host header must not steer sign-in redirects, so production names its origin; development may guess. */
+function publicUrl(production: boolean, url: string | undefined): string | null {
+  if (url) return url;
+  if (production) throw new ConfigError('PUBLIC_URL', 'is required when NODE_ENV=production');
+  return null;
 }
 
 function pair(prefix: string, id: string | undefined, secret: string | undefined): OAuthClient | null {

@@ -7,17 +7,20 @@ export class ApiError extends Error {
   readonly expose = true;
   readonly details?: Record<string, string[]>;
   readonly headers?: Record<string, string>;
+  /** 413: the limit in bytes that was exceeded. */
+  readonly limit?: number;
 
   constructor(
     status: number,
     message: string,
-    extra: { details?: Record<string, string[]>; headers?: Record<string, string> } = {},
+    extra: { details?: Record<string, string[]>; headers?: Record<string, string>; limit?: number } = {},
   ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.details = extra.details;
     this.headers = extra.headers;
+    this.limit = extra.limit;
   }
 }
 

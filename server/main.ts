@@ -1,8 +1,8 @@
 // Server entry point: read config → open the store → build the app → listen; finish in-flight requests on SIGINT/SIGTERM.
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
 import type { Store } from './store/types.ts';
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const store = await openStore(config);
   const app = createApp({ config, store, logger });
-  const server = createServer(app.callback());
+  const server = createHttpServer(app.callback(), config.http);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

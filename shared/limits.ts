@@ -3,6 +3,8 @@ export const LIMITS = {
   titleMax: 500,
   authorMax: 200,
   metadataMaxBytes: 16 * 1024,
+  /** Nesting of arrays and objects inside book metadata (checked before the recursive schema runs). */
+  metadataDepthMax: 32,
   syncBatchMax: 1000,
   pageMax: 500,
   /** Client clocks may run ahead of the server by at most this much before being clamped. */
@@ -11,4 +13,18 @@ export const LIMITS = {
   revisionsKept: 20,
   passwordMin: 8,
   deviceNameMax: 100,
+} as const;
+
+/** What the server accepts as a request body (beyond MAX_PAYLOAD_BYTES for books and sync). */
+export const BODY_LIMITS = {
+  /** Sign-up, device-token and Auth.js sign-in bodies: a few short fields. */
+  smallBytes: 16 * 1024,
+  /** Nesting of arrays and objects in any JSON body. It sits far above LIMITS.metadataDepthMax, so a book with too
+   * deep metadata is refused on its own (one `invalid` entry of a sync batch), not with the whole request. */
+  jsonDepthMax: 2048,
+  /** Inflated/compressed size of a gzip/deflate body; manuscripts compress 3-10x, bombs about 1000x. */
+  inflateRatioMax: 100,
+  /** Bodies inflating to at most this are not ratio-checked: cheap to inflate and scan whatever their ratio, and
+   * repetitive text a writer may paste compresses far better than prose (a 413 would mark the book too large). */
+  inflateRatioFloorBytes: 1024 * 1024,
 } as const;

@@ -7,18 +7,44 @@ export { LIMITS };
 
 export const BookId = z.uuid({ error: 'must be a UUID' });
 
+// A lone UTF-16 surrogate cannot be stored as UTF-8: it would come back as U+FFFD, and its retry as a conflict.
+const LONE_SURROGATE = /\p{Cs}/u;
+/** Text a book may hold: any string that is valid Unicode. */
+const Text = z.string().refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text (no unpaired surrogates)');
+
 // Metadata is free-form JSON, but keys that MongoDB would interpret ($-prefixed, dotted) are refused,
 // so no client can smuggle an operator into a stored document.
 const SafeKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'metadata keys must be plain identifiers');
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 const JsonValue: z.ZodType<Json> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(SafeKey, JsonValue)]),
+  z.union([Text, z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(SafeKey, JsonValue)]),
 );
+
+/** Whether arrays and objects in `value` nest deeper than `max` (the value itself counting as one), without recursion. */
+function nestsDeeper(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+// Depth and size are checked first, without recursion, and stop the parse (abort): the recursive schema after them
+// would overflow the stack on deep enough input.
 export const BookMetadata = z
-  .record(SafeKey, JsonValue)
+  .unknown()
+  .refine((m) => !nestsDeeper(m, LIMITS.metadataDepthMax), {
+    message: `metadata must nest at most ${LIMITS.metadataDepthMax} levels`,
+    abort: true,
+  })
   .refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= LIMITS.metadataMaxBytes, {
     message: `metadata must be at most ${LIMITS.metadataMaxBytes} bytes of JSON`,
-  });
+    abort: true,
+  })
+  .pipe(z.record(SafeKey, JsonValue));
 export type BookMetadata = z.infer<typeof BookMetadata>;
 
 const Millis = z.number().int().nonnegative().max(8.64e15);
@@ -27,9 +53,9 @@ const Revision = z.number().int().nonnegative();
 /** A book as a client sends it (PUT /api/books/:id body, or one entry of POST /api/sync `changes`). */
 export const BookInput = z.strictObject({
   id: BookId,
-  title: z.string().trim().min(1, 'title is required').max(LIMITS.titleMax),
-  author: z.string().max(LIMITS.authorMax).default(''),
-  content: z.string(),
+  title: Text.trim().min(1, 'title is required').max(LIMITS.titleMax),
+  author: Text.max(LIMITS.authorMax).default(''),
+  content: Text,
   metadata: BookMetadata.default({}),
   /** The client's edit time (ms since epoch). */
   updatedAt: Millis,
@@ -84,9 +110,9 @@ export const SyncResult = z.object({
   status: SyncResultStatus,
   revision: Revision.optional(),
   syncedAt: Millis.optional(),
-  /** conflict: the version that won. ok: the stored version, only when the server stored the content differently
-   * from what was sent (sanitised), so the client can keep exactly what every other device pulls. Left out when the
-   * answer's byte budget is spent, and then `serverVersionOmitted` is set. */
+  /** conflict: the version that won. ok: the stored version, only when any stored field differs from what was sent
+   * (content sanitised, title trimmed, a future edit time clamped), so the client can keep exactly what every other
+   * device pulls. Left out when the answer's byte budget is spent, and then `serverVersionOmitted` is set. */
   serverVersion: ServerBook.optional(),
   /** The serverVersion this result would carry did not fit in the answer: read the book with GET /api/books/:id. */
   serverVersionOmitted: z.literal(true).optional(),

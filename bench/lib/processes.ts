@@ -98,6 +98,7 @@ export async function startServer(mongodb?: { uri: string; dbName: string }): Pr
       AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR: '1000000',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      PUBLIC_URL: 'http://127.0.0.1',
       // Without `mongodb`, the embedded store, even when the bench itself was given MONGODB_URI.
       MONGODB_URI: mongodb?.uri,
       MONGODB_DB: mongodb?.dbName,

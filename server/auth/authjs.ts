@@ -6,16 +6,19 @@ import { CredentialsSignin } from '@auth/core/errors';
 import Credentials from '@auth/core/providers/credentials';
 import Google from '@auth/core/providers/google';
 import type { Provider } from '@auth/core/providers';
-import { koaBody } from 'koa-body';
+import { BODY_LIMITS } from '../../shared/limits.ts';
 import type { AppContext, AppDeps, AppMiddleware } from '../context.ts';
 import { gitHubProvider } from './github.ts';
 import { resolveOAuthUser, type RefusalReason } from './oauth-linking.ts';
 import { checkCredentials } from './passwords.ts';
 import { SESSION_MAX_AGE_S, startSession } from './sessions.ts';
 import { signInThrottle, SignInThrottledError } from './sign-in-throttle.ts';
+import { parseJson, readBody } from '../middleware/body.ts';
+import { publicOrigin } from '../public-origin.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
-const AUTH_BODY_LIMIT = 64 * 1024;
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
 
 /** Where a refused OAuth sign-in lands: Auth.js's sign-in page, which explains the error above the password form. */
 const REFUSAL_PAGE: Record<RefusalReason, string> = {
@@ -65,6 +68,7 @@ export function authConfig(deps: AppDeps, options: AuthOptions = {}): AuthConfig
   return {
     basePath: AUTH_BASE_PATH,
     secret: config.authSecret,
+    // The request URL Auth.js sees is built from PUBLIC_URL (see toWebRequest), never from a client's Host header.
     trustHost: true,
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
     providers,
@@ -139,21 +143,22 @@ export function authHandler(deps: AppDeps, options: AuthOptions = {}): (request:
   };
 }
 
-function toWebRequest(ctx: AppContext, trustProxy: boolean): Request {
+function toWebRequest(ctx: AppContext, origin: string, body: string | null): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(ctx.headers)) {
     if (value === undefined) continue;
-    // Auth.js builds its URLs from X-Forwarded-*; only honour them behind a trusted proxy.
-    if (!trustProxy && name.startsWith('x-forwarded-')) continue;
+    // The URL below already is the public one; nothing a client forwards may change it.
+    if (name.startsWith('x-forwarded-')) continue;
     // The body is handed over already read (and inflated), so framing headers no longer apply.
     if (['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   const hasBody = ctx.method !== 'GET' && ctx.method !== 'HEAD';
-  return new Request(`${ctx.protocol}://${ctx.host}${ctx.originalUrl}`, {
+  // Auth.js builds every link and redirect (and checks callbackUrl) from this URL's origin.
+  return new Request(`${origin}${ctx.path}${ctx.search}`, {
     method: ctx.method,
     headers,
-    body: hasBody ? (ctx.request.rawBody ?? '') : undefined,
+    body: hasBody ? (body ?? '') : undefined,
   });
 }
 
@@ -169,26 +174,23 @@ async function fromWebResponse(ctx: AppContext, response: Response): Promise<voi
 }
 
 /**
- * Serves /api/auth/* through Auth.js. `signInLimit` guards the credentials callback (the password check) per IP.
+ * Serves /api/auth/* through Auth.js. `signInLimit` (per IP) guards every POST: callback/credentials checks the
+ * password, and counting all POST actions leaves no spelling or future action that checks one unlimited.
  */
 export function authjs(deps: AppDeps, signInLimit: AppMiddleware): AppMiddleware {
   const handle = authHandler(deps);
-  const parse = koaBody({
-    json: true,
-    urlencoded: true,
-    text: false,
-    multipart: false,
-    includeUnparsed: true,
-    formLimit: AUTH_BODY_LIMIT,
-    jsonLimit: AUTH_BODY_LIMIT,
-  });
   const serve = async (ctx: AppContext) => {
-    await parse(ctx, async () => {});
-    await fromWebResponse(ctx, await handle(toWebRequest(ctx, deps.config.trustProxy)));
+    // Auth.js reads forms (and JSON) itself; this reads them under the same limits as every other body.
+    let body: string | null = null;
+    if (ctx.method === 'POST') {
+      body = await readBody(ctx, { limit: BODY_LIMITS.smallBytes, types: [FORM, JSON_TYPE] });
+      if (body !== null && ctx.request.is(JSON_TYPE)) parseJson(body);
+    }
+    await fromWebResponse(ctx, await handle(toWebRequest(ctx, publicOrigin(ctx, deps.config), body)));
   };
   return async function authjs(ctx, next) {
     if (!ctx.path.startsWith(`${AUTH_BASE_PATH}/`)) return next();
-    if (ctx.method === 'POST' && ctx.path.startsWith(`${AUTH_BASE_PATH}/callback/`)) {
+    if (ctx.method === 'POST') {
       await signInLimit(ctx, () => serve(ctx));
     } else {
       await serve(ctx);

@@ -4,6 +4,7 @@ import type { PublicUser } from '../../shared/protocol.ts';
 import type { AppContext, AppDeps, AppMiddleware } from '../context.ts';
 import { unauthorized } from '../errors.ts';
 import type { SessionRecord, TokenRecord } from '../store/types.ts';
+import { publicOrigin } from '../public-origin.ts';
 import { hashDeviceToken } from './device-tokens.ts';
 import { toPublicUser } from './passwords.ts';
 
@@ -40,8 +41,8 @@ async function fromSessionCookie(ctx: AppContext, deps: AuthDeps): Promise<Calle
   const jwt = await getToken({
     req: { headers: new Headers({ cookie: ctx.get('Cookie') }) },
     secret: deps.config.authSecret,
-    // Auth.js prefixes its cookie with __Secure- when served over https.
-    secureCookie: ctx.secure,
+    // Auth.js prefixes its cookie with __Secure- when its URL (the public one) is https.
+    secureCookie: publicOrigin(ctx, deps.config).startsWith('https:'),
   });
   // A valid signature is not enough: the session must still be on record (not signed out, revoked or ended).
   if (!jwt?.sub || typeof jwt.sid !== 'string') return null;

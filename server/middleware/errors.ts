@@ -13,9 +13,10 @@ interface HttpLikeError {
   message?: string;
   details?: Record<string, string[]>;
   headers?: Record<string, string>;
+  limit?: number;
 }
 
-export function errorHandler(opts: { maxPayloadBytes: number }): AppMiddleware {
+export function errorHandler(): AppMiddleware {
   return async function errorHandler(ctx, next) {
     try {
       await next();
@@ -39,10 +40,12 @@ export function errorHandler(opts: { maxPayloadBytes: number }): AppMiddleware {
       // 4xx unless marked private; 5xx only when deliberately exposed (an ApiError such as 503 + Retry-After).
       const known = status >= 400 && (status < 500 ? err.expose !== false : err.expose === true && caught instanceof ApiError);
       ctx.status = known ? status : 500;
-      if (status === 413) {
-        ctx.body = { error: `Request body is larger than ${opts.maxPayloadBytes} bytes`, limit: opts.maxPayloadBytes };
-      } else if (known) {
-        ctx.body = { error: err.message || 'Bad request', ...(err.details ? { details: err.details } : {}) };
+      if (known) {
+        ctx.body = {
+          error: err.message || 'Bad request',
+          ...(err.details ? { details: err.details } : {}),
+          ...(err.limit !== undefined ? { limit: err.limit } : {}),
+        };
       } else {
         ctx.body = { error: 'Internal server error' };
         ctx.app.emit('error', caught, ctx);

@@ -1,4 +1,4 @@
-// Security headers on every response, and the CORS policy: configured origins plus browser-extension origins.
+// Security headers (and no-store) on every response, and the CORS policy: configured origins plus browser-extension origins.
 import cors from '@koa/cors';
 import type { AppMiddleware } from '../context.ts';
 
@@ -11,6 +11,8 @@ export function securityHeaders(): AppMiddleware {
       'Referrer-Policy': 'no-referrer',
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+      // Answers carry books and account data: no shared or browser cache may keep them.
+      'Cache-Control': 'no-store',
     });
     if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
     await next();
@@ -27,7 +29,8 @@ export function corsPolicy(allowedOrigins: readonly string[]): AppMiddleware {
   return cors({
     // Returning '' leaves the response without CORS headers, so the browser refuses it.
     origin: (ctx) => (isAllowedOrigin(ctx.get('Origin'), allowedOrigins) ? ctx.get('Origin') : ''),
-    credentials: true,
+    // The extension authenticates with a bearer token, never with cookies, so no origin gets credentialed requests.
+    credentials: false,
     allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'X-Request-Id'],
     exposeHeaders: ['Retry-After', 'X-Request-Id'],

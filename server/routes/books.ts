@@ -2,6 +2,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { BookInput, Cursor, LIMITS, type ConflictResponse } from '../../shared/protocol.ts';
+import { jsonBody } from '../middleware/body.ts';
 import { currentUser, type AppContext, type AppDeps, type AppState } from '../context.ts';
 import { badRequest, notFound, quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
@@ -53,7 +54,7 @@ export function bookRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
   const guarded = [guards.requireUser, guards.userLimit];
 
-  router.put('/api/books/:id', ...guarded, async (ctx) => {
+  router.put('/api/books/:id', ...guarded, jsonBody({ limit: deps.config.maxPayloadBytes }), async (ctx) => {
     const id = parseId(ctx.params.id);
     const input = parse(BookInput, ctx.request.body, 'Invalid book');
     if (input.id !== id) throw badRequest('Invalid book', { id: ['must match the id in the path'] });

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { authenticate } from '../auth/require-user.ts';
 import { AUTH_BASE_PATH } from '../auth/authjs.ts';
 import type { AppDeps, AppState } from '../context.ts';
+import { publicOrigin } from '../public-origin.ts';
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -18,7 +19,7 @@ export function homeRoutes(deps: AppDeps): Router<AppState> {
     ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Anclora Press sync server</title></head>
 <body><h1>Anclora Press sync server</h1>${status}
 <p>This server keeps the books you write in the Anclora Press browser extension. Point the extension's settings at
-<code>${escape(`${ctx.protocol}://${ctx.host}`)}</code> to sync.</p></body></html>`;
+<code>${escape(publicOrigin(ctx, deps.config))}</code> to sync.</p></body></html>`;
   });
   return router;
 }

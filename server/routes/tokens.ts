@@ -2,6 +2,7 @@
 // with how each was made, revoked.
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
+import { BODY_LIMITS } from '../../shared/limits.ts';
 import { TokenRequest, type CreatedToken, type PublicUser } from '../../shared/protocol.ts';
 import { newDeviceToken } from '../auth/device-tokens.ts';
 import { checkCredentials } from '../auth/passwords.ts';
@@ -11,6 +12,7 @@ import { signInThrottle } from '../auth/sign-in-throttle.ts';
 import { currentUser, type AppContext, type AppDeps, type AppState } from '../context.ts';
 import { ApiError, badRequest, forbidden, unauthorized } from '../errors.ts';
 import type { Guards } from '../guards.ts';
+import { jsonBody } from '../middleware/body.ts';
 import { presentToken } from '../presenters.ts';
 import type { TokenRecord } from '../store/types.ts';
 import { parse, parseId } from '../validate.ts';
@@ -43,7 +45,7 @@ export function tokenRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
     return { user: caller.user, sessionId: session.id, signIn: session.provider };
   }
 
-  router.post('/api/tokens', guards.ipLimit, async (ctx) => {
+  router.post('/api/tokens', guards.ipLimit, jsonBody({ limit: BODY_LIMITS.smallBytes }), async (ctx) => {
     const input = parse(TokenRequest, ctx.request.body, 'Invalid token request');
     let maker: Maker;
     if (input.email !== undefined || input.password !== undefined) {

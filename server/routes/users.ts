@@ -1,18 +1,20 @@
 // POST /api/users: account sign-up with email and a password that is not a common one (argon2id hash), limited per IP.
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
+import { BODY_LIMITS } from '../../shared/limits.ts';
 import { SignUpRequest } from '../../shared/protocol.ts';
 import { isCommonPassword } from '../auth/common-passwords.ts';
 import { hashPassword, normaliseEmail, toPublicUser } from '../auth/passwords.ts';
 import type { AppDeps, AppState } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
+import { jsonBody } from '../middleware/body.ts';
 import type { Guards } from '../guards.ts';
 import { EmailTakenError, type User } from '../store/types.ts';
 import { parse } from '../validate.ts';
 
 export function userRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
-  router.post('/api/users', guards.ipLimit, async (ctx) => {
+  router.post('/api/users', guards.ipLimit, jsonBody({ limit: BODY_LIMITS.smallBytes }), async (ctx) => {
     const input = parse(SignUpRequest, ctx.request.body, 'Invalid sign-up');
     if (isCommonPassword(input.password)) {
       throw badRequest('Invalid sign-up', { password: ['is one of the most common passwords; choose another'] });

@@ -49,3 +49,18 @@ export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now
   if (updatedAt > stored.updatedAt) return { kind: 'accept', updatedAt, reason: 'later-edit' };
   return { kind: 'conflict' };
 }
+
+/**
+ * Whether the stored copy differs in any field from the entry as the client sent it (before validation trimmed the
+ * title or filled defaults, before the sanitiser and the clock clamp): then the client must take the stored copy, or
+ * it keeps a version no other device has.
+ */
+export function storedDiffersFromSent(stored: Omit<StoredVersion, 'revision'>, sent: Record<string, unknown>): boolean {
+  const asSent = {
+    title: sent.title as string,
+    author: (sent.author ?? '') as string,
+    content: sent.content as string,
+    metadata: sent.metadata ?? {},
+  };
+  return !(stored.updatedAt === sent.updatedAt && stored.deleted === (sent.deleted ?? false) && sameBookText(stored, asSent));
+}

@@ -1,12 +1,13 @@
 // Test support: a real HTTP server on port 0 around a real store, a small fetch client, and account factories.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import type { BookInput } from '../../shared/protocol.ts';
 import { createApp } from '../app.ts';
 import type { Config } from '../config.ts';
+import { createHttpServer } from '../http-server.ts';
 import type { OpenedStore, StoreFactory } from '../store/testing.ts';
 import type { Store } from '../store/types.ts';
 
@@ -18,6 +19,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dataDir: '/nonexistent',
     mongodb: null,
     authSecret: 'test-secret-that-is-long-enough-for-authjs',
+    publicUrl: null,
     rateLimitPerMinute: 100_000,
     authRateLimitPerMinute: 100_000,
     authAccountRateLimitPerHour: 100_000,
@@ -26,8 +28,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     storageQuotaBytes: 200 * 1024 * 1024,
     allowedOrigins: ['https://app.example'],
     logLevel: 'silent',
-    trustProxy: false,
+    trustProxy: 0,
     oauth: { github: null, google: null },
+    http: { headersTimeoutMs: 10_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000, maxConnections: 1000 },
     ...overrides,
   };
 }
@@ -43,8 +46,9 @@ export async function startServer(
   options: { now?: () => number; logger?: Logger } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const app = createApp({ config: testConfig(overrides), store, logger, now: options.now });
-  const server = createServer(app.callback());
+  const config = testConfig(overrides);
+  const app = createApp({ config, store, logger, now: options.now });
+  const server = createHttpServer(app.callback(), config.http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -140,4 +144,76 @@ export function buildBook(overrides: Partial<BookInput> & Record<string, unknown
     updatedAt: Date.now(),
     ...overrides,
   };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * One request exactly as written: the path is sent byte for byte (fetch would normalise `..`, `%2e` and backslashes
+ * away) and any header may be set, Host included.
+ */
+export function rawRequest(
+  baseUrl: string,
+  { method = 'GET', path, headers = {}, body }: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<RawAnswer> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, method, path, headers: { Connection: 'close', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A raw TCP connection to the server, for requests that stop half-way: what arrived, and when it closed. */
+export class RawConnection {
+  readonly socket: Socket;
+  received = '';
+  /** Resolves when the server (or the test) closes the connection. */
+  readonly closed: Promise<void>;
+  private waiters: Array<() => void> = [];
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      this.received += chunk;
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    socket.on('error', () => {}); // a reset by the server counts as closed
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+
+  static open(baseUrl: string): Promise<RawConnection> {
+    const { hostname, port } = new URL(baseUrl);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => resolve(new RawConnection(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  write(data: string | Buffer): void {
+    this.socket.write(data);
+  }
+
+  /** Resolves with everything received once it matches `pattern`; rejects if the connection closes first. */
+  async waitFor(pattern: RegExp): Promise<string> {
+    while (!pattern.test(this.received)) {
+      if (this.socket.destroyed) throw new Error(`closed without ${pattern}; received: ${this.received.slice(0, 200)}`);
+      await Promise.race([new Promise<void>((wake) => this.waiters.push(wake)), this.closed]);
+    }
+    return this.received;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }

@@ -1,0 +1,58 @@
+// Attack class: proxy headers. Behind trusted proxies the per-IP limits must key on the address the proxies saw,
+// never on an X-Forwarded-For entry the client wrote itself.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Config } from '../config.ts';
+import { stopAll, storeFactories, type OpenedStore } from '../store/testing.ts';
+import { Client, PASSWORD, startServer, uniqueEmail, type RunningServer } from '../test/harness.ts';
+
+afterAll(stopAll);
+
+describe.each(storeFactories)('proxy headers ($name store)', (factory) => {
+  const running: RunningServer[] = [];
+  const stores: OpenedStore[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.close()));
+    await Promise.all(stores.splice(0).map((s) => s.cleanup()));
+  });
+
+  async function serve(overrides: Partial<Config>) {
+    const opened = await factory.open();
+    stores.push(opened);
+    const server = await startServer(opened.store, { authRateLimitPerMinute: 2, ...overrides });
+    running.push(server);
+    return new Client(server.url);
+  }
+
+  /** A sign-up attempt arriving with this X-Forwarded-For header. */
+  const signUp = (client: Client, forwardedFor: string) =>
+    client.post('/api/users', { email: uniqueEmail(), password: PASSWORD }, { 'X-Forwarded-For': forwardedFor });
+
+  let spoof = 0;
+  /** A fresh client-written entry each time, as an attacker rotating addresses would send. */
+  const spoofed = () => `198.51.100.${++spoof % 250}`;
+
+  it('behind one proxy, keys the limit on the address the proxy appended, whatever the client prepends', async () => {
+    const client = await serve({ trustProxy: 1 });
+    expect((await signUp(client, `${spoofed()}, 203.0.113.7`)).status).toBe(201);
+    expect((await signUp(client, `${spoofed()}, 203.0.113.7`)).status).toBe(201);
+    const limited = await signUp(client, `${spoofed()}, 203.0.113.7`);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
+    // Another real client behind the same proxy has its own budget.
+    expect((await signUp(client, `${spoofed()}, 203.0.113.8`)).status).toBe(201);
+  });
+
+  it('behind two proxies, keys the limit on the address the outer proxy appended', async () => {
+    const client = await serve({ trustProxy: 2 });
+    for (let i = 0; i < 2; i++) expect((await signUp(client, `${spoofed()}, 203.0.113.9, 10.0.0.2`)).status).toBe(201);
+    expect((await signUp(client, `${spoofed()}, 203.0.113.9, 10.0.0.3`)).status).toBe(429);
+    expect((await signUp(client, `${spoofed()}, 203.0.113.10, 10.0.0.2`)).status).toBe(201);
+  });
+
+  it('without a trusted proxy, ignores X-Forwarded-For entirely', async () => {
+    const client = await serve({ trustProxy: 0 });
+    expect((await signUp(client, spoofed())).status).toBe(201);
+    expect((await signUp(client, spoofed())).status).toBe(201);
+    expect((await signUp(client, spoofed())).status).toBe(429);
+  });
+});
