@@ -83,6 +83,12 @@ describe('afterAccepted', () => {
     expect(afterAccepted(edited, sent, 4, 9_000, 9_000, stored).put).toMatchObject({ dirty: 1, content: '<p>a<br>b, more</p>' });
   });
 
+  it('takes every field as the server stored it: a trimmed title, a clamped edit time', () => {
+    const sent = local({ title: ' Tide ', updatedAt: 99_000_000 });
+    const stored = server({ title: 'Tide', updatedAt: 9_000, revision: 4 });
+    expect(afterAccepted(sent, sent, 4, 9_000, 9_000, stored).put).toMatchObject({ title: 'Tide', updatedAt: 9_000, dirty: 0 });
+  });
+
   it('removes a local tombstone once the server has the deletion', () => {
     const sent = local({ deleted: 1 });
     expect(afterAccepted(sent, sent, 4, 9_000, 9_000)).toEqual({ outcome: 'synced', remove: ID });

@@ -82,9 +82,10 @@ export function afterAccepted(
   }
   if (sameVersion(current, sent)) {
     if (current.deleted) return { outcome: 'synced', remove: current.id };
-    // Take the server's spelling of the text, so this device holds the same bytes as every device that pulls it.
-    const content = stored && !stored.deleted ? stored.content : current.content;
-    return { outcome: 'synced', put: { ...current, content, revision, syncedAt, dirty: 0, syncIssue: null } };
+    // Take the server's version (its spelling of the text, a trimmed title, a clamped edit time), so this device holds
+    // the same bytes as every device that pulls it.
+    const kept = stored && !stored.deleted ? fromServer(stored) : current;
+    return { outcome: 'synced', put: { ...current, ...kept, revision, syncedAt, dirty: 0, syncIssue: null } };
   }
   // Edited while in flight: the new text was written on top of what the server now holds as `revision`,
   // so it is based on that revision and stays dirty for the next cycle.
