@@ -26,8 +26,9 @@ function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, cl
   };
 }
 
-/** Answers 404 or 409 for a write that did not land; returns the written book otherwise. */
+/** Answers 400, 404 or 409 for a write that did not land; returns the written book otherwise. */
 function writtenBook(ctx: AppContext, outcome: ApplyOutcome, clientVersion: unknown): StoredBook | null {
+  if (outcome.status === 'invalid') throw badRequest('Invalid book', outcome.details);
   if (outcome.status === 'not_found') throw notFound();
   if (outcome.status === 'conflict') {
     ctx.status = 409;
@@ -45,7 +46,7 @@ export function bookRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
     const id = parseId(ctx.params.id);
     const input = parse(BookInput, ctx.request.body, 'Invalid book');
     if (input.id !== id) throw badRequest('Invalid book', { id: ['must match the id in the path'] });
-    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now);
+    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now, deps.sanitizer);
     const book = writtenBook(ctx, outcome, ctx.request.body);
     if (book) {
       const { title, author, updatedAt, syncedAt, revision } = book;

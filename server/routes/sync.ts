@@ -30,7 +30,7 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
       if (parsed.success) valid.push({ index, input: parsed.data });
       else results[index] = { id: entryId(entry), status: 'invalid', error: 'Invalid book', details: fieldErrors(parsed.error) };
     });
-    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now);
+    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now, deps.sanitizer);
     outcomes.forEach((outcome, k) => {
       const { index, input } = valid[k]!;
       const id = input.id;
@@ -40,6 +40,8 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
         // back, or the writing device keeps bytes no other device has (found by extension/lib/sync/convergence.test.ts).
         if (outcome.book.content !== input.content) result.serverVersion = presentBook(outcome.book);
         results[index] = result;
+      } else if (outcome.status === 'invalid') {
+        results[index] = { id, status: 'invalid', error: 'Invalid book', details: outcome.details };
       } else if (outcome.status === 'conflict') {
         results[index] = { id, status: 'conflict', revision: outcome.current.revision, serverVersion: presentBook(outcome.current) };
       } else {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { BookInput } from '../../shared/protocol.ts';
 import { createApp } from '../app.ts';
 import type { Config } from '../config.ts';
+import { createSanitizerPool } from '../sanitizer/pool.ts';
 import type { OpenedStore, StoreFactory } from '../store/testing.ts';
 import type { Store } from '../store/types.ts';
 
@@ -40,17 +41,21 @@ export async function startServer(
   options: { now?: () => number; logger?: Logger } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const app = createApp({ config: testConfig(overrides), store, logger, now: options.now });
+  // One thread is enough for tests, and it starts only when the first write needs it.
+  const sanitizer = createSanitizerPool({ threads: 1 });
+  const app = createApp({ config: testConfig(overrides), store, sanitizer, logger, now: options.now });
   const server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      await sanitizer.close();
+    },
   };
 }
 
