@@ -13,7 +13,7 @@ export interface Sanitizer {
 }
 
 export interface SanitizerPoolOptions {
-  /** Threads, each started when first needed; one per core by default. */
+  /** Threads, each started when first needed; by default one per core, at most DEFAULT_THREADS_MAX. */
   threads?: number;
   /** Tasks that may wait for a free thread; beyond that sanitize() answers 503 at once rather than queue forever. */
   queueMax?: number;
@@ -40,8 +40,13 @@ interface Thread {
 // A plain .mjs entry that registers tsx, so the TypeScript worker loads under tsx and under vitest alike.
 const ENTRY = new URL('./bootstrap.mjs', import.meta.url);
 const DEFAULT_QUEUE_MAX = 64;
+/** Each thread holds about 40 MB; a typical book takes it a millisecond, so a few threads serve many writers. */
+const DEFAULT_THREADS_MAX = 4;
 
-export function createSanitizerPool({ threads = availableParallelism(), queueMax = DEFAULT_QUEUE_MAX }: SanitizerPoolOptions = {}): Sanitizer {
+export function createSanitizerPool({
+  threads = Math.min(availableParallelism(), DEFAULT_THREADS_MAX),
+  queueMax = DEFAULT_QUEUE_MAX,
+}: SanitizerPoolOptions = {}): Sanitizer {
   const started: Thread[] = [];
   const waiting: Pending[] = [];
   let nextId = 0;
