@@ -1,8 +1,16 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import fc from 'fast-check';
-import { Parser } from 'htmlparser2';
+import type { Parser as ParserType } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from './limits.ts';
 import { scanMarkup } from './markup-guard.ts';
+
+// The parser sanitize-html itself loads, so that a version of its own would show here.
+const require = createRequire(import.meta.url);
+const { Parser } = require(require.resolve('htmlparser2', { paths: [dirname(require.resolve('sanitize-html'))] })) as {
+  Parser: typeof ParserType;
+};
 
 const UNLIMITED = { depthMax: Infinity, elementsMax: Infinity };
 
@@ -10,7 +18,7 @@ const UNLIMITED = { depthMax: Infinity, elementsMax: Infinity };
 function parserMeasure(html: string): { depth: number; elements: number } {
   let depth = 0;
   let elements = 0;
-  const parser: Parser = new Parser(
+  const parser: ParserType = new Parser(
     {
       onopentagname() {
         elements++;

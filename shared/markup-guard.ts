@@ -22,7 +22,8 @@ export const MARKUP_LIMITS: MarkupLimits = { depthMax: LIMITS.markupDepthMax, el
 
 // The tree-building rules of htmlparser2's Parser (the parser sanitize-html uses), so that the depth counted here is
 // the depth the sanitiser will reach, neither less (an attacker's way round) nor more (a refused real manuscript).
-const VOID = new Set(['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input', 'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID = new Set(['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input',
+  'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 const P = ['p'];
 const FORM = ['input', 'option', 'optgroup', 'select', 'button', 'datalist', 'textarea'];
 const TABLE_SECTION = ['thead', 'tbody'];
