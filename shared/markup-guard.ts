@@ -109,8 +109,9 @@ export function scanMarkup(html: string, limits: MarkupLimits = MARKUP_LIMITS): 
           if (stack.at(-1) === 'p') pop();
         }
       },
-      onattribdata: noop, onattribentity: noop, onattribend: noop, onattribname: noop, oncdata: noop, oncomment: noop,
-      ondeclaration: noop, onend: noop, onopentagend: noop, onprocessinginstruction: noop, ontext: noop, ontextentity: noop,
+      onattribdata: noop, onattribentity: noop, onattribend: noop, onattribname: noop, oncdata: noop,
+      oncomment: noop, ondeclaration: noop, onend: noop, onopentagend: noop, onprocessinginstruction: noop,
+      ontext: noop, ontextentity: noop,
     },
   );
   // No end(): what it would flush is text, never a tag.

@@ -112,7 +112,9 @@ export function buildClipHtml(source: ClipSource, options: ClipOptions): string 
   let quote = `<blockquote>${quotedBlocks(source)}</blockquote>`;
   // The quote itself, or a paragraph per line of text, can cross the limits the server holds the book to: then the
   // text goes in as one paragraph.
-  if (scanMarkup(quote).exceeded) quote = `<blockquote>${textToHtml((source.text ?? '').replace(/\s+/g, ' '))}</blockquote>`;
+  if (scanMarkup(quote).exceeded) {
+    quote = `<blockquote>${textToHtml((source.text ?? '').replace(/\s+/g, ' '))}</blockquote>`;
+  }
   if (quote === '<blockquote></blockquote>') return null;
   return `${quote}${citationHtml(source, options)}`;
 }

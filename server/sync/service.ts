@@ -46,7 +46,13 @@ export async function applyBooks(store: Store, owner: string, inputs: readonly B
 }
 
 /** applyBooks with each content already sanitised (or refused), in `inputs` order. */
-async function applySanitized(store: Store, owner: string, inputs: readonly BookInput[], sanitized: readonly Sanitized[], now: () => number): Promise<ApplyOutcome[]> {
+async function applySanitized(
+  store: Store,
+  owner: string,
+  inputs: readonly BookInput[],
+  sanitized: readonly Sanitized[],
+  now: () => number,
+): Promise<ApplyOutcome[]> {
   const edits = inputs.map((input, i) => {
     const result = sanitized[i]!;
     return 'html' in result ? incomingEdit(input, result.html) : null;
