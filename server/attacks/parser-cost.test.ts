@@ -105,7 +105,8 @@ describe.each(storeFactories)('parser cost ($name store)', (factory) => {
     expect(res.status).toBe(200);
     expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(books.map(() => 'ok'));
     expect(healthzBeforeWrite).toBeGreaterThan(0);
-    // Sanitising these books takes seconds; on the event loop it would have held every other request as long.
-    expect(delay.max / 1e6).toBeLessThan(1000);
+    // Sanitising these books takes seconds (5.5 s of stalled event loop before the fix); parsing and storing them
+    // holds it for about a tenth of a second.
+    expect(delay.max / 1e6).toBeLessThan(2000);
   });
 });
