@@ -1,4 +1,5 @@
 // WXT build configuration: one source tree (extension/) → Chrome MV3 (side panel) and Firefox MV2 (sidebar) builds.
+import { createRequire } from 'node:module';
 import { defineConfig } from 'wxt';
 
 /** The Firefox add-on id; e2e pins the moz-extension:// uuid of this id, so it must not change. */
@@ -29,8 +30,15 @@ const GECKO_SETTINGS = {
 const SOURCES_TO_ZIP = ['package.json', 'package-lock.json', 'tsconfig.json', 'wxt.config.ts', 'README.md'];
 const SOURCE_DIRS_TO_ZIP = ['extension', 'shared'];
 
+/**
+ * htmlparser2 as CommonJS everywhere: sanitize-html require()s that build, and the markup guard
+ * (shared/markup-guard.ts) imports it, which would otherwise bundle its ES build beside it (55 kB more).
+ */
+const HTMLPARSER2_CJS = createRequire(import.meta.url).resolve('htmlparser2');
+
 export default defineConfig({
   srcDir: 'extension',
+  vite: () => ({ resolve: { alias: [{ find: /^htmlparser2$/, replacement: HTMLPARSER2_CJS }] } }),
   // Icons and _locales live with the rest of the extension sources.
   publicDir: 'extension/public',
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],

@@ -1,5 +1,5 @@
 // `npm run bench`: runs each figure group in order, prints one table per group and writes bench/results.json.
-// Options: --only throughput,build,sync,browser,merge   --runs N (repeats per figure)   --duration S (autocannon seconds)
+// Options: --only throughput,build,sync,browser,healthz,merge   --runs N (repeats per figure)   --duration S (autocannon seconds)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,11 +9,12 @@ import { round, roundSignificant } from './lib/stats.ts';
 import { table } from './lib/table.ts';
 import { LONG_BOOK_WORDS, measureBrowser } from './browser.ts';
 import { buildChrome, CHROME_BENCH_DIR, measureBuild } from './build.ts';
+import { measureHealthzUnderWrite } from './healthz-under-write.ts';
 import { MERGE_BOOK_WORDS, measureMerge } from './merge.ts';
 import { measureSyncCycles } from './sync-cycle.ts';
 import { measureThroughput } from './throughput.ts';
 
-const GROUPS = ['throughput', 'build', 'sync', 'browser', 'merge'] as const;
+const GROUPS = ['throughput', 'build', 'sync', 'browser', 'healthz', 'merge'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -170,6 +171,29 @@ if (only.has('browser')) {
         'the panel page runs in a normal tab (headless Chromium cannot open the real side panel); timings from the page\'s own clock',
         'edit → server: keydown timestamp of the last keystroke → first poll (every 20 ms) of the server\'s change feed that holds the text; includes the 400 ms save debounce and the sync engine\'s 1.5 s edit debounce',
         `p95 over ${runs} edits per book is close to the maximum; more runs (--runs) give a steadier tail`,
+      ],
+    ),
+  );
+}
+
+if (only.has('healthz')) {
+  log(`healthz: ${runs} worst-case valid writes, /healthz probed throughout`);
+  const f = await measureHealthzUnderWrite(runs, log);
+  results.healthz = f;
+  save();
+  const latency = (s: typeof f.idle) => [s.p50Ms, s.p99Ms, s.maxMs, s.samples];
+  tables.push(
+    table(
+      `Event-loop delay — /healthz latency while the server processes a worst-case valid write, ${runs} writes`,
+      ['figure', 'p50 ms', 'p99 ms', 'max ms', 'probes'],
+      [
+        ['event-loop delay (p99) of /healthz while a worst-case valid write is processed', ...latency(f.duringWrite)],
+        ['the same server idle', ...latency(f.idle)],
+      ],
+      [
+        `worst-case valid write: PUT of ${round(f.contentBytes / 1048576, 2)} MiB of manuscript at the markup limits (nested as deep and holding as many elements as allowed), embedded store; it took ${f.writes.map((w) => w.ms).join(', ')} ms`,
+        `/healthz probed every ${f.probeIntervalMs} ms whatever the answers do (open loop): a stall delays every probe it overlaps, each timed from when it was due`,
+        'the server runs as a child process (tsx server/main.ts); the probes share the same CPUs',
       ],
     ),
   );

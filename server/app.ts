@@ -17,18 +17,21 @@ import { homeRoutes } from './routes/home.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
+import type { Sanitizer } from './sanitizer/pool.ts';
 import type { Store } from './store/types.ts';
 
 export interface AppOptions {
   config: Config;
   store: Store;
+  /** Owned by the caller, who closes it after the server. */
+  sanitizer: Sanitizer;
   logger: Logger;
   /** The server clock (ms); tests move it. */
   now?: () => number;
 }
 
-export function createApp({ config, store, logger, now = Date.now }: AppOptions): Koa<AppState> {
-  const deps: AppDeps = { config, store, logger, now };
+export function createApp({ config, store, sanitizer, logger, now = Date.now }: AppOptions): Koa<AppState> {
+  const deps: AppDeps = { config, store, sanitizer, logger, now };
   const guards = createGuards(deps);
   // Each trusted proxy appends the address it saw to X-Forwarded-For; entries left of those were written by the client.
   const app = new Koa<AppState>({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });

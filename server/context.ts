@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { PublicUser } from '../shared/protocol.ts';
 import type { Credential } from './auth/require-user.ts';
 import type { Config } from './config.ts';
+import type { Sanitizer } from './sanitizer/pool.ts';
 import type { Store } from './store/types.ts';
 
 export interface AppState {
@@ -22,6 +23,8 @@ export type AppMiddleware = Middleware<AppState>;
 export interface AppDeps {
   config: Config;
   store: Store;
+  /** Sanitises manuscripts off the event loop. */
+  sanitizer: Sanitizer;
   logger: Logger;
   now: () => number;
 }

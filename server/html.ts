@@ -1,6 +1,8 @@
-// Manuscript HTML sanitiser: keeps exactly what shared/html-policy.ts allows; used on every write and every read.
+// Manuscript HTML sanitiser: keeps exactly what shared/html-policy.ts allows; run once on every write, in a worker
+// thread (server/sanitizer/), after shared/markup-guard.ts has bounded its cost.
 import sanitizeHtml from 'sanitize-html';
 import { isAllowedHref, policySanitizeOptions } from '../shared/html-policy.ts';
+import { scanMarkup, type MarkupScan } from '../shared/markup-guard.ts';
 
 const policy = policySanitizeOptions();
 const options: sanitizeHtml.IOptions = {
@@ -30,4 +32,15 @@ const options: sanitizeHtml.IOptions = {
 /** Returns the manuscript with every tag, attribute and URL outside the policy removed. */
 export function sanitizeManuscript(html: string): string {
   return sanitizeHtml(html, options);
+}
+
+export type Sanitized = { html: string } | { exceeded: NonNullable<MarkupScan['exceeded']> };
+
+/**
+ * The manuscript sanitised, or the markup limit it crosses: checked first, because the sanitiser's parser costs time
+ * quadratic in nesting depth (a megabyte of unclosed tags held a thread for half a minute).
+ */
+export function sanitizeWithinLimits(html: string): Sanitized {
+  const { exceeded } = scanMarkup(html);
+  return exceeded ? { exceeded } : { html: sanitizeManuscript(html) };
 }

@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
+import { createSanitizerPool } from './sanitizer/pool.ts';
 import type { Store } from './store/types.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -29,7 +30,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const store = await openStore(config);
-  const app = createApp({ config, store, logger });
+  const sanitizer = createSanitizerPool();
+  const app = createApp({ config, store, sanitizer, logger });
   const server = createHttpServer(app.callback(), config.http);
 
   await new Promise<void>((resolve, reject) => {
@@ -45,11 +47,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Stop accepting, let in-flight requests finish, then close the store.
+    // Stop accepting, let in-flight requests finish, then close the sanitiser threads and the store.
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     server.close(async () => {
       clearTimeout(force);
       try {
+        await sanitizer.close();
         await store.close();
         logger.info('stopped');
         process.exit(0);

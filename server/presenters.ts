@@ -1,6 +1,6 @@
-// What the API returns for stored records: never owner/seq/hashes, and manuscript HTML sanitised again on the way out.
+// What the API returns for stored records: never owner/seq/hashes. Manuscript HTML was sanitised on the way in and
+// is served as stored (sanitising again on every read let one stored book stall every read of it).
 import type { BookRevision, DeviceToken, ServerBook, SessionInfo, TokenSignIn } from '../shared/protocol.ts';
-import { sanitizeManuscript } from './html.ts';
 import type { SessionRecord, StoredBook, TokenRecord } from './store/types.ts';
 
 export function presentBook(book: StoredBook | BookRevision): ServerBook {
@@ -8,7 +8,7 @@ export function presentBook(book: StoredBook | BookRevision): ServerBook {
     id: book.id,
     title: book.title,
     author: book.author,
-    content: sanitizeManuscript(book.content),
+    content: book.content,
     metadata: book.metadata,
     updatedAt: book.updatedAt,
     createdAt: book.createdAt,

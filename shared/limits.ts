@@ -1,4 +1,4 @@
-// The limits both sides enforce (field lengths, batch sizes, clock skew); zod-free so any bundle can import it.
+// The limits both sides enforce (field lengths, batch sizes, clock skew, markup); zod-free so any bundle can import it.
 export const LIMITS = {
   titleMax: 500,
   authorMax: 200,
@@ -13,6 +13,13 @@ export const LIMITS = {
   revisionsKept: 20,
   passwordMin: 8,
   deviceNameMax: 100,
+  /**
+   * Manuscript markup (shared/markup-guard.ts), checked before any sanitiser runs. Depth: lists nested 20 levels in a
+   * blockquote with marks and a link are about 50 deep (Chrome's own HTML parser stops nesting at 512). Elements: a
+   * 150,000-word novel in bold italics every other word holds about 150,000. Sanitising at both limits: about 1 s.
+   */
+  markupDepthMax: 256,
+  markupElementsMax: 500_000,
 } as const;
 
 /** What the server accepts as a request body (beyond MAX_PAYLOAD_BYTES for books and sync). */

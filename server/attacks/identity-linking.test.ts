@@ -5,10 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { Account, AuthConfig, Profile, User as AuthUser } from '@auth/core/types';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authConfig } from '../auth/authjs.ts';
+import { authConfig, type AuthDeps } from '../auth/authjs.ts';
 import { GITHUB_API } from '../auth/github.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import type { AppDeps } from '../context.ts';
 import { stopAll, storeFactories, type OpenedStore } from '../store/testing.ts';
 import type { Store } from '../store/types.ts';
 import { testConfig } from '../test/harness.ts';
@@ -21,7 +20,7 @@ describe.each(storeFactories)('identity linking ($name store)', (factory) => {
   let opened: OpenedStore;
   let store: Store;
   let callbacks: Callbacks;
-  let deps: AppDeps;
+  let deps: AuthDeps;
 
   beforeAll(async () => {
     opened = await factory.open();

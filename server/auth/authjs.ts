@@ -32,12 +32,15 @@ const REFUSAL_PAGE: Record<RefusalReason, string> = {
 /** Per request: a credential check refused by the per-account limit, so the answer can be a 429 (see authHandler). */
 const throttledSignIn = new AsyncLocalStorage<{ refused: SignInThrottledError | null }>();
 
+/** What Auth.js needs of the app (no sanitiser: it never writes books). */
+export type AuthDeps = Pick<AppDeps, 'config' | 'store' | 'logger' | 'now'>;
+
 export interface AuthOptions {
   /** GitHub's API calls (profile and emails); tests pass a fake. */
   fetch?: typeof fetch;
 }
 
-export function authConfig(deps: AppDeps, options: AuthOptions = {}): AuthConfig {
+export function authConfig(deps: AuthDeps, options: AuthOptions = {}): AuthConfig {
   const { config, store, logger } = deps;
   const countSignIn = signInThrottle({ store, now: deps.now, perHour: config.authAccountRateLimitPerHour });
   const providers: Provider[] = [
@@ -133,7 +136,7 @@ export function authConfig(deps: AppDeps, options: AuthOptions = {}): AuthConfig
  * Answers a web Request with Auth.js. A credential check refused by the per-account limit throws
  * SignInThrottledError (a 429 with Retry-After) instead of Auth.js's usual redirect.
  */
-export function authHandler(deps: AppDeps, options: AuthOptions = {}): (request: Request) => Promise<Response> {
+export function authHandler(deps: AuthDeps, options: AuthOptions = {}): (request: Request) => Promise<Response> {
   const config = authConfig(deps, options);
   return async (request) => {
     const outcome = { refused: null as SignInThrottledError | null };

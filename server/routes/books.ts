@@ -34,8 +34,9 @@ function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, cl
   };
 }
 
-/** Answers 404, 409 or 413 (quota) for a write that did not land; returns the written book otherwise. */
+/** Answers 400, 404, 409 or 413 (quota) for a write that did not land; returns the written book otherwise. */
 function writtenBook(ctx: AppContext, outcome: ApplyOutcome, clientVersion: unknown): StoredBook | null {
+  if (outcome.status === 'invalid') throw badRequest('Invalid book', outcome.details);
   if (outcome.status === 'not_found') throw notFound();
   if (outcome.status === 'quota') {
     ctx.status = 413;
@@ -58,7 +59,7 @@ export function bookRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
     const id = parseId(ctx.params.id);
     const input = parse(BookInput, ctx.request.body, 'Invalid book');
     if (input.id !== id) throw badRequest('Invalid book', { id: ['must match the id in the path'] });
-    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now, storageQuota(deps.config));
+    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now, deps.sanitizer, storageQuota(deps.config));
     const book = writtenBook(ctx, outcome, ctx.request.body);
     if (book) {
       const { title, author, updatedAt, syncedAt, revision } = book;

@@ -40,7 +40,7 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
       if (parsed.success) valid.push({ index, input: parsed.data });
       else results[index] = { id: entryId(entry), status: 'invalid', error: 'Invalid book', details: fieldErrors(parsed.error) };
     });
-    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now, storageQuota(deps.config));
+    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now, deps.sanitizer, storageQuota(deps.config));
     const wanted: Array<{ index: number; book: StoredBook }> = [];
     outcomes.forEach((outcome, k) => {
       const { index, input } = valid[k]!;
@@ -52,6 +52,8 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
         // other device has (found by extension/lib/sync/convergence.test.ts).
         const sent = request.changes[index] as Record<string, unknown>;
         if (storedDiffersFromSent(outcome.book, sent)) wanted.push({ index, book: outcome.book });
+      } else if (outcome.status === 'invalid') {
+        results[index] = { id, status: 'invalid', error: 'Invalid book', details: outcome.details };
       } else if (outcome.status === 'conflict') {
         results[index] = { id, status: 'conflict', revision: outcome.current.revision };
         wanted.push({ index, book: outcome.current });

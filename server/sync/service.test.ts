@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BookInput } from '../../shared/protocol.ts';
+import { createSanitizerPool } from '../sanitizer/pool.ts';
 import { putBook, stopAll, storeFactories, type OpenedStore } from '../store/testing.ts';
 import type { CasWrite, Store } from '../store/types.ts';
 import { applyBooks, WRITES_PER_STEP } from './service.ts';
 
+const sanitizer = createSanitizerPool({ threads: 1 });
+afterAll(() => sanitizer.close());
 afterAll(stopAll);
 
 const T0 = 1_800_000_000_000;
@@ -44,7 +47,7 @@ describe.each(storeFactories)('applyBooks ($name store)', (factory) => {
     const again = { ...books[3]!, content: '<p>book 3, edited</p>', baseRevision: 1, updatedAt: T0 - 500 };
     const { store, steps } = recording(opened.store);
 
-    const outcomes = await applyBooks(store, owner, [...books.slice(0, 5), again, ...books.slice(5)], now);
+    const outcomes = await applyBooks(store, owner, [...books.slice(0, 5), again, ...books.slice(5)], now, sanitizer);
 
     expect(steps).toEqual([books.map((b) => b.id), [again.id]]);
     expect(outcomes.map((o) => (o.status === 'ok' ? [o.book.id, o.book.revision] : o.status))).toEqual([
@@ -59,7 +62,7 @@ describe.each(storeFactories)('applyBooks ($name store)', (factory) => {
     const books = Array.from({ length: WRITES_PER_STEP * 2 + 5 }, () => input());
     const { store, steps } = recording(opened.store);
 
-    const outcomes = await applyBooks(store, owner, books, now);
+    const outcomes = await applyBooks(store, owner, books, now, sanitizer);
 
     expect(steps.map((s) => s.length)).toEqual([WRITES_PER_STEP, WRITES_PER_STEP, 5]);
     expect(outcomes.every((o) => o.status === 'ok')).toBe(true);
@@ -67,7 +70,7 @@ describe.each(storeFactories)('applyBooks ($name store)', (factory) => {
   });
 
   it('decides again against the newer copy when another write lands between its read and its step', async () => {
-    const first = await applyBooks(opened.store, owner, [input({ content: '<p>v1</p>' })], now);
+    const first = await applyBooks(opened.store, owner, [input({ content: '<p>v1</p>' })], now, sanitizer);
     const stored = first[0]!.status === 'ok' ? first[0]!.book : undefined;
     let raced = false;
     // Another device's later edit lands after applyBooks read revision 1 and before its step.
@@ -87,6 +90,7 @@ describe.each(storeFactories)('applyBooks ($name store)', (factory) => {
         input({ content: '<p>unrelated</p>' }),
       ],
       now,
+      sanitizer,
     );
 
     expect(steps).toHaveLength(1);

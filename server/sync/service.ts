@@ -1,15 +1,19 @@
 // Applies incoming books for one owner: sanitise, read, decide, compare-and-set in one store step; re-decides the
 // books another write got to first.
+import { markupError } from '../../shared/markup-guard.ts';
 import type { BookInput } from '../../shared/protocol.ts';
 import type { Config } from '../config.ts';
 import { ApiError } from '../errors.ts';
-import { sanitizeManuscript } from '../html.ts';
+import type { Sanitized } from '../html.ts';
+import type { Sanitizer } from '../sanitizer/pool.ts';
 import type { CasWrite, StoredBook, Store } from '../store/types.ts';
 import { decide, type IncomingEdit } from './rules.ts';
 
 export type ApplyOutcome =
   | { status: 'ok'; book: StoredBook }
   | { status: 'conflict'; current: StoredBook }
+  /** Refused before sanitising (its markup is over the limits); `details` per field, as for a 400. */
+  | { status: 'invalid'; details: Record<string, string[]> }
   /** No such book for this owner (it may belong to someone else, which callers must not reveal). */
   | { status: 'not_found' }
   /** Writing it would take the owner's stored books over their quota; nothing was written. */
@@ -25,11 +29,11 @@ export function storageQuota(config: Pick<Config, 'storageQuotaBytes'>): number 
   return config.storageQuotaBytes || Number.POSITIVE_INFINITY;
 }
 
-function incomingEdit(input: BookInput): IncomingEdit {
+function incomingEdit(input: BookInput, sanitizedContent: string): IncomingEdit {
   return {
     title: input.title,
     author: input.author,
-    content: sanitizeManuscript(input.content),
+    content: sanitizedContent,
     metadata: input.metadata,
     updatedAt: input.updatedAt,
     baseRevision: input.baseRevision,
@@ -48,10 +52,30 @@ export async function applyBooks(
   owner: string,
   inputs: readonly BookInput[],
   now: () => number,
+  sanitizer: Sanitizer,
   quotaBytes = Number.POSITIVE_INFINITY,
 ): Promise<ApplyOutcome[]> {
-  const edits = inputs.map(incomingEdit);
-  const outcomes: Array<ApplyOutcome | undefined> = new Array(inputs.length);
+  // Checked and sanitised once, here, on the way in (off the event loop): what is stored is served as stored.
+  const sanitized = await sanitizer.sanitize(inputs.map((input) => input.content));
+  return applySanitized(store, owner, inputs, sanitized, now, quotaBytes);
+}
+
+/** applyBooks with each content already sanitised (or refused), in `inputs` order. */
+async function applySanitized(
+  store: Store,
+  owner: string,
+  inputs: readonly BookInput[],
+  sanitized: readonly Sanitized[],
+  now: () => number,
+  quotaBytes: number,
+): Promise<ApplyOutcome[]> {
+  const edits = inputs.map((input, i) => {
+    const result = sanitized[i]!;
+    return 'html' in result ? incomingEdit(input, result.html) : null;
+  });
+  const outcomes: Array<ApplyOutcome | undefined> = sanitized.map((result) =>
+    'exceeded' in result ? { status: 'invalid', details: { content: [markupError(result.exceeded)] } } : undefined,
+  );
   const lost = new Array<number>(inputs.length).fill(0);
   for (;;) {
     const round: number[] = [];
@@ -71,7 +95,7 @@ export async function applyBooks(
     const written: number[] = [];
     round.forEach((i) => {
       const current = stored.get(inputs[i]!.id) ?? null;
-      const edit = edits[i]!;
+      const edit = edits[i]!; // null only for refused inputs, which already have an outcome
       const decision = decide(current, edit, at);
       // decide() answers 'idempotent' and 'conflict' only against a stored copy.
       if (decision.kind === 'idempotent') outcomes[i] = { status: 'ok', book: current! };
@@ -116,9 +140,10 @@ export async function applyBook(
   owner: string,
   input: BookInput,
   now: () => number,
+  sanitizer: Sanitizer,
   quotaBytes?: number,
 ): Promise<ApplyOutcome> {
-  const [outcome] = await applyBooks(store, owner, [input], now, quotaBytes);
+  const [outcome] = await applyBooks(store, owner, [input], now, sanitizer, quotaBytes);
   return outcome!;
 }
 
@@ -127,20 +152,19 @@ export async function deleteBook(store: Store, owner: string, id: string, now: (
   const stored = await store.getBook(owner, id);
   if (!stored) return { status: 'not_found' };
   if (stored.deleted) return { status: 'ok', book: stored };
-  return applyBook(
-    store,
-    owner,
-    {
-      id,
-      title: stored.title,
-      author: stored.author,
-      content: stored.content,
-      metadata: stored.metadata,
-      // Never older than the text it deletes, so a stale device's earlier edit cannot silently undo it.
-      updatedAt: Math.max(now(), stored.updatedAt),
-      baseRevision: stored.revision,
-      deleted: true,
-    },
-    now,
-  );
+  const tombstone: BookInput = {
+    id,
+    title: stored.title,
+    author: stored.author,
+    content: stored.content,
+    metadata: stored.metadata,
+    // Never older than the text it deletes, so a stale device's earlier edit cannot silently undo it.
+    updatedAt: Math.max(now(), stored.updatedAt),
+    baseRevision: stored.revision,
+    deleted: true,
+  };
+  // The stored content was sanitised when it was written.
+  // A deletion never grows the stored bytes, so no quota applies.
+  const [outcome] = await applySanitized(store, owner, [tombstone], [{ html: stored.content }], now, Number.POSITIVE_INFINITY);
+  return outcome!;
 }

@@ -8,6 +8,7 @@ import type { BookInput } from '../../shared/protocol.ts';
 import { createApp } from '../app.ts';
 import type { Config } from '../config.ts';
 import { createHttpServer } from '../http-server.ts';
+import { createSanitizerPool } from '../sanitizer/pool.ts';
 import type { OpenedStore, StoreFactory } from '../store/testing.ts';
 import type { Store } from '../store/types.ts';
 
@@ -47,17 +48,24 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const config = testConfig(overrides);
-  const app = createApp({ config, store, logger, now: options.now });
+  // One thread is enough for tests, and it starts only when the first write needs it.
+  const sanitizer = createSanitizerPool({ threads: 1 });
+  const app = createApp({ config, store, sanitizer, logger, now: options.now });
   const server = createHttpServer(app.callback(), config.http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeAllConnections();
+        });
+      } finally {
+        await sanitizer.close();
+      }
+    },
   };
 }
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../../shared/limits.ts';
+import { scanMarkup } from '../../../shared/markup-guard.ts';
 import { buildClipHtml, citationHtml, sanitizeSelectionHtml, textToHtml } from './quote.ts';
 
 const AT = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -78,6 +80,27 @@ describe('hostile selections', () => {
     expect(clip).toBe(
       '<blockquote><p><a>go</a></p></blockquote><p>— &#60;img src=x onerror=alert(1)&#62;, 25 Nov 2026</p>',
     );
+  });
+});
+
+describe('selections that would cost the sanitiser too much', () => {
+  const source = { title: 'T', url: PAGE };
+
+  it('clips the plain text of a megabyte of unclosed tags without parsing the markup', () => {
+    // Sanitising this took about half a minute of the background's only thread.
+    const clip = buildClipHtml({ ...source, html: `${'<b>'.repeat(350_000)}deep`, text: 'deep' }, OPTIONS);
+    expect(clip).toBe(`<blockquote><p>deep</p></blockquote><p>— <a href="${PAGE}">T</a>, 25 Nov 2026</p>`);
+  });
+
+  it('keeps a clip within the limits the server holds the book to, quote included', () => {
+    const depth = LIMITS.markupDepthMax;
+    const atTheLimit = `${'<em>'.repeat(depth)}deep${'</em>'.repeat(depth)}`;
+    const lines = Array.from({ length: LIMITS.markupElementsMax + 1 }, (_, i) => `line ${i}`).join('\n');
+    for (const selection of [{ html: atTheLimit, text: 'deep' }, { text: lines }]) {
+      const clip = buildClipHtml({ ...source, ...selection }, OPTIONS)!;
+      expect(scanMarkup(clip).exceeded).toBeNull();
+      expect(clip).toContain(selection.text.slice(0, 20).replace(/\n/g, ' '));
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 // sanitize-html (not DOMPurify) because Chrome's background service worker, where clips are built, has no DOM.
 import sanitizeHtml from 'sanitize-html';
 import { isAllowedHref, policySanitizeOptions } from '../../../shared/html-policy.ts';
+import { scanMarkup } from '../../../shared/markup-guard.ts';
 
 /** What the page gave us: the selection as HTML (when readable) and as text, and where it came from. */
 export interface ClipSource {
@@ -93,15 +94,27 @@ export function citationHtml(source: ClipSource, { at, locale }: ClipOptions): s
 const BLOCK_TAG = /<(?:p|h[1-6]|blockquote|ul|ol|li|pre|hr)\b/i;
 const hasText = (html: string) => /[^\s]/.test(html.replace(/<[^>]*>/g, '').replace(/&nbsp;|&#160;/g, ' '));
 
+/** The quoted blocks: the selection's HTML when it keeps some text after sanitising, else its plain text. */
+function quotedBlocks(source: ClipSource): string {
+  // A hostile page's selection must not hold the background in the sanitiser, whose cost grows with the square of
+  // the nesting depth: markup over the limits (shared/markup-guard.ts) is never parsed, its plain text is clipped.
+  const html = source.html && !scanMarkup(source.html).exceeded ? sanitizeSelectionHtml(source.html, source.url) : '';
+  if (!hasText(html)) return textToHtml(source.text ?? '');
+  // A selection inside one paragraph is inline content; a blockquote holds blocks.
+  return BLOCK_TAG.test(html) ? html : `<p>${html}</p>`;
+}
+
 /**
- * The HTML appended to a book for one clip. Uses the selection's HTML when it keeps some text after sanitising,
- * else its plain text. Returns null when the selection is empty.
+ * The HTML appended to a book for one clip. Uses the selection's HTML when it is within the markup limits and keeps
+ * some text after sanitising, else its plain text. Returns null when the selection is empty.
  */
 export function buildClipHtml(source: ClipSource, options: ClipOptions): string | null {
-  let body = source.html ? sanitizeSelectionHtml(source.html, source.url) : '';
-  if (!hasText(body)) body = textToHtml(source.text ?? '');
-  // A selection inside one paragraph is inline content; a blockquote holds blocks.
-  else if (!BLOCK_TAG.test(body)) body = `<p>${body}</p>`;
-  if (!body) return null;
-  return `<blockquote>${body}</blockquote>${citationHtml(source, options)}`;
+  let quote = `<blockquote>${quotedBlocks(source)}</blockquote>`;
+  // The quote itself, or a paragraph per line of text, can cross the limits the server holds the book to: then the
+  // text goes in as one paragraph.
+  if (scanMarkup(quote).exceeded) {
+    quote = `<blockquote>${textToHtml((source.text ?? '').replace(/\s+/g, ' '))}</blockquote>`;
+  }
+  if (quote === '<blockquote></blockquote>') return null;
+  return `${quote}${citationHtml(source, options)}`;
 }
