@@ -12,6 +12,10 @@ export const LIMITS = {
   /** Replaced versions kept per book (at least). */
   revisionsKept: 20,
   passwordMin: 8,
+  passwordMax: 1024,
+  emailMax: 254,
+  /** An account's display name. */
+  nameMax: 200,
   deviceNameMax: 100,
   /**
    * Manuscript markup (shared/markup-guard.ts), checked before any sanitiser runs. Depth: lists nested 20 levels in a

@@ -186,9 +186,9 @@ export const ErrorBody = z.object({
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const SignUpRequest = z.strictObject({
-  email: z.email({ error: 'must be a valid email address' }).max(254),
-  password: z.string().min(LIMITS.passwordMin, `must be at least ${LIMITS.passwordMin} characters`).max(1024),
-  name: z.string().trim().max(200).optional(),
+  email: z.email({ error: 'must be a valid email address' }).max(LIMITS.emailMax),
+  password: Text.min(LIMITS.passwordMin, `must be at least ${LIMITS.passwordMin} characters`).max(LIMITS.passwordMax),
+  name: Text.trim().max(LIMITS.nameMax).optional(),
 });
 export type SignUpRequest = z.infer<typeof SignUpRequest>;
 
@@ -196,9 +196,9 @@ export const PublicUser = z.object({ id: z.string(), email: z.string(), name: z.
 export type PublicUser = z.infer<typeof PublicUser>;
 
 export const TokenRequest = z.strictObject({
-  email: z.string().max(254).optional(),
-  password: z.string().max(1024).optional(),
-  deviceName: z.string().trim().min(1, 'deviceName is required').max(LIMITS.deviceNameMax),
+  email: z.string().max(LIMITS.emailMax).optional(),
+  password: z.string().max(LIMITS.passwordMax).optional(),
+  deviceName: Text.trim().min(1, 'deviceName is required').max(LIMITS.deviceNameMax),
 });
 export type TokenRequest = z.infer<typeof TokenRequest>;
 

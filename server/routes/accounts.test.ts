@@ -38,6 +38,8 @@ describe.each(storeFactories)('accounts and device tokens ($name store)', (facto
       ['a MongoDB operator instead of an email', { email: { $gt: '' }, password: PASSWORD }, 'email'],
       ['one of the most common passwords', { email: uniqueEmail(), password: 'password1' }, 'password'],
       ['a common password in other letter case', { email: uniqueEmail(), password: 'Iloveyou' }, 'password'],
+      ['a name with a lone surrogate', { email: uniqueEmail(), password: PASSWORD, name: 'Ana \ud800' }, 'name'],
+      ['a password with a lone surrogate', { email: uniqueEmail(), password: `${PASSWORD}\udc00` }, 'password'],
     ])('answers 400 with field details for %s', async (_name, body, field) => {
       const res = await anonymous.post('/api/users', body);
       expect(res.status).toBe(400);
@@ -81,6 +83,12 @@ describe.each(storeFactories)('accounts and device tokens ($name store)', (facto
       const res = await anonymous.post('/api/tokens', { deviceName: 'x' });
       expect(res.status).toBe(401);
       expect(res.body.error).toEqual(expect.any(String));
+    });
+
+    it('answers 400 for a device name with a lone surrogate', async () => {
+      const res = await anonymous.post('/api/tokens', { email: uniqueEmail(), password: PASSWORD, deviceName: 'Chrome \ud800' });
+      expect(res.status).toBe(400);
+      expect(res.body.details).toHaveProperty('deviceName');
     });
 
     it('answers 400 for a missing device name or a password without email', async () => {
