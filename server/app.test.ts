@@ -1,29 +1,15 @@
 import { Writable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createLogger } from './logger.ts';
-import { stopAll, storeFactories, type OpenedStore } from './store/testing.ts';
-import { buildBook, Client, PASSWORD, signedInWriter, startServer, uniqueEmail, type RunningServer } from './test/harness.ts';
-import type { Config } from './config.ts';
+import { stopAll, storeFactories } from './store/testing.ts';
+import { buildBook, Client, PASSWORD, serverPerTest, signedInWriter, startServer, uniqueEmail } from './test/harness.ts';
 import { RATE_WINDOW_MS } from './middleware/rate-limit.ts';
 
 afterAll(stopAll);
 
 describe.each(storeFactories)('protection ($name store)', (factory) => {
-  const running: RunningServer[] = [];
-  const stores: OpenedStore[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((s) => s.close()));
-    await Promise.all(stores.splice(0).map((s) => s.cleanup()));
-  });
-
-  async function serve(overrides: Partial<Config> = {}, options: Parameters<typeof startServer>[2] = {}) {
-    const opened = await factory.open();
-    stores.push(opened);
-    const server = await startServer(opened.store, overrides, options);
-    running.push(server);
-    return { server, opened };
-  }
+  const serve = serverPerTest(factory);
 
   it('answers GET /healthz with the store in use', async () => {
     const { server } = await serve();
@@ -99,8 +85,9 @@ describe.each(storeFactories)('protection ($name store)', (factory) => {
 
   it('limits sign-up and token creation per IP, more strictly, with one budget shared by two server processes', async () => {
     const { server, opened } = await serve({ authRateLimitPerMinute: 3 });
+    // A second process on the same data (its store is closed with the first one's cleanup).
     const second = await startServer(await opened.openAnother(), { authRateLimitPerMinute: 3 });
-    running.push(second);
+    onTestFinished(() => second.close());
     const email = uniqueEmail();
     expect((await new Client(server.url).post('/api/users', { email, password: PASSWORD })).status).toBe(201);
     expect((await new Client(second.url).post('/api/tokens', { email, password: PASSWORD, deviceName: 'a' })).status).toBe(201);

@@ -1,25 +1,13 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from './config.ts';
-import { stopAll, storeFactories, type OpenedStore } from './store/testing.ts';
-import { rawRequest, startServer, type RunningServer } from './test/harness.ts';
+import { stopAll, storeFactories } from './store/testing.ts';
+import { rawRequest, serverPerTest } from './test/harness.ts';
 
 afterAll(stopAll);
 
 describe.each(storeFactories)('public URL ($name store)', (factory) => {
-  const running: RunningServer[] = [];
-  const stores: OpenedStore[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((s) => s.close()));
-    await Promise.all(stores.splice(0).map((s) => s.cleanup()));
-  });
-
-  async function serve(overrides: Partial<Config>) {
-    const opened = await factory.open();
-    stores.push(opened);
-    const server = await startServer(opened.store, overrides);
-    running.push(server);
-    return server;
-  }
+  const serveOne = serverPerTest(factory);
+  const serve = async (overrides: Partial<Config> = {}) => (await serveOne(overrides)).server;
 
   const forged = { Host: 'evil.example', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http' };
 

@@ -1,9 +1,9 @@
 // Attack class: path normalisation. A path spelled so that the limiter and Auth.js read it differently must never
 // reach a password check unlimited.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../config.ts';
-import { stopAll, storeFactories, type OpenedStore } from '../store/testing.ts';
-import { PASSWORD, rawRequest, startServer, uniqueEmail, type RunningServer } from '../test/harness.ts';
+import { stopAll, storeFactories } from '../store/testing.ts';
+import { PASSWORD, rawRequest, serverPerTest, uniqueEmail } from '../test/harness.ts';
 
 afterAll(stopAll);
 
@@ -26,20 +26,8 @@ const SPELLINGS = [
 ];
 
 describe.each(storeFactories)('path normalisation ($name store)', (factory) => {
-  const running: RunningServer[] = [];
-  const stores: OpenedStore[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((s) => s.close()));
-    await Promise.all(stores.splice(0).map((s) => s.cleanup()));
-  });
-
-  async function serve(overrides: Partial<Config> = {}) {
-    const opened = await factory.open();
-    stores.push(opened);
-    const server = await startServer(opened.store, overrides);
-    running.push(server);
-    return server;
-  }
+  const serveOne = serverPerTest(factory);
+  const serve = async (overrides: Partial<Config> = {}) => (await serveOne(overrides)).server;
 
   const signInForm = (email: string, password: string) =>
     new URLSearchParams({ email, password, csrfToken: 'x', callbackUrl: '/' }).toString();

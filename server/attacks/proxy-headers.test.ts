@@ -1,27 +1,16 @@
 // Attack class: proxy headers. Behind trusted proxies the per-IP limits must key on the address the proxies saw,
 // never on an X-Forwarded-For entry the client wrote itself.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../config.ts';
-import { stopAll, storeFactories, type OpenedStore } from '../store/testing.ts';
-import { Client, PASSWORD, startServer, uniqueEmail, type RunningServer } from '../test/harness.ts';
+import { stopAll, storeFactories } from '../store/testing.ts';
+import { Client, PASSWORD, serverPerTest, uniqueEmail } from '../test/harness.ts';
 
 afterAll(stopAll);
 
 describe.each(storeFactories)('proxy headers ($name store)', (factory) => {
-  const running: RunningServer[] = [];
-  const stores: OpenedStore[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((s) => s.close()));
-    await Promise.all(stores.splice(0).map((s) => s.cleanup()));
-  });
-
-  async function serve(overrides: Partial<Config>) {
-    const opened = await factory.open();
-    stores.push(opened);
-    const server = await startServer(opened.store, { authRateLimitPerMinute: 2, ...overrides });
-    running.push(server);
-    return new Client(server.url);
-  }
+  const serveOne = serverPerTest(factory);
+  const serve = async (overrides: Partial<Config>) =>
+    new Client((await serveOne({ authRateLimitPerMinute: 2, ...overrides })).server.url);
 
   /** A sign-up attempt arriving with this X-Forwarded-For header. */
   const signUp = (client: Client, forwardedFor: string) =>

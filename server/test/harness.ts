@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { BookInput } from '../../shared/protocol.ts';
 import { createApp } from '../app.ts';
 import type { Config } from '../config.ts';
@@ -86,6 +86,28 @@ export function serveStore(factory: StoreFactory, ...args: [Partial<Config>?, Pa
     await served.opened?.cleanup();
   });
   return served;
+}
+
+/**
+ * For a describe block whose tests each need their own server (their own config): returns `serve`, which opens a
+ * fresh store from `factory` and serves it; everything served is closed after each test.
+ */
+export function serverPerTest(factory: StoreFactory): (
+  overrides?: Partial<Config>,
+  options?: Parameters<typeof startServer>[2],
+) => Promise<Served> {
+  const served: Served[] = [];
+  afterEach(async () => {
+    const done = served.splice(0);
+    await Promise.all(done.map((s) => s.server.close()));
+    await Promise.all(done.map((s) => s.opened.cleanup()));
+  });
+  return async (overrides = {}, options = {}) => {
+    const opened = await factory.open();
+    const server = await startServer(opened.store, overrides, options);
+    served.push({ opened, server });
+    return { opened, server };
+  };
 }
 
 export interface Answer<T = any> {

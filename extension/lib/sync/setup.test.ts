@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { database } from '../books/db.ts';
+import { database, newLocalBook } from '../books/db.ts';
 import { listenToPages } from '../messaging.ts';
 import { STATUS_KEY, type SyncStatus } from './status.ts';
 import { SYNC_ALARM, setupSync } from './setup.ts';
@@ -83,20 +83,8 @@ describe('setupSync', () => {
   it('recounts pending books when the background itself wrote one (a clip), with no message needed', async () => {
     const sync = setupSync();
     await until(() => storedStatus());
-    await database().books.put({
-      id: '5d0c1f1e-9a3b-4d6e-8f70-3b2a1c0d9e8f',
-      title: 'Clippings',
-      author: '',
-      content: '<blockquote><p>x</p></blockquote>',
-      metadata: { wordCount: 1, charCount: 1 },
-      createdAt: 1,
-      updatedAt: 1,
-      dirty: 1,
-      revision: null,
-      syncedAt: null,
-      deleted: 0,
-      syncIssue: null,
-    });
+    const clip = { title: 'Clippings', author: '', content: '<blockquote><p>x</p></blockquote>', metadata: { wordCount: 1, charCount: 1 } };
+    await database().books.put(newLocalBook({ id: '5d0c1f1e-9a3b-4d6e-8f70-3b2a1c0d9e8f', ...clip }, 1));
     sync.booksChanged();
     expect(await until(async () => ((await storedStatus())?.pendingCount === 1 ? 1 : undefined))).toBe(1);
   });
