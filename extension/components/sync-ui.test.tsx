@@ -54,6 +54,14 @@ describe('SyncStatusView', () => {
     expect(badge.textContent).toContain(label);
   });
 
+  it('explains a failure of this device in its own words, not as a server error', () => {
+    const local = status({ lastError: 'This device could not read or save its books', localError: true });
+    render(<SyncStatusView status={local} signedIn onSync={() => undefined} />);
+    const badge = screen.getByTestId('sync-status');
+    expect(badge.getAttribute('data-state')).toBe('error');
+    expect(badge.getAttribute('title')).toBe(en.syncLocalError.message);
+  });
+
   it('retries at once when the error state is clicked, and explains the error in its tooltip', () => {
     const onSync = vi.fn();
     render(<SyncStatusView status={status({ lastError: 'Server error (500)' })} signedIn onSync={onSync} />);

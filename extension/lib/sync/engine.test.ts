@@ -5,7 +5,8 @@ import type { ServerBook } from '../../../shared/protocol.ts';
 import { storeFactories, type OpenedStore } from '../../../server/store/testing.ts';
 import { PASSWORD, startServer, uniqueEmail, type RunningServer } from '../../../server/test/harness.ts';
 import { keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
-import { BACKOFF_KEY, parseBackoff } from './engine.ts';
+import { parseBackoff } from './backoff.ts';
+import { BACKOFF_KEY } from './engine.ts';
 import { deriveState } from './status.ts';
 import { createDevice, faultyFetch, type Device } from './testing.ts';
 import type { FetchLike } from './transport.ts';
@@ -354,6 +355,30 @@ describe('worker restarts', () => {
     expect(await a.engine.runCycle({ force: true })).toEqual({ kind: 'busy' });
     release();
     expect(await first).toEqual({ kind: 'synced' });
+  });
+});
+
+describe('local failures', () => {
+  it('reports a failing local database as a local error, not as a bad server answer, and keeps the book pending', async () => {
+    const a = await device();
+    const book = await a.books.create({ title: 'Stuck on disk', content: '<p>kept</p>' });
+    const refuse = () => {
+      throw new Error('QuotaExceededError: the disk is full');
+    };
+    a.db.books.hook('creating', refuse);
+    a.db.books.hook('updating', refuse);
+
+    const result = await a.engine.runCycle();
+
+    expect(result).toMatchObject({ kind: 'failed', error: 'local' });
+    const status = await a.status.get();
+    expect(status).toMatchObject({ localError: true, isOnline: true, pendingCount: 1 });
+    expect(deriveState(status)).toBe('error');
+    a.db.books.hook('creating').unsubscribe(refuse);
+    a.db.books.hook('updating').unsubscribe(refuse);
+    expect(await a.engine.runCycle({ force: true })).toEqual({ kind: 'synced' });
+    expect(await localBook(a, book.id)).toMatchObject({ dirty: 0, content: '<p>kept</p>' });
+    expect((await a.status.get()).localError).toBeUndefined();
   });
 });
 
