@@ -1,6 +1,6 @@
 // The sync engine against the real server (embedded store) over HTTP, with the browser edges faked:
 // fake-indexeddb for Dexie, in-memory extension storage, and a fault-injecting fetch in front of the server.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerBook } from '../../../shared/protocol.ts';
 import { storeFactories, type OpenedStore } from '../../../server/store/testing.ts';
 import { PASSWORD, startServer, uniqueEmail, type RunningServer } from '../../../server/test/harness.ts';
@@ -299,8 +299,7 @@ describe('answers that concern one book', () => {
     let release!: () => void;
     a.faults.inject({ kind: 'hold', release: new Promise<void>((r) => (release = r)) });
     const cycle = a.engine.runCycle();
-    await new Promise((r) => setTimeout(r, 0));
-    while (a.faults.syncBodies.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await a.faults.requested();
     await a.books.save(book.id, { content: '<p>v2</p>' });
     release();
     expect(await cycle).toEqual({ kind: 'synced' });
@@ -319,8 +318,8 @@ describe('worker restarts', () => {
     const book = await a.books.create({ title: 'Survivor', content: '<p>precious</p>' });
     a.faults.inject({ kind: 'hang' });
     void a.engine.runCycle(); // this worker dies waiting for the answer
-    while (a.faults.syncBodies.length === 0) await new Promise((r) => setTimeout(r, 5));
-    await vi.waitFor(async () => expect((await a.status.get()).isSyncing).toBe(true));
+    await a.faults.requested();
+    expect((await a.status.get()).isSyncing).toBe(true);
 
     // A new worker: same IndexedDB and extension storage, nothing from the old worker's memory.
     const faults = faultyFetch();
@@ -351,7 +350,7 @@ describe('worker restarts', () => {
     let release!: () => void;
     a.faults.inject({ kind: 'hold', release: new Promise<void>((r) => (release = r)) });
     const first = a.engine.runCycle();
-    while (a.faults.syncBodies.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await a.faults.requested();
     expect(await a.engine.runCycle({ force: true })).toEqual({ kind: 'busy' });
     release();
     expect(await first).toEqual({ kind: 'synced' });
@@ -415,7 +414,7 @@ describe('two devices on one account', () => {
     let release!: () => void;
     b.faults.inject({ kind: 'hold', release: new Promise<void>((r) => (release = r)) });
     const cycle = b.engine.runCycle();
-    while (b.faults.syncBodies.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await b.faults.requested();
     await a.engine.runCycle();
     await b.books.save(book.id, { content: '<p>from b, newer</p>' });
     release();

@@ -1,0 +1,65 @@
+// Test support for waiting: every test (unit, server, e2e) waits for a condition with a deadline or for an event,
+// never for a fixed time. For "nothing happened" assertions, await the event that proves the system is idle (the
+// listener's promise, the answer, the cycle's result) and then assert; a sleep only hides a race.
+
+export interface UntilOptions {
+  /** Give up after this many milliseconds. */
+  timeout?: number;
+  /** Pause between attempts (ms); short, because each attempt is cheap. */
+  interval?: number;
+  /** Says what was awaited, for the timeout error. */
+  message?: string;
+}
+
+/**
+ * Calls `probe` until it returns a truthy value (returned) or the deadline passes (throws, with the last value or
+ * error seen, so a failing test says what it saw instead of just "timeout"). Errors thrown by `probe` count as
+ * "not yet": pages reload, workers restart and elements appear while we poll.
+ */
+export async function until<T>(
+  probe: () => T | Promise<T>,
+  { timeout = 10_000, interval = 20, message = 'condition' }: UntilOptions = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value as NonNullable<T>;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() >= deadline) {
+      const seen = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`Timed out after ${timeout} ms waiting for ${message} (last seen: ${seen})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** A count that tests can await reaching a value: `bump()` where the event happens, `reached(n)` in the test. */
+export function eventCounter(name: string, timeout = 10_000) {
+  let count = 0;
+  const waiters: Array<{ n: number; resolve: () => void }> = [];
+  return {
+    get count() {
+      return count;
+    },
+    bump(): void {
+      count++;
+      for (const w of waiters.filter((w) => count >= w.n)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    },
+    /** Resolves once the event has happened `n` times in all; rejects after `timeout` ms with a clear message. */
+    reached(n: number): Promise<void> {
+      if (count >= n) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`Timed out after ${timeout} ms waiting for ${name} #${n} (seen ${count})`)), timeout);
+        waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
+      });
+    },
+  };
+}
