@@ -2,14 +2,12 @@
 // The background wiring with WXT's fake browser: the alarm, startup recovery, and messages from extension pages.
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { fakeBrowser } from '../fake-browser.testing.ts';
 import { until } from '../../../shared/wait.testing.ts';
 import { database } from '../books/db.ts';
 import { listenToPages } from '../messaging.ts';
 import { STATUS_KEY, type SyncStatus } from './status.ts';
 import { SYNC_ALARM, setupSync } from './setup.ts';
-
-vi.mock('wxt/browser', async () => ({ browser: (await import('wxt/testing/fake-browser')).fakeBrowser }));
 
 const storedStatus = async () =>
   ((await fakeBrowser.storage.local.get(STATUS_KEY)) as Record<string, SyncStatus | undefined>)[STATUS_KEY];
