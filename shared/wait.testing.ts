@@ -1,6 +1,7 @@
 // Test support for waiting: every test (unit, server, e2e) waits for a condition with a deadline or for an event,
 // never for a fixed time. For "nothing happened" assertions, await the event that proves the system is idle (the
-// listener's promise, the answer, the cycle's result) and then assert; a sleep only hides a race.
+// listener's promise, the answer, the cycle's result) and then assert; a sleep only hides a race. React component
+// tests use Testing Library's findBy*/waitFor instead, because those also flush React updates inside act().
 
 export interface UntilOptions {
   /** Give up after this many milliseconds. */
