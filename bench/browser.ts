@@ -159,13 +159,11 @@ async function serverFeed(serverUrl: string, email: string) {
   return {
     /** Resolves with Date.now() at the first poll whose answer holds `text` in book `id`. */
     async waitForText(id: string, text: string, timeoutMs = 60_000): Promise<number> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const body = await page();
-        if (body.data.some((book) => book.id === id && book.content.includes(text))) return Date.now();
-        if (Date.now() > deadline) throw new Error(`the server did not get "${text}" within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await until(async () => (await page()).data.some((book) => book.id === id && book.content.includes(text)), {
+        timeout: timeoutMs,
+        message: `the server to get "${text}"`,
+      });
+      return Date.now();
     },
   };
 }

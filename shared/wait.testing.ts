@@ -39,6 +39,19 @@ export async function until<T>(
   }
 }
 
+/** Resolves as `promise` does, or rejects after `ms` with a message naming `what` was awaited. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A count that tests can await reaching a value: `bump()` where the event happens, `reached(n)` in the test. */
 export function eventCounter(name: string, timeout = 10_000) {
   let count = 0;
@@ -57,10 +70,7 @@ export function eventCounter(name: string, timeout = 10_000) {
     /** Resolves once the event has happened `n` times in all; rejects after `timeout` ms with a clear message. */
     reached(n: number): Promise<void> {
       if (count >= n) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`Timed out after ${timeout} ms waiting for ${name} #${n} (seen ${count})`)), timeout);
-        waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
-      });
+      return within(new Promise<void>((resolve) => waiters.push({ n, resolve })), timeout, `${name} #${n}`);
     },
   };
 }
