@@ -39,11 +39,11 @@ export async function until<T>(
   }
 }
 
-/** Resolves as `promise` does, or rejects after `ms` with a message naming `what` was awaited. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** Resolves as `promise` does, or rejects after `ms` with a message naming `what` was awaited (read at the deadline). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -70,7 +70,7 @@ export function eventCounter(name: string, timeout = 10_000) {
     /** Resolves once the event has happened `n` times in all; rejects after `timeout` ms with a clear message. */
     reached(n: number): Promise<void> {
       if (count >= n) return Promise.resolve();
-      return within(new Promise<void>((resolve) => waiters.push({ n, resolve })), timeout, `${name} #${n}`);
+      return within(new Promise<void>((resolve) => waiters.push({ n, resolve })), timeout, () => `${name} #${n} (seen ${count})`);
     },
   };
 }
