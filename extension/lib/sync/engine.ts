@@ -21,7 +21,6 @@ import {
   afterSendError,
   afterSuccess,
   classifyFailure,
-  SIGNED_OUT_MESSAGE,
   waitUntil,
   type CycleResult,
 } from './recovery.ts';
@@ -31,8 +30,8 @@ import type { Transport } from './transport.ts';
 
 export const BACKOFF_KEY = 'syncBackoff';
 
+// The cycle's result type lives with the decisions that produce it; re-exported for the engine's callers.
 export type { CycleResult };
-export { SIGNED_OUT_MESSAGE };
 
 export interface BatchLimits {
   /** Books per request (the server takes up to LIMITS.syncBatchMax). */
