@@ -8,6 +8,7 @@ export default defineConfig({
           name: 'unit',
           include: ['*.test.ts', 'shared/**/*.test.ts', 'extension/**/*.test.{ts,tsx}'],
           environment: 'node',
+          setupFiles: ['extension/unit-setup.testing.ts'],
         },
       },
       {

@@ -5,7 +5,7 @@ import type { Page } from 'puppeteer';
 import { localBook, putStoredBook, storedBook } from '../e2e/support/books.ts';
 import { launchWithExtension, type ExtensionBrowser } from '../e2e/support/browser.ts';
 import { EDITOR, sel } from '../e2e/support/panel.ts';
-import { waitFor } from '../e2e/support/wait.ts';
+import { until } from '../shared/wait.testing.ts';
 import { BENCH_PASSWORD } from './lib/accounts.ts';
 import { manuscriptHtml } from './lib/manuscript.ts';
 import { startServer } from './lib/processes.ts';
@@ -159,13 +159,11 @@ async function serverFeed(serverUrl: string, email: string) {
   return {
     /** Resolves with Date.now() at the first poll whose answer holds `text` in book `id`. */
     async waitForText(id: string, text: string, timeoutMs = 60_000): Promise<number> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const body = await page();
-        if (body.data.some((book) => book.id === id && book.content.includes(text))) return Date.now();
-        if (Date.now() > deadline) throw new Error(`the server did not get "${text}" within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await until(async () => (await page()).data.some((book) => book.id === id && book.content.includes(text)), {
+        timeout: timeoutMs,
+        message: `the server to get "${text}"`,
+      });
+      return Date.now();
     },
   };
 }
@@ -190,7 +188,7 @@ export async function measureBrowser(runs: number, extensionDir: string, log: (l
     await panel.reload();
     await panel.waitForSelector(sel('sync-status'));
     await panel.locator(sel('sync-status')).click();
-    await waitFor(async () => (await storedBook(panel, long.id))?.dirty === 0 && (await storedBook(panel, short.id))?.dirty === 0, {
+    await until(async () => (await storedBook(panel, long.id))?.dirty === 0 && (await storedBook(panel, short.id))?.dirty === 0, {
       timeout: 120_000,
       message: 'both books to reach the server',
     });
@@ -215,7 +213,7 @@ export async function measureBrowser(runs: number, extensionDir: string, log: (l
       // Typing: every keystroke's latency to the frame that shows it (autosaves during typing included).
       await page.keyboard.type(` typing run ${run} `.padEnd(KEYSTROKES, 'x'), { delay: KEY_DELAY_MS });
       // Let the typing run's own saves finish, so the next save is exactly one autosave of the marker.
-      await waitFor(async () => (await benchState(page)).saves.at(-1)?.state.includes('save-saved'), {
+      await until(async () => (await benchState(page)).saves.at(-1)?.state.includes('save-saved'), {
         timeout: 30_000,
         message: 'the typing to be saved',
       });

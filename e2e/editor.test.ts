@@ -19,7 +19,7 @@ import {
   waitForEditorText,
 } from './support/panel.ts';
 import { selectAndRead, servePages, type PageServer } from './support/page-server.ts';
-import { waitFor } from './support/wait.ts';
+import { until } from '../shared/wait.testing.ts';
 
 let ext: ExtensionBrowser;
 let panel: Page;
@@ -69,7 +69,7 @@ describe('the side panel editor', () => {
     panel = await ext.browser.newPage();
     await panel.goto(ext.extensionUrl(`sidepanel.html#/book/${id}`));
     await waitForEditorText(panel, 'Words typed just before closing');
-    await waitFor(async () => (await storedBook(panel, id))?.content.includes('Words typed just before closing'), {
+    await until(async () => (await storedBook(panel, id))?.content.includes('Words typed just before closing'), {
       message: 'the text to be in IndexedDB after reopening',
     });
   });
@@ -84,12 +84,12 @@ describe('the side panel editor', () => {
 
     await panel.goto(ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
     await panel.waitForSelector(EDITOR, { timeout: 30_000 });
-    await waitFor(async () => (await shownWordCount(panel)) === 150_000, { timeout: 30_000, message: '150,000 words' });
+    await until(async () => (await shownWordCount(panel)) === 150_000, { timeout: 30_000, message: '150,000 words' });
 
     await typeAtEnd(panel, ' The end.');
     await waitForEditorText(panel, 'The end.', 30_000);
-    await waitFor(async () => (await shownWordCount(panel)) === 150_002, { timeout: 30_000, message: '150,002 words' });
-    await waitFor(async () => (await storedBook(panel, book.id))?.content.endsWith('The end.</p>'), {
+    await until(async () => (await shownWordCount(panel)) === 150_002, { timeout: 30_000, message: '150,002 words' });
+    await until(async () => (await storedBook(panel, book.id))?.content.endsWith('The end.</p>'), {
       timeout: 30_000,
       message: 'the typed words to be saved at the end of the big book',
     });
@@ -168,7 +168,7 @@ describe('clipping research', () => {
     const citation = await panel.$eval(`${EDITOR} a[href="${site.url('/article')}"]`, (a) => a.textContent);
     expect(citation).toBe('Tides & Moons');
     expect(await editorText(panel)).toMatch(/^My own notes\./);
-    await waitFor(async () => (await storedBook(panel, id))?.content.includes('<blockquote>'), {
+    await until(async () => (await storedBook(panel, id))?.content.includes('<blockquote>'), {
       message: 'the clip to be stored',
     });
     const stored = (await storedBook(panel, id))!;
@@ -197,7 +197,7 @@ describe('the book manager', () => {
     const title = panel.locator(sel('book-title'));
     await title.click({ count: 3 });
     await panel.keyboard.type('The Renamed Manuscript');
-    await waitFor(async () => (await storedBook(panel, id))?.title === 'The Renamed Manuscript', {
+    await until(async () => (await storedBook(panel, id))?.title === 'The Renamed Manuscript', {
       message: 'the new title to be saved',
     });
 
@@ -212,13 +212,13 @@ describe('the book manager', () => {
     await panel.locator(sel('delete-book')).click();
 
     await panel.waitForSelector(sel('book-list'));
-    await waitFor(async () => !(await listedBookIds(panel)).includes(id), { message: 'the book to leave the list' });
+    await until(async () => !(await listedBookIds(panel)).includes(id), { message: 'the book to leave the list' });
 
     await panel.locator(sel('undo-delete')).click();
     await waitForEditorText(panel, 'Precious chapter');
     expect(await bookIdInUrl(panel)).toBe(id);
     await showList(panel);
-    await waitFor(async () => (await listedBookIds(panel)).includes(id), { message: 'the book to be listed again' });
+    await until(async () => (await listedBookIds(panel)).includes(id), { message: 'the book to be listed again' });
     expect(await storedBook(panel, id)).toMatchObject({ deleted: 0 });
   });
 
@@ -236,7 +236,7 @@ describe('the book manager', () => {
     expect(order).toEqual([stored[2]!.id, stored[1]!.id, stored[0]!.id]);
 
     await panel.locator(sel('book-search')).fill('pirate');
-    await waitFor(async () => (await listedBookIds(panel)).length === 2, { message: 'two pirate books' });
+    await until(async () => (await listedBookIds(panel)).length === 2, { message: 'two pirate books' });
     expect(new Set(await listedBookIds(panel))).toEqual(new Set([stored[0]!.id, stored[1]!.id]));
   });
 });

@@ -9,7 +9,7 @@ import { selectAndRead, servePages, type PageServer } from './support/page-serve
 import { bookWithSavedText, EDITOR, sel, showList, waitForEditorText } from './support/panel.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import { closeSettings, newAccount, signInThroughSettings, waitForSyncState } from './support/sync-ui.ts';
-import { waitFor } from './support/wait.ts';
+import { until } from '../shared/wait.testing.ts';
 
 let firefox: FirefoxWithExtension;
 let site: PageServer;
@@ -80,7 +80,7 @@ describe('the editor in Firefox', () => {
     const id = await bookWithSavedText(tab, 'Synced from Firefox.');
 
     const checker = await ApiClient.signIn(server.url, account.email, account.password);
-    await waitFor(async () => (await checker.book(id))?.content.includes('Synced from Firefox.'), {
+    await until(async () => (await checker.book(id))?.content.includes('Synced from Firefox.'), {
       timeout: 20_000,
       interval: 200,
       message: 'the book to reach the server',

@@ -17,7 +17,7 @@ import {
   type Account,
   type Device,
 } from './support/sync-ui.ts';
-import { waitFor } from './support/wait.ts';
+import { until } from '../shared/wait.testing.ts';
 
 /** `chrome` inside functions evaluated in the extension's service worker. */
 declare const chrome: typeof import('wxt/browser').browser;
@@ -71,7 +71,7 @@ async function writerWithSyncedBook(text: string): Promise<{ writer: Device; che
 
 /** Waits until the server's copy of a book satisfies `check` (polling over HTTP); returns that copy. */
 async function serverCopy(checker: ApiClient, id: string, check: (content: string) => boolean, timeout = SYNC_TIMEOUT) {
-  return waitFor(
+  return until(
     async () => {
       const book = await checker.book(id);
       return book && check(book.content) ? book : undefined;
@@ -95,7 +95,7 @@ describe('background sync', () => {
     const onServer = await serverCopy(checker, id, (content) => content.includes('The first sentence'));
     expect(onServer).toMatchObject({ title: 'First Light', deleted: false });
     await waitForSyncState(writer.panel, ['synced']);
-    await waitFor(async () => (await storedBook(writer.panel, id))?.dirty === 0, { message: 'the book to be clean' });
+    await until(async () => (await storedBook(writer.panel, id))?.dirty === 0, { message: 'the book to be clean' });
     expect((await storedBook(writer.panel, id))?.revision).toBe(onServer.revision);
 
     // The 30 s alarm is what syncs when nothing else happens.
@@ -177,7 +177,7 @@ describe('background sync', () => {
     await typeAtEnd(writer.panel, ' Written offline.');
     await waitForSyncState(writer.panel, ['offline']);
     expect(await writer.panel.$eval(sel('sync-status'), (el) => el.getAttribute('data-pending'))).toBe('1');
-    await waitFor(async () => (await storedBook(writer.panel, id))?.content.includes('Written offline.'), {
+    await until(async () => (await storedBook(writer.panel, id))?.content.includes('Written offline.'), {
       message: 'the offline edit to be saved locally',
     });
     expect((await checker.book(id))?.content).not.toContain('Written offline.');
@@ -195,7 +195,7 @@ describe('background sync', () => {
     await waitForSyncState(writer.panel, ['error']);
     // Let the backoff grow (2 s, 4 s, 8 s ceilings) so that its next automatic retry is seconds away. The engine
     // persists it (a restarted worker honours it), which tells when that retry is due.
-    const backoff = await waitFor(
+    const backoff = await until(
       async () => {
         const state = await writer.ext.evaluateInWorker(async (key) => {
           const stored = (await chrome.storage.local.get(key))[key] as { attempt?: number; nextAttemptAt?: number };
@@ -227,7 +227,7 @@ describe('background sync', () => {
     // The next sync request gets stuck in flight; the worker is stopped while it waits, as Chrome may do at any time.
     writer.network.setMode('hold');
     await typeAtEnd(writer.panel, ' Second line.');
-    await waitFor(() => writer.network.held() > 0, { timeout: SYNC_TIMEOUT, message: 'a sync request in flight' });
+    await until(() => writer.network.held() > 0, { timeout: SYNC_TIMEOUT, message: 'a sync request in flight' });
     await writer.ext.stopWorker();
     // The request still reaches the server, but its answer has nobody to go to.
     writer.network.setMode('pass');
@@ -237,7 +237,7 @@ describe('background sync', () => {
     const onServer = await serverCopy(checker, id, (content) => content.includes('Third line.'));
     expect(onServer.content.match(/Second line\./g)).toHaveLength(1);
     await waitForSyncState(writer.panel, ['synced']);
-    await waitFor(async () => (await storedBook(writer.panel, id))?.dirty === 0, { message: 'the book to be clean' });
+    await until(async () => (await storedBook(writer.panel, id))?.dirty === 0, { message: 'the book to be clean' });
     const live = (await checker.books()).filter((book) => !book.deleted);
     expect(live.map((book) => book.id)).toEqual([id]);
   });
@@ -302,7 +302,7 @@ describe('conflicts between two devices on one account', () => {
 
     tablet.network.setMode('refuse');
     await typeAtEnd(tablet.panel, ' Tablet words.');
-    await waitFor(async () => (await storedBook(tablet.panel, id))?.content.includes('Tablet words.'), {
+    await until(async () => (await storedBook(tablet.panel, id))?.content.includes('Tablet words.'), {
       message: "the tablet's offline edit to be saved",
     });
 
@@ -369,7 +369,7 @@ describe('conflicts between two devices on one account', () => {
     await bannerGone(tablet.panel);
 
     const copyTitle = `${title} (conflict copy)`;
-    const copy = await waitFor(
+    const copy = await until(
       async () => (await checker.books()).find((book) => book.title === copyTitle && !book.deleted),
       { timeout: SYNC_TIMEOUT, interval: 200, message: 'the conflict copy to reach the server' },
     );

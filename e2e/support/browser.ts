@@ -3,6 +3,7 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page, type Target } from 'puppeteer';
+import { within } from '../../shared/wait.testing.ts';
 
 /** WXT's output folder; E2E_OUTPUT_DIR points the suites at a build made elsewhere (e.g. while iterating). */
 export const OUTPUT_DIR = process.env.E2E_OUTPUT_DIR ?? resolve(import.meta.dirname, '../../.output');
@@ -83,7 +84,7 @@ export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR): 
           });
           await session.send('ServiceWorker.enable');
           await session.send('ServiceWorker.stopAllWorkers');
-          await withTimeout(stopped, 10_000, 'the background service worker to stop');
+          await within(stopped, 10_000, 'the background service worker to stop');
           await session.detach();
         } finally {
           await page.close();
@@ -119,18 +120,6 @@ async function evaluateInTarget<T>(target: Target, expression: string): Promise<
     return result.value as T;
   } finally {
     await session.detach().catch(() => undefined);
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { assertBuilt, OUTPUT_DIR } from './browser.ts';
-import { waitFor } from './wait.ts';
+import { until } from '../../shared/wait.testing.ts';
 
 export const FIREFOX_EXTENSION_DIR = join(OUTPUT_DIR, 'firefox-mv2');
 /** The gecko id in the extension's manifest (browser_specific_settings.gecko.id). */
@@ -43,7 +43,7 @@ export async function launchFirefoxWithExtension(extensionDir = FIREFOX_EXTENSIO
     browser,
     extensionUrl,
     findExtensionPage: (path, timeout = 15_000) =>
-      waitFor(
+      until(
         async () => {
           for (const page of await browser.pages()) {
             const href = await page.evaluate(() => location.href).catch(() => '');

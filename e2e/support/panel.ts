@@ -1,7 +1,7 @@
 // Drives the side panel through its stable test handles (data-testid), the way a writer would use it.
 import type { Page } from 'puppeteer';
 import { storedBook } from './books.ts';
-import { waitFor } from './wait.ts';
+import { until } from '../../shared/wait.testing.ts';
 
 const BOOK_HASH = /#\/book\/([0-9a-f-]{36})$/i;
 
@@ -20,7 +20,7 @@ export async function createBook(page: Page): Promise<string> {
  * Puppeteer reports extension pages' url() as about:blank.
  */
 export async function bookIdInUrl(page: Page): Promise<string> {
-  const match = await waitFor(async () => BOOK_HASH.exec(await page.evaluate(() => location.href)), {
+  const match = await until(async () => BOOK_HASH.exec(await page.evaluate(() => location.href)), {
     message: 'a #/book/<id> route',
   });
   return match[1]!;
@@ -30,7 +30,7 @@ export async function bookIdInUrl(page: Page): Promise<string> {
 export async function bookWithSavedText(page: Page, text: string): Promise<string> {
   const id = await createBook(page);
   await typeAtEnd(page, text);
-  await waitFor(async () => (await storedBook(page, id))?.content.includes(text), {
+  await until(async () => (await storedBook(page, id))?.content.includes(text), {
     message: `"${text}" to be saved`,
   });
   return id;

@@ -4,7 +4,7 @@ import type { Page } from 'puppeteer';
 import { launchWithExtension, type ExtensionBrowser } from './browser.ts';
 import { startFaultProxy, type FaultProxy } from './proxy.ts';
 import { sel } from './panel.ts';
-import { waitFor } from './wait.ts';
+import { until } from '../../shared/wait.testing.ts';
 
 export type SyncState = 'offline' | 'syncing' | 'pending' | 'error' | 'synced';
 
@@ -88,7 +88,7 @@ export function syncState(page: Page): Promise<string | null> {
 
 /** Waits until the badge shows one of `states`; returns the one it showed. */
 export function waitForSyncState(page: Page, states: SyncState[], timeout = 15_000): Promise<string> {
-  return waitFor(
+  return until(
     async () => {
       const state = await syncState(page);
       return state !== null && (states as string[]).includes(state) ? state : undefined;

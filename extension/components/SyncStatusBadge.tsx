@@ -41,7 +41,7 @@ export function SyncStatusView({ status, signedIn, onSync, onOpenSettings }: Syn
   // Without an account nothing can reach a server: that reads as offline, labelled "Not syncing".
   const state: SyncState = signedIn ? deriveState(status) : 'offline';
   const label = signedIn ? labelFor(state, status) : t('syncSignedOut');
-  const title = signedIn && status.lastError ? t('syncLastError', status.lastError) : undefined;
+  const title = !signedIn || !status.lastError ? undefined : status.localError ? t('syncLocalError') : t('syncLastError', status.lastError);
   return (
     <button
       type="button"

@@ -5,35 +5,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import en from '../public/_locales/en/messages.json';
 import es from '../public/_locales/es/messages.json';
 import type { ConflictCopy } from '../lib/books/db.ts';
+import type { Catalog } from '../lib/fake-browser.testing.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../lib/sync/status.ts';
 import { TransportError } from '../lib/sync/transport-error.ts';
 import { ConflictBannerView } from './ConflictBanner.tsx';
 import { SettingsForm } from './SettingsView.tsx';
 import { SyncIssueNote } from './SyncIssueNote.tsx';
 import { SyncStatusView } from './SyncStatusBadge.tsx';
-
-type Catalog = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
-
-// browser.i18n.getMessage over the real English catalogue, placeholders included.
-vi.mock('wxt/browser', async () => {
-  const catalog = (await import('../public/_locales/en/messages.json')).default as unknown as Catalog;
-  return {
-    browser: {
-      i18n: {
-        getUILanguage: () => 'en',
-        getMessage(key: string, subs?: string[]) {
-          const entry = catalog[key];
-          if (!entry) return '';
-          return entry.message.replace(/\$([A-Za-z_]+)\$/g, (_m, name: string) => {
-            const content = entry.placeholders?.[name.toLowerCase()]?.content ?? '';
-            return content.replace(/\$(\d)/g, (_x, n: string) => subs?.[Number(n) - 1] ?? '');
-          });
-        },
-      },
-      runtime: { sendMessage: async () => undefined },
-    },
-  };
-});
 
 afterEach(cleanup);
 
@@ -52,6 +30,14 @@ describe('SyncStatusView', () => {
     const badge = screen.getByTestId('sync-status');
     expect(badge.getAttribute('data-state')).toBe(state);
     expect(badge.textContent).toContain(label);
+  });
+
+  it('explains a failure of this device in its own words, not as a server error', () => {
+    const local = status({ lastError: 'This device could not read or save its books', localError: true });
+    render(<SyncStatusView status={local} signedIn onSync={() => undefined} />);
+    const badge = screen.getByTestId('sync-status');
+    expect(badge.getAttribute('data-state')).toBe('error');
+    expect(badge.getAttribute('title')).toBe(en.syncLocalError.message);
   });
 
   it('retries at once when the error state is clicked, and explains the error in its tooltip', () => {
@@ -270,7 +256,7 @@ describe('sync messages', () => {
       'conflictBannerBook', 'keepMine', 'useServer', 'keepBoth', 'confirmUseServer', 'useServerWarning', 'conflictFailed',
       'settings', 'serverUrl', 'email', 'password', 'signIn', 'createAccount', 'signOut', 'signedInAs', 'notSignedIn',
       'signedOutByServer', 'signOutNotRevoked', 'serverUnreachable', 'working', 'cancel', 'quotaExceeded',
-      'signOutEverywhere', 'signOutEverywhereWarning', 'confirmSignOutEverywhere', 'signedOutEverywhere',
+      'signOutEverywhere', 'signOutEverywhereWarning', 'confirmSignOutEverywhere', 'signedOutEverywhere', 'syncLocalError',
     ];
     for (const key of keys) {
       expect((en as unknown as Catalog)[key]?.message, key).toBeTruthy();

@@ -1,4 +1,4 @@
-// Test helpers for extension code: throwaway Dexie databases (fake-indexeddb) and the real English messages.
+// Test helpers for extension code: throwaway Dexie databases (fake-indexeddb).
 import Dexie from 'dexie';
 import { afterEach } from 'vitest';
 import { openDatabase, type AncloraDB } from './books/db.ts';
@@ -16,20 +16,5 @@ export function testDatabases(prefix: string): () => AncloraDB {
     const db = openDatabase(`${prefix}-${crypto.randomUUID()}`);
     opened.push(db);
     return db;
-  };
-}
-
-type Catalog = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
-
-/** browser.i18n.getMessage over a messages.json catalogue, placeholders included (as the browser does it). */
-export function getMessageFrom(catalog: Catalog) {
-  return (key: string, substitutions?: string | string[]): string => {
-    const entry = catalog[key];
-    if (!entry) return '';
-    const subs = substitutions === undefined ? [] : [substitutions].flat();
-    return entry.message.replace(/\$([A-Za-z_]+)\$/g, (_m, name: string) => {
-      const content = entry.placeholders?.[name.toLowerCase()]?.content ?? '';
-      return content.replace(/\$(\d)/g, (_x, n: string) => subs[Number(n) - 1] ?? '');
-    });
   };
 }

@@ -1,6 +1,7 @@
 // Attack class: slow connections. A client that sends its request slowly, sends nothing, or never leaves must lose its
 // connection after the configured time, and no more than the configured number of connections are ever held.
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../../shared/wait.testing.ts';
 import { stopAll, storeFactories } from '../store/testing.ts';
 import { Client, RawConnection, serveStore } from '../test/harness.ts';
 
@@ -60,8 +61,9 @@ describe.each(storeFactories)('slow connections ($name store)', (factory) => {
     for (const connection of held) connection.close();
     await Promise.all(held.map((c) => c.closed));
     // The server counts a closed connection once its own socket has closed too: retry until it has.
-    let answered = false;
-    while (!answered) answered = await new Client(served.server.url).get('/healthz').then((r) => r.status === 200, () => false);
+    const answered = await until(() => new Client(served.server.url).get('/healthz').then((r) => r.status === 200, () => false), {
+      message: 'the server to take a connection again',
+    });
     expect(answered).toBe(true);
   });
 

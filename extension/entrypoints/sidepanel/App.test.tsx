@@ -6,41 +6,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bookRepository } from '../../lib/books/repository.ts';
 import { database } from '../../lib/books/db.ts';
+import { fakeBrowser } from '../../lib/fake-browser.testing.ts';
 import { App } from './App.tsx';
-
-const storage = new Map<string, unknown>();
-const tabsCreated: string[] = [];
-
-vi.mock('wxt/browser', async () => {
-  const { getMessageFrom } = await import('../../lib/testing.ts');
-  const catalog = (await import('../../public/_locales/en/messages.json')).default;
-  const listeners = new Set<(changes: Record<string, { newValue?: unknown }>, area: string) => void>();
-  return {
-    browser: {
-      i18n: {
-        getUILanguage: () => 'en-GB',
-        getMessage: getMessageFrom(catalog),
-      },
-      storage: {
-        local: {
-          get: async (key: string) => (storage.has(key) ? { [key]: storage.get(key) } : {}),
-          set: async (items: Record<string, unknown>) => {
-            for (const [k, v] of Object.entries(items)) storage.set(k, v);
-            for (const l of listeners) l(Object.fromEntries(Object.entries(items).map(([k, v]) => [k, { newValue: v }])), 'local');
-          },
-          remove: async (key: string) => void storage.delete(key),
-        },
-        onChanged: { addListener: (l: never) => listeners.add(l), removeListener: (l: never) => listeners.delete(l) },
-      },
-      runtime: {
-        getURL: (path: string) => `chrome-extension://test${path}`,
-        sendMessage: async () => undefined,
-        onMessage: { addListener: () => undefined, removeListener: () => undefined },
-      },
-      tabs: { create: async ({ url }: { url: string }) => (tabsCreated.push(url), { id: 1 }) },
-    },
-  };
-});
 
 // The sync UI has its own tests; here it would only add network noise.
 vi.mock('../../components/SyncStatusBadge.tsx', () => ({ SyncStatusBadge: () => null }));
@@ -64,8 +31,7 @@ async function openNewBook(): Promise<string> {
 beforeEach(async () => {
   location.hash = '';
   localStorage.clear();
-  storage.clear();
-  tabsCreated.length = 0;
+  fakeBrowser.reset();
   await database().books.clear();
 });
 afterEach(cleanup);
@@ -86,7 +52,7 @@ describe('the side panel', () => {
     const stored = await bookRepository().get(id);
     expect(stored).toMatchObject({ dirty: 1, metadata: { wordCount: 3 } });
     await waitFor(() => expect(screen.getByTestId('word-count').textContent).toBe('3 words'));
-    expect(storage.get('currentBookId')).toBe(id);
+    expect(await fakeBrowser.storage.local.get('currentBookId')).toEqual({ currentBookId: id });
   });
 
   it('saves title and author edits', async () => {
@@ -156,11 +122,14 @@ describe('the side panel', () => {
   });
 
   it('opens the open book in a full tab after saving it', async () => {
+    const opened: Array<string | undefined> = [];
+    fakeBrowser.tabs.onCreated.addListener((tab) => void opened.push(tab.url));
     render(<App inTab={false} />);
     const id = await openNewBook();
     act(() => void editorOf().commands.insertContent('Long session'));
     fireEvent.click(screen.getByRole('button', { name: 'Open in tab' }));
-    await waitFor(() => expect(tabsCreated).toEqual([`chrome-extension://test/sidepanel.html?view=tab#/book/${id}`]));
+    const tabUrl = fakeBrowser.runtime.getURL(`/sidepanel.html?view=tab#/book/${id}`);
+    await waitFor(() => expect(opened).toEqual([tabUrl]));
     expect((await bookRepository().get(id))?.content).toBe('<p>Long session</p>');
   });
 });

@@ -1,4 +1,5 @@
-// Retry schedule for network errors and 5xx answers: exponential backoff with "equal jitter", as a pure function.
+// Retry schedule and retry state for network errors, 5xx answers and local failures: exponential backoff with "equal
+// jitter", as pure functions.
 export const BACKOFF_BASE_MS = 2_000;
 export const BACKOFF_CAP_MS = 5 * 60_000;
 
@@ -15,4 +16,24 @@ export function backoffDelay(attempt: number, random: () => number): number {
   const half = ceiling / 2;
   const r = Math.min(Math.max(random(), 0), 1);
   return Math.round(half + r * half);
+}
+
+/** Retry state kept across workers: `error` waits are skipped by a manual sync, a server's `rate_limit` wait is not. */
+export interface BackoffState {
+  attempt: number;
+  nextAttemptAt: number;
+  reason: 'error' | 'rate_limit';
+}
+
+export const NO_BACKOFF: BackoffState = { attempt: 0, nextAttemptAt: 0, reason: 'error' };
+
+/** Reads a persisted retry state defensively: storage may hold an older or partial shape. */
+export function parseBackoff(value: unknown): BackoffState {
+  if (!value || typeof value !== 'object') return NO_BACKOFF;
+  const v = value as Partial<Record<keyof BackoffState, unknown>>;
+  return {
+    attempt: typeof v.attempt === 'number' && v.attempt > 0 ? v.attempt : 0,
+    nextAttemptAt: typeof v.nextAttemptAt === 'number' ? v.nextAttemptAt : 0,
+    reason: v.reason === 'rate_limit' ? 'rate_limit' : 'error',
+  };
 }

@@ -1,11 +1,12 @@
 // The sync engine against the real server (embedded store) over HTTP, with the browser edges faked:
 // fake-indexeddb for Dexie, in-memory extension storage, and a fault-injecting fetch in front of the server.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerBook } from '../../../shared/protocol.ts';
 import { storeFactories, type OpenedStore } from '../../../server/store/testing.ts';
 import { PASSWORD, startServer, uniqueEmail, type RunningServer } from '../../../server/test/harness.ts';
 import { keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
-import { BACKOFF_KEY, parseBackoff } from './engine.ts';
+import { parseBackoff } from './backoff.ts';
+import { BACKOFF_KEY } from './engine.ts';
 import { deriveState } from './status.ts';
 import { createDevice, faultyFetch, type Device } from './testing.ts';
 import type { FetchLike } from './transport.ts';
@@ -82,7 +83,7 @@ async function localBook(d: Device, id: string) {
 }
 
 describe('a sync cycle against the real server', () => {
-  it('sends a new book, marks it clean with the server revision, and logs the seed line without its text', async () => {
+  it('sends a new book, marks it clean with the server revision, and never logs its text', async () => {
     const a = await device();
     const book = await a.books.create({ title: 'My Novel', content: '<p>secret words</p>' });
     expect(await a.engine.runCycle()).toEqual({ kind: 'synced' });
@@ -90,7 +91,7 @@ describe('a sync cycle against the real server', () => {
     const local = await localBook(a, book.id);
     expect(local).toMatchObject({ dirty: 0, revision: 1, syncIssue: null });
     expect((await serverBooks(a)).get(book.id)).toMatchObject({ content: '<p>secret words</p>', revision: 1 });
-    expect(a.logs).toContain('[Sync] ✓ Book "My Novel" synced successfully');
+    expect(a.logs.length).toBeGreaterThan(0);
     expect(a.logs.join('\n')).not.toContain('secret words');
     const status = await a.status.get();
     expect(status).toMatchObject({ isSyncing: false, lastError: null, pendingCount: 0, isOnline: true });
@@ -155,14 +156,12 @@ describe('offline queue and retries', () => {
     await a.books.save(book.id, { content: '<p>two</p>' });
     const offline = await a.status.get();
     expect(deriveState(offline)).toBe('offline');
-    expect(a.logs).toContain('[Sync] Connection lost');
-    expect(a.logs).toContain('[Sync] ✗ Failed to sync book "Offline draft": Network error');
     expect(await localBook(a, book.id)).toMatchObject({ dirty: 1, content: '<p>two</p>' });
 
     // The connection returns: the `online` event forces a cycle past the backoff.
     expect(await a.engine.runCycle({ force: true })).toEqual({ kind: 'synced' });
     expect((await serverBooks(a)).get(book.id)?.content).toBe('<p>two</p>');
-    expect(a.logs).toContain('[Sync] Connection restored');
+    expect(deriveState(await a.status.get())).toBe('synced');
     expect(await a.kv.get(BACKOFF_KEY)).toBeUndefined();
   });
 
@@ -236,7 +235,6 @@ describe('answers that concern one book', () => {
     expect(refused).toMatchObject({ dirty: 1, content: '<p>keep me</p>', syncIssue: { kind: 'invalid' } });
     expect(refused!.syncIssue!.message).toMatch(/title/);
     expect(await localBook(a, good.id)).toMatchObject({ dirty: 0 });
-    expect(a.logs.some((l) => l.startsWith('[Sync] ✗ Failed to sync book "Bad": Invalid book'))).toBe(true);
 
     await a.engine.runCycle();
     expect(a.faults.syncBodies.at(-1)!.changes).toEqual([]);
@@ -266,7 +264,7 @@ describe('answers that concern one book', () => {
     const marked = await localBook(a, big.id);
     expect(marked).toMatchObject({ dirty: 1, syncIssue: { kind: 'too_large', limit: 8_192 } });
     expect(marked!.content).toHaveLength(12_007);
-    expect(a.logs).toContain('[Sync] ✗ Failed to sync book "Huge": Too large to sync (the server accepts up to 8192 bytes)');
+    expect(marked!.syncIssue!.message).toBe('Too large to sync (the server accepts up to 8192 bytes)');
 
     const sent = a.faults.syncBodies.length;
     await a.engine.runCycle();
@@ -298,8 +296,7 @@ describe('answers that concern one book', () => {
     let release!: () => void;
     a.faults.inject({ kind: 'hold', release: new Promise<void>((r) => (release = r)) });
     const cycle = a.engine.runCycle();
-    await new Promise((r) => setTimeout(r, 0));
-    while (a.faults.syncBodies.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await a.faults.requested();
     await a.books.save(book.id, { content: '<p>v2</p>' });
     release();
     expect(await cycle).toEqual({ kind: 'synced' });
@@ -318,8 +315,8 @@ describe('worker restarts', () => {
     const book = await a.books.create({ title: 'Survivor', content: '<p>precious</p>' });
     a.faults.inject({ kind: 'hang' });
     void a.engine.runCycle(); // this worker dies waiting for the answer
-    while (a.faults.syncBodies.length === 0) await new Promise((r) => setTimeout(r, 5));
-    await vi.waitFor(async () => expect((await a.status.get()).isSyncing).toBe(true));
+    await a.faults.requested();
+    expect((await a.status.get()).isSyncing).toBe(true);
 
     // A new worker: same IndexedDB and extension storage, nothing from the old worker's memory.
     const faults = faultyFetch();
@@ -350,10 +347,34 @@ describe('worker restarts', () => {
     let release!: () => void;
     a.faults.inject({ kind: 'hold', release: new Promise<void>((r) => (release = r)) });
     const first = a.engine.runCycle();
-    while (a.faults.syncBodies.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await a.faults.requested();
     expect(await a.engine.runCycle({ force: true })).toEqual({ kind: 'busy' });
     release();
     expect(await first).toEqual({ kind: 'synced' });
+  });
+});
+
+describe('local failures', () => {
+  it('reports a failing local database as a local error, not as a bad server answer, and keeps the book pending', async () => {
+    const a = await device();
+    const book = await a.books.create({ title: 'Stuck on disk', content: '<p>kept</p>' });
+    const refuse = () => {
+      throw new Error('QuotaExceededError: the disk is full');
+    };
+    a.db.books.hook('creating', refuse);
+    a.db.books.hook('updating', refuse);
+
+    const result = await a.engine.runCycle();
+
+    expect(result).toMatchObject({ kind: 'failed', error: 'local' });
+    const status = await a.status.get();
+    expect(status).toMatchObject({ localError: true, isOnline: true, pendingCount: 1 });
+    expect(deriveState(status)).toBe('error');
+    a.db.books.hook('creating').unsubscribe(refuse);
+    a.db.books.hook('updating').unsubscribe(refuse);
+    expect(await a.engine.runCycle({ force: true })).toEqual({ kind: 'synced' });
+    expect(await localBook(a, book.id)).toMatchObject({ dirty: 0, content: '<p>kept</p>' });
+    expect((await a.status.get()).localError).toBeUndefined();
   });
 });
 
@@ -390,7 +411,7 @@ describe('two devices on one account', () => {
     let release!: () => void;
     b.faults.inject({ kind: 'hold', release: new Promise<void>((r) => (release = r)) });
     const cycle = b.engine.runCycle();
-    while (b.faults.syncBodies.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await b.faults.requested();
     await a.engine.runCycle();
     await b.books.save(book.id, { content: '<p>from b, newer</p>' });
     release();
@@ -413,7 +434,6 @@ describe('two devices on one account', () => {
 
     await loseConflict(a, b, book.id, '<p>server wins</p>', '<p>mine 1</p>');
 
-    expect(b.logs).toContain('[Sync] ⚠️ Conflict for book "Draft"');
     expect(await localBook(b, book.id)).toMatchObject({ content: '<p>server wins</p>', dirty: 0, revision: 2 });
     const [copy] = await listConflicts(b.db, book.id);
     expect(copy).toMatchObject({ bookId: book.id, content: '<p>mine 1</p>', serverRevision: 2 });
@@ -581,6 +601,5 @@ describe('answers bounded by bytes', () => {
       expect(book!.syncIssue!.message).toMatch(/quota/i);
       expect(book!.content).toBe(books.find((b) => b.id === book!.id)!.content);
     }
-    expect(a.logs.some((line) => line.includes('Failed to sync book') && /quota/i.test(line))).toBe(true);
   });
 });

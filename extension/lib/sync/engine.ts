@@ -2,7 +2,7 @@
 // apply the answers to the local database, and keep retry state and status in storage so a killed worker resumes.
 import { BookInput, ErrorCode, LIMITS, fieldErrors, type SyncResponse, type SyncResult } from '../../../shared/protocol.ts';
 import { accountScope, type AccountService, type SignedInAccount } from './account.ts';
-import { backoffDelay } from './backoff.ts';
+import { parseBackoff, type BackoffState } from './backoff.ts';
 import type { CycleLock } from './lock.ts';
 import type { Clock, ConflictCopy, KeyValue, LocalBook, LocalBookStore, LocalChanges, Logger } from './ports.ts';
 import {
@@ -15,20 +15,23 @@ import {
   toBookInput,
   type LocalDecision,
 } from './reconcile.ts';
-import type { StatusStore } from './status.ts';
+import {
+  afterFailure,
+  afterRestart,
+  afterSendError,
+  afterSuccess,
+  classifyFailure,
+  waitUntil,
+  type CycleResult,
+} from './recovery.ts';
+import type { StatusStore, SyncStatus } from './status.ts';
 import { TransportError } from './transport-error.ts';
 import type { Transport } from './transport.ts';
 
 export const BACKOFF_KEY = 'syncBackoff';
 
-/** Retry state: `error` waits are skipped by a manual sync, a server's `rate_limit` wait is not. */
-export interface BackoffState {
-  attempt: number;
-  nextAttemptAt: number;
-  reason: 'error' | 'rate_limit';
-}
-
-const NO_BACKOFF: BackoffState = { attempt: 0, nextAttemptAt: 0, reason: 'error' };
+// The cycle's result type lives with the decisions that produce it; re-exported for the engine's callers.
+export type { CycleResult };
 
 export interface BatchLimits {
   /** Books per request (the server takes up to LIMITS.syncBatchMax). */
@@ -51,27 +54,8 @@ export interface EngineDeps {
   batch?: Partial<BatchLimits>;
 }
 
-export type CycleResult =
-  | { kind: 'synced' }
-  | { kind: 'busy' }
-  | { kind: 'signed-out' }
-  | { kind: 'waiting'; until: number }
-  | { kind: 'failed'; error: TransportError['kind']; retryAt: number };
-
 // A server that keeps answering hasMore would otherwise hold the lock forever.
 const MAX_REQUESTS_PER_CYCLE = 500;
-
-export const SIGNED_OUT_MESSAGE = 'Signed out: sign in again to sync';
-
-export function parseBackoff(value: unknown): BackoffState {
-  if (!value || typeof value !== 'object') return NO_BACKOFF;
-  const v = value as Partial<Record<keyof BackoffState, unknown>>;
-  return {
-    attempt: typeof v.attempt === 'number' && v.attempt > 0 ? v.attempt : 0,
-    nextAttemptAt: typeof v.nextAttemptAt === 'number' ? v.nextAttemptAt : 0,
-    reason: v.reason === 'rate_limit' ? 'rate_limit' : 'error',
-  };
-}
 
 /** Splits books into requests bounded by count and approximate size; a book bigger than the budget goes alone. */
 export function planBatches(books: LocalBook[], limits: BatchLimits): LocalBook[][] {
@@ -264,20 +248,16 @@ export function createSyncEngine(deps: EngineDeps) {
           ...(cursor !== undefined ? { cursor } : {}),
         });
       } catch (error) {
-        if (error instanceof TransportError && error.kind === 'too_large' && batch.length > 1) {
-          // Find the book that is too large: send them one by one.
+        const step = afterSendError(error, batch.length, cursorReset);
+        if (step.action === 'split') {
           batches.unshift(...batch.map((book) => [book]));
           continue;
         }
-        if (error instanceof TransportError && error.kind === 'too_large' && batch.length === 1) {
-          const limit = error.extra.limit;
-          const message = limit ? `Too large to sync (the server accepts up to ${limit} bytes)` : 'Too large to sync';
-          await refuseLocally(batch[0]!, { kind: 'too_large', message, ...(limit ? { limit } : {}) });
+        if (step.action === 'refuse-too-large') {
+          await refuseLocally(batch[0]!, { kind: 'too_large', message: step.message, ...(step.limit ? { limit: step.limit } : {}) });
           continue;
         }
-        if (error instanceof TransportError && error.kind === 'bad_request' && error.extra.details?.cursor && !cursorReset) {
-          // A cursor the server no longer understands (e.g. another server at the same URL): pull from the start,
-          // which is safe because applying a change twice is a no-op.
+        if (step.action === 'reset-cursor') {
           cursorReset = true;
           cursor = undefined;
           batches.unshift(batch);
@@ -295,35 +275,14 @@ export function createSyncEngine(deps: EngineDeps) {
   }
 
   async function failed(error: unknown, backoff: BackoffState): Promise<CycleResult> {
-    const e =
-      error instanceof TransportError
-        ? error
-        : new TransportError('bad_response', error instanceof Error ? error.message : String(error));
-    const now = deps.clock.now();
-    const pendingCount = await deps.books.countPending();
-    if (e.kind === 'unauthorized') {
-      await deps.account.markSignedOut(SIGNED_OUT_MESSAGE);
-      await deps.kv.remove(BACKOFF_KEY);
-      await deps.status.update({ isSyncing: false, isOnline: true, lastError: SIGNED_OUT_MESSAGE, signedOut: true, pendingCount });
-      return { kind: 'signed-out' };
-    }
-    if (e.kind === 'rate_limited') {
-      const retryAt = now + (e.extra.retryAfter ?? 1) * 1000;
-      await deps.kv.set(BACKOFF_KEY, { attempt: backoff.attempt, nextAttemptAt: retryAt, reason: 'rate_limit' } satisfies BackoffState);
-      // Not an error the user has to act on: the books are simply still pending.
-      await deps.status.update({ isSyncing: false, isOnline: true, pendingCount });
-      return { kind: 'failed', error: e.kind, retryAt };
-    }
-    const attempt = backoff.attempt + 1;
-    const retryAt = now + backoffDelay(attempt, deps.random);
-    await deps.kv.set(BACKOFF_KEY, { attempt, nextAttemptAt: retryAt, reason: 'error' } satisfies BackoffState);
-    await deps.status.update({
-      isSyncing: false,
-      isOnline: e.kind !== 'network',
-      lastError: e.message,
-      pendingCount,
-    });
-    return { kind: 'failed', error: e.kind, retryAt };
+    const failure = classifyFailure(error);
+    if (failure.kind === 'local') log.error(`[Sync] Local failure: ${failure.message}`);
+    const plan = afterFailure(failure, backoff, deps.clock.now(), deps.random);
+    if (plan.signOut) await deps.account.markSignedOut(plan.signOut);
+    if (plan.backoff) await deps.kv.set(BACKOFF_KEY, plan.backoff);
+    else await deps.kv.remove(BACKOFF_KEY);
+    await deps.status.update({ ...plan.status, ...(await pendingCount()) });
+    return plan.result;
   }
 
   async function cycle(account: SignedInAccount, backoff: BackoffState): Promise<CycleResult> {
@@ -334,15 +293,18 @@ export function createSyncEngine(deps: EngineDeps) {
       return failed(error, backoff);
     }
     await deps.kv.remove(BACKOFF_KEY);
-    await deps.status.update({
-      isSyncing: false,
-      isOnline: true,
-      lastError: null,
-      signedOut: false,
-      lastSyncTime: deps.clock.now(),
-      pendingCount: await deps.books.countPending(),
-    });
+    await deps.status.update({ ...afterSuccess(deps.clock.now()), ...(await pendingCount()) });
     return { kind: 'synced' };
+  }
+
+  /** The pending count, or nothing when the local database cannot say (the status keeps the last known count). */
+  async function pendingCount(): Promise<Pick<SyncStatus, 'pendingCount'> | Record<string, never>> {
+    try {
+      return { pendingCount: await deps.books.countPending() };
+    } catch (error) {
+      log.error(`[Sync] Could not count pending books: ${classifyFailure(error).message}`);
+      return {};
+    }
   }
 
   return {
@@ -357,17 +319,15 @@ export function createSyncEngine(deps: EngineDeps) {
         return { kind: 'signed-out' };
       }
       const backoff = parseBackoff(await deps.kv.get(BACKOFF_KEY));
-      const now = deps.clock.now();
-      if (backoff.nextAttemptAt > now && (!options.force || backoff.reason === 'rate_limit')) {
-        return { kind: 'waiting', until: backoff.nextAttemptAt };
-      }
+      const until = waitUntil(backoff, deps.clock.now(), options.force ?? false);
+      if (until !== null) return { kind: 'waiting', until };
       const outcome = await deps.lock.tryRun(() => cycle(account, backoff));
       return outcome.ran ? outcome.value : { kind: 'busy' };
     },
     refreshPending,
     /** A worker that starts cannot be in a cycle: clear a flag a killed worker left behind. */
     async recover(): Promise<void> {
-      await deps.status.update({ isSyncing: false, pendingCount: await deps.books.countPending() });
+      await deps.status.update({ ...afterRestart(), ...(await pendingCount()) });
     },
   };
 

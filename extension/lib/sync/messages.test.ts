@@ -1,12 +1,10 @@
 // Account actions between a page and the background, through WXT's fake browser runtime messaging.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { fakeBrowser } from '../fake-browser.testing.ts';
 import type { AccountService, Credentials } from './account.ts';
 import { listenToPages } from '../messaging.ts';
 import { answerAccountRequest, backgroundAccountActions } from './messages.ts';
 import { TransportError } from './transport-error.ts';
-
-vi.mock('wxt/browser', async () => ({ browser: (await import('wxt/testing/fake-browser')).fakeBrowser }));
 
 const credentials: Credentials = { serverUrl: 'https://sync.example', email: 'ana@example.com', password: 'correct horse' };
 

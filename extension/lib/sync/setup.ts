@@ -79,8 +79,9 @@ export function setupSync(): BackgroundSync {
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === SYNC_ALARM) void scheduler.request('alarm');
   });
-  browser.runtime.onInstalled.addListener(() => void ensureAlarm());
-  browser.runtime.onStartup.addListener(() => void ensureAlarm());
+  // The promise is returned so whoever fires the event can tell when the listener's work is done (tests do).
+  browser.runtime.onInstalled.addListener(() => ensureAlarm());
+  browser.runtime.onStartup.addListener(() => ensureAlarm());
 
   globalThis.addEventListener('online', () => {
     void status.update({ isOnline: true }).then(() => scheduler.request('online'));

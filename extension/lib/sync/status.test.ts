@@ -34,10 +34,10 @@ describe('badgeText', () => {
 describe('parseStatus', () => {
   it('falls back to the initial status for missing or malformed values', () => {
     expect(parseStatus(undefined)).toEqual(INITIAL_STATUS);
-    expect(parseStatus({ isOnline: 'yes', pendingCount: -1, lastError: 5 })).toEqual(INITIAL_STATUS);
+    expect(parseStatus({ isOnline: 'yes', pendingCount: -1, lastError: 5, localError: 'yes' })).toEqual(INITIAL_STATUS);
   });
   it('keeps a well-formed status as it is', () => {
-    const status = s({ isOnline: false, lastSyncTime: 5, lastError: 'e', pendingCount: 2, signedOut: true });
+    const status = s({ isOnline: false, lastSyncTime: 5, lastError: 'e', pendingCount: 2, signedOut: true, localError: true });
     expect(parseStatus(status)).toEqual(status);
   });
 });

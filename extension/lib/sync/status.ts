@@ -13,6 +13,8 @@ export interface SyncStatus {
   pendingCount: number;
   /** True when a 401 signed the device out, so the panel can point at the settings. */
   signedOut?: boolean;
+  /** True when the last cycle failed on this device (its database, a bug), not on the server or the network. */
+  localError?: boolean;
 }
 
 export type SyncState = 'offline' | 'syncing' | 'pending' | 'error' | 'synced';
@@ -57,6 +59,7 @@ export function parseStatus(value: unknown): SyncStatus {
     lastError: typeof v.lastError === 'string' ? v.lastError : null,
     pendingCount: typeof v.pendingCount === 'number' && v.pendingCount >= 0 ? v.pendingCount : 0,
     ...(v.signedOut === true ? { signedOut: true } : {}),
+    ...(v.localError === true ? { localError: true } : {}),
   };
 }
 
@@ -73,6 +76,7 @@ export function createStatusStore(
     const previous = parseStatus(await kv.get(STATUS_KEY));
     const next: SyncStatus = { ...previous, ...patch };
     if (!next.signedOut) delete next.signedOut;
+    if (!next.localError) delete next.localError;
     if (previous.isOnline !== next.isOnline) log.info(next.isOnline ? '[Sync] Connection restored' : '[Sync] Connection lost');
     await kv.set(STATUS_KEY, next);
     publish(next);

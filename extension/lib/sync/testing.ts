@@ -1,6 +1,7 @@
 // Test support for the sync engine: a "device" (fake-indexeddb Dexie, in-memory extension storage, the real engine,
 // transport and account service) and a fault-injecting fetch to put in front of the real server.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { eventCounter } from '../../../shared/wait.testing.ts';
 import { createBookRepository } from '../books/repository.ts';
 import { AncloraDB } from '../books/db.ts';
 import { createAccountService } from './account.ts';
@@ -36,6 +37,7 @@ export function faultyFetch(base: FetchLike = (input, init) => fetch(input, init
   /** Per POST /api/sync: whether the body was sent gzip-compressed. */
   const gzipped: boolean[] = [];
   const syncBodies: Array<{ changes: Array<{ id: string; baseRevision?: number }>; cursor?: string }> = [];
+  const arrived = eventCounter('POST /api/sync');
   const call: FetchLike = async (input, init) => {
     if (!input.endsWith('/api/sync')) return base(input, init);
     gzipped.push(new Headers(init?.headers).get('content-encoding') === 'gzip');
@@ -44,11 +46,13 @@ export function faultyFetch(base: FetchLike = (input, init) => fetch(input, init
     if (fault?.kind === 'rewrite') {
       const rewritten = fault.rewrite(body as Parameters<typeof fault.rewrite>[0]);
       syncBodies.push(rewritten as (typeof syncBodies)[number]);
+      arrived.bump();
       const headers = new Headers(init?.headers);
       headers.delete('content-encoding');
       return base(input, { ...init, headers, body: JSON.stringify(rewritten) });
     }
     syncBodies.push(body);
+    arrived.bump();
     switch (fault?.kind) {
       case undefined:
         return base(input, init);
@@ -75,6 +79,8 @@ export function faultyFetch(base: FetchLike = (input, init) => fetch(input, init
     inject: (...more: FetchFault[]) => faults.push(...more),
     /** Bodies of every POST /api/sync, in order (after rewriting). */
     syncBodies,
+    /** Resolves once `n` POST /api/sync requests in all have reached this fetch (their faults applied next). */
+    requested: (n = 1) => arrived.reached(n),
     gzipped,
   };
 }
