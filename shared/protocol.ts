@@ -96,11 +96,66 @@ export const SyncRequest = z.strictObject({
 });
 export type SyncRequest = z.infer<typeof SyncRequest>;
 
-/** Stable error codes, for clients that must tell one refusal from another whatever language the message is in. */
+/**
+ * Stable error codes: every error answer carries one in `code`, so clients tell one refusal from another (and show
+ * it in the user's language) whatever language `error` is written in. Each names one cause; a field's problem stays
+ * in `details`, with its reason in `reasons`.
+ */
 export const ErrorCode = {
-  /** The write would take the account's stored books over the server's storage quota. */
+  /** 400: the body, query or path parameters failed validation; `details` (and `reasons`) say which fields. */
+  invalidRequest: 'invalid_request',
+  /** 400: the body could not be read as JSON at all (not UTF-8, not JSON, nested too deep, cut off). */
+  malformedBody: 'malformed_body',
+  /** 400: a sync cursor (`cursor`, `since`) that this server did not issue; pull again without one. */
+  invalidCursor: 'invalid_cursor',
+  /** 400: the request path is not canonical (`//`, `./`, `../`, backslashes, encoded separators). */
+  nonCanonicalPath: 'non_canonical_path',
+  /** 401: no valid credential (device token or session) came with the request. */
+  unauthenticated: 'unauthenticated',
+  /** 401: the email and password do not match an account. */
+  invalidCredentials: 'invalid_credentials',
+  /** 403: the credential is valid but may not do this. */
+  forbidden: 'forbidden',
+  /** 404: no such route, or no such book, token or session for this account. */
+  notFound: 'not_found',
+  /** 405: the route exists but not for this method. */
+  methodNotAllowed: 'method_not_allowed',
+  /** 409: the server holds a newer version of the book (the body carries it as `serverVersion`). */
+  conflict: 'conflict',
+  /** 409: an account with this email already exists. */
+  emailTaken: 'email_taken',
+  /** 413: the request body is over the server's limit (`limit`, in bytes). */
+  payloadTooLarge: 'payload_too_large',
+  /** 413 (or a sync result): the write would take the account's stored books over the server's storage quota. */
   quotaExceeded: 'quota_exceeded',
+  /** 415: wrong Content-Type, charset or Content-Encoding. */
+  unsupportedMediaType: 'unsupported_media_type',
+  /** 429: too many requests from this client; wait `Retry-After` seconds. */
+  rateLimited: 'rate_limited',
+  /** 429: too many sign-in attempts for this account; wait `Retry-After` seconds. */
+  signInThrottled: 'sign_in_throttled',
+  /** 503: the server is busy (too much work queued, or one book written too often at once); retry after `Retry-After`. */
+  busy: 'busy',
+  /** 503: the server's disk is full; nothing was written, retry after `Retry-After`. */
+  storageFull: 'storage_full',
+  /** 500: an unexpected failure on the server. */
+  internal: 'internal',
 } as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Why one field was refused (in `reasons`, beside the English text in `details`), so clients can localise it. */
+export const FieldReason = {
+  /** Empty, or blank once trimmed. */
+  required: 'required',
+  tooShort: 'too_short',
+  tooLong: 'too_long',
+  invalidEmail: 'invalid_email',
+  /** The password is on the server's list of the most common passwords. */
+  commonPassword: 'common_password',
+  /** Any other problem: the English text in `details` says which. */
+  invalid: 'invalid',
+} as const;
+export type FieldReason = (typeof FieldReason)[keyof typeof FieldReason];
 
 export const SyncResultStatus = z.enum(['ok', 'conflict', 'invalid', 'not_found']);
 export type SyncResultStatus = z.infer<typeof SyncResultStatus>;
@@ -117,7 +172,7 @@ export const SyncResult = z.object({
   /** The serverVersion this result would carry did not fit in the answer: read the book with GET /api/books/:id. */
   serverVersionOmitted: z.literal(true).optional(),
   error: z.string().optional(),
-  /** invalid: why, as an ErrorCode (absent for validation errors, which carry `details`). */
+  /** invalid and not_found: why, as an ErrorCode (invalid_request with `details`, or quota_exceeded, or not_found). */
   code: z.string().optional(),
   details: z.record(z.string(), z.array(z.string())).optional(),
 });
@@ -149,6 +204,7 @@ export type PutBookResponse = z.infer<typeof PutBookResponse>;
 export const ConflictResponse = z.object({
   success: z.literal(false),
   conflict: z.literal(true),
+  code: z.literal(ErrorCode.conflict),
   message: z.string(),
   serverVersion: ServerBook,
   clientVersion: z.unknown(),
@@ -172,14 +228,16 @@ export const ChangesResponse = z.object({
 });
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
 
-/** Every error answer: a human-readable message, and per-field messages for 400s. */
+/** Every error answer: a stable `code`, a human-readable (English) message, and per-field messages for 400s. */
 export const ErrorBody = z.object({
+  /** An ErrorCode; a string here so that a client reading a newer server's code falls back to `error`. */
+  code: z.string(),
   error: z.string(),
   details: z.record(z.string(), z.array(z.string())).optional(),
+  /** invalid_request: one FieldReason per field in `details` (the first problem found in that field). */
+  reasons: z.record(z.string(), z.string()).optional(),
   /** 413: the server's limit in bytes (the body limit, or the storage quota with code quota_exceeded). */
   limit: z.number().optional(),
-  /** A stable ErrorCode where the status alone does not say what happened. */
-  code: z.string().optional(),
   /** quota_exceeded: the bytes the account stores now. */
   used: z.number().optional(),
 });
@@ -240,8 +298,32 @@ export type SignedOutEverywhere = z.infer<typeof SignedOutEverywhere>;
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
   const details: Record<string, string[]> = {};
   for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join('.') : '_';
-    (details[key] ??= []).push(issue.message);
+    (details[fieldKey(issue)] ??= []).push(issue.message);
   }
   return details;
+}
+
+/** The FieldReason of each field's first problem, keyed as in `fieldErrors`. */
+export function fieldReasons(error: z.ZodError): Record<string, FieldReason> {
+  const reasons: Record<string, FieldReason> = {};
+  for (const issue of error.issues) reasons[fieldKey(issue)] ??= reasonOf(issue);
+  return reasons;
+}
+
+function fieldKey(issue: z.core.$ZodIssue): string {
+  return issue.path.length ? issue.path.join('.') : '_';
+}
+
+function reasonOf(issue: z.core.$ZodIssue): FieldReason {
+  switch (issue.code) {
+    case 'too_small':
+      // A trimmed string under one character is a missing one ("title is required").
+      return issue.origin === 'string' && issue.minimum === 1 ? FieldReason.required : FieldReason.tooShort;
+    case 'too_big':
+      return FieldReason.tooLong;
+    case 'invalid_format':
+      return issue.format === 'email' ? FieldReason.invalidEmail : FieldReason.invalid;
+    default:
+      return FieldReason.invalid;
+  }
 }

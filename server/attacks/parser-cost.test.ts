@@ -68,7 +68,7 @@ describe.each(storeFactories)('parser cost ($name store)', (factory) => {
     expect(res.status).toBe(200);
     expect(res.body.results).toEqual([
       expect.objectContaining({ id: before.id, status: 'ok', revision: 1 }),
-      { id: hostile.id, status: 'invalid', error: 'Invalid book', details: { content: [expect.stringMatching(/nest/)] } },
+      { id: hostile.id, status: 'invalid', code: 'invalid_request', error: 'Invalid book', details: { content: [expect.stringMatching(/nest/)] } },
       expect.objectContaining({ id: after.id, status: 'ok', revision: 1 }),
     ]);
     expect((await writer.get(`/api/books/${after.id}`)).body.data.content).toBe('<p>after</p>');

@@ -3,7 +3,7 @@
 import { markupError } from '../../shared/markup-guard.ts';
 import type { BookInput } from '../../shared/protocol.ts';
 import type { Config } from '../config.ts';
-import { ApiError } from '../errors.ts';
+import { busy } from '../errors.ts';
 import type { Sanitized } from '../html.ts';
 import type { Sanitizer } from '../sanitizer/pool.ts';
 import type { CasWrite, StoredBook, Store } from '../store/types.ts';
@@ -129,7 +129,7 @@ async function applySanitized(
       else if (result.reason === 'quota') outcomes[i] = { status: 'quota', used: result.used, quota: quotaBytes };
       // 'conflict' or 'missing': the book changed under us; the next round reads it again and decides anew.
       else if (++lost[i]! >= MAX_ROUNDS) {
-        throw new ApiError(503, 'This book is being written too often at once; try again', { headers: { 'Retry-After': '1' } });
+        throw busy('This book is being written too often at once; try again');
       }
     });
   }
