@@ -32,6 +32,7 @@ describe.each(storeFactories)('parser cost ($name store)', (factory) => {
     const res = await writer.put(`/api/books/${book.id}`, book);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
+      code: 'invalid_request',
       error: 'Invalid book',
       details: { content: [`markup must not nest more than ${LIMITS.markupDepthMax} elements deep`] },
     });

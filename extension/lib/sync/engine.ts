@@ -275,7 +275,7 @@ export function createSyncEngine(deps: EngineDeps) {
           await refuseLocally(batch[0]!, { kind: 'too_large', message, ...(limit ? { limit } : {}) });
           continue;
         }
-        if (error instanceof TransportError && error.kind === 'bad_request' && error.extra.details?.cursor && !cursorReset) {
+        if (error instanceof TransportError && error.extra.code === ErrorCode.invalidCursor && !cursorReset) {
           // A cursor the server no longer understands (e.g. another server at the same URL): pull from the start,
           // which is safe because applying a change twice is a no-op.
           cursorReset = true;
