@@ -1,5 +1,6 @@
 // The sync status in the side panel header: one of the seed's five states, clickable to sync at once.
 import { t } from '../lib/i18n.ts';
+import { codeText } from '../lib/server-errors.ts';
 import { requestSyncNow } from '../lib/sync/messages.ts';
 import { useSyncStatus } from '../lib/sync/panel.ts';
 import { deriveState, type SyncState, type SyncStatus } from '../lib/sync/status.ts';
@@ -41,7 +42,9 @@ export function SyncStatusView({ status, signedIn, onSync, onOpenSettings }: Syn
   // Without an account nothing can reach a server: that reads as offline, labelled "Not syncing".
   const state: SyncState = signedIn ? deriveState(status) : 'offline';
   const label = signedIn ? labelFor(state, status) : t('syncSignedOut');
-  const title = signedIn && status.lastError ? t('syncLastError', status.lastError) : undefined;
+  // A server refusal reads in the user's language by its code; the stored text is the fallback.
+  const lastError = codeText(status.lastErrorCode) ?? status.lastError;
+  const title = signedIn && lastError ? t('syncLastError', lastError) : undefined;
   return (
     <button
       type="button"

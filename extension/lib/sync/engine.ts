@@ -304,7 +304,7 @@ export function createSyncEngine(deps: EngineDeps) {
     if (e.kind === 'unauthorized') {
       await deps.account.markSignedOut(SIGNED_OUT_MESSAGE);
       await deps.kv.remove(BACKOFF_KEY);
-      await deps.status.update({ isSyncing: false, isOnline: true, lastError: SIGNED_OUT_MESSAGE, signedOut: true, pendingCount });
+      await deps.status.update({ isSyncing: false, isOnline: true, lastError: SIGNED_OUT_MESSAGE, lastErrorCode: null, signedOut: true, pendingCount });
       return { kind: 'signed-out' };
     }
     if (e.kind === 'rate_limited') {
@@ -321,6 +321,7 @@ export function createSyncEngine(deps: EngineDeps) {
       isSyncing: false,
       isOnline: e.kind !== 'network',
       lastError: e.message,
+      lastErrorCode: e.extra.code ?? null,
       pendingCount,
     });
     return { kind: 'failed', error: e.kind, retryAt };
@@ -338,6 +339,7 @@ export function createSyncEngine(deps: EngineDeps) {
       isSyncing: false,
       isOnline: true,
       lastError: null,
+      lastErrorCode: null,
       signedOut: false,
       lastSyncTime: deps.clock.now(),
       pendingCount: await deps.books.countPending(),
