@@ -1,7 +1,7 @@
 // Every error answer carries a stable `code` (shared/protocol.ts ErrorCode): one request per kind of refusal.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, FieldReason } from '../shared/protocol.ts';
+import { ErrorCode, FieldReason, LIMITS } from '../shared/protocol.ts';
 import { stopAll, storeFactories } from './store/testing.ts';
 import type { Store } from './store/types.ts';
 import {
@@ -107,12 +107,18 @@ describe.each(storeFactories)('error codes ($name store)', (factory) => {
     const other = await signedInWriter(served.server.url);
     const foreign = buildBook();
     await other.client.put(`/api/books/${foreign.id}`, foreign);
-    const res = await writer.client.post('/api/sync', { changes: [buildBook({ title: '' }), { ...foreign, deleted: true, baseRevision: 1 }] });
+    const nested = buildBook({ content: '<div>'.repeat(LIMITS.markupDepthMax + 1) });
+    const res = await writer.client.post('/api/sync', {
+      changes: [buildBook({ title: '' }), { ...foreign, deleted: true, baseRevision: 1 }, nested],
+    });
     expect(res.status).toBe(200);
-    expect(res.body.results.map((r: { status: string; code?: string }) => [r.status, r.code])).toEqual([
-      ['invalid', ErrorCode.invalidRequest],
-      ['not_found', ErrorCode.notFound],
+    expect(res.body.results.map((r: { status: string; code?: string; reasons?: object }) => [r.status, r.code, r.reasons])).toEqual([
+      ['invalid', ErrorCode.invalidRequest, { title: FieldReason.required }],
+      ['not_found', ErrorCode.notFound, undefined],
+      ['invalid', ErrorCode.invalidRequest, { content: FieldReason.markupTooComplex }],
     ]);
+    const put = await writer.client.put(`/api/books/${nested.id}`, nested);
+    expect(put.body).toMatchObject({ code: ErrorCode.invalidRequest, reasons: { content: FieldReason.markupTooComplex } });
   });
 });
 

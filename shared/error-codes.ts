@@ -54,6 +54,8 @@ export const FieldReason = {
   tooShort: 'too_short',
   tooLong: 'too_long',
   invalidEmail: 'invalid_email',
+  /** A manuscript over the markup limits (nested too deep, or too many elements). */
+  markupTooComplex: 'markup_too_complex',
   /** The password is on the server's list of the most common passwords. */
   commonPassword: 'common_password',
   /** Any other problem: the English text in `details` says which. */

@@ -116,6 +116,8 @@ export const SyncResult = z.object({
   /** invalid and not_found: why, as an ErrorCode (invalid_request with `details`, or quota_exceeded, or not_found). */
   code: z.string().optional(),
   details: z.record(z.string(), z.array(z.string())).optional(),
+  /** invalid_request: one FieldReason per field in `details`, as in an error answer. */
+  reasons: z.record(z.string(), z.string()).optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 

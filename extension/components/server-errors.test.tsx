@@ -9,6 +9,7 @@ import { ErrorCode, FieldReason } from '../../shared/error-codes.ts';
 import { INITIAL_STATUS } from '../lib/sync/status.ts';
 import { TransportError } from '../lib/sync/transport-error.ts';
 import { SettingsForm } from './SettingsView.tsx';
+import { syncIssueText } from './SyncIssueNote.tsx';
 import { SyncStatusView } from './SyncStatusBadge.tsx';
 
 type Catalog = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
@@ -87,6 +88,16 @@ describe('server errors in a Spanish UI', () => {
     const title = screen.getByTestId('sync-status').getAttribute('title') ?? '';
     expect(title).toContain('El servidor está ocupado');
     expect(title).not.toContain('The server is busy');
+  });
+
+  it("shows why the server refused a book in Spanish, by each field's reason", () => {
+    const text = syncIssueText({
+      kind: 'invalid',
+      message: 'Invalid book; title: title is required; content: markup must not nest more than 256 elements deep',
+      reasons: { title: FieldReason.required, content: FieldReason.markupTooComplex },
+      at: 1,
+    });
+    expect(text).toBe('El servidor rechazó este libro: Título: es obligatorio; Manuscrito: tiene demasiados niveles o elementos de formato');
   });
 
   it('has an English and a Spanish message for every code and field reason', () => {

@@ -37,7 +37,7 @@ function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, cl
 
 /** Answers 400, 404, 409 or 413 (quota) for a write that did not land; returns the written book otherwise. */
 function writtenBook(ctx: AppContext, outcome: ApplyOutcome, clientVersion: unknown): StoredBook | null {
-  if (outcome.status === 'invalid') throw badRequest('Invalid book', outcome.details);
+  if (outcome.status === 'invalid') throw badRequest('Invalid book', outcome.details, outcome.reasons);
   if (outcome.status === 'not_found') throw notFound();
   if (outcome.status === 'quota') {
     ctx.status = 413;
