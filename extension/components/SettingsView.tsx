@@ -2,7 +2,7 @@
 // after confirming, everywhere).
 import { useState, type FormEvent } from 'react';
 import { t } from '../lib/i18n.ts';
-import { serverErrorText } from '../lib/server-errors.ts';
+import { codeText, serverErrorText } from '../lib/server-errors.ts';
 import type { AccountSettings } from '../lib/sync/account.ts';
 import { backgroundAccountActions, type AccountActions } from '../lib/sync/messages.ts';
 import { useAccountSettings } from '../lib/sync/panel.ts';
@@ -87,7 +87,7 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
     setError(null);
     try {
       const result = await account.signOut();
-      setNotice(result.revoked ? null : t('signOutNotRevoked', result.error ?? ''));
+      setNotice(result.revoked ? null : t('signOutNotRevoked', codeText(result.errorCode) ?? result.error ?? ''));
     } catch (e) {
       setError(describe(e, serverUrl));
     } finally {

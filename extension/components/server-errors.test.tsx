@@ -82,6 +82,16 @@ describe('server errors in a Spanish UI', () => {
     expect(text).toBe('Something new');
   });
 
+  it('says in Spanish why signing out could not revoke the token on the server', async () => {
+    const signOut = vi.fn(async () => ({ revoked: false, error: 'Server error (503)', errorCode: ErrorCode.storageFull }));
+    const a = { signIn: vi.fn(), createAccount: vi.fn(), signOut, signOutEverywhere: vi.fn() };
+    render(<SettingsForm settings={{ serverUrl: 'http://s', email: 'ana@example.com', signedIn: true }} account={a as never} />);
+    fireEvent.click(screen.getByTestId('sign-out'));
+    const notice = await screen.findByText(/no se pudo contactar con el servidor para revocar su token/);
+    expect(notice.textContent).toContain('El servidor se quedó sin espacio');
+    expect(notice.textContent).not.toContain('Server error');
+  });
+
   it('explains the last sync error in Spanish in the badge tooltip', () => {
     const status = { ...INITIAL_STATUS, lastError: 'The server is busy; try again', lastErrorCode: ErrorCode.busy };
     render(<SyncStatusView status={status} signedIn onSync={() => undefined} />);
