@@ -1,7 +1,7 @@
 // The extension reads the server's error `code`, not its English text or field names: the transport carries it and
 // the engine recovers from a cursor the server does not know by that code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../shared/protocol.ts';
+import { ErrorCode, FieldReason } from '../../../shared/protocol.ts';
 import { storeFactories, type OpenedStore } from '../../../server/store/testing.ts';
 import { startServer, uniqueEmail, PASSWORD, type RunningServer } from '../../../server/test/harness.ts';
 import { createDevice, faultyFetch } from './testing.ts';
@@ -27,6 +27,15 @@ describe('server error codes in the extension', () => {
     const error = await transport.sync(server.url, 'not-a-token', { changes: [] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
     expect((error as TransportError).extra.code).toBe(ErrorCode.unauthenticated);
+  });
+
+  it('carries the field reasons of a refused sign-up', async () => {
+    const transport = createTransport({ fetch: (input, init) => fetch(input, init) });
+    const error = await transport.createUser(server.url, { email: uniqueEmail(), password: 'password1' }).catch((e: unknown) => e);
+    expect((error as TransportError).extra).toMatchObject({
+      code: ErrorCode.invalidRequest,
+      reasons: { password: FieldReason.commonPassword },
+    });
   });
 
   it('pulls from the start when the server says invalid_cursor, whatever field the details name', async () => {
