@@ -22,10 +22,10 @@ describe.each(storeFactories)('protection ($name store)', (factory) => {
     const { server } = await serve();
     const missing = await new Client(server.url).get('/api/nothing-here');
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ error: 'Not found' });
+    expect(missing.body).toEqual({ code: 'not_found', error: 'Not found' });
     const method = await new Client(server.url).request('PATCH', '/api/users', {});
     expect(method.status).toBe(405);
-    expect(method.body).toEqual({ error: 'Method not allowed' });
+    expect(method.body).toEqual({ code: 'method_not_allowed', error: 'Method not allowed' });
   });
 
   it('accepts gzip-encoded request bodies', async () => {
@@ -53,7 +53,7 @@ describe.each(storeFactories)('protection ($name store)', (factory) => {
     const book = buildBook({ content: `<p>${'x'.repeat(70 * 1024)}</p>` });
     const plain = await client.put(`/api/books/${book.id}`, book);
     expect(plain.status).toBe(413);
-    expect(plain.body).toEqual({ error: 'Request body is larger than 65536 bytes', limit: 65536 });
+    expect(plain.body).toEqual({ code: 'payload_too_large', error: 'Request body is larger than 65536 bytes', limit: 65536 });
 
     const inflating = await client.request('PUT', `/api/books/${book.id}`, gzipSync(JSON.stringify(book)), {
       'Content-Type': 'application/json',
@@ -74,7 +74,7 @@ describe.each(storeFactories)('protection ($name store)', (factory) => {
     expect((await client.get('/api/books')).status).toBe(200);
     const limited = await client.get('/api/books');
     expect(limited.status).toBe(429);
-    expect(limited.body).toEqual({ error: expect.any(String) });
+    expect(limited.body).toEqual({ code: 'rate_limited', error: expect.any(String) });
     expect(limited.headers.get('Retry-After')).toBe('45');
     // Another user has their own budget.
     expect((await other.get('/api/books')).status).toBe(200);

@@ -1,9 +1,11 @@
 // The contract between the extension, the server and outside clients: zod schemas and the types inferred from them.
 import { z } from 'zod';
+import { ErrorCode, FieldReason } from './error-codes.ts';
 import { LIMITS } from './limits.ts';
 
-// LIMITS live in their own zod-free module so the extension UI can use them without bundling zod.
+// LIMITS and the error codes live in zod-free modules so the extension UI can use them without bundling zod.
 export { LIMITS };
+export { ErrorCode, FieldReason } from './error-codes.ts';
 
 export const BookId = z.uuid({ error: 'must be a UUID' });
 
@@ -96,12 +98,6 @@ export const SyncRequest = z.strictObject({
 });
 export type SyncRequest = z.infer<typeof SyncRequest>;
 
-/** Stable error codes, for clients that must tell one refusal from another whatever language the message is in. */
-export const ErrorCode = {
-  /** The write would take the account's stored books over the server's storage quota. */
-  quotaExceeded: 'quota_exceeded',
-} as const;
-
 export const SyncResultStatus = z.enum(['ok', 'conflict', 'invalid', 'not_found']);
 export type SyncResultStatus = z.infer<typeof SyncResultStatus>;
 
@@ -117,9 +113,11 @@ export const SyncResult = z.object({
   /** The serverVersion this result would carry did not fit in the answer: read the book with GET /api/books/:id. */
   serverVersionOmitted: z.literal(true).optional(),
   error: z.string().optional(),
-  /** invalid: why, as an ErrorCode (absent for validation errors, which carry `details`). */
+  /** invalid and not_found: why, as an ErrorCode (invalid_request with `details`, or quota_exceeded, or not_found). */
   code: z.string().optional(),
   details: z.record(z.string(), z.array(z.string())).optional(),
+  /** invalid_request: one FieldReason per field in `details`, as in an error answer. */
+  reasons: z.record(z.string(), z.string()).optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 
@@ -149,6 +147,7 @@ export type PutBookResponse = z.infer<typeof PutBookResponse>;
 export const ConflictResponse = z.object({
   success: z.literal(false),
   conflict: z.literal(true),
+  code: z.literal(ErrorCode.conflict),
   message: z.string(),
   serverVersion: ServerBook,
   clientVersion: z.unknown(),
@@ -172,14 +171,16 @@ export const ChangesResponse = z.object({
 });
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
 
-/** Every error answer: a human-readable message, and per-field messages for 400s. */
+/** Every error answer: a stable `code`, a human-readable (English) message, and per-field messages for 400s. */
 export const ErrorBody = z.object({
+  /** An ErrorCode; a string here so that a client reading a newer server's code falls back to `error`. */
+  code: z.string(),
   error: z.string(),
   details: z.record(z.string(), z.array(z.string())).optional(),
+  /** invalid_request: one FieldReason per field in `details` (the first problem found in that field). */
+  reasons: z.record(z.string(), z.string()).optional(),
   /** 413: the server's limit in bytes (the body limit, or the storage quota with code quota_exceeded). */
   limit: z.number().optional(),
-  /** A stable ErrorCode where the status alone does not say what happened. */
-  code: z.string().optional(),
   /** quota_exceeded: the bytes the account stores now. */
   used: z.number().optional(),
 });
@@ -240,8 +241,32 @@ export type SignedOutEverywhere = z.infer<typeof SignedOutEverywhere>;
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
   const details: Record<string, string[]> = {};
   for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join('.') : '_';
-    (details[key] ??= []).push(issue.message);
+    (details[fieldKey(issue)] ??= []).push(issue.message);
   }
   return details;
+}
+
+/** The FieldReason of each field's first problem, keyed as in `fieldErrors`. */
+export function fieldReasons(error: z.ZodError): Record<string, FieldReason> {
+  const reasons: Record<string, FieldReason> = {};
+  for (const issue of error.issues) reasons[fieldKey(issue)] ??= reasonOf(issue);
+  return reasons;
+}
+
+function fieldKey(issue: z.core.$ZodIssue): string {
+  return issue.path.length ? issue.path.join('.') : '_';
+}
+
+function reasonOf(issue: z.core.$ZodIssue): FieldReason {
+  switch (issue.code) {
+    case 'too_small':
+      // A trimmed string under one character is a missing one ("title is required").
+      return issue.origin === 'string' && issue.minimum === 1 ? FieldReason.required : FieldReason.tooShort;
+    case 'too_big':
+      return FieldReason.tooLong;
+    case 'invalid_format':
+      return issue.format === 'email' ? FieldReason.invalidEmail : FieldReason.invalid;
+    default:
+      return FieldReason.invalid;
+  }
 }

@@ -2,6 +2,7 @@
 // after confirming, everywhere).
 import { useState, type FormEvent } from 'react';
 import { t } from '../lib/i18n.ts';
+import { codeText, serverErrorText } from '../lib/server-errors.ts';
 import type { AccountSettings } from '../lib/sync/account.ts';
 import { backgroundAccountActions, type AccountActions } from '../lib/sync/messages.ts';
 import { useAccountSettings } from '../lib/sync/panel.ts';
@@ -22,10 +23,7 @@ function describe(error: unknown, serverUrl: string): string {
     }
     return t('serverUnreachable', url);
   }
-  if (error instanceof TransportError && error.extra.details) {
-    const fields = Object.entries(error.extra.details).map(([field, messages]) => `${field}: ${messages.join(', ')}`);
-    return [error.message, ...fields].join(' — ');
-  }
+  if (error instanceof TransportError) return serverErrorText(error);
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -89,7 +87,7 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
     setError(null);
     try {
       const result = await account.signOut();
-      setNotice(result.revoked ? null : t('signOutNotRevoked', result.error ?? ''));
+      setNotice(result.revoked ? null : t('signOutNotRevoked', codeText(result.errorCode) ?? result.error ?? ''));
     } catch (e) {
       setError(describe(e, serverUrl));
     } finally {

@@ -1,6 +1,7 @@
 // Why the server refused a book, shown on it in the book list until it syncs (its text stays on this device).
 import type { SyncIssue } from '../lib/books/db.ts';
 import { formatCount, t } from '../lib/i18n.ts';
+import { fieldReasonsText } from '../lib/server-errors.ts';
 
 export function syncIssueText(issue: SyncIssue): string {
   switch (issue.kind) {
@@ -9,7 +10,8 @@ export function syncIssueText(issue: SyncIssue): string {
     case 'too_large':
       return t('tooLarge', issue.limit ? `${formatCount(Math.round(issue.limit / 1024))} KB` : '?');
     case 'invalid':
-      return t('invalidBook', issue.message);
+      // The reasons in the user's language when every one is known; the recorded (English) text otherwise.
+      return t('invalidBook', (issue.reasons && fieldReasonsText(issue.reasons)) ?? issue.message);
   }
 }
 

@@ -1,5 +1,6 @@
 // The sync status in the side panel header: one of the seed's five states, clickable to sync at once.
 import { t } from '../lib/i18n.ts';
+import { codeText } from '../lib/server-errors.ts';
 import { requestSyncNow } from '../lib/sync/messages.ts';
 import { useSyncStatus } from '../lib/sync/panel.ts';
 import { deriveState, type SyncState, type SyncStatus } from '../lib/sync/status.ts';
@@ -41,7 +42,10 @@ export function SyncStatusView({ status, signedIn, onSync, onOpenSettings }: Syn
   // Without an account nothing can reach a server: that reads as offline, labelled "Not syncing".
   const state: SyncState = signedIn ? deriveState(status) : 'offline';
   const label = signedIn ? labelFor(state, status) : t('syncSignedOut');
-  const title = !signedIn || !status.lastError ? undefined : status.localError ? t('syncLocalError') : t('syncLastError', status.lastError);
+  // A local failure has its own text; a server refusal reads in the user's language by its code, the stored text
+  // being the fallback.
+  const lastError = status.localError ? t('syncLocalError') : (codeText(status.lastErrorCode) ?? status.lastError);
+  const title = !signedIn || !lastError ? undefined : status.localError ? lastError : t('syncLastError', lastError);
   return (
     <button
       type="button"

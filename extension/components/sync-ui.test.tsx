@@ -181,7 +181,7 @@ describe('SettingsForm: sign-up refused by the server', () => {
     fireEvent.change(screen.getByTestId('password'), { target: { value: 'password1' } });
     fireEvent.click(screen.getByTestId('create-account'));
     expect((await screen.findByTestId('settings-error')).textContent).toBe(
-      'Invalid sign-up — password: is one of the most common passwords; choose another',
+      'Invalid sign-up — Password: is one of the most common passwords; choose another',
     );
   });
 });

@@ -165,7 +165,7 @@ describe.each(storeFactories)('answer size ($name store)', (factory) => {
     for (const path of [`/api/books/${theirs}`, `/api/books/${theirs}/revisions`]) {
       const answer = await writer.get(path);
       expect(answer.status, path).toBe(404);
-      expect(answer.body).toEqual({ error: 'Book not found' });
+      expect(answer.body).toEqual({ code: 'not_found', error: 'Book not found' });
     }
   });
 });

@@ -32,8 +32,10 @@ describe.each(storeFactories)('parser cost ($name store)', (factory) => {
     const res = await writer.put(`/api/books/${book.id}`, book);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
+      code: 'invalid_request',
       error: 'Invalid book',
       details: { content: [`markup must not nest more than ${LIMITS.markupDepthMax} elements deep`] },
+      reasons: { content: 'markup_too_complex' },
     });
     expect((await writer.get(`/api/books/${book.id}`)).status).toBe(404);
   });
@@ -68,7 +70,14 @@ describe.each(storeFactories)('parser cost ($name store)', (factory) => {
     expect(res.status).toBe(200);
     expect(res.body.results).toEqual([
       expect.objectContaining({ id: before.id, status: 'ok', revision: 1 }),
-      { id: hostile.id, status: 'invalid', error: 'Invalid book', details: { content: [expect.stringMatching(/nest/)] } },
+      {
+        id: hostile.id,
+        status: 'invalid',
+        code: 'invalid_request',
+        error: 'Invalid book',
+        details: { content: [expect.stringMatching(/nest/)] },
+        reasons: { content: 'markup_too_complex' },
+      },
       expect.objectContaining({ id: after.id, status: 'ok', revision: 1 }),
     ]);
     expect((await writer.get(`/api/books/${after.id}`)).body.data.content).toBe('<p>after</p>');

@@ -41,7 +41,7 @@ describe.each(storeFactories)('path normalisation ($name store)', (factory) => {
       body: signInForm(uniqueEmail(), PASSWORD),
     });
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.text)).toEqual({ error: expect.stringMatching(/path/i) });
+    expect(JSON.parse(res.text)).toEqual({ code: 'non_canonical_path', error: expect.stringMatching(/path/i) });
   });
 
   it('refuses non-canonical paths on every route, not only under /api/auth', async () => {

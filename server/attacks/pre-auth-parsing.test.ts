@@ -53,7 +53,7 @@ describe.each(storeFactories)('pre-auth parsing ($name store)', (factory) => {
     const { client } = await signedInWriter(url());
     const res = await client.request('POST', '/api/sync', body, { 'Content-Type': 'application/json' });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: `Request body is nested deeper than ${BODY_LIMITS.jsonDepthMax} levels` });
+    expect(res.body).toEqual({ code: 'malformed_body', error: `Request body is nested deeper than ${BODY_LIMITS.jsonDepthMax} levels` });
   });
 
   it('reads brackets inside strings as text, not nesting', async () => {
@@ -68,7 +68,7 @@ describe.each(storeFactories)('pre-auth parsing ($name store)', (factory) => {
     const anonymous = new Client(url());
     const signUp = await anonymous.post('/api/users', { email: uniqueEmail(), password: PASSWORD, name: big });
     expect(signUp.status).toBe(413);
-    expect(signUp.body).toEqual({ error: expect.any(String), limit: BODY_LIMITS.smallBytes });
+    expect(signUp.body).toEqual({ code: 'payload_too_large', error: expect.any(String), limit: BODY_LIMITS.smallBytes });
     const token = await anonymous.post('/api/tokens', { email: uniqueEmail(), password: big, deviceName: 'x' });
     expect(token.status).toBe(413);
     const form = await rawRequest(url(), {
@@ -78,6 +78,6 @@ describe.each(storeFactories)('pre-auth parsing ($name store)', (factory) => {
       body: new URLSearchParams({ email: 'a@b.c', password: big }).toString(),
     });
     expect(form.status).toBe(413);
-    expect(JSON.parse(form.text)).toEqual({ error: expect.any(String), limit: BODY_LIMITS.smallBytes });
+    expect(JSON.parse(form.text)).toEqual({ code: 'payload_too_large', error: expect.any(String), limit: BODY_LIMITS.smallBytes });
   });
 });

@@ -30,7 +30,7 @@ describe.each(storeFactories)('token lineage ($name store)', (factory) => {
     const { client } = await signedInWriter(server.url);
     const bred = await client.post('/api/tokens', { deviceName: 'offspring' });
     expect(bred.status).toBe(403);
-    expect(bred.body).toEqual({ error: expect.stringMatching(/device token cannot create/) });
+    expect(bred.body).toEqual({ code: 'forbidden', error: expect.stringMatching(/device token cannot create/) });
     expect((await client.get('/api/tokens')).body.data).toHaveLength(1);
   });
 

@@ -122,7 +122,7 @@ describe('Auth.js sign-in rate limit', () => {
       const limited = await attempt();
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
-      expect(await limited.json()).toEqual({ error: expect.any(String) });
+      expect(await limited.json()).toEqual({ code: 'rate_limited', error: expect.any(String) });
     } finally {
       await server.close();
       await opened.cleanup();
@@ -141,7 +141,7 @@ describe.each(storeFactories)('Auth.js per-account sign-in limit ($name store)',
     const { jar, callback } = await browserSignIn(served.server.url, email.toUpperCase(), PASSWORD);
     expect(callback.status).toBe(429);
     expect(Number(callback.headers.get('Retry-After'))).toBeGreaterThan(0);
-    expect(await callback.json()).toEqual({ error: expect.any(String) });
+    expect(await callback.json()).toEqual({ code: 'sign_in_throttled', error: expect.any(String) });
     expect(jar.has('authjs.session-token')).toBe(false);
     // POST /api/tokens shares the account's budget.
     const token = await new Client(served.server.url).post('/api/tokens', { email, password: PASSWORD, deviceName: 'x' });

@@ -1,5 +1,6 @@
 // Per-account sign-in throttling: every credential check counts against the normalised email in the store's rate
 // counters, whether or not that account exists, so guessing from many IPs is slowed and the answer reveals nothing.
+import { ErrorCode } from '../../shared/protocol.ts';
 import { ApiError } from '../errors.ts';
 import type { Store } from '../store/types.ts';
 import { normaliseEmail } from './passwords.ts';
@@ -9,7 +10,7 @@ export const ACCOUNT_SIGN_IN_WINDOW_MS = 60 * 60 * 1000;
 
 export class SignInThrottledError extends ApiError {
   constructor(readonly retryAfterSeconds: number) {
-    super(429, 'Too many sign-in attempts for this account, try again later', {
+    super(429, ErrorCode.signInThrottled, 'Too many sign-in attempts for this account, try again later', {
       headers: { 'Retry-After': String(retryAfterSeconds) },
     });
   }

@@ -46,7 +46,7 @@ describe.each(storeFactories)('request bodies ($name store)', (factory) => {
     const { client } = await writer();
     const res = await client.request('POST', '/api/sync', body, { ...json, 'Content-Encoding': encoding });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: `Request body is not valid ${encoding} data` });
+    expect(res.body).toEqual({ code: 'malformed_body', error: `Request body is not valid ${encoding} data` });
   });
 
   it.each(['br', 'compress', 'gzip, gzip', 'zstd'])('answers 415 for Content-Encoding: %s', async (encoding) => {
@@ -71,7 +71,7 @@ describe.each(storeFactories)('request bodies ($name store)', (factory) => {
     bytes[at] = 0xff; // never valid in UTF-8
     const res = await client.request('PUT', `/api/books/${book.id}`, bytes, json);
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'Request body is not valid UTF-8' });
+    expect(res.body).toEqual({ code: 'malformed_body', error: 'Request body is not valid UTF-8' });
     expect((await client.get(`/api/books/${book.id}`)).status).toBe(404);
   });
 

@@ -3,8 +3,9 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { BODY_LIMITS } from '../../shared/limits.ts';
+import { ErrorCode } from '../../shared/protocol.ts';
 import type { AppContext, AppMiddleware } from '../context.ts';
-import { ApiError, badRequest } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 
 declare module 'koa' {
   interface Request {
@@ -18,7 +19,10 @@ type Encoding = keyof typeof INFLATE;
 
 const tooLarge = (limit: number, why = `Request body is larger than ${limit} bytes`) =>
   // The rest of the body is never read, so the connection cannot be reused.
-  new ApiError(413, why, { limit, headers: { Connection: 'close' } });
+  new ApiError(413, ErrorCode.payloadTooLarge, why, { limit, headers: { Connection: 'close' } });
+
+/** 400 for a body that cannot be read as JSON at all, before any field is looked at. */
+const malformed = (why: string) => new ApiError(400, ErrorCode.malformedBody, why);
 
 function readRaw(ctx: AppContext, limit: number): Promise<Buffer> {
   const declared = Number(ctx.get('Content-Length') || NaN);
@@ -41,7 +45,7 @@ function readRaw(ctx: AppContext, limit: number): Promise<Buffer> {
       else chunks.push(chunk);
     };
     const onEnd = () => done(null);
-    const onAborted = () => done(badRequest('Request body was cut off'));
+    const onAborted = () => done(malformed('Request body was cut off'));
     // A connection closed by a timeout or the client ends the body without 'end'.
     req.on('data', onData).on('end', onEnd).on('error', done).on('aborted', onAborted).on('close', onAborted);
   });
@@ -55,7 +59,7 @@ async function inflateBody(raw: Buffer, encoding: Encoding, limit: number): Prom
     return await INFLATE[encoding](raw, { maxOutputLength });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') {
-      throw badRequest(`Request body is not valid ${encoding} data`);
+      throw malformed(`Request body is not valid ${encoding} data`);
     }
     if (maxOutputLength === limit) throw tooLarge(limit);
     throw tooLarge(limit, `Request body inflates more than ${BODY_LIMITS.inflateRatioMax} times its compressed size`);
@@ -73,20 +77,20 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 export async function readBody(ctx: AppContext, { limit, types }: { limit: number; types: string[] }): Promise<string | null> {
   if (!ctx.request.length && !ctx.get('Transfer-Encoding')) return null;
   if (!ctx.request.is(types)) {
-    throw new ApiError(415, `Request body must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')} (Content-Type: ${types.join(' or ')})`);
+    throw new ApiError(415, ErrorCode.unsupportedMediaType, `Request body must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')} (Content-Type: ${types.join(' or ')})`);
   }
   const charset = ctx.request.charset;
-  if (charset && charset !== 'utf-8' && charset !== 'utf8') throw new ApiError(415, 'Request body must be UTF-8');
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') throw new ApiError(415, ErrorCode.unsupportedMediaType, 'Request body must be UTF-8');
   const encoding = (ctx.get('Content-Encoding') || 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && !(encoding in INFLATE)) {
-    throw new ApiError(415, 'Content-Encoding must be gzip or deflate (or none)');
+    throw new ApiError(415, ErrorCode.unsupportedMediaType, 'Content-Encoding must be gzip or deflate (or none)');
   }
   const raw = await readRaw(ctx, limit);
   const bytes = encoding === 'identity' ? raw : await inflateBody(raw, encoding as Encoding, limit);
   try {
     return utf8.decode(bytes);
   } catch {
-    throw badRequest('Request body is not valid UTF-8');
+    throw malformed('Request body is not valid UTF-8');
   }
 }
 
@@ -113,12 +117,12 @@ export function jsonDepthExceeds(json: string, max: number): boolean {
 /** Parses JSON text nested at most BODY_LIMITS.jsonDepthMax deep; 400 otherwise. */
 export function parseJson(text: string): unknown {
   if (jsonDepthExceeds(text, BODY_LIMITS.jsonDepthMax)) {
-    throw badRequest(`Request body is nested deeper than ${BODY_LIMITS.jsonDepthMax} levels`);
+    throw malformed(`Request body is nested deeper than ${BODY_LIMITS.jsonDepthMax} levels`);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw badRequest('Request body is not valid JSON');
+    throw malformed('Request body is not valid JSON');
   }
 }
 

@@ -1,5 +1,6 @@
 // Refuses request paths that URL parsers disagree on, so the router, the limits and Auth.js all see one path.
-import { badRequest } from '../errors.ts';
+import { ErrorCode } from '../../shared/protocol.ts';
+import { ApiError } from '../errors.ts';
 import type { AppMiddleware } from '../context.ts';
 
 // Encoded dots, slashes and backslashes: the WHATWG URL parser (Auth.js) treats %2e as a dot segment, and decoders
@@ -16,7 +17,7 @@ export function isCanonicalPath(path: string): boolean {
 
 export function canonicalPath(): AppMiddleware {
   return async function canonicalPath(ctx, next) {
-    if (!isCanonicalPath(ctx.path)) throw badRequest('Request path must be canonical (no //, ./, ../, backslashes or encoded separators)');
+    if (!isCanonicalPath(ctx.path)) throw new ApiError(400, ErrorCode.nonCanonicalPath, 'Request path must be canonical (no //, ./, ../, backslashes or encoded separators)');
     await next();
   };
 }

@@ -27,7 +27,7 @@ describe.each(storeFactories)('accounts and device tokens ($name store)', (facto
       expect((await anonymous.post('/api/users', { email, password: PASSWORD })).status).toBe(201);
       const again = await anonymous.post('/api/users', { email: email.toUpperCase(), password: 'another password' });
       expect(again.status).toBe(409);
-      expect(again.body).toEqual({ error: 'Email already registered' });
+      expect(again.body).toEqual({ code: 'email_taken', error: 'Email already registered' });
     });
 
     it.each([
@@ -129,7 +129,7 @@ describe.each(storeFactories)('accounts and device tokens ($name store)', (facto
       expect(revoked.body).toEqual({ success: true, data: { id: second.body.data.id, revoked: true } });
       const next = await phone.get('/api/books');
       expect(next.status).toBe(401);
-      expect(next.body).toEqual({ error: 'Authentication required' });
+      expect(next.body).toEqual({ code: 'unauthenticated', error: 'Authentication required' });
       // The other device is unaffected.
       expect((await client.get('/api/books')).status).toBe(200);
     });

@@ -126,10 +126,10 @@ describe.each(storeFactories)('books API ($name store)', (factory) => {
     it('answers 404 for an unknown id and 401 without a token', async () => {
       const res = await alice.get(`/api/books/${randomUUID()}`);
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ error: 'Book not found' });
+      expect(res.body).toEqual({ code: 'not_found', error: 'Book not found' });
       const anonymous = await new Client(server.url).get(`/api/books/${randomUUID()}`);
       expect(anonymous.status).toBe(401);
-      expect(anonymous.body).toEqual({ error: 'Authentication required' });
+      expect(anonymous.body).toEqual({ code: 'unauthenticated', error: 'Authentication required' });
     });
   });
 
@@ -215,14 +215,14 @@ describe.each(storeFactories)('books API ($name store)', (factory) => {
 
       const overwrite = await bob.put(`/api/books/${book.id}`, { ...book, content: '<p>Bob was here</p>', updatedAt: book.updatedAt + 1000 });
       expect(overwrite.status).toBe(404);
-      expect(overwrite.body).toEqual({ error: 'Book not found' });
+      expect(overwrite.body).toEqual({ code: 'not_found', error: 'Book not found' });
       expect((await bob.get(`/api/books/${book.id}`)).status).toBe(404);
       expect((await bob.delete(`/api/books/${book.id}`)).status).toBe(404);
       expect((await bob.get(`/api/books/${book.id}/revisions`)).status).toBe(404);
       const feed = await bob.get('/api/books?limit=500');
       expect(feed.body.data.map((b: { id: string }) => b.id)).not.toContain(book.id);
       const sync = await bob.post('/api/sync', { changes: [{ ...book, content: '<p>Bob</p>', updatedAt: book.updatedAt + 2000 }] });
-      expect(sync.body.results).toEqual([{ id: book.id, status: 'not_found', error: 'Book not found' }]);
+      expect(sync.body.results).toEqual([{ id: book.id, status: 'not_found', code: 'not_found', error: 'Book not found' }]);
 
       const mine = await alice.get(`/api/books/${book.id}`);
       expect(mine.body.data).toMatchObject({ content: '<p>Alice only</p>', revision: 1, deleted: false });

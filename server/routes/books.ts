@@ -1,7 +1,7 @@
 // Books: write one (PUT, last-writer-wins), read one, delete (tombstone), the change feed, and retained revisions.
 import Router from '@koa/router';
 import { z } from 'zod';
-import { BookInput, Cursor, LIMITS, type ConflictResponse } from '../../shared/protocol.ts';
+import { BookInput, Cursor, ErrorCode, LIMITS, type ConflictResponse } from '../../shared/protocol.ts';
 import { jsonBody } from '../middleware/body.ts';
 import { currentUser, type AppContext, type AppDeps, type AppState } from '../context.ts';
 import { badRequest, notFound, quotaExceeded } from '../errors.ts';
@@ -28,6 +28,7 @@ function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, cl
   return {
     success: false,
     conflict: true,
+    code: ErrorCode.conflict,
     message: 'Server has a newer version',
     serverVersion: presentBook(outcome.current),
     clientVersion,
@@ -36,7 +37,7 @@ function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, cl
 
 /** Answers 400, 404, 409 or 413 (quota) for a write that did not land; returns the written book otherwise. */
 function writtenBook(ctx: AppContext, outcome: ApplyOutcome, clientVersion: unknown): StoredBook | null {
-  if (outcome.status === 'invalid') throw badRequest('Invalid book', outcome.details);
+  if (outcome.status === 'invalid') throw badRequest('Invalid book', outcome.details, outcome.reasons);
   if (outcome.status === 'not_found') throw notFound();
   if (outcome.status === 'quota') {
     ctx.status = 413;

@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import type { SignedOutEverywhere } from '../../shared/protocol.ts';
 import { currentUser, type AppDeps, type AppState } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { presentSession } from '../presenters.ts';
 import { parseId } from '../validate.ts';
@@ -19,7 +19,7 @@ export function sessionRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
 
   router.delete('/api/sessions/:id', guards.requireUser, async (ctx) => {
     const id = parseId(ctx.params.id);
-    if (!(await deps.store.revokeSession(currentUser(ctx).id, id))) throw new ApiError(404, 'Session not found');
+    if (!(await deps.store.revokeSession(currentUser(ctx).id, id))) throw notFound('Session not found');
     ctx.body = { success: true, data: { id, revoked: true } };
   });
 

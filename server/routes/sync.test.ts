@@ -33,7 +33,14 @@ describe.each(storeFactories)('POST /api/sync ($name store)', (factory) => {
         revision: 1,
         serverVersion: expect.objectContaining({ id: existing.id, content: '<p>server</p>', revision: 1 }),
       },
-      { id: broken.id, status: 'invalid', error: 'Invalid book', details: { title: expect.any(Array), content: expect.any(Array), updatedAt: expect.any(Array) } },
+      {
+        id: broken.id,
+        status: 'invalid',
+        code: 'invalid_request',
+        error: 'Invalid book',
+        details: { title: expect.any(Array), content: expect.any(Array), updatedAt: expect.any(Array) },
+        reasons: { title: 'required', content: 'invalid', updatedAt: 'invalid' },
+      },
     ]);
     expect(res.body.changes.map((b: { id: string }) => b.id)).toEqual([existing.id, fresh.id]);
     expect(res.body.hasMore).toBe(false);

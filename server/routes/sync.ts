@@ -1,7 +1,7 @@
 // POST /api/sync: a whole sync cycle in one request — push every change (each judged on its own, written together),
 // then pull a page.
 import Router from '@koa/router';
-import { BookInput, fieldErrors, SyncRequest, type SyncResult } from '../../shared/protocol.ts';
+import { BookInput, ErrorCode, fieldErrors, fieldReasons, SyncRequest, type FieldReason, type SyncResult } from '../../shared/protocol.ts';
 import { currentUser, type AppDeps, type AppState } from '../context.ts';
 import { quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
@@ -18,6 +18,10 @@ import { parse } from '../validate.ts';
 const SERVER_VERSION_KEY_BYTES = ',"serverVersion":'.length;
 /** Room for `,"serverVersionOmitted":true` and the comma between results, counted for every result. */
 const OMITTED_BYTES = ',"serverVersionOmitted":true'.length + 1;
+
+function invalidBook(details: Record<string, string[]>, reasons: Record<string, FieldReason>) {
+  return { code: ErrorCode.invalidRequest, error: 'Invalid book', details, reasons };
+}
 
 function entryId(entry: unknown): string {
   const id = (entry as { id?: unknown } | null)?.id;
@@ -38,7 +42,7 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
     request.changes.forEach((entry, index) => {
       const parsed = BookInput.safeParse(entry);
       if (parsed.success) valid.push({ index, input: parsed.data });
-      else results[index] = { id: entryId(entry), status: 'invalid', error: 'Invalid book', details: fieldErrors(parsed.error) };
+      else results[index] = { id: entryId(entry), status: 'invalid', ...invalidBook(fieldErrors(parsed.error), fieldReasons(parsed.error)) };
     });
     const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now, deps.sanitizer, storageQuota(deps.config));
     const wanted: Array<{ index: number; book: StoredBook }> = [];
@@ -53,7 +57,7 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
         const sent = request.changes[index] as Record<string, unknown>;
         if (storedDiffersFromSent(outcome.book, sent)) wanted.push({ index, book: outcome.book });
       } else if (outcome.status === 'invalid') {
-        results[index] = { id, status: 'invalid', error: 'Invalid book', details: outcome.details };
+        results[index] = { id, status: 'invalid', ...invalidBook(outcome.details, outcome.reasons) };
       } else if (outcome.status === 'conflict') {
         results[index] = { id, status: 'conflict', revision: outcome.current.revision };
         wanted.push({ index, book: outcome.current });
@@ -61,7 +65,7 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
         const { error, code } = quotaExceeded(outcome.used, outcome.quota);
         results[index] = { id, status: 'invalid', error, code };
       } else {
-        results[index] = { id, status: 'not_found', error: 'Book not found' };
+        results[index] = { id, status: 'not_found', code: ErrorCode.notFound, error: 'Book not found' };
       }
     });
 

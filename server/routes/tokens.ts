@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { BODY_LIMITS } from '../../shared/limits.ts';
-import { TokenRequest, type CreatedToken, type PublicUser } from '../../shared/protocol.ts';
+import { ErrorCode, TokenRequest, type CreatedToken, type PublicUser } from '../../shared/protocol.ts';
 import { newDeviceToken } from '../auth/device-tokens.ts';
 import { checkCredentials } from '../auth/passwords.ts';
 import { identify } from '../auth/require-user.ts';
 import { FRESH_SESSION_MS, isFresh } from '../auth/sessions.ts';
 import { signInThrottle } from '../auth/sign-in-throttle.ts';
 import { currentUser, type AppContext, type AppDeps, type AppState } from '../context.ts';
-import { ApiError, badRequest, forbidden, unauthorized } from '../errors.ts';
+import { badRequest, forbidden, notFound, unauthorized } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { jsonBody } from '../middleware/body.ts';
 import { presentToken } from '../presenters.ts';
@@ -27,7 +27,7 @@ export function tokenRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
     await countSignIn(email);
     const user = await checkCredentials(deps.store, email, password);
     // One message for unknown email and wrong password, so the answer does not reveal which accounts exist.
-    if (!user) throw unauthorized('Invalid email or password');
+    if (!user) throw unauthorized('Invalid email or password', ErrorCode.invalidCredentials);
     return { user, sessionId: null, signIn: 'password' };
   }
 
@@ -83,7 +83,7 @@ export function tokenRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
 
   router.delete('/api/tokens/:id', guards.requireUser, async (ctx) => {
     const id = parseId(ctx.params.id);
-    if (!(await deps.store.revokeToken(currentUser(ctx).id, id))) throw new ApiError(404, 'Token not found');
+    if (!(await deps.store.revokeToken(currentUser(ctx).id, id))) throw notFound('Token not found');
     ctx.body = { success: true, data: { id, revoked: true } };
   });
 

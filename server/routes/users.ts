@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { BODY_LIMITS } from '../../shared/limits.ts';
-import { SignUpRequest } from '../../shared/protocol.ts';
+import { ErrorCode, FieldReason, SignUpRequest } from '../../shared/protocol.ts';
 import { isCommonPassword } from '../auth/common-passwords.ts';
 import { hashPassword, normaliseEmail, toPublicUser } from '../auth/passwords.ts';
 import type { AppDeps, AppState } from '../context.ts';
@@ -17,7 +17,11 @@ export function userRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
   router.post('/api/users', guards.ipLimit, jsonBody({ limit: BODY_LIMITS.smallBytes }), async (ctx) => {
     const input = parse(SignUpRequest, ctx.request.body, 'Invalid sign-up');
     if (isCommonPassword(input.password)) {
-      throw badRequest('Invalid sign-up', { password: ['is one of the most common passwords; choose another'] });
+      throw badRequest(
+        'Invalid sign-up',
+        { password: ['is one of the most common passwords; choose another'] },
+        { password: FieldReason.commonPassword },
+      );
     }
     const user: User = {
       id: randomUUID(),
@@ -29,7 +33,7 @@ export function userRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
     try {
       await deps.store.createUser(user);
     } catch (error) {
-      if (error instanceof EmailTakenError) throw new ApiError(409, 'Email already registered');
+      if (error instanceof EmailTakenError) throw new ApiError(409, ErrorCode.emailTaken, 'Email already registered');
       throw error;
     }
     ctx.status = 201;

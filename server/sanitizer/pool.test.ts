@@ -21,7 +21,7 @@ describe('the sanitiser pool', () => {
     const queued = pool.sanitize(['<p>queued</p>']);
     const refused = await pool.sanitize(['<p>refused</p>']).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiError);
-    expect(refused).toMatchObject({ status: 503, headers: { 'Retry-After': '1' } });
+    expect(refused).toMatchObject({ status: 503, code: 'busy', headers: { 'Retry-After': '1' } });
     expect(await running).toEqual([{ html: '<p>running</p>' }]);
     expect(await queued).toEqual([{ html: '<p>queued</p>' }]);
   });

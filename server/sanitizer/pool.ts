@@ -1,7 +1,7 @@
 // A small pool of worker threads that sanitise manuscripts off the event loop, so that no write stalls other requests.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ApiError } from '../errors.ts';
+import { busy } from '../errors.ts';
 import type { Sanitized } from '../html.ts';
 
 /** Checks and sanitises manuscripts (server/html.ts sanitizeWithinLimits) without blocking the caller's thread. */
@@ -93,7 +93,7 @@ export function createSanitizerPool({
       if (closed) return Promise.reject(new Error('The sanitiser pool is closed'));
       if (htmls.length === 0) return Promise.resolve([]);
       if (waiting.length >= queueMax) {
-        return Promise.reject(new ApiError(503, 'The server is busy; try again', { headers: { 'Retry-After': '1' } }));
+        return Promise.reject(busy('The server is busy; try again'));
       }
       return new Promise<Sanitized[]>((resolve, reject) => {
         waiting.push({ task: { id: nextId++, htmls: [...htmls] }, resolve, reject });

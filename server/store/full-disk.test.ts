@@ -78,7 +78,7 @@ describe('a full disk', () => {
 
       expect(answer?.status).toBe(503);
       expect(answer?.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(answer?.body).toEqual({ error: expect.stringMatching(/out of storage space/) });
+      expect(answer?.body).toEqual({ code: 'storage_full', error: expect.stringMatching(/out of storage space/) });
     } finally {
       await server.close();
     }

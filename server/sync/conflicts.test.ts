@@ -46,6 +46,7 @@ describe.each(storeFactories)('last-writer-wins over HTTP ($name store)', (facto
       expect(res.body).toEqual({
         success: false,
         conflict: true,
+        code: 'conflict',
         message: 'Server has a newer version',
         serverVersion: expect.objectContaining({ id: book.id, content: '<p>second</p>', revision: 2 }),
         clientVersion: stale,

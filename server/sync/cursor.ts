@@ -1,5 +1,6 @@
 // The change-feed cursor handed to clients: opaque base64url text that wraps a position in the owner's feed.
-import { badRequest } from '../errors.ts';
+import { ErrorCode } from '../../shared/protocol.ts';
+import { ApiError } from '../errors.ts';
 
 const PREFIX = 'seq:';
 
@@ -24,6 +25,6 @@ export function decodeCursor(cursor: string | undefined): number | null {
 /** The feed position a client cursor stands for, or 400 naming the field it came in. */
 export function cursorPosition(cursor: string | undefined, field: string): number {
   const seq = decodeCursor(cursor);
-  if (seq === null) throw badRequest('Invalid cursor', { [field]: ['is not a cursor from this server'] });
+  if (seq === null) throw new ApiError(400, ErrorCode.invalidCursor, 'Invalid cursor', { details: { [field]: ['is not a cursor from this server'] } });
   return seq;
 }

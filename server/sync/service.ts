@@ -1,9 +1,9 @@
 // Applies incoming books for one owner: sanitise, read, decide, compare-and-set in one store step; re-decides the
 // books another write got to first.
 import { markupError } from '../../shared/markup-guard.ts';
-import type { BookInput } from '../../shared/protocol.ts';
+import { FieldReason, type BookInput } from '../../shared/protocol.ts';
 import type { Config } from '../config.ts';
-import { ApiError } from '../errors.ts';
+import { busy } from '../errors.ts';
 import type { Sanitized } from '../html.ts';
 import type { Sanitizer } from '../sanitizer/pool.ts';
 import type { CasWrite, StoredBook, Store } from '../store/types.ts';
@@ -13,7 +13,7 @@ export type ApplyOutcome =
   | { status: 'ok'; book: StoredBook }
   | { status: 'conflict'; current: StoredBook }
   /** Refused before sanitising (its markup is over the limits); `details` per field, as for a 400. */
-  | { status: 'invalid'; details: Record<string, string[]> }
+  | { status: 'invalid'; details: Record<string, string[]>; reasons: Record<string, FieldReason> }
   /** No such book for this owner (it may belong to someone else, which callers must not reveal). */
   | { status: 'not_found' }
   /** Writing it would take the owner's stored books over their quota; nothing was written. */
@@ -74,7 +74,7 @@ async function applySanitized(
     return 'html' in result ? incomingEdit(input, result.html) : null;
   });
   const outcomes: Array<ApplyOutcome | undefined> = sanitized.map((result) =>
-    'exceeded' in result ? { status: 'invalid', details: { content: [markupError(result.exceeded)] } } : undefined,
+    'exceeded' in result ? { status: 'invalid', details: { content: [markupError(result.exceeded)] }, reasons: { content: FieldReason.markupTooComplex } } : undefined,
   );
   const lost = new Array<number>(inputs.length).fill(0);
   for (;;) {
@@ -129,7 +129,7 @@ async function applySanitized(
       else if (result.reason === 'quota') outcomes[i] = { status: 'quota', used: result.used, quota: quotaBytes };
       // 'conflict' or 'missing': the book changed under us; the next round reads it again and decides anew.
       else if (++lost[i]! >= MAX_ROUNDS) {
-        throw new ApiError(503, 'This book is being written too often at once; try again', { headers: { 'Retry-After': '1' } });
+        throw busy('This book is being written too often at once; try again');
       }
     });
   }

@@ -15,6 +15,8 @@ export interface SyncIssue {
   /** quota: the account's storage on the server is full (the server's message says how full). */
   kind: 'invalid' | 'too_large' | 'quota';
   message: string;
+  /** invalid: the server's FieldReason per refused field (shared/error-codes.ts), so the note can be localised. */
+  reasons?: Record<string, string>;
   limit?: number;
   at: number;
 }

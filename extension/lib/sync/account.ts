@@ -86,6 +86,13 @@ export interface AccountDeps {
   random: () => number;
 }
 
+/** What signing out did: whether the server revoked the token, and if not why (its ErrorCode when it sent one). */
+export interface SignOutResult {
+  revoked: boolean;
+  error?: string;
+  errorCode?: string;
+}
+
 export function createAccountService(deps: AccountDeps) {
   /** The public record; earlier versions kept the token in it, so a token found there moves to its own key first. */
   async function publicRecord(): Promise<unknown> {
@@ -153,17 +160,18 @@ export function createAccountService(deps: AccountDeps) {
      * Revokes the token on the server, then forgets it. When the server cannot be reached the token is still
      * forgotten locally (the user asked to sign out) and the error is returned so the panel can say so.
      */
-    async signOut(): Promise<{ revoked: boolean; error?: string }> {
+    async signOut(): Promise<SignOutResult> {
       const s = await settings();
       const creds = await credentials();
-      let result: { revoked: boolean; error?: string } = { revoked: true };
+      let result: SignOutResult = { revoked: true };
       if (creds) {
         try {
           await deps.transport.revokeToken(s.serverUrl, creds.token, creds.tokenId);
         } catch (error) {
           // 401: the token was already revoked, which is what signing out wanted.
           if (!(error instanceof TransportError && error.kind === 'unauthorized')) {
-            result = { revoked: false, error: error instanceof Error ? error.message : String(error) };
+            const errorCode = error instanceof TransportError ? error.extra.code : undefined;
+            result = { revoked: false, error: error instanceof Error ? error.message : String(error), ...(errorCode ? { errorCode } : {}) };
           }
         }
       }

@@ -1,10 +1,10 @@
 // The sync cycle: push every dirty book and pull everything changed since the saved cursor through POST /api/sync,
 // apply the answers to the local database, and keep retry state and status in storage so a killed worker resumes.
-import { BookInput, ErrorCode, LIMITS, fieldErrors, type SyncResponse, type SyncResult } from '../../../shared/protocol.ts';
+import { BookInput, ErrorCode, LIMITS, fieldErrors, fieldReasons, type SyncResponse, type SyncResult } from '../../../shared/protocol.ts';
 import { accountScope, type AccountService, type SignedInAccount } from './account.ts';
 import { parseBackoff, type BackoffState } from './backoff.ts';
 import type { CycleLock } from './lock.ts';
-import type { Clock, ConflictCopy, KeyValue, LocalBook, LocalBookStore, LocalChanges, Logger } from './ports.ts';
+import type { Clock, ConflictCopy, KeyValue, LocalBook, LocalBookStore, LocalChanges, Logger, SyncIssue } from './ports.ts';
 import {
   afterAccepted,
   afterConflict,
@@ -140,7 +140,7 @@ export function createSyncEngine(deps: EngineDeps) {
         if (result.code === ErrorCode.quotaExceeded) {
           return afterRefused(current, sent, { kind: 'quota', message: result.error ?? 'Storage quota exceeded', at: now });
         }
-        return afterRefused(current, sent, { kind: 'invalid', message: describeInvalid(result), at: now });
+        return afterRefused(current, sent, { kind: 'invalid', message: describeInvalid(result), ...(result.reasons ? { reasons: result.reasons } : {}), at: now });
       case 'not_found':
         return afterNotFound(current, sent, deps.newId);
     }
@@ -213,7 +213,7 @@ export function createSyncEngine(deps: EngineDeps) {
     report(sent, decision, settled);
   }
 
-  async function refuseLocally(book: LocalBook, issue: { kind: 'invalid' | 'too_large'; message: string; limit?: number }) {
+  async function refuseLocally(book: LocalBook, issue: Omit<SyncIssue, 'at' | 'kind'> & { kind: 'invalid' | 'too_large' }) {
     const now = deps.clock.now();
     let decision: LocalDecision = { outcome: 'unchanged' };
     await deps.books.transact([book.id], (current) => {
@@ -233,7 +233,10 @@ export function createSyncEngine(deps: EngineDeps) {
       // Checked before sending so a book the server would refuse anyway gets a precise reason at once.
       const parsed = BookInput.safeParse(toBookInput(book));
       if (parsed.success) valid.push(book);
-      else await refuseLocally(book, { kind: 'invalid', message: describeInvalid({ error: 'Invalid book', details: fieldErrors(parsed.error) }) });
+      else {
+        const message = describeInvalid({ error: 'Invalid book', details: fieldErrors(parsed.error) });
+        await refuseLocally(book, { kind: 'invalid', message, reasons: fieldReasons(parsed.error) });
+      }
     }
     const batches = planBatches(valid, limits);
     let caughtUp = false;

@@ -137,7 +137,8 @@ describe('afterFailure', () => {
 
 describe('afterSendError', () => {
   const tooLarge = (limit?: number) => new TransportError('too_large', 'Too large', limit ? { limit } : {});
-  const badCursor = new TransportError('bad_request', 'Invalid request', { details: { cursor: ['unknown cursor'] } });
+  // Known by its code, not by the name of a field: a cursor error whose details name another field is still one.
+  const badCursor = new TransportError('bad_request', 'Invalid request', { code: 'invalid_cursor', details: { since: ['unknown cursor'] } });
   it.each<[string, unknown, number, boolean, SendStep]>([
     ['a 413 for several books splits them', tooLarge(), 3, false, { action: 'split' }],
     [

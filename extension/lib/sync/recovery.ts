@@ -1,6 +1,7 @@
 // What the sync engine does when something goes wrong, as pure decisions: before a cycle (wait or run), when a
 // request fails (split, refuse, re-pull, give up), after a failed cycle (back off, wait, sign out) and when a worker
 // starts. The engine only carries them out.
+import { ErrorCode } from '../../../shared/error-codes.ts';
 import { backoffDelay, type BackoffState } from './backoff.ts';
 import type { SyncStatus } from './status.ts';
 import { TransportError, type TransportErrorKind } from './transport-error.ts';
@@ -13,6 +14,8 @@ export interface Failure {
   message: string;
   /** rate_limited: seconds the server asked to wait. */
   retryAfter?: number;
+  /** The server's error code, when it answered with one (shown to the user by code, in their language). */
+  code?: string;
 }
 
 export type CycleResult =
@@ -29,7 +32,12 @@ export const LOCAL_ERROR_MESSAGE = 'This device could not read or save its books
 /** Only the transport speaks for the server: anything else thrown in a cycle (Dexie, a bug) is this device's. */
 export function classifyFailure(error: unknown): Failure {
   if (error instanceof TransportError) {
-    return { kind: error.kind, message: error.message, ...(error.extra.retryAfter !== undefined ? { retryAfter: error.extra.retryAfter } : {}) };
+    return {
+      kind: error.kind,
+      message: error.message,
+      ...(error.extra.retryAfter !== undefined ? { retryAfter: error.extra.retryAfter } : {}),
+      ...(error.extra.code !== undefined ? { code: error.extra.code } : {}),
+    };
   }
   return { kind: 'local', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
 }
@@ -57,7 +65,7 @@ export function afterFailure(failure: Failure, backoff: BackoffState, now: numbe
     return {
       backoff: null,
       signOut: SIGNED_OUT_MESSAGE,
-      status: { isSyncing: false, isOnline: true, lastError: SIGNED_OUT_MESSAGE, signedOut: true, localError: false },
+      status: { isSyncing: false, isOnline: true, lastError: SIGNED_OUT_MESSAGE, lastErrorCode: null, signedOut: true, localError: false },
       result: { kind: 'signed-out' },
     };
   }
@@ -79,6 +87,7 @@ export function afterFailure(failure: Failure, backoff: BackoffState, now: numbe
       isSyncing: false,
       isOnline: failure.kind !== 'network',
       lastError: local ? LOCAL_ERROR_MESSAGE : failure.message,
+      lastErrorCode: failure.code ?? null,
       localError: local,
     },
     result: { kind: 'failed', error: failure.kind, retryAt },
@@ -87,7 +96,7 @@ export function afterFailure(failure: Failure, backoff: BackoffState, now: numbe
 
 /** The status after a cycle that completed. */
 export function afterSuccess(now: number): Partial<SyncStatus> {
-  return { isSyncing: false, isOnline: true, lastError: null, signedOut: false, localError: false, lastSyncTime: now };
+  return { isSyncing: false, isOnline: true, lastError: null, lastErrorCode: null, signedOut: false, localError: false, lastSyncTime: now };
 }
 
 export type SendStep =
@@ -111,7 +120,7 @@ export function afterSendError(error: unknown, batchSize: number, cursorAlreadyR
   }
   // A cursor the server no longer understands (e.g. another server at the same URL): pulling from the start is safe
   // because applying a change twice is a no-op; once per cycle, so a server that keeps refusing cannot loop.
-  if (error.kind === 'bad_request' && error.extra.details?.cursor && !cursorAlreadyReset) return { action: 'reset-cursor' };
+  if (error.extra.code === ErrorCode.invalidCursor && !cursorAlreadyReset) return { action: 'reset-cursor' };
   return { action: 'fail' };
 }
 

@@ -9,6 +9,8 @@ export interface SyncStatus {
   lastSyncTime: number | null;
   /** A human-readable reason the last cycle failed; null after a success. Never contains book text or tokens. */
   lastError: string | null;
+  /** The server's ErrorCode behind `lastError`, when the server sent one: the panel shows it in the user's language. */
+  lastErrorCode?: string | null;
   /** Books changed locally that the server does not have yet (dirty, including ones held back by a sync issue). */
   pendingCount: number;
   /** True when a 401 signed the device out, so the panel can point at the settings. */
@@ -57,6 +59,7 @@ export function parseStatus(value: unknown): SyncStatus {
     isSyncing: v.isSyncing === true,
     lastSyncTime: typeof v.lastSyncTime === 'number' ? v.lastSyncTime : null,
     lastError: typeof v.lastError === 'string' ? v.lastError : null,
+    ...(typeof v.lastErrorCode === 'string' ? { lastErrorCode: v.lastErrorCode } : {}),
     pendingCount: typeof v.pendingCount === 'number' && v.pendingCount >= 0 ? v.pendingCount : 0,
     ...(v.signedOut === true ? { signedOut: true } : {}),
     ...(v.localError === true ? { localError: true } : {}),

@@ -18,11 +18,15 @@ export class TransportError extends Error {
     message: string,
     readonly extra: {
       status?: number;
+      /** The server's ErrorCode (shared/protocol.ts), when it sent one: what the engine and the UI decide by. */
+      code?: string;
       /** 413: the server's payload limit in bytes. */
       limit?: number;
       /** 429: seconds to wait. */
       retryAfter?: number;
       details?: Record<string, string[]>;
+      /** 400: the server's FieldReason per field in `details`, so the UI can say it in the user's language. */
+      reasons?: Record<string, string>;
     } = {},
   ) {
     super(message);

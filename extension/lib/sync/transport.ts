@@ -27,6 +27,8 @@ const UserAnswer = z.object({ success: z.literal(true), data: PublicUser });
 const TokenAnswer = z.object({ success: z.literal(true), data: CreatedToken });
 const SignedOutEverywhereAnswer = z.object({ success: z.literal(true), data: SignedOutEverywhere });
 const BookAnswer = z.object({ success: z.literal(true), data: ServerBook });
+// Read leniently: a proxy in front of the server (or an older server) may answer an error without a code.
+const ErrorAnswer = ErrorBody.partial({ code: true });
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date); 1 when absent or unreadable. */
 export function parseRetryAfter(header: string | null, now: number): number {
@@ -97,10 +99,11 @@ export function createTransport(options: TransportOptions) {
   }
 
   function errorFor(response: Response, payload: unknown): TransportError {
-    const body = ErrorBody.safeParse(payload);
+    const body = ErrorAnswer.safeParse(payload);
     const serverMessage = body.success ? body.data.error : undefined;
     const status = response.status;
-    const base = { status, ...(body.success && body.data.details ? { details: body.data.details } : {}) };
+    const { code, details, reasons } = body.success ? body.data : {};
+    const base = { status, ...(code ? { code } : {}), ...(details ? { details } : {}), ...(reasons ? { reasons } : {}) };
     switch (true) {
       case status === 400:
         return new TransportError('bad_request', serverMessage ?? 'The server refused the request', base);
