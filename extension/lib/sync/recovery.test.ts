@@ -67,7 +67,7 @@ describe('afterFailure', () => {
       {
         backoff: null,
         signOut: SIGNED_OUT_MESSAGE,
-        status: { isSyncing: false, isOnline: true, lastError: SIGNED_OUT_MESSAGE, signedOut: true, localError: false },
+        status: { isSyncing: false, isOnline: true, lastError: SIGNED_OUT_MESSAGE, lastErrorCode: null, signedOut: true, localError: false },
         result: { kind: 'signed-out' },
       },
     ],
@@ -97,7 +97,7 @@ describe('afterFailure', () => {
       twice,
       {
         backoff: { attempt: 3, nextAttemptAt: third, reason: 'error' },
-        status: { isSyncing: false, isOnline: false, lastError: 'Network error', localError: false },
+        status: { isSyncing: false, isOnline: false, lastError: 'Network error', lastErrorCode: null, localError: false },
         result: { kind: 'failed', error: 'network', retryAt: third },
       },
     ],
@@ -107,7 +107,17 @@ describe('afterFailure', () => {
       twice,
       {
         backoff: { attempt: 3, nextAttemptAt: third, reason: 'error' },
-        status: { isSyncing: false, isOnline: true, lastError: 'Server error (503)', localError: false },
+        status: { isSyncing: false, isOnline: true, lastError: 'Server error (503)', lastErrorCode: null, localError: false },
+        result: { kind: 'failed', error: 'server', retryAt: third },
+      },
+    ],
+    [
+      'a refusal with a code keeps the code, so the panel can say it in the user\'s language',
+      { kind: 'server', message: 'The server is busy', code: 'busy' },
+      twice,
+      {
+        backoff: { attempt: 3, nextAttemptAt: third, reason: 'error' },
+        status: { isSyncing: false, isOnline: true, lastError: 'The server is busy', lastErrorCode: 'busy', localError: false },
         result: { kind: 'failed', error: 'server', retryAt: third },
       },
     ],
@@ -117,7 +127,7 @@ describe('afterFailure', () => {
       twice,
       {
         backoff: { attempt: 3, nextAttemptAt: third, reason: 'error' },
-        status: { isSyncing: false, isOnline: true, lastError: LOCAL_ERROR_MESSAGE, localError: true },
+        status: { isSyncing: false, isOnline: true, lastError: LOCAL_ERROR_MESSAGE, lastErrorCode: null, localError: true },
         result: { kind: 'failed', error: 'local', retryAt: third },
       },
     ],
@@ -166,6 +176,7 @@ describe('after a cycle and at start-up', () => {
       isOnline: true,
       lastError: null,
       signedOut: false,
+      lastErrorCode: null,
       localError: false,
       lastSyncTime: NOW,
     });
