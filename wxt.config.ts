@@ -48,8 +48,8 @@ export default defineConfig({
       `@(!(${SOURCES_TO_ZIP.join('|')}))`,
       `@(!(${SOURCE_DIRS_TO_ZIP.join('|')}))/**`,
       // Test support (helpers only tests import), named so: testing.ts or *.testing.ts.
-      'extension/**/testing.ts',
-      'extension/**/*.testing.ts',
+      '@(extension|shared)/**/testing.ts',
+      '@(extension|shared)/**/*.testing.ts',
     ],
   },
   manifest: ({ browser }) => {
