@@ -51,6 +51,12 @@ describe('toBookInput and shouldSend', () => {
     expect(toBookInput(local({ deleted: 1 })).deleted).toBe(true);
   });
 
+  it('sends a tombstone without content, so a book too large to sync can still be deleted', () => {
+    const huge = '<p>' + 'x'.repeat(200_000) + '</p>';
+    expect(toBookInput(local({ deleted: 1, content: huge })).content).toBe('');
+    expect(toBookInput(local({ content: huge })).content).toBe(huge);
+  });
+
   it('holds back a refused book until it is edited after the refusal', () => {
     const issue = { kind: 'invalid' as const, message: 'x', at: 2_500 };
     expect(shouldSend(local({ syncIssue: issue }))).toBe(false);

@@ -34,7 +34,9 @@ export function toBookInput(book: LocalBook): BookInput {
     id: book.id,
     title: book.title,
     author: book.author,
-    content: book.content,
+    // A tombstone carries no content: no screen shows it, and a book the server refused (too large, markup over the
+    // limits) must still be deletable. The server keeps the text it replaces among the book's revisions.
+    content: book.deleted ? '' : book.content,
     metadata: book.metadata as BookInput['metadata'],
     updatedAt: book.updatedAt,
     ...(book.revision !== null ? { baseRevision: book.revision } : {}),
