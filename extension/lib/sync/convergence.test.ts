@@ -513,7 +513,9 @@ describe('sync under faults (property-based)', () => {
       it(`converges without losing text on ${numRuns} random runs of 3–5 devices against the ${factory.name} store (${name} ${seed})`, async () => {
         tallied = {};
         await fc.assert(fc.asyncProperty(scenario(), (s) => runScenario(factory, s)), { numRuns, seed, ...(path ? { path } : {}) });
-        if (path) return; // replaying one counterexample
+        // Replaying one counterexample, or a fresh seed in `npm test` (too few runs to be sure each rare event happens:
+        // the fixed seed and fuzzing check the scenarios).
+        if (path || (name === 'fresh seed' && !fuzzing)) return;
         // The property is only as good as the scenarios: every fault must have happened, and conflicts must have arisen.
         const kinds: Array<Fault['kind']> = ['network', 'lose-response', 'duplicate', 'status', 'rate-limit', 'crash', 'hold-request', 'hold-response', 'kill'];
         for (const kind of kinds) expect(tallied[`fault ${kind}`] ?? 0, `runs where "${kind}" happened`).toBeGreaterThan(0);
