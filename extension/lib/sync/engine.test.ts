@@ -397,11 +397,13 @@ describe('two devices on one account', () => {
     await cycle;
     expect(await localBook(b, book.id)).toMatchObject({ content: '<p>from b, newer</p>', dirty: 1 });
 
-    // B's edit is later, so last-writer-wins accepts it; A's version stays in the server's revisions.
+    // B's edit is later but started from the revision before A's: a conflict, never a silent overwrite of A's text.
+    // B's writer keeps their text as a conflict copy and chooses.
     await b.engine.runCycle();
     await a.engine.runCycle();
-    expect(await localBook(a, book.id)).toMatchObject({ content: '<p>from b, newer</p>', dirty: 0 });
-    expect(await localBook(b, book.id)).toMatchObject({ content: '<p>from b, newer</p>', dirty: 0 });
+    expect(await localBook(a, book.id)).toMatchObject({ content: '<p>from a</p>', dirty: 0 });
+    expect(await localBook(b, book.id)).toMatchObject({ content: '<p>from a</p>', dirty: 0 });
+    expect(await listConflicts(b.db, book.id)).toMatchObject([{ content: '<p>from b, newer</p>' }]);
   });
 
   it('keeps the losing local version as a conflict copy and offers keep mine, use server and keep both', async () => {
