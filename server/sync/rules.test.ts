@@ -22,21 +22,24 @@ const edit = (over: Partial<IncomingEdit>): IncomingEdit => ({
   ...over,
 });
 
-describe('decide (last-writer-wins)', () => {
+describe('decide (fast-forward, conflict, or last-writer-wins without a base)', () => {
   it.each<[string, StoredVersion | null, IncomingEdit, string]>([
     ['accepts a book the server has never seen', null, edit({}), 'accept'],
     ['accepts an edit based on the current revision even when its clock is older', stored, edit({ baseRevision: 4, updatedAt: NOW - 10 * 60_000 }), 'accept'],
-    ['accepts a stale-based edit made later than the server copy', stored, edit({ baseRevision: 2 }), 'accept'],
+    ['refuses a stale-based edit even when made later than the server copy', stored, edit({ baseRevision: 2 }), 'conflict'],
+    ['refuses a stale-based edit from a clock far ahead', stored, edit({ baseRevision: 3, updatedAt: NOW + 3_600_000 }), 'conflict'],
     ['accepts an edit without base revision made later than the server copy', stored, edit({}), 'accept'],
     ['refuses a stale-based edit made earlier than the server copy', stored, edit({ baseRevision: 2, updatedAt: NOW - 120_000 }), 'conflict'],
+    ['refuses an edit without base revision made earlier than the server copy', stored, edit({ updatedAt: NOW - 120_000 }), 'conflict'],
     ['refuses a different edit made at the same time as the server copy', stored, edit({ baseRevision: 3, updatedAt: stored.updatedAt }), 'conflict'],
     ['refuses an edit from a base revision ahead of the server', stored, edit({ baseRevision: 9, updatedAt: NOW - 120_000 }), 'conflict'],
     ['treats a resend of the stored copy as a retry', stored, { ...stored, baseRevision: 3 }, 'idempotent'],
     ['treats a resend based on the current revision as a retry too', stored, { ...stored, baseRevision: 4 }, 'idempotent'],
     ['accepts the same time with different metadata as a new edit on the current base', stored, { ...stored, metadata: { wordCount: 3 }, baseRevision: 4 }, 'accept'],
     ['refuses a late delete of an edited book', stored, edit({ ...stored, deleted: true, baseRevision: 3, updatedAt: NOW - 120_000 }), 'conflict'],
-    ['accepts a delete made after the last edit', stored, edit({ ...stored, deleted: true, baseRevision: 3, updatedAt: NOW }), 'accept'],
-    ['accepts an edit made after a delete, bringing the book back', { ...stored, deleted: true }, edit({ baseRevision: 3 }), 'accept'],
+    ['refuses a stale-based delete even when made after the last edit', stored, edit({ ...stored, deleted: true, baseRevision: 3, updatedAt: NOW }), 'conflict'],
+    ['accepts a delete based on the current revision', stored, edit({ ...stored, deleted: true, baseRevision: 4, updatedAt: NOW }), 'accept'],
+    ['accepts an edit based on the tombstone, bringing the book back', { ...stored, deleted: true }, edit({ baseRevision: 4 }), 'accept'],
     ['refuses an edit made before a delete', { ...stored, deleted: true }, edit({ baseRevision: 3, updatedAt: NOW - 120_000 }), 'conflict'],
   ])('%s', (_name, server, incoming, expected) => {
     expect(decide(server, incoming, NOW).kind).toBe(expected);
@@ -54,7 +57,8 @@ describe('decide (last-writer-wins)', () => {
 
   it('lets a clamped edit lose to a later honest edit, so a wrong clock cannot win forever', () => {
     const clamped = { ...stored, updatedAt: clampUpdatedAt(NOW + 3_600_000, NOW), revision: 5 };
-    const later = edit({ baseRevision: 4, updatedAt: NOW + 1000 });
+    // Only an edit without base revision is judged by its clock (an edit with one fast-forwards or conflicts).
+    const later = edit({ updatedAt: NOW + 1000 });
     expect(decide(clamped, later, NOW + 1000).kind).toBe('accept');
   });
 

@@ -1,4 +1,4 @@
-// The last-writer-wins decision, as one pure function: given the stored book and an incoming edit, what happens.
+// The write decision (fast-forward on the current revision, else conflict; last-writer-wins without a base), as one pure function: given the stored book and an incoming edit, what happens.
 import { sameBookText } from '../../shared/book-text.ts';
 import { LIMITS, type BookMetadata } from '../../shared/protocol.ts';
 
@@ -46,6 +46,10 @@ export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now
   if (sameTime && stored.deleted === incoming.deleted && sameBookText(stored, incoming)) return { kind: 'idempotent' };
 
   if (incoming.baseRevision === stored.revision) return { kind: 'accept', updatedAt, reason: 'fast-forward' };
+  // An edit started from another revision never saw the current text: replacing it silently would lose what the other
+  // device wrote, so the writer chooses (the device keeps its text as a conflict copy).
+  if (incoming.baseRevision !== undefined) return { kind: 'conflict' };
+  // No base (a seed client, the first push of a book the device never got): the later edit wins.
   if (updatedAt > stored.updatedAt) return { kind: 'accept', updatedAt, reason: 'later-edit' };
   return { kind: 'conflict' };
 }

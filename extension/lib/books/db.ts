@@ -40,6 +40,25 @@ export interface LocalBook {
   /** 1 for a local tombstone waiting to reach the server; hidden from the UI. */
   deleted: Flag;
   syncIssue: SyncIssue | null;
+  /**
+   * Marks (versionMark) of the unsynced versions this device replaced with later edits, newest last: one the server
+   * turns out to hold is this device's own edit whose answer was lost, not another writer's.
+   */
+  ownVersions?: string[];
+}
+
+/** How many replaced versions a book remembers as its own (a lost answer is recovered within a few edits). */
+const OWN_VERSIONS_KEPT = 20;
+
+/** Identifies a version by its edit time and sizes: cheap on a whole manuscript, and a miss only costs a conflict copy. */
+export function versionMark(b: Pick<LocalBook, 'updatedAt' | 'title' | 'author' | 'content'>): string {
+  return `${b.updatedAt}/${b.title.length}/${b.author.length}/${b.content.length}`;
+}
+
+/** The marks to keep once `replaced` gives way to a newer local edit (only unsynced versions may be on the server unseen). */
+export function ownVersionsAfter(replaced: LocalBook): string[] | undefined {
+  if (!replaced.dirty || replaced.deleted) return replaced.ownVersions;
+  return [...(replaced.ownVersions ?? []), versionMark(replaced)].slice(-OWN_VERSIONS_KEPT);
 }
 
 /** A book the server has never seen: dirty, without revision, created and edited at `at`. */

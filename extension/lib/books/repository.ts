@@ -1,7 +1,7 @@
 // The book repository: every local read and write of books (UI, clipping and sync go through it).
 import { liveQuery, type Observable } from 'dexie';
 import { LIMITS } from '../../../shared/limits.ts';
-import { database, newLocalBook, type AncloraDB, type BookCounts, type LocalBook } from './db.ts';
+import { database, newLocalBook, ownVersionsAfter, type AncloraDB, type BookCounts, type LocalBook } from './db.ts';
 import { countHtml } from './words.ts';
 
 export interface BookDraft {
@@ -92,7 +92,7 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
   }
 
   function applyPatch(book: LocalBook, patch: BookPatch, counts?: BookCounts): LocalBook {
-    const next: LocalBook = { ...book, dirty: 1, updatedAt: nextUpdatedAt(book.updatedAt) };
+    const next: LocalBook = { ...book, dirty: 1, updatedAt: nextUpdatedAt(book.updatedAt), ownVersions: ownVersionsAfter(book) };
     if (patch.title !== undefined) next.title = cleanTitle(patch.title, book.title || untitled);
     if (patch.author !== undefined) next.author = patch.author.slice(0, LIMITS.authorMax);
     if (patch.content !== undefined && patch.content !== book.content) {
@@ -167,7 +167,7 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
       return write(() => db.transaction('rw', db.books, async () => {
         const before = await mustGet(id);
         if (before.revision === null) await db.books.delete(id);
-        else await db.books.put({ ...before, deleted: 1, dirty: 1, updatedAt: nextUpdatedAt(before.updatedAt) });
+        else await db.books.put({ ...before, deleted: 1, dirty: 1, updatedAt: nextUpdatedAt(before.updatedAt), ownVersions: ownVersionsAfter(before) });
         return { before };
       }));
     },

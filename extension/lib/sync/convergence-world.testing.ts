@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { newDeviceToken } from '../../../server/auth/device-tokens.ts';
 import type { OpenedStore, StoreFactory } from '../../../server/store/testing.ts';
-import type { PutResult, Store } from '../../../server/store/types.ts';
+import type { CasWrite, PutResult, Store, StoredBook } from '../../../server/store/types.ts';
 import { startServer, type RunningServer } from '../../../server/test/harness.ts';
 import { createBookRepository, type BookRepository } from '../books/repository.ts';
 import { AncloraDB } from '../books/db.ts';
@@ -59,26 +59,52 @@ interface ServerProcess {
   closing?: Promise<void>;
 }
 
+/** One book entry of a sync request being handled: which revision its device started from. */
+interface InFlightEdit {
+  id: string;
+  baseRevision?: number;
+}
+
+export interface SimServerOptions {
+  /**
+   * Injects a wrong-winner bug, to prove the property catches one: the store reports each book at the revision the
+   * incoming edit started from and writes over whatever it holds, so every edit looks like a fast-forward.
+   */
+  wrongWinner?: boolean;
+  /** The server's MAX_PAYLOAD_BYTES (small, so an oversized book is cheap to make). */
+  maxPayloadBytes?: number;
+}
+
 /** The real server (createApp over HTTP) on a real store, with a hook to kill its process in the middle of a write. */
 export class SimServer {
   /** Revisions each book was written with, in commit order (across restarts). */
   readonly committed = new Map<string, number[]>();
   readonly violations: string[] = [];
+  /** Accepted writes that replaced a revision their edit did not start from (a newer edit its writer never saw). */
+  readonly unseenReplaced: string[] = [];
   restarts = 0;
   store!: Store;
   private process!: ServerProcess;
   private crash: { afterWrites: number; writes: number } | null = null;
+  /** The book entries of the sync requests the server is handling now. */
+  private readonly inFlight = new Set<readonly InFlightEdit[]>();
 
   private constructor(
     private readonly opened: OpenedStore,
     private readonly clock: SimClock,
+    private readonly options: SimServerOptions,
   ) {}
 
-  static async start(factory: StoreFactory, clock: SimClock): Promise<SimServer> {
+  static async start(factory: StoreFactory, clock: SimClock, options: SimServerOptions = {}): Promise<SimServer> {
     const opened = await factory.open();
-    const server = new SimServer(opened, clock);
+    const server = new SimServer(opened, clock, options);
     await server.serve(opened.store);
     return server;
+  }
+
+  /** The base revisions the edits of `id` being handled now started from (undefined: an edit without one). */
+  private basesOf(id: string): Array<number | undefined> {
+    return [...this.inFlight].flatMap((edits) => edits.filter((e) => e.id === id).map((e) => e.baseRevision));
   }
 
   get url(): string {
@@ -88,7 +114,8 @@ export class SimServer {
   private async serve(store: Store): Promise<void> {
     const process: ServerProcess = { dead: false, http: undefined as unknown as RunningServer };
     this.store = store;
-    process.http = await startServer(this.guard(store, process), {}, { now: this.clock.now });
+    const overrides = this.options.maxPayloadBytes ? { maxPayloadBytes: this.options.maxPayloadBytes } : {};
+    process.http = await startServer(this.guard(store, process), overrides, { now: this.clock.now });
     this.process = process;
   }
 
@@ -97,18 +124,33 @@ export class SimServer {
    * more), and book writes are counted so a crash can be placed between two store steps (a step is atomic).
    */
   private guard(store: Store, process: ServerProcess): Store {
-    const putBooks = async (...args: Parameters<Store['putBooks']>): Promise<PutResult[]> => {
+    const putBooks = async (owner: string, given: readonly CasWrite[], quotaBytes?: number): Promise<PutResult[]> => {
       if (this.crash && this.crash.writes >= this.crash.afterWrites) this.kill(process);
       if (process.dead) throw new Error('the server process is gone');
-      const results = await store.putBooks(...args);
-      for (const result of results) if (result.ok) this.record(result.book.id, result.book.revision);
+      const writes = this.options.wrongWinner ? await this.overwriting(store, owner, given) : given;
+      const results = await store.putBooks(owner, writes, quotaBytes);
+      results.forEach((result, k) => {
+        if (!result.ok) return;
+        this.record(result.book.id, result.book.revision);
+        this.checkSeen(result.book.id, writes[k]!.expectedRevision);
+      });
       if (this.crash) this.crash.writes += results.length;
       return results;
+    };
+    const getBooks = async (owner: string, ids: readonly string[]): Promise<StoredBook[]> => {
+      if (process.dead) throw new Error('the server process is gone');
+      const books = await store.getBooks(owner, ids);
+      if (!this.options.wrongWinner) return books;
+      return books.map((book) => {
+        const base = this.basesOf(book.id).find((b) => b !== undefined);
+        return base === undefined ? book : { ...book, revision: base };
+      });
     };
     return new Proxy(store, {
       get(target, prop, receiver) {
         const value: unknown = Reflect.get(target, prop, receiver);
         if (prop === 'putBooks') return putBooks;
+        if (prop === 'getBooks') return getBooks;
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
           if (process.dead) return Promise.reject(new Error('the server process is gone'));
@@ -116,6 +158,27 @@ export class SimServer {
         };
       },
     });
+  }
+
+  /** The wrong-winner bug: each write goes over the revision the store holds now, whatever the decision was based on. */
+  private async overwriting(store: Store, owner: string, writes: readonly CasWrite[]): Promise<CasWrite[]> {
+    const held = new Map((await store.getBooks(owner, writes.map((w) => w.book.id))).map((b) => [b.id, b.revision]));
+    return writes.map((w) => {
+      const revision = held.get(w.book.id);
+      if (w.expectedRevision === null || revision === undefined) return w;
+      return { expectedRevision: revision, book: { ...w.book, revision: revision + 1 } };
+    });
+  }
+
+  /**
+   * An accepted write may replace a revision only if its edit started from that revision (or carried no base at all:
+   * a book the device never got, where the later edit wins): otherwise it silently replaced text its writer never saw.
+   */
+  private checkSeen(id: string, replaced: number | null): void {
+    if (replaced === null) return;
+    const bases = this.basesOf(id);
+    if (bases.length === 0 || bases.some((b) => b === undefined || b === replaced)) return;
+    this.unseenReplaced.push(`book ${id}: revision ${replaced + 1} replaced revision ${replaced}, but its edit started from revision ${bases.join(' or ')}`);
   }
 
   private record(id: string, revision: number): void {
@@ -137,9 +200,15 @@ export class SimServer {
 
   /** Forwards a request to the current process and reads the whole answer (so it can be held or duplicated). */
   async forward(path: string, init: RequestInit | undefined): Promise<Response> {
-    const response = await fetch(this.url + path, init);
-    const text = await response.text();
-    return new Response(text || null, { status: response.status, headers: response.headers });
+    const edits = path === '/api/sync' ? inFlightEdits(init) : [];
+    this.inFlight.add(edits);
+    try {
+      const response = await fetch(this.url + path, init);
+      const text = await response.text();
+      return new Response(text || null, { status: response.status, headers: response.headers });
+    } finally {
+      this.inFlight.delete(edits);
+    }
   }
 
   /** Runs `request` with the process set to die after `afterWrites` writes of it (or just before it answers). */
@@ -391,6 +460,16 @@ export class SimDevice {
   close(): void {
     this.panelDb.close();
     this.worker.db.close();
+  }
+}
+
+/** The book entries of a sync request body, as the server will read them. */
+function inFlightEdits(init: RequestInit | undefined): InFlightEdit[] {
+  try {
+    const { changes } = JSON.parse(String(init?.body)) as { changes?: InFlightEdit[] };
+    return Array.isArray(changes) ? changes.map(({ id, baseRevision }) => ({ id, baseRevision })) : [];
+  } catch {
+    return [];
   }
 }
 

@@ -418,11 +418,28 @@ describe('two devices on one account', () => {
     await cycle;
     expect(await localBook(b, book.id)).toMatchObject({ content: '<p>from b, newer</p>', dirty: 1 });
 
-    // B's edit is later, so last-writer-wins accepts it; A's version stays in the server's revisions.
+    // B's edit is later but started from the revision before A's: a conflict, never a silent overwrite of A's text.
+    // B's writer keeps their text as a conflict copy and chooses.
     await b.engine.runCycle();
     await a.engine.runCycle();
-    expect(await localBook(a, book.id)).toMatchObject({ content: '<p>from b, newer</p>', dirty: 0 });
-    expect(await localBook(b, book.id)).toMatchObject({ content: '<p>from b, newer</p>', dirty: 0 });
+    expect(await localBook(a, book.id)).toMatchObject({ content: '<p>from a</p>', dirty: 0 });
+    expect(await localBook(b, book.id)).toMatchObject({ content: '<p>from a</p>', dirty: 0 });
+    expect(await listConflicts(b.db, book.id)).toMatchObject([{ content: '<p>from b, newer</p>' }]);
+  });
+
+  it('an edit made after a lost answer goes on top of its own earlier version, without a conflict copy', async () => {
+    const a = await device();
+    const book = await a.books.create({ title: 'Lost answer', content: '<p>one</p>' });
+    await a.engine.runCycle();
+    await a.books.save(book.id, { content: '<p>one two</p>' });
+    a.faults.inject({ kind: 'lose-response' });
+    await a.engine.runCycle();
+    // The server has "one two" as revision 2; the device still thinks its book is based on revision 1.
+    await a.books.save(book.id, { content: '<p>one two three</p>' });
+    expect(await a.engine.runCycle({ force: true })).toEqual({ kind: 'synced' });
+    expect(await listConflicts(a.db, book.id)).toEqual([]);
+    expect((await serverBooks(a)).get(book.id)).toMatchObject({ content: '<p>one two three</p>', revision: 3 });
+    expect(await localBook(a, book.id)).toMatchObject({ content: '<p>one two three</p>', dirty: 0, revision: 3 });
   });
 
   it('keeps the losing local version as a conflict copy and offers keep mine, use server and keep both', async () => {

@@ -146,8 +146,14 @@ export function createSyncEngine(deps: EngineDeps) {
     }
   }
 
+  /** Set when an answer showed the server holds this device's own earlier version of a book (see runCycle). */
+  let rebased = false;
+
   function report(sent: LocalBook, decision: LocalDecision, result: SyncResult) {
     switch (decision.outcome) {
+      case 'rebased':
+        rebased = true;
+        break;
       case 'synced':
       case 'synced-edited':
         synced(sent.title);
@@ -291,7 +297,10 @@ export function createSyncEngine(deps: EngineDeps) {
   async function cycle(account: SignedInAccount, backoff: BackoffState): Promise<CycleResult> {
     await deps.status.update({ isSyncing: true });
     try {
+      rebased = false;
       await exchange(account);
+      // A book put on top of its own earlier version (whose answer was lost) goes again now, not at the next alarm.
+      if (rebased) await exchange(account);
     } catch (error) {
       return failed(error, backoff);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerBook } from '../../../shared/protocol.ts';
 import type { LocalBook } from './ports.ts';
+import { versionMark } from '../books/db.ts';
 import { afterAccepted, afterConflict, afterNotFound, afterRefused, onPulled, shouldSend, toBookInput } from './reconcile.ts';
 
 const ID = '6f1c1d0e-8a52-4c35-9d55-0d7a3c1f2b10';
@@ -49,6 +50,12 @@ describe('toBookInput and shouldSend', () => {
     expect(toBookInput(local()).baseRevision).toBe(3);
     expect('baseRevision' in toBookInput(local({ revision: null }))).toBe(false);
     expect(toBookInput(local({ deleted: 1 })).deleted).toBe(true);
+  });
+
+  it('sends a tombstone without content, so a book too large to sync can still be deleted', () => {
+    const huge = '<p>' + 'x'.repeat(200_000) + '</p>';
+    expect(toBookInput(local({ deleted: 1, content: huge })).content).toBe('');
+    expect(toBookInput(local({ content: huge })).content).toBe(huge);
   });
 
   it('holds back a refused book until it is edited after the refusal', () => {
@@ -120,6 +127,16 @@ describe('afterConflict', () => {
     const d = afterConflict(local(), local(), server({ deleted: true }), 9_000, ids());
     expect(d.remove).toBe(ID);
     expect(d.conflictCopy?.content).toBe('<p>local</p>');
+  });
+
+  it("puts the local edits on top of the server's version when that is this device's own earlier edit (a lost answer)", () => {
+    const own = server({ content: '<p>mine, sent</p>', updatedAt: 2_100 });
+    const current = local({ content: '<p>mine, sent, and more</p>', updatedAt: 2_200, ownVersions: [versionMark(own)] });
+    const d = afterConflict(current, current, own, 9_000, ids());
+    expect(d.conflictCopy).toBeUndefined();
+    expect(d).toMatchObject({ outcome: 'rebased', put: { content: '<p>mine, sent, and more</p>', revision: 4, dirty: 1 } });
+    // Another writer's version (another time or size) is a real conflict.
+    expect(afterConflict(current, current, server({ updatedAt: 2_100 }), 9_000, ids()).conflictCopy).toBeDefined();
   });
 
   it('keeps no copy when the local side was a deletion or the texts are identical', () => {

@@ -2,13 +2,14 @@
 // when a change arrives from the server. No text is ever dropped: a losing local version becomes a conflict copy.
 import { sameBookText } from '../../../shared/book-text.ts';
 import type { BookInput, ServerBook } from '../../../shared/protocol.ts';
-import { conflictCopyOf } from '../books/db.ts';
+import { conflictCopyOf, versionMark } from '../books/db.ts';
 import { withCounts, type ConflictCopy, type LocalBook, type SyncIssue } from './ports.ts';
 
 export type Outcome =
   | 'synced' // the server has exactly the local copy now
   | 'synced-edited' // the server accepted what was sent, but the book was edited meanwhile: stays dirty
   | 'conflict' // the server version won; the local version is a conflict copy
+  | 'rebased' // the server held this device's own earlier version (a lost answer): the edits go on top, stay dirty
   | 'refused' // marked with a sync issue
   | 'moved' // the id belongs to someone else on the server; the book was given a new id
   | 'applied' // a pulled change replaced or created the local copy
@@ -34,7 +35,9 @@ export function toBookInput(book: LocalBook): BookInput {
     id: book.id,
     title: book.title,
     author: book.author,
-    content: book.content,
+    // A tombstone carries no content: no screen shows it, and a book the server refused (too large, markup over the
+    // limits) must still be deletable. The server keeps the text it replaces among the book's revisions.
+    content: book.deleted ? '' : book.content,
     metadata: book.metadata as BookInput['metadata'],
     updatedAt: book.updatedAt,
     ...(book.revision !== null ? { baseRevision: book.revision } : {}),
@@ -100,6 +103,11 @@ export function afterConflict(
   now: number,
   newId: () => string,
 ): LocalDecision {
+  if (current && !server.deleted && current.ownVersions?.includes(versionMark(server))) {
+    // The server holds an earlier version of this device's own (the answer to it was lost): no other writer's text is
+    // at stake, so the local edits go on top of it, as if that answer had arrived.
+    return { outcome: 'rebased', put: { ...current, revision: server.revision, syncedAt: server.syncedAt } };
+  }
   // The newest local text: the current copy (which includes any edit made in flight), or what was sent.
   const local = current ?? sent;
   const decision: LocalDecision = server.deleted
