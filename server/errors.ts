@@ -41,6 +41,8 @@ export const badRequest = (message: string, details?: Record<string, string[]>, 
 export const unauthorized = (message = 'Authentication required', code: ErrorCode = ErrorCode.unauthenticated) =>
   new ApiError(401, code, message);
 export const forbidden = (message: string) => new ApiError(403, ErrorCode.forbidden, message);
+export const patchNotApplicable = () =>
+  new ApiError(400, ErrorCode.patchNotApplicable, 'The patch does not apply to a revision this server keeps; send the whole content');
 export const notFound = (message = 'Book not found') => new ApiError(404, ErrorCode.notFound, message);
 const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
 

@@ -14,6 +14,8 @@ export const ErrorCode = {
   invalidCursor: 'invalid_cursor',
   /** 400: the request path is not canonical (`//`, `./`, `../`, backslashes, encoded separators). */
   nonCanonicalPath: 'non_canonical_path',
+  /** 400: a patch whose base revision the server no longer keeps, or whose hashes do not match: send whole content. */
+  patchNotApplicable: 'patch_not_applicable',
   /** 401: no valid credential (device token or session) came with the request. */
   unauthenticated: 'unauthenticated',
   /** 401: the email and password do not match an account. */

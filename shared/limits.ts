@@ -24,6 +24,8 @@ export const LIMITS = {
    */
   markupDepthMax: 256,
   markupElementsMax: 500_000,
+  /** Operations in one manuscript patch: one per changed block at most, so a whole 150k-word novel is ~2,500. */
+  patchOpsMax: 100_000,
 } as const;
 
 /** What the server accepts as a request body (beyond MAX_PAYLOAD_BYTES for books and sync). */

@@ -51,13 +51,42 @@ export type BookMetadata = z.infer<typeof BookMetadata>;
 
 const Millis = z.number().int().nonnegative().max(8.64e15);
 const Revision = z.number().int().nonnegative();
+const Index = z.number().int().nonnegative();
 
-/** A book as a client sends it (PUT /api/books/:id body, or one entry of POST /api/sync `changes`). */
+/** SHA-256 of a manuscript's HTML as UTF-8, base64url without padding (shared/manuscript/patch.ts contentHash). */
+export const ContentHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256 hash');
+
+/**
+ * A manuscript patch (shared/manuscript/patch.ts): operations on the top-level blocks of the text whose hash is
+ * `from`, making the text whose hash is `to`. Ops are in block order and never touch one block twice.
+ */
+export const ManuscriptPatch = z.strictObject({
+  from: ContentHash,
+  to: ContentHash,
+  ops: z
+    .array(
+      z.union([
+        /** Blocks [at, at + remove) are replaced by `insert`. */
+        z.strictObject({ at: Index, remove: Index, insert: z.array(Text) }),
+        /** Inside block `at`, characters [start, end) are replaced by the text. */
+        z.strictObject({ at: Index, edit: z.tuple([Index, Index, Text]) }),
+      ]),
+    )
+    .max(LIMITS.patchOpsMax),
+});
+export type ManuscriptPatch = z.infer<typeof ManuscriptPatch>;
+
+/**
+ * A book as a client sends it (PUT /api/books/:id body, or one entry of POST /api/sync `changes`): its text either
+ * whole (`content`) or as a `patch` from the text of `baseRevision` (exactly one of the two).
+ */
 export const BookInput = z.strictObject({
   id: BookId,
   title: Text.trim().min(1, 'title is required').max(LIMITS.titleMax),
   author: Text.max(LIMITS.authorMax).default(''),
-  content: Text,
+  content: Text.optional(),
+  /** The edit as a patch from the content of `baseRevision` (which it requires); `patch.to` is the hash of the result. */
+  patch: ManuscriptPatch.optional(),
   metadata: BookMetadata.default({}),
   /** The client's edit time (ms since epoch). */
   updatedAt: Millis,
@@ -66,7 +95,15 @@ export const BookInput = z.strictObject({
   deleted: z.boolean().optional(),
   /** Sent by the seed's client; accepted and ignored. */
   dirty: z.boolean().optional(),
-});
+})
+  .refine((b) => (b.content === undefined) !== (b.patch === undefined), {
+    message: 'send either content or patch',
+    path: ['content'],
+  })
+  .refine((b) => b.patch === undefined || b.baseRevision !== undefined, {
+    message: 'a patch needs the baseRevision it was made from',
+    path: ['baseRevision'],
+  });
 export type BookInput = z.infer<typeof BookInput>;
 
 /** A book as the server stores and returns it. Tombstones have `deleted: true`. */
@@ -84,6 +121,31 @@ export const ServerBook = z.object({
 });
 export type ServerBook = z.infer<typeof ServerBook>;
 
+/**
+ * A book in an answer, with its text whole or as a patch: in the change feed, from the text of `patchBase` (the
+ * revision the server knows the device has); in a sync result, from the text the device sent (`patchBase` absent).
+ * Patches are sent only to clients that said they read them (SyncRequest `patches`) and only when smaller. A client
+ * that cannot apply one (another base, a hash mismatch) reads the whole book with GET /api/books/:id.
+ */
+export const BookChange = ServerBook.extend({
+  content: z.string().optional(),
+  patch: ManuscriptPatch.optional(),
+  patchBase: Revision.optional(),
+});
+export type BookChange = z.infer<typeof BookChange>;
+
+/** A passage both sides of a merge changed differently: the later edit's text (`kept`) is in the merged book. */
+export const MergeOverlap = z.object({
+  /** The passage as it was in the common base. */
+  base: z.string(),
+  kept: z.string(),
+  /** What the other side wrote there, which the merged book does not hold: shown to the writer to restore. */
+  lost: z.string(),
+  /** Whose text was kept: the stored book's (another device's) or this request's. */
+  keptSide: z.enum(['stored', 'incoming']),
+});
+export type MergeOverlap = z.infer<typeof MergeOverlap>;
+
 /** An earlier version kept when an accepted write replaced it. */
 export const BookRevision = ServerBook.extend({ replacedAt: Millis });
 export type BookRevision = z.infer<typeof BookRevision>;
@@ -95,10 +157,17 @@ export const SyncRequest = z.strictObject({
   changes: z.array(z.unknown()).max(LIMITS.syncBatchMax).default([]),
   cursor: Cursor.optional(),
   limit: z.number().int().min(1).max(LIMITS.pageMax).optional(),
+  /** The client applies patches in answers (BookChange); without it every answer carries whole content. */
+  patches: z.boolean().optional(),
 });
 export type SyncRequest = z.infer<typeof SyncRequest>;
 
-export const SyncResultStatus = z.enum(['ok', 'conflict', 'invalid', 'not_found']);
+/**
+ * ok: stored as sent. merged: the edit was based on an earlier revision and was merged three ways with the stored
+ * book (`overlaps` lists the passages both changed). conflict: the server copy stands. resend: a patch could not be
+ * applied (its base revision is no longer kept, or a hash did not match): send the whole content. invalid, not_found.
+ */
+export const SyncResultStatus = z.enum(['ok', 'merged', 'conflict', 'resend', 'invalid', 'not_found']);
 export type SyncResultStatus = z.infer<typeof SyncResultStatus>;
 
 export const SyncResult = z.object({
@@ -109,7 +178,9 @@ export const SyncResult = z.object({
   /** conflict: the version that won. ok: the stored version, only when any stored field differs from what was sent
    * (content sanitised, title trimmed, a future edit time clamped), so the client can keep exactly what every other
    * device pulls. Left out when the answer's byte budget is spent, and then `serverVersionOmitted` is set. */
-  serverVersion: ServerBook.optional(),
+  serverVersion: BookChange.optional(),
+  /** merged: the passages both sides changed differently (empty when the merge was clean). */
+  overlaps: z.array(MergeOverlap).optional(),
   /** The serverVersion this result would carry did not fit in the answer: read the book with GET /api/books/:id. */
   serverVersionOmitted: z.literal(true).optional(),
   error: z.string().optional(),
@@ -124,7 +195,7 @@ export type SyncResult = z.infer<typeof SyncResult>;
 export const SyncResponse = z.object({
   success: z.literal(true),
   results: z.array(SyncResult),
-  changes: z.array(ServerBook),
+  changes: z.array(BookChange),
   cursor: Cursor,
   hasMore: z.boolean(),
 });
@@ -141,6 +212,8 @@ export const PutBookResponse = z.object({
     syncedAt: Millis,
     revision: Revision,
   }),
+  /** Present when the edit was merged with a newer stored revision: the merged book and the overlapping passages. */
+  merged: z.object({ serverVersion: ServerBook, overlaps: z.array(MergeOverlap) }).optional(),
 });
 export type PutBookResponse = z.infer<typeof PutBookResponse>;
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BookInput, Cursor, ErrorCode, LIMITS, type ConflictResponse } from '../../shared/protocol.ts';
 import { jsonBody } from '../middleware/body.ts';
 import { currentUser, type AppContext, type AppDeps, type AppState } from '../context.ts';
-import { badRequest, notFound, quotaExceeded } from '../errors.ts';
+import { badRequest, notFound, patchNotApplicable, quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { presentBook, presentRevision } from '../presenters.ts';
 import { AnswerBudget } from '../sync/answer-budget.ts';
@@ -39,6 +39,7 @@ function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, cl
 function writtenBook(ctx: AppContext, outcome: ApplyOutcome, clientVersion: unknown): StoredBook | null {
   if (outcome.status === 'invalid') throw badRequest('Invalid book', outcome.details, outcome.reasons);
   if (outcome.status === 'not_found') throw notFound();
+  if (outcome.status === 'resend') throw patchNotApplicable();
   if (outcome.status === 'quota') {
     ctx.status = 413;
     ctx.body = quotaExceeded(outcome.used, outcome.quota);

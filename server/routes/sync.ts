@@ -61,6 +61,8 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
       } else if (outcome.status === 'conflict') {
         results[index] = { id, status: 'conflict', revision: outcome.current.revision };
         wanted.push({ index, book: outcome.current });
+      } else if (outcome.status === 'resend') {
+        results[index] = { id, status: 'resend', code: ErrorCode.patchNotApplicable };
       } else if (outcome.status === 'quota') {
         const { error, code } = quotaExceeded(outcome.used, outcome.quota);
         results[index] = { id, status: 'invalid', error, code };

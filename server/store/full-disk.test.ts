@@ -38,7 +38,8 @@ describe('a full disk', () => {
   it('makes the embedded store throw StoreFullError, not a raw SQLite error, and keep what it had', async () => {
     store = await nearlyFullStore(64);
     const book = (n: number) => ({
-      ...buildBook({ content: `<p>${String(n).repeat(64 * 1024)}</p>` }),
+      ...buildBook(),
+      content: `<p>${String(n).repeat(64 * 1024)}</p>`,
       author: '',
       metadata: {},
       createdAt: 1,

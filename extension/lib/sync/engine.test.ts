@@ -1,7 +1,7 @@
 // The sync engine against the real server (embedded store) over HTTP, with the browser edges faked:
 // fake-indexeddb for Dexie, in-memory extension storage, and a fault-injecting fetch in front of the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerBook } from '../../../shared/protocol.ts';
+import type { BookChange, ServerBook } from '../../../shared/protocol.ts';
 import { storeFactories, type OpenedStore } from '../../../server/store/testing.ts';
 import { PASSWORD, startServer, uniqueEmail, type RunningServer } from '../../../server/test/harness.ts';
 import { keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
@@ -52,9 +52,9 @@ async function device(options: Options = {}) {
 }
 
 /** Everything the server holds for the device's account, read through a fresh full pull. */
-async function serverBooks(d: Device): Promise<Map<string, ServerBook>> {
+async function serverBooks(d: Device): Promise<Map<string, BookChange>> {
   const account = (await d.account.current())!;
-  const books = new Map<string, ServerBook>();
+  const books = new Map<string, BookChange>();
   let cursor: string | undefined;
   for (;;) {
     const page = await d.transport.sync(account.serverUrl, account.token, { changes: [], ...(cursor ? { cursor } : {}) });

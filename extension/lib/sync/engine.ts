@@ -1,6 +1,6 @@
 // The sync cycle: push every dirty book and pull everything changed since the saved cursor through POST /api/sync,
 // apply the answers to the local database, and keep retry state and status in storage so a killed worker resumes.
-import { BookInput, ErrorCode, LIMITS, fieldErrors, fieldReasons, type SyncResponse, type SyncResult } from '../../../shared/protocol.ts';
+import { BookInput, ErrorCode, LIMITS, fieldErrors, fieldReasons, type BookChange, type ServerBook, type SyncResponse, type SyncResult } from '../../../shared/protocol.ts';
 import { accountScope, type AccountService, type SignedInAccount } from './account.ts';
 import { parseBackoff, type BackoffState } from './backoff.ts';
 import type { CycleLock } from './lock.ts';
@@ -119,6 +119,12 @@ class Plan {
   }
 }
 
+/** This client does not ask for patches (SyncRequest `patches`), so every book it is sent carries its content. */
+function whole(change: BookChange): ServerBook {
+  if (change.content === undefined) throw new Error(`book ${change.id} came as a patch, which this client did not ask for`);
+  return { ...change, content: change.content };
+}
+
 export function createSyncEngine(deps: EngineDeps) {
   const limits: BatchLimits = { maxBooks: 100, maxBytes: 1024 * 1024, ...deps.batch };
   limits.maxBooks = Math.min(limits.maxBooks, LIMITS.syncBatchMax);
@@ -129,13 +135,17 @@ export function createSyncEngine(deps: EngineDeps) {
   const failedBook = (title: string, reason: string) => log.error(`[Sync] ✗ Failed to sync book "${title}": ${reason}`);
 
   function decideResult(current: LocalBook | undefined, sent: LocalBook, result: SyncResult, now: number): LocalDecision {
+    const serverVersion = result.serverVersion && whole(result.serverVersion);
     switch (result.status) {
       case 'ok':
+      case 'merged':
         if (result.revision === undefined) return { outcome: 'unchanged' };
-        return afterAccepted(current, sent, result.revision, result.syncedAt ?? now, now, result.serverVersion);
+        return afterAccepted(current, sent, result.revision, result.syncedAt ?? now, now, serverVersion);
+      case 'resend':
+        return { outcome: 'unchanged' };
       case 'conflict':
-        if (!result.serverVersion) return { outcome: 'unchanged' };
-        return afterConflict(current, sent, result.serverVersion, now, deps.newId);
+        if (!serverVersion) return { outcome: 'unchanged' };
+        return afterConflict(current, sent, serverVersion, now, deps.newId);
       case 'invalid':
         if (result.code === ErrorCode.quotaExceeded) {
           return afterRefused(current, sent, { kind: 'quota', message: result.error ?? 'Storage quota exceeded', at: now });
@@ -189,7 +199,7 @@ export function createSyncEngine(deps: EngineDeps) {
         plan.apply(decision);
         reports.push(() => report(sent, decision, result));
       }
-      for (const change of response.changes) plan.apply(onPulled(plan.get(change.id), change));
+      for (const change of response.changes) plan.apply(onPulled(plan.get(change.id), whole(change)));
       return plan.changes({ scope: accountScope(account), value: response.cursor });
     });
     // Logged after the commit, so a line never claims what a rolled-back transaction did not do.
