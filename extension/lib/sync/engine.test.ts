@@ -1,7 +1,7 @@
 // The sync engine against the real server (embedded store) over HTTP, with the browser edges faked:
 // fake-indexeddb for Dexie, in-memory extension storage, and a fault-injecting fetch in front of the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BookChange, ServerBook } from '../../../shared/protocol.ts';
+import type { BookChange } from '../../../shared/protocol.ts';
 import { storeFactories, type OpenedStore } from '../../../server/store/testing.ts';
 import { PASSWORD, startServer, uniqueEmail, type RunningServer } from '../../../server/test/harness.ts';
 import { keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
