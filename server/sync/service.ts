@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import { busy } from '../errors.ts';
 import type { Sanitized } from '../html.ts';
 import type { Sanitizer } from '../sanitizer/pool.ts';
-import type { CasWrite, StoredBook, Store } from '../store/types.ts';
+import type { BookStore, CasWrite, StoredBook } from '../store/book-store.ts';
 import { decide, type IncomingEdit } from './rules.ts';
 
 export type ApplyOutcome =
@@ -50,7 +50,7 @@ function incomingEdit(input: BookInput, sanitizedContent: string): IncomingEdit 
  * stored result of the earlier one.
  */
 export async function applyBooks(
-  store: Store,
+  store: BookStore,
   owner: string,
   inputs: readonly BookInput[],
   now: () => number,
@@ -64,7 +64,7 @@ export async function applyBooks(
 
 /** applyBooks with each content already sanitised (or refused), in `inputs` order. */
 async function applySanitized(
-  store: Store,
+  store: BookStore,
   owner: string,
   inputs: readonly BookInput[],
   sanitized: readonly Sanitized[],
@@ -140,7 +140,7 @@ async function applySanitized(
 }
 
 export async function applyBook(
-  store: Store,
+  store: BookStore,
   owner: string,
   input: BookInput,
   now: () => number,
@@ -152,7 +152,7 @@ export async function applyBook(
 }
 
 /** Turns the owner's book into a tombstone (a write based on its current revision), so other devices learn of it. */
-export async function deleteBook(store: Store, owner: string, id: string, now: () => number): Promise<ApplyOutcome> {
+export async function deleteBook(store: BookStore, owner: string, id: string, now: () => number): Promise<ApplyOutcome> {
   const stored = await store.getBook(owner, id);
   if (!stored) return { status: 'not_found' };
   if (stored.deleted) return { status: 'ok', book: stored };
