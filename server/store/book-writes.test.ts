@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CasWrite, StoredBook } from './book-store.ts';
-import { assertDistinctBooks, checkWrite, type CurrentBook } from './book-writes.ts';
+import { assertDistinctBooks, checkWrite, nextVersion, type CurrentBook } from './book-writes.ts';
 import { bookSize } from './paging.ts';
 
 const version = { id: 'b1', title: 'T', author: 'A', content: '<p>text</p>', metadata: {}, updatedAt: 1, createdAt: 1, syncedAt: 1, deleted: false };
@@ -50,5 +50,19 @@ describe('assertDistinctBooks', () => {
   it('refuses a step that writes one book twice', () => {
     expect(() => assertDistinctBooks([write(null), write(3)])).toThrow(/twice/);
     expect(() => assertDistinctBooks([write(null), { ...write(null), book: { ...version, id: 'b2', revision: 1 } }])).not.toThrow();
+  });
+});
+
+describe('nextVersion', () => {
+  const edit = { title: 'New', author: 'B', content: '<p>new</p>', metadata: { genre: 'x' }, deleted: false };
+
+  it('writes a new book at revision 1, created and synced now', () => {
+    expect(nextVersion('b9', null, { ...edit, baseRevision: 4 } as typeof edit, 50, 60)).toEqual({
+      id: 'b9', ...edit, updatedAt: 50, createdAt: 60, syncedAt: 60, revision: 1,
+    });
+  });
+
+  it('writes the next revision of a stored book, keeping its creation time and nothing of its record', () => {
+    expect(nextVersion('b1', stored, edit, 50, 60)).toEqual({ id: 'b1', ...edit, updatedAt: 50, createdAt: stored.createdAt, syncedAt: 60, revision: 4 });
   });
 });

@@ -1,7 +1,7 @@
 // The compare-and-set rules below the sync decision, one definition for both stores: which writes of a step may land,
 // and how they change the owner's stored bytes. The stores only read and write; they decide nothing here themselves.
 import { bookSize } from './paging.ts';
-import type { CasWrite, PutResult, StoredBook } from './book-store.ts';
+import { bookVersion, type BookVersion, type BookWrite, type CasWrite, type PutResult, type StoredBook } from './book-store.ts';
 
 /** The book a write replaces, as the store found it, with its recorded size. */
 export interface CurrentBook {
@@ -19,6 +19,17 @@ export type WriteCheck =
   /** The write may land: its size, and how much it grows the owner's total (negative when it shrinks). */
   | { ok: true; size: number; growth: number }
   | Exclude<PutResult, { ok: true }>;
+
+/** What an edit writes of a book; the rest of the new version follows from the stored copy and the time. */
+export type EditedFields = Pick<BookVersion, 'title' | 'author' | 'content' | 'metadata' | 'deleted'>;
+
+/**
+ * The version an accepted edit writes on top of `current` (null: the book is new) at `at`, stamped `updatedAt` (as
+ * the sync rules settled it): the next revision, the original creation time, synced now.
+ */
+export function nextVersion(id: string, current: BookVersion | null, edit: EditedFields, updatedAt: number, at: number): BookWrite {
+  return bookVersion({ ...edit, id, updatedAt, createdAt: current?.createdAt ?? at, syncedAt: at, revision: (current?.revision ?? 0) + 1 });
+}
 
 /** putBooks takes each book once: a second write of one book in the same step would be checked against a guess. */
 export function assertDistinctBooks(writes: readonly CasWrite[]): void {

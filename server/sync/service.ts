@@ -7,6 +7,7 @@ import { busy } from '../errors.ts';
 import type { Sanitized } from '../html.ts';
 import type { Sanitizer } from '../sanitizer/pool.ts';
 import type { BookStore, CasWrite, StoredBook } from '../store/book-store.ts';
+import { nextVersion } from '../store/book-writes.ts';
 import { decide, type IncomingEdit } from './rules.ts';
 
 export type ApplyOutcome =
@@ -105,21 +106,7 @@ async function applySanitized(
       if (decision.kind === 'idempotent') outcomes[i] = { status: 'ok', book: current! };
       else if (decision.kind === 'conflict') outcomes[i] = { status: 'conflict', current: current! };
       else {
-        writes.push({
-          book: {
-            id: inputs[i]!.id,
-            title: edit.title,
-            author: edit.author,
-            content: edit.content,
-            metadata: edit.metadata,
-            updatedAt: decision.updatedAt,
-            createdAt: current?.createdAt ?? at,
-            syncedAt: at,
-            revision: (current?.revision ?? 0) + 1,
-            deleted: edit.deleted,
-          },
-          expectedRevision: current?.revision ?? null,
-        });
+        writes.push({ book: nextVersion(inputs[i]!.id, current, edit, decision.updatedAt, at), expectedRevision: current?.revision ?? null });
         written.push(i);
       }
     });
