@@ -20,11 +20,15 @@ function jongodbBinary(): string {
 }
 
 /**
- * Starts an in-memory jongodb server on a free port and resolves once it prints its URI. It runs as a one-node
- * replica set, like production (see compose.yaml), so the driver uses the same topology and transactions.
+ * Starts an in-memory jongodb server on a free port and resolves once it prints its URI. By default it runs as a
+ * one-node replica set, like production (see compose.yaml), so the driver uses the same topology and transactions;
+ * 'standalone' is a MongoDB without transactions, which the store must refuse.
  */
-export async function startJongodb(): Promise<{ uri: string; stop(): Promise<void> }> {
-  const child = spawn(jongodbBinary(), ['--port=0', '--topology-profile=singleNodeReplicaSet', '--replica-set-name=rs0'], {
+export async function startJongodb(
+  topology: 'singleNodeReplicaSet' | 'standalone' = 'singleNodeReplicaSet',
+): Promise<{ uri: string; stop(): Promise<void> }> {
+  const replicaSet = topology === 'standalone' ? [] : ['--replica-set-name=rs0'];
+  const child = spawn(jongodbBinary(), ['--port=0', `--topology-profile=${topology}`, ...replicaSet], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
