@@ -250,24 +250,13 @@ function toIdentity(row: IdentityRow): Identity {
   return { provider: row.provider, subject: row.subject, userId: row.user_id, createdAt: row.created_at };
 }
 
-/** SQLite's book_size(): bookSize of a row, for the migration that records sizes of existing books. */
+/**
+ * SQLite's book_size(…): bookSize of a row, for the migration that records sizes of existing books. Its arguments are
+ * the row's book columns in BOOK_FIELDS order (the revisions table passing book_id as the id).
+ */
 function registerBookSize(db: Database.Database): void {
-  db.function(
-    'book_size',
-    { deterministic: true },
-    (id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted) =>
-      bookSize({
-        id: String(id),
-        title: String(title),
-        author: String(author),
-        content: String(content),
-        metadata: JSON.parse(String(metadata)) as BookVersion['metadata'],
-        updatedAt: Number(updatedAt),
-        createdAt: Number(createdAt),
-        syncedAt: Number(syncedAt),
-        revision: Number(revision),
-        deleted: Number(deleted) === 1,
-      }),
+  db.function('book_size', { deterministic: true, varargs: true }, (...columns: unknown[]) =>
+    bookSize(toVersion(Object.fromEntries(BOOK_FIELDS.map((field, i) => [field, columns[i]])) as VersionRow)),
   );
 }
 
