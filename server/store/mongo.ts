@@ -6,7 +6,16 @@ import { MongoClient, MongoServerError, type ClientSession, type Db } from 'mong
 import { LIMITS } from '../../shared/protocol.ts';
 import { revisionsToDrop } from '../history/retention.ts';
 import { EmailTakenError, IdentityTakenError, normaliseEmail, type Identity, type User } from './account-store.ts';
-import { bookVersion, type BookVersion, type CasWrite, type ChangePage, type PutResult, type RevisionPage, type StoredBook, type StoredRevision } from './book-store.ts';
+import {
+  bookVersion,
+  type BookVersion,
+  type CasWrite,
+  type ChangePage,
+  type PutResult,
+  type RevisionPage,
+  type StoredBook,
+  type StoredRevision,
+} from './book-store.ts';
 import { assertDistinctBooks, checkWrite, type StepUsage } from './book-writes.ts';
 import type { SessionRecord, TokenRecord } from './credential-store.ts';
 import { bookSize, cutPage, REPLACED_AT_BYTES, UNBOUNDED } from './paging.ts';
@@ -97,7 +106,7 @@ interface RateLimitDoc {
   expiresAt: Date;
 }
 
-/** Every collection the store keeps (what a database must hold to move it, and what a test database holds). */
+/** Every collection the store keeps. */
 export const MONGO_COLLECTIONS = [
   'books',
   'revisions',
@@ -152,7 +161,7 @@ function toBookDoc(owner: string, book: BookVersion, seq: number, size: number):
 
 function toRevisionDoc(current: BookDoc, replacedAt: number): RevisionDoc {
   const { owner, _id: bookId, size } = current;
-  return { _id: `${owner}:${bookId}:${current.revision}`, ...versionDoc(toBook(current)), owner, bookId, replacedAt, size };
+  return { _id: `${owner}:${bookId}:${current.revision}`, ...versionDoc({ ...current, id: bookId }), owner, bookId, replacedAt, size };
 }
 
 function toRevision(doc: RevisionDoc): StoredRevision {
