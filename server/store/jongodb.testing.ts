@@ -118,16 +118,21 @@ export function readDuplicateKeysFromMessages(): void {
 // own jongodb, and the bench runs one server process on its own.
 let turn: Promise<unknown> = Promise.resolve();
 
-/** The store with its putBooks steps (its only transactions) run one at a time across every store of this process. */
+/** The calls that take turns: putBooks, the store's only transaction (a read that must see whole commits goes here). */
+const IN_TURN = ['putBooks'] as const satisfies ReadonlyArray<keyof Store>;
+
+/** The store with its IN_TURN calls run one at a time across every store of this process. */
 export function takingTurns(store: Store): Store {
-  return {
-    ...store,
-    putBooks(owner, writes, quotaBytes) {
-      const step = turn.catch(() => undefined).then(() => store.putBooks(owner, writes, quotaBytes));
-      turn = step;
-      return step;
-    },
-  };
+  const wrapped = { ...store };
+  for (const name of IN_TURN) {
+    const call = store[name] as (...args: unknown[]) => Promise<unknown>;
+    (wrapped as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const mine = turn.catch(() => undefined).then(() => call.apply(store, args));
+      turn = mine;
+      return mine;
+    };
+  }
+  return wrapped;
 }
 
 /** The MongoDB store on jongodb, with the accommodations above. */
