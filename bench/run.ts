@@ -71,7 +71,7 @@ if (only.has('throughput')) {
           : 'mongodb = the server MONGODB_URI names, with the embedded data set',
         ...(cost
           ? [
-              `jongodb copies the collections a transaction touches: updating one document in a transaction took ${cost.map((c) => `${round(c.ms, 1)} ms beside ${c.documents.toLocaleString('en-US')} documents of 3 kB`).join(', ')}; the store also runs book writes one at a time on jongodb (server/store/mongo.ts), so its rows use a smaller data set`,
+              `jongodb copies the collections a transaction touches: updating one document in a transaction took ${cost.map((c) => `${round(c.ms, 1)} ms beside ${c.documents.toLocaleString('en-US')} documents of 3 kB`).join(', ')}; the test harness also runs book writes one at a time on jongodb (server/store/jongodb.testing.ts), so its rows use a smaller data set`,
             ]
           : []),
         'server and ceiling run as child processes; the load generator shares the same 2 CPUs',
