@@ -2,6 +2,7 @@
 // unsaved-typing journal, and taking in changes made elsewhere. useBookSession wires it to the view.
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import type { Editor } from '@tiptap/react';
+import { mergeManuscripts } from '../../../shared/manuscript/merge.ts';
 import { Autosave, type SaveState } from './autosave.ts';
 import { reconcileExternal, type SessionText } from './reconcile.ts';
 import { appendedSince, type BookPatch, type BookRepository, type RemovedBook } from '../books/repository.ts';
@@ -108,6 +109,8 @@ export class EditingSession {
       this.doc = editor.state.doc;
       this.updateCounts();
     }
+    // The writer's typing won passages the other edit also changed: that edit stays findable as a conflict copy.
+    if (change.overlaps.length > 0 && latest) void this.repo.keepConflictCopy(latest).catch(() => undefined);
     for (const field of ['title', 'author'] as const) {
       const value = change[field];
       if (value === undefined) continue;
@@ -168,8 +171,9 @@ export class EditingSession {
     try {
       const saved = await this.repo.save(this.bookId, patch, { baseContent: this.known.content, counts });
       this.known = { title: saved.title, author: saved.author, content: saved.content };
-      // The repository kept a clip that was appended meanwhile after our text: show it too.
-      if (patch.content !== undefined) this.appendToEditor(appendedSince(patch.content, saved.content) ?? '');
+      // The repository kept what reached the database meanwhile (a clip after our text, a pulled change merged in):
+      // show it too, merged with whatever the writer typed while the save ran.
+      if (patch.content !== undefined && saved.content !== patch.content) this.showSaved(patch.content, saved.content);
       if (!this.autosave.pending) clearJournal(this.storage, this.bookId);
     } catch (error) {
       this.unsaved = {
@@ -184,6 +188,18 @@ export class EditingSession {
         setTimeout(() => void this.repo.get(this.bookId).then((latest) => this.reconcile(latest)), 0);
       }
     }
+  }
+
+  private showSaved(written: string, saved: string): void {
+    const appended = appendedSince(written, saved);
+    if (appended !== null) return this.appendToEditor(appended);
+    const editor = this.editor;
+    if (!editor) return;
+    const shown = docToHtml(editor.state.doc);
+    const merged = shown === written ? saved : mergeManuscripts(written, saved, shown, { newer: 'incoming' }).html;
+    if (!replaceChangedBlocks(editor, merged)) return;
+    this.doc = editor.state.doc;
+    this.updateCounts();
   }
 
   private appendToEditor(html: string): void {

@@ -1,0 +1,103 @@
+// @vitest-environment happy-dom
+import 'fake-indexeddb/auto';
+import { Editor } from '@tiptap/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { until } from '../../../shared/wait.testing.ts';
+import { createBookRepository } from '../books/repository.ts';
+import { testDatabases } from '../testing.ts';
+import { manuscriptExtensions } from './schema.ts';
+import { EditingSession, type SessionView } from './session.ts';
+
+const freshDb = testDatabases('session-test');
+const BASE = '<h2>One</h2><p>The first chapter.</p><h2>Two</h2><p>The second chapter.</p>';
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** A synced book open in a real editor, wired as useBookSession wires it, on a real repository (fake IndexedDB). */
+async function openBook() {
+  const db = freshDb();
+  const repo = createBookRepository(db);
+  const created = await repo.create({ title: 'Tide', content: BASE });
+  await db.books.update(created.id, { dirty: 0, revision: 1 });
+  const book = (await repo.get(created.id))!;
+  const view: SessionView = { setField: vi.fn(), setCounts: vi.fn(), setSaveState: vi.fn(), setMissing: vi.fn() };
+  const session = new EditingSession(book, repo, view, localStorage);
+  const editor = new Editor({
+    extensions: manuscriptExtensions(),
+    content: book.content,
+    onUpdate: ({ editor: updated }) => session.edited(updated.state.doc),
+  });
+  session.attach(editor);
+  cleanups.push(() => {
+    session.close();
+    editor.destroy();
+  });
+  /** What the sync engine does with a pulled change: writes the server's version of a clean book to the database. */
+  const pull = async (content: string) => {
+    await db.books.update(book.id, { content, revision: 2, dirty: 0 });
+  };
+  /** The writer types at the end of the second chapter. */
+  const type = (text: string) => {
+    editor.chain().focus().setTextSelection(editor.state.doc.content.size - 1).insertContent(text).run();
+  };
+  return { db, repo, book, session, editor, pull, type };
+}
+
+describe('an open book taking in a change pulled while the writer types', () => {
+  it('merges both edits, keeps the cursor, and undo still takes back only the typing', async () => {
+    const { db, repo, book, session, editor, pull, type } = await openBook();
+    type(' Typed');
+    const cursor = editor.state.selection.from;
+    const remote = BASE.replace('The first chapter.', 'The first chapter, from the other device.');
+    await pull(remote);
+
+    session.reconcile(await repo.get(book.id));
+    const merged = remote.replace('The second chapter.', 'The second chapter. Typed');
+    expect(editor.getHTML()).toBe(merged);
+    expect(editor.state.selection.from).toBe(cursor + ', from the other device'.length);
+
+    // Typing goes on where it was, and the next save stores the merge, based on the pulled revision.
+    type(' on');
+    await session.flush();
+    const stored = await db.books.get(book.id);
+    expect(stored).toMatchObject({ content: merged.replace('Typed', 'Typed on'), revision: 2, dirty: 1 });
+    expect(await db.conflicts.count()).toBe(0);
+
+    editor.commands.undo();
+    expect(editor.getHTML()).toBe(remote);
+  });
+
+  it('merges a change that reached the database just before a save, before the session heard of it', async () => {
+    const { db, book, session, editor, pull, type } = await openBook();
+    type(' Typed');
+    const remote = BASE.replace('<h2>One</h2>', '<h2>Chapter one</h2>');
+    await pull(remote);
+    await session.flush();
+
+    const merged = remote.replace('The second chapter.', 'The second chapter. Typed');
+    expect((await db.books.get(book.id))?.content).toBe(merged);
+    // The editor shows what was stored, without the change going through the writer's undo history.
+    expect(editor.getHTML()).toBe(merged);
+    editor.commands.undo();
+    expect(editor.getHTML()).toBe(remote);
+  });
+
+  it('keeps the typing where both changed the same words, and the other text as a conflict copy', async () => {
+    const { db, repo, book, session, editor, pull, type } = await openBook();
+    editor.chain().setTextSelection({ from: 10, to: 15 }).insertContent('opening').run();
+    const typed = editor.getHTML();
+    expect(typed).toContain('The opening chapter.');
+    type(' Typed');
+    const remote = BASE.replace('The first chapter.', 'The last chapter.');
+    await pull(remote);
+
+    session.reconcile(await repo.get(book.id));
+    expect(editor.getHTML()).toBe(typed.replace('The second chapter.', 'The second chapter. Typed'));
+    const copies = await until(async () => ((await db.conflicts.count()) > 0 ? db.conflicts.toArray() : undefined), {
+      message: 'the conflict copy',
+    });
+    expect(copies).toMatchObject([{ bookId: book.id, content: remote }]);
+  });
+});
