@@ -42,7 +42,7 @@ async function openBook() {
   const type = (text: string) => {
     editor.chain().focus().setTextSelection(editor.state.doc.content.size - 1).insertContent(text).run();
   };
-  return { db, repo, book, session, editor, pull, type };
+  return { db, repo, book, view, session, editor, pull, type };
 }
 
 describe('an open book taking in a change pulled while the writer types', () => {
@@ -99,5 +99,30 @@ describe('an open book taking in a change pulled while the writer types', () => 
       message: 'the conflict copy',
     });
     expect(copies).toMatchObject([{ bookId: book.id, content: remote }]);
+  });
+});
+
+describe('the word count while the writer types', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('follows a pause at once and continuous typing every second, not every keystroke', async () => {
+    const { view, type } = await openBook();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const setCounts = vi.mocked(view.setCounts);
+    // Ten keystrokes a second for two seconds: the count is shown about once a second.
+    for (let i = 0; i < 20; i++) {
+      type('a');
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(setCounts.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(setCounts.mock.calls.length).toBeLessThanOrEqual(2);
+    // A pause shows the latest count a quarter of a second later.
+    type(' word');
+    setCounts.mockClear();
+    await vi.advanceTimersByTimeAsync(250);
+    expect(setCounts).toHaveBeenCalledTimes(1);
+    expect(setCounts.mock.calls[0]![0].wordCount).toBe(9);
   });
 });

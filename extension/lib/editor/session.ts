@@ -14,8 +14,13 @@ import { docCounts, docToHtml, replaceChangedBlocks, warmBlocks } from './doc.ts
 const SAVE_DELAY_MS = 400;
 /** Continuous typing still saves at least this often. */
 const SAVE_MAX_WAIT_MS = 3000;
-/** The live word count trails typing by at most this much (counting reuses unchanged blocks, so it is cheap). */
-const COUNT_DELAY_MS = 120;
+/**
+ * The word count is shown this long after the writer pauses, and at least this often while they type on. Counting is
+ * cheap (unchanged blocks are reused), but every re-render of the view makes React walk the editor's DOM up to the
+ * caret (it saves and restores the focused element's selection around each commit), which grows with the book.
+ */
+const COUNT_DELAY_MS = 250;
+const COUNT_MAX_WAIT_MS = 1000;
 
 export type SessionField = 'title' | 'author';
 
@@ -38,6 +43,8 @@ export class EditingSession {
   private deleting = false;
   private recheckAfterSave = false;
   private countTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the count must be shown at the latest (set by the first edit it has not shown yet). */
+  private countDueAt: number | undefined;
   private warmTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly autosave: Autosave;
 
@@ -211,10 +218,13 @@ export class EditingSession {
 
   // A timer, not requestAnimationFrame: frames stop in hidden tabs, and the count must still be right when shown.
   private updateCounts(): void {
-    if (this.countTimer !== undefined) return;
+    const now = Date.now();
+    this.countDueAt ??= now + COUNT_MAX_WAIT_MS;
+    clearTimeout(this.countTimer);
     this.countTimer = setTimeout(() => {
       this.countTimer = undefined;
+      this.countDueAt = undefined;
       if (this.doc) this.view.setCounts(docCounts(this.doc));
-    }, COUNT_DELAY_MS);
+    }, Math.min(COUNT_DELAY_MS, this.countDueAt - now));
   }
 }
