@@ -115,6 +115,24 @@ describe('the editor schema', () => {
   });
 });
 
+describe('moving to the ends of the book', () => {
+  const press = (editor: Editor, key: string, shiftKey = false) =>
+    editor.view.dom.dispatchEvent(new KeyboardEvent('keydown', { key, ctrlKey: true, shiftKey, bubbles: true, cancelable: true }));
+
+  it('Ctrl+End and Ctrl+Home put the caret at the very end and start of the book, Shift selects to there', () => {
+    const editor = editorWith('<h2>One</h2><p>First paragraph.</p><p>Last paragraph.</p>');
+    editor.commands.setTextSelection(8);
+    press(editor, 'End');
+    expect(editor.state.selection.empty).toBe(true);
+    expect(editor.state.selection.from).toBe(editor.state.doc.content.size - 1);
+    press(editor, 'Home');
+    expect(editor.state.selection.from).toBe(1);
+    editor.commands.setTextSelection(8);
+    press(editor, 'End', true);
+    expect(editor.state.doc.textBetween(editor.state.selection.from, editor.state.selection.to, '|')).toBe('rst paragraph.|Last paragraph.');
+  });
+});
+
 describe('replaceChangedBlocks', () => {
   const chapters = '<h2>One</h2><p>First paragraph.</p><p>Second paragraph.</p><h2>Two</h2><p>Third paragraph.</p>';
 
