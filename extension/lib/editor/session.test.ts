@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import 'fake-indexeddb/auto';
+import { DOMSerializer } from '@tiptap/pm/model';
 import { Editor } from '@tiptap/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { until } from '../../../shared/wait.testing.ts';
@@ -16,10 +17,10 @@ afterEach(() => {
 });
 
 /** A synced book open in a real editor, wired as useBookSession wires it, on a real repository (fake IndexedDB). */
-async function openBook() {
+async function openBook(content = BASE) {
   const db = freshDb();
   const repo = createBookRepository(db);
-  const created = await repo.create({ title: 'Tide', content: BASE });
+  const created = await repo.create({ title: 'Tide', content });
   await db.books.update(created.id, { dirty: 0, revision: 1 });
   const book = (await repo.get(created.id))!;
   const view: SessionView = { setField: vi.fn(), setCounts: vi.fn(), setSaveState: vi.fn(), setMissing: vi.fn() };
@@ -99,6 +100,21 @@ describe('an open book taking in a change pulled while the writer types', () => 
       message: 'the conflict copy',
     });
     expect(copies).toMatchObject([{ bookId: book.id, content: remote }]);
+  });
+});
+
+describe('saving a long book', () => {
+  it('serialises only the edited block on each save, never the whole book', async () => {
+    const book = Array.from({ length: 1000 }, (_, i) => `<p>Paragraph ${i} of a long book.</p>`).join('');
+    const { db, session, editor, type } = await openBook(book);
+    type(' First.');
+    await session.flush();
+    const serialise = vi.spyOn(DOMSerializer.prototype, 'serializeNode');
+    type(' Second.');
+    await session.flush();
+    expect(serialise).toHaveBeenCalledTimes(1);
+    serialise.mockRestore();
+    expect((await db.books.get(session.bookId))?.content).toBe(editor.getHTML());
   });
 });
 
