@@ -180,7 +180,7 @@ export class EditingSession {
       this.known = { title: saved.title, author: saved.author, content: saved.content };
       // The repository kept what reached the database meanwhile (a clip after our text, a pulled change merged in):
       // show it too, merged with whatever the writer typed while the save ran.
-      if (patch.content !== undefined && saved.content !== patch.content) this.showSaved(patch.content, saved.content);
+      if (patch.content !== undefined && saved.content !== patch.content) this.showSaved(patch.content, saved);
       if (!this.autosave.pending) clearJournal(this.storage, this.bookId);
     } catch (error) {
       this.unsaved = {
@@ -197,14 +197,16 @@ export class EditingSession {
     }
   }
 
-  private showSaved(written: string, saved: string): void {
-    const appended = appendedSince(written, saved);
+  private showSaved(written: string, saved: LocalBook): void {
+    const appended = appendedSince(written, saved.content);
     if (appended !== null) return this.appendToEditor(appended);
     const editor = this.editor;
     if (!editor) return;
     const shown = docToHtml(editor.state.doc);
-    const merged = shown === written ? saved : mergeManuscripts(written, saved, shown, { newer: 'incoming' }).html;
-    if (!replaceChangedBlocks(editor, merged)) return;
+    const merged = shown === written ? { html: saved.content, overlaps: [] } : mergeManuscripts(written, saved.content, shown, { newer: 'incoming' });
+    // Typing during the save won passages the merged-in change also changed: that version stays findable.
+    if (merged.overlaps.length > 0) void this.repo.keepConflictCopy(saved).catch(() => undefined);
+    if (!replaceChangedBlocks(editor, merged.html)) return;
     this.doc = editor.state.doc;
     this.updateCounts();
   }
