@@ -64,6 +64,38 @@ function imagesAsReferences(root: Element, base: string, imageLabel: string): vo
   }
 }
 
+const BLOCKS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'UL', 'OL', 'PRE', 'BLOCKQUOTE', 'TABLE', 'HR']);
+
+/**
+ * Tables as the editor writes them (editor/table.ts), so a clipped table reads the same before and after the editor
+ * saves it: the caption as a paragraph before it, every row in one tbody, cell text in paragraphs, no spans of 1.
+ */
+function tablesAsTheEditorWrites(root: Element): void {
+  const doc = root.ownerDocument;
+  for (const table of Array.from(root.querySelectorAll('table')).reverse()) {
+    const caption = table.querySelector(':scope > caption');
+    if (caption?.textContent?.trim()) {
+      const p = doc.createElement('p');
+      p.append(...Array.from(caption.childNodes));
+      table.before(p);
+    }
+    const rows = Array.from(table.rows);
+    const body = doc.createElement('tbody');
+    for (const row of rows) {
+      for (const cell of Array.from(row.cells)) {
+        for (const name of ['colspan', 'rowspan']) if ((cell.getAttribute(name) ?? '1') === '1') cell.removeAttribute(name);
+        if (!Array.from(cell.children).some((child) => BLOCKS.has(child.tagName))) {
+          const p = doc.createElement('p');
+          p.append(...Array.from(cell.childNodes));
+          cell.append(p);
+        }
+      }
+      body.append(row);
+    }
+    table.replaceChildren(body);
+  }
+}
+
 /** The page's main content, or why it was not read. */
 export function readPageArticle(doc: Document = document, imageLabel = 'Image'): PageArticle {
   const root = doc.documentElement;
@@ -79,6 +111,7 @@ export function readPageArticle(doc: Document = document, imageLabel = 'Image'):
   const content = article?.content;
   if (!article || !content) return { ok: false, reason: 'no-article' };
   imagesAsReferences(content, doc.baseURI, imageLabel);
+  tablesAsTheEditorWrites(content);
   for (const a of Array.from(content.querySelectorAll('a[href]'))) a.setAttribute('href', absolute(a.getAttribute('href'), doc.baseURI));
   return { ok: true, html: content.innerHTML, text: content.textContent ?? '', title: article.title ?? doc.title };
 }

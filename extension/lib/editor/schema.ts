@@ -3,6 +3,7 @@ import { OrderedList } from '@tiptap/extension-list';
 import type { Attribute, Extensions } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { ALLOWED_ATTRIBUTE_VALUES, isAllowedHref } from '../../../shared/html-policy.ts';
+import { tableExtensions } from './table.ts';
 
 const LIST_TYPES: readonly string[] = ALLOWED_ATTRIBUTE_VALUES.ol?.type ?? [];
 
@@ -30,9 +31,10 @@ const PolicyOrderedList = OrderedList.extend({
 export function manuscriptExtensions(): Extensions {
   return [
     StarterKit.configure({
-      // Not in the policy: <u>, and <pre><code class="language-…">.
+      // Not in the policy: <u>, and the language class of <pre><code class="language-…">: a prefix no class has, so
+      // code blocks (clipped articles keep them) are written as plain <pre><code>.
       underline: false,
-      codeBlock: false,
+      codeBlock: { languageClassPrefix: 'anclora-no-language-', HTMLAttributes: {} },
       orderedList: false,
       link: {
         openOnClick: false,
@@ -46,5 +48,6 @@ export function manuscriptExtensions(): Extensions {
       },
     }),
     PolicyOrderedList,
+    ...tableExtensions,
   ];
 }
