@@ -1,6 +1,6 @@
 // Stands in for the writer's gesture on a page (menu click, shortcut, toolbar button), which grants the extension
 // activeTab on that tab: headless Chromium cannot click a context menu, but CDP can press the toolbar button.
-import type { Page } from 'puppeteer';
+import type { CDPSession, Page } from 'puppeteer';
 import type { ExtensionBrowser } from './browser.ts';
 
 /** The part of the worker's `chrome` these helpers use (functions sent to the worker run there, typed here). */
@@ -35,17 +35,28 @@ export async function grantActiveTab(ext: ExtensionBrowser, page: Page): Promise
   return tabId;
 }
 
+/** The page's clip confirmation with its closed shadow root, as a CDP node (null when there is none). */
+async function confirmationNode(session: CDPSession) {
+  // Depth 0: a hostile page's DOM may be too deep for CDP to send whole.
+  const { root } = await session.send('DOM.getDocument', { depth: 0 });
+  const { nodeIds } = await session.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: '#anclora-press-clip-confirmation' });
+  if (nodeIds.length !== 1) return null;
+  return (await session.send('DOM.describeNode', { nodeId: nodeIds[0]!, depth: -1, pierce: true })).node;
+}
+
+type CdpNode = NonNullable<Awaited<ReturnType<typeof confirmationNode>>>;
+const childrenOf = (n: CdpNode): CdpNode[] => [...(n.shadowRoots ?? []), ...(n.children ?? [])];
+
 /** Clicks the button `action` ("undo", "open") of the clip confirmation in `page`, inside its closed shadow root. */
 export async function clickConfirmationButton(page: Page, action: string): Promise<void> {
   const session = await page.createCDPSession();
   try {
-    const { root } = await session.send('DOM.getDocument', { depth: -1, pierce: true });
-    const { nodeIds } = await session.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: '#anclora-press-clip-confirmation' });
-    if (nodeIds.length !== 1) throw new Error('no clip confirmation on the page');
-    const { node } = await session.send('DOM.describeNode', { nodeId: nodeIds[0]!, depth: -1, pierce: true });
-    const find = (n: typeof node): number | undefined => {
-      if (n.attributes?.includes('data-action') && n.attributes[n.attributes.indexOf('data-action') + 1] === action) return n.backendNodeId;
-      for (const child of [...(n.shadowRoots ?? []), ...(n.children ?? [])]) {
+    const node = await confirmationNode(session);
+    if (!node) throw new Error('no clip confirmation on the page');
+    const find = (n: CdpNode): number | undefined => {
+      const at = n.attributes?.indexOf('data-action') ?? -1;
+      if (at >= 0 && n.attributes![at + 1] === action) return n.backendNodeId;
+      for (const child of childrenOf(n)) {
         const found = find(child);
         if (found !== undefined) return found;
       }
@@ -66,14 +77,13 @@ export async function clickConfirmationButton(page: Page, action: string): Promi
 export async function confirmationText(page: Page): Promise<string> {
   const session = await page.createCDPSession();
   try {
-    const { root } = await session.send('DOM.getDocument', { depth: -1, pierce: true });
+    const node = await confirmationNode(session);
     const texts: string[] = [];
-    const walk = (n: typeof root, inside: boolean) => {
-      const here = inside || (n.attributes?.includes('anclora-press-clip-confirmation') ?? false);
-      if (here && n.nodeType === 3) texts.push(n.nodeValue);
-      for (const child of [...(n.shadowRoots ?? []), ...(n.children ?? [])]) walk(child, here);
+    const walk = (n: CdpNode) => {
+      if (n.nodeType === 3) texts.push(n.nodeValue);
+      for (const child of childrenOf(n)) walk(child);
     };
-    walk(root, false);
+    if (node) walk(node);
     return texts.join(' ').trim();
   } finally {
     await session.detach().catch(() => undefined);
