@@ -4,6 +4,7 @@
 // everything after it is the extension's own code.
 import type { Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { seriousViolations } from './support/a11y.ts';
 import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
 import { localBook, putStoredBook, storedBook, storedBooks } from './support/books.ts';
 import { clickConfirmationButton, confirmationText, grantActiveTab } from './support/gesture.ts';
@@ -282,6 +283,7 @@ describe('whole articles, feedback and undo', () => {
     const picker = (await (await pickerOpened).page())!;
     await picker.waitForSelector(sel('clip-picker-book'));
     expect((await picker.$$(sel('clip-picker-book'))).length).toBeGreaterThanOrEqual(50);
+    expect(await seriousViolations(picker)).toEqual([]);
 
     await picker.type(sel('clip-picker-search'), '40');
     await until(async () => (await picker.$$(sel('clip-picker-book'))).length === 1, { message: 'one match for "40"' });

@@ -61,7 +61,9 @@ async function rebuildMenu(): Promise<void> {
   create({ id: SELECTION_TO_CHOSEN, title: t('clipTo'), contexts: ['selection'] });
   create({ id: ARTICLE_TO_DEFAULT, title: name ? t('clipArticleToBook', name) : t('clipArticleToNewBook'), contexts: ['page'] });
   create({ id: ARTICLE_TO_CHOSEN, title: t('clipArticleTo'), contexts: ['page'] });
-  create({ id: TOOLBAR_CLIP, title: t('clipThisPage'), contexts: ['action' as Browser.contextMenus.ContextType] });
+  // The toolbar button's own menu: "action" in Chrome's MV3, "browser_action" in Firefox's MV2.
+  const toolbar = (import.meta.env.FIREFOX ? 'browser_action' : 'action') as Browser.contextMenus.ContextType;
+  create({ id: TOOLBAR_CLIP, title: t('clipThisPage'), contexts: [toolbar] });
 }
 
 const PICKER_PATH = '/clip-picker.html';

@@ -207,6 +207,9 @@ export class EditingSession {
       .run();
     this.doc = editor.state.doc;
     this.updateCounts();
+    // The writer sees the clip arrive: the end of the manuscript comes into view (the cursor stays where it was).
+    const last = editor.view.dom.lastElementChild;
+    last?.scrollIntoView?.({ block: 'nearest' });
   }
 
   // A timer, not requestAnimationFrame: frames stop in hidden tabs, and the count must still be right when shown.
