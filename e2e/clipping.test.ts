@@ -259,6 +259,27 @@ describe('whole articles, feedback and undo', () => {
     await tab.close();
   });
 
+  test('"Open" on the page’s confirmation opens the clipped book', async () => {
+    const tab = await openPage('/json-ld');
+    await tab.evaluate(() => {
+      const range = document.createRange();
+      range.selectNodeContents(document.getElementById('quote')!);
+      getSelection()!.addRange(range);
+    });
+    const tabId = await grantActiveTab(ext, tab);
+    const result = await ext.evaluateInWorker(
+      (id) => (globalThis as unknown as { __clipFromTab: (t: unknown, k: string, d: string) => Promise<ClipAnswer> }).__clipFromTab({ tabId: id }, 'selection', 'default'),
+      tabId,
+    );
+    await until(async () => (await confirmationText(tab)).includes('Open'), { message: 'the confirmation with its open button' });
+    const opened = ext.browser.waitForTarget((t) => t.url().includes('sidepanel.html') && t.url().includes(result.bookId), { timeout: 10_000 });
+    await clickConfirmationButton(tab, 'open');
+    const editor = (await (await opened).page())!;
+    await editor.waitForSelector(`${sel('editor')} blockquote`);
+    await editor.close();
+    await tab.close();
+  });
+
   test('the picker finds book 40 of 50 by typing, and the clip lands there', async () => {
     const ids: string[] = [];
     for (let i = 1; i <= 50; i++) {
@@ -312,8 +333,13 @@ describe('hostile pages', () => {
             .then(() => 'clipped', (error: Error) => error.name),
         tabId,
       );
-      // While the page is read, the background answers at once.
-      expect(await within(ext.evaluateInWorker(() => 'answering'), 5_000, 'the background to answer')).toBe('answering');
+      // While the page is read, the background answers the panel's messages at once.
+      const answer = panel.evaluate(() =>
+        (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime
+          .sendMessage({ type: 'clip-pending' })
+          .then((pending) => ({ answered: true, pending })),
+      );
+      expect(await within(answer, 5_000, 'the background to answer')).toEqual({ answered: true, pending: null });
       expect(await within(clipping, 30_000, 'the clip to finish or be refused')).toBe('ClipRefusedError');
       await until(async () => (await confirmationText(tab)).includes('too large'), { message: 'the refusal on the page' });
       await tab.close();
