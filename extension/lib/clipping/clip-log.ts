@@ -45,3 +45,12 @@ export const clipLog: ClipLog = {
     return typeof id === 'string' ? id : null;
   },
 };
+
+/** Calls `listener` whenever the last destination changes (the menu names it); returns the unsubscribe function. */
+export function onLastDestinationChanged(listener: () => void): () => void {
+  const handler = (changes: Record<string, unknown>, area: string) => {
+    if (area === 'local' && LAST_KEY in changes) listener();
+  };
+  browser.storage.onChanged.addListener(handler);
+  return () => browser.storage.onChanged.removeListener(handler);
+}

@@ -6,7 +6,7 @@ import { bookRepository } from '../books/repository.ts';
 import { clipToBook, currentClipTarget, type ClipperDeps, type ClipRequest, type ClipResult } from './clipper.ts';
 import { getCurrentBookId, onCurrentBookChanged, setCurrentBookId } from '../books/current-book.ts';
 import { t, uiLocale } from '../i18n.ts';
-import { clipLog } from './clip-log.ts';
+import { clipLog, onLastDestinationChanged } from './clip-log.ts';
 import { clearPendingClip, getPendingClip, setPendingClip } from './pending-clip.ts';
 import {
   clipAndConfirm,
@@ -136,7 +136,9 @@ export function setupClipMenu(): void {
   };
 
   rebuildSoon();
+  // "Clip to <book>" names the default destination: the last one clipped into, else the current book.
   onCurrentBookChanged(rebuildSoon);
+  onLastDestinationChanged(rebuildSoon);
   // The default book's title: rebuild when the books' titles or order change, not on every keystroke's save.
   let signature = '';
   bookRepository()
