@@ -3,8 +3,7 @@
 // (A hand-written map rather than a messaging library: answers carry our error kinds as data, and the envelope
 // stays a plain `{ type, data }` that tests can send from any page.)
 import { browser } from 'wxt/browser';
-import type { ClipRequest, ClipResult } from './clipping/clipper.ts';
-import type { UndoOutcome } from './clipping/clipper.ts';
+import type { ClipRequest, ClipResult, UndoOutcome } from './clipping/clipper.ts';
 import type { AccountAnswer, AccountRequest } from './sync/messages.ts';
 
 export interface Protocol {
