@@ -6,6 +6,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { seriousViolations } from './support/a11y.ts';
 import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
+import { launchFirefoxWithExtension, type FirefoxWithExtension } from './support/firefox.ts';
 import { localBook, putStoredBook, storedBook, storedBooks } from './support/books.ts';
 import { clickConfirmationButton, confirmationText, grantActiveTab } from './support/gesture.ts';
 import { createBook, sel } from './support/panel.ts';
@@ -101,8 +102,8 @@ async function openPage(path: string): Promise<Page> {
 }
 
 /** The references in `html` (the paragraph after each block quote) as a reader sees them: *italics*, link text. */
-function references(html: string): Promise<string[]> {
-  return panel.evaluate((source) => {
+function references(html: string, on: Page = panel): Promise<string[]> {
+  return on.evaluate((source) => {
     const doc = new DOMParser().parseFromString(source, 'text/html');
     return Array.from(doc.querySelectorAll('blockquote + p')).map((p) => {
       for (const em of Array.from(p.querySelectorAll('em'))) em.textContent = `*${em.textContent}*`;
@@ -111,64 +112,68 @@ function references(html: string): Promise<string[]> {
   }, html);
 }
 
-describe('citations', () => {
-  const CHOICES = ['apa/en', 'apa/es', 'mla/en', 'mla/es', 'chicago/en', 'chicago/es'] as const;
+const CHOICES = ['apa/en', 'apa/es', 'mla/en', 'mla/es', 'chicago/en', 'chicago/es'] as const;
+const METADATA_PAGES = ['/highwire', '/dublin-core', '/open-graph', '/json-ld', '/plain'];
 
-  function expected(path: string): Record<(typeof CHOICES)[number], string> {
-    const U = site.url(path);
-    const M = U.replace(/^https?:\/\//, '');
-    switch (path) {
-      case '/highwire':
-        return {
-          'apa/en': 'Lovelace, A., & Babbage, C. (2021). Tidal Friction and the Length of the Day. *Journal of Tides*, *7*(2), 101–118. https://doi.org/10.5555/tides.2021.7',
-          'apa/es': 'Lovelace, A. y Babbage, C. (2021). Tidal Friction and the Length of the Day. *Journal of Tides*, *7*(2), 101–118. https://doi.org/10.5555/tides.2021.7',
-          'mla/en': 'Lovelace, Ada, and Charles Babbage. “Tidal Friction and the Length of the Day.” *Journal of Tides*, vol. 7, no. 2, 2021, pp. 101–118, https://doi.org/10.5555/tides.2021.7.',
-          'mla/es': 'Lovelace, Ada y Charles Babbage. «Tidal Friction and the Length of the Day». *Journal of Tides*, vol. 7, núm. 2, 2021, pp. 101–118, https://doi.org/10.5555/tides.2021.7.',
-          'chicago/en': 'Lovelace, Ada, and Charles Babbage. “Tidal Friction and the Length of the Day.” *Journal of Tides* 7, no. 2 (2021): 101–118. https://doi.org/10.5555/tides.2021.7.',
-          'chicago/es': 'Lovelace, Ada y Charles Babbage. «Tidal Friction and the Length of the Day». *Journal of Tides* 7, n.º 2 (2021): 101–118. https://doi.org/10.5555/tides.2021.7.',
-        };
-      case '/dublin-core':
-        return {
-          'apa/en': `Marsh, E. (2019, November 2). *Harbour Records, 1850–1900*. ${U}`,
-          'apa/es': `Marsh, E. (2019, 2 de noviembre). *Harbour Records, 1850–1900*. ${U}`,
-          'mla/en': `Marsh, Ellen. *Harbour Records, 1850–1900*. Coastal Archive, 2 Nov. 2019, ${M}.`,
-          'mla/es': `Marsh, Ellen. *Harbour Records, 1850–1900*. Coastal Archive, 2 nov. 2019, ${M}.`,
-          'chicago/en': `Marsh, Ellen. “Harbour Records, 1850–1900.” Coastal Archive. November 2, 2019. ${U}.`,
-          'chicago/es': `Marsh, Ellen. «Harbour Records, 1850–1900». Coastal Archive. 2 de noviembre de 2019. ${U}.`,
-        };
-      case '/open-graph':
-        return {
-          'apa/en': `Ruiz, A. (2023, July 9). *Ten Knots off Finisterre*. Sailing Today. ${U}`,
-          'apa/es': `Ruiz, A. (2023, 9 de julio). *Ten Knots off Finisterre*. Sailing Today. ${U}`,
-          'mla/en': `Ruiz, Ana. “Ten Knots off Finisterre.” *Sailing Today*, 9 July 2023, ${M}.`,
-          'mla/es': `Ruiz, Ana. «Ten Knots off Finisterre». *Sailing Today*, 9 jul. 2023, ${M}.`,
-          'chicago/en': `Ruiz, Ana. “Ten Knots off Finisterre.” Sailing Today. July 9, 2023. ${U}.`,
-          'chicago/es': `Ruiz, Ana. «Ten Knots off Finisterre». Sailing Today. 9 de julio de 2023. ${U}.`,
-        };
-      case '/json-ld':
-        return {
-          'apa/en': `Vane, I., & Reed, T. (2025, February 3). *Storm Closes the Harbour*. The Coast Gazette. ${U}`,
-          'apa/es': `Vane, I. y Reed, T. (2025, 3 de febrero). *Storm Closes the Harbour*. The Coast Gazette. ${U}`,
-          'mla/en': `Vane, Iris, and Tom Reed. “Storm Closes the Harbour.” *The Coast Gazette*, Gazette Media, 3 Feb. 2025, ${M}.`,
-          'mla/es': `Vane, Iris y Tom Reed. «Storm Closes the Harbour». *The Coast Gazette*, Gazette Media, 3 feb. 2025, ${M}.`,
-          'chicago/en': `Vane, Iris, and Tom Reed. “Storm Closes the Harbour.” The Coast Gazette. Gazette Media. February 3, 2025. ${U}.`,
-          'chicago/es': `Vane, Iris y Tom Reed. «Storm Closes the Harbour». The Coast Gazette. Gazette Media. 3 de febrero de 2025. ${U}.`,
-        };
-      default:
-        return {
-          'apa/en': `*Tide Tables for Vigo*. (n.d.). Retrieved November 25, 2026, from ${U}`,
-          'apa/es': `*Tide Tables for Vigo*. (s. f.). Recuperado el 25 de noviembre de 2026, de ${U}`,
-          'mla/en': `*Tide Tables for Vigo*. ${M}. Accessed 25 Nov. 2026.`,
-          'mla/es': `*Tide Tables for Vigo*. ${M}. Consultado el 25 nov. 2026.`,
-          'chicago/en': `“Tide Tables for Vigo.” Accessed November 25, 2026. ${U}.`,
-          'chicago/es': `«Tide Tables for Vigo». Consultado el 25 de noviembre de 2026. ${U}.`,
-        };
-    }
+/** The reference each metadata page must get, in each style and language, following the style guides. */
+function expected(path: string): Record<(typeof CHOICES)[number], string> {
+  const U = site.url(path);
+  const M = U.replace(/^https?:\/\//, '');
+  switch (path) {
+    case '/highwire':
+      return {
+        'apa/en': 'Lovelace, A., & Babbage, C. (2021). Tidal Friction and the Length of the Day. *Journal of Tides*, *7*(2), 101–118. https://doi.org/10.5555/tides.2021.7',
+        'apa/es': 'Lovelace, A. y Babbage, C. (2021). Tidal Friction and the Length of the Day. *Journal of Tides*, *7*(2), 101–118. https://doi.org/10.5555/tides.2021.7',
+        'mla/en': 'Lovelace, Ada, and Charles Babbage. “Tidal Friction and the Length of the Day.” *Journal of Tides*, vol. 7, no. 2, 2021, pp. 101–118, https://doi.org/10.5555/tides.2021.7.',
+        'mla/es': 'Lovelace, Ada y Charles Babbage. «Tidal Friction and the Length of the Day». *Journal of Tides*, vol. 7, núm. 2, 2021, pp. 101–118, https://doi.org/10.5555/tides.2021.7.',
+        'chicago/en': 'Lovelace, Ada, and Charles Babbage. “Tidal Friction and the Length of the Day.” *Journal of Tides* 7, no. 2 (2021): 101–118. https://doi.org/10.5555/tides.2021.7.',
+        'chicago/es': 'Lovelace, Ada y Charles Babbage. «Tidal Friction and the Length of the Day». *Journal of Tides* 7, n.º 2 (2021): 101–118. https://doi.org/10.5555/tides.2021.7.',
+      };
+    case '/dublin-core':
+      return {
+        'apa/en': `Marsh, E. (2019, November 2). *Harbour Records, 1850–1900*. ${U}`,
+        'apa/es': `Marsh, E. (2019, 2 de noviembre). *Harbour Records, 1850–1900*. ${U}`,
+        'mla/en': `Marsh, Ellen. *Harbour Records, 1850–1900*. Coastal Archive, 2 Nov. 2019, ${M}.`,
+        'mla/es': `Marsh, Ellen. *Harbour Records, 1850–1900*. Coastal Archive, 2 nov. 2019, ${M}.`,
+        'chicago/en': `Marsh, Ellen. “Harbour Records, 1850–1900.” Coastal Archive. November 2, 2019. ${U}.`,
+        'chicago/es': `Marsh, Ellen. «Harbour Records, 1850–1900». Coastal Archive. 2 de noviembre de 2019. ${U}.`,
+      };
+    case '/open-graph':
+      return {
+        'apa/en': `Ruiz, A. (2023, July 9). *Ten Knots off Finisterre*. Sailing Today. ${U}`,
+        'apa/es': `Ruiz, A. (2023, 9 de julio). *Ten Knots off Finisterre*. Sailing Today. ${U}`,
+        'mla/en': `Ruiz, Ana. “Ten Knots off Finisterre.” *Sailing Today*, 9 July 2023, ${M}.`,
+        'mla/es': `Ruiz, Ana. «Ten Knots off Finisterre». *Sailing Today*, 9 jul. 2023, ${M}.`,
+        'chicago/en': `Ruiz, Ana. “Ten Knots off Finisterre.” Sailing Today. July 9, 2023. ${U}.`,
+        'chicago/es': `Ruiz, Ana. «Ten Knots off Finisterre». Sailing Today. 9 de julio de 2023. ${U}.`,
+      };
+    case '/json-ld':
+      return {
+        'apa/en': `Vane, I., & Reed, T. (2025, February 3). *Storm Closes the Harbour*. The Coast Gazette. ${U}`,
+        'apa/es': `Vane, I. y Reed, T. (2025, 3 de febrero). *Storm Closes the Harbour*. The Coast Gazette. ${U}`,
+        'mla/en': `Vane, Iris, and Tom Reed. “Storm Closes the Harbour.” *The Coast Gazette*, Gazette Media, 3 Feb. 2025, ${M}.`,
+        'mla/es': `Vane, Iris y Tom Reed. «Storm Closes the Harbour». *The Coast Gazette*, Gazette Media, 3 feb. 2025, ${M}.`,
+        'chicago/en': `Vane, Iris, and Tom Reed. “Storm Closes the Harbour.” The Coast Gazette. Gazette Media. February 3, 2025. ${U}.`,
+        'chicago/es': `Vane, Iris y Tom Reed. «Storm Closes the Harbour». The Coast Gazette. Gazette Media. 3 de febrero de 2025. ${U}.`,
+      };
+    default:
+      return {
+        'apa/en': `*Tide Tables for Vigo*. (n.d.). Retrieved November 25, 2026, from ${U}`,
+        'apa/es': `*Tide Tables for Vigo*. (s. f.). Recuperado el 25 de noviembre de 2026, de ${U}`,
+        'mla/en': `*Tide Tables for Vigo*. ${M}. Accessed 25 Nov. 2026.`,
+        'mla/es': `*Tide Tables for Vigo*. ${M}. Consultado el 25 nov. 2026.`,
+        'chicago/en': `“Tide Tables for Vigo.” Accessed November 25, 2026. ${U}.`,
+        'chicago/es': `«Tide Tables for Vigo». Consultado el 25 de noviembre de 2026. ${U}.`,
+      };
   }
+}
+
+
+describe('citations', () => {
 
   test('cite each family of page metadata, and a page with none, exactly in every style and language', async () => {
     const bookId = await createBook(panel);
-    const paths = ['/highwire', '/dublin-core', '/open-graph', '/json-ld', '/plain'];
+    const paths = METADATA_PAGES;
     // What each page gives the extension: its selection and its facts, read by the extension's own page functions.
     const read = [];
     for (const path of paths) {
@@ -357,5 +362,53 @@ describe('hostile pages', () => {
     expect(html).toContain('<blockquote><p>Deep page.</p></blockquote>');
     expect(html).not.toMatch(/onmouseover|onclick/);
     await tab.close();
+  });
+});
+
+describe('in Firefox', () => {
+  let firefox: FirefoxWithExtension;
+  let editorTab: Page;
+
+  beforeAll(async () => {
+    firefox = await launchFirefoxWithExtension();
+    // The editor tab the add-on opens on first install is the way in (BiDi cannot open moz-extension:// pages).
+    editorTab = await firefox.findExtensionPage('sidepanel.html');
+    await editorTab.waitForSelector(sel('book-list'));
+  });
+
+  afterAll(async () => {
+    await firefox?.close();
+  });
+
+  test('cite each family of page metadata exactly, in every style, through the background page', async () => {
+    const bookId = await createBook(editorTab);
+    const read = [];
+    for (const path of METADATA_PAGES) {
+      const tab = await firefox.browser.newPage();
+      await tab.goto(site.url(path));
+      read.push({ path, selection: await selectAndRead(tab, 'quote'), facts: await tab.evaluate(readPageFacts) });
+      await tab.close();
+    }
+    await editorTab.bringToFront();
+    for (const choice of CHOICES) {
+      await editorTab.select(sel('citation-style'), choice);
+      await until(async () => {
+        const metadata = (await storedBook(editorTab, bookId))?.metadata as { citation?: { style: string; language: string } };
+        return `${metadata?.citation?.style}/${metadata?.citation?.language}` === choice;
+      }, { message: `the citation style ${choice} to be stored` });
+      for (const { path, selection, facts } of read) {
+        // What the menu click does after reading the page, asked of the background by the extension page.
+        await editorTab.evaluate(
+          (request) =>
+            (globalThis as unknown as { browser: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).browser.runtime.sendMessage({
+              type: 'clip',
+              data: request,
+            }),
+          { ...selection, page: facts, bookId, at: ACCESSED },
+        );
+        const cited = await references((await storedBook(editorTab, bookId))!.content, editorTab);
+        expect(cited.at(-1), `${path} in ${choice}`).toBe(expected(path)[choice]);
+      }
+    }
   });
 });
