@@ -285,6 +285,38 @@ describe('whole articles, feedback and undo', () => {
     await tab.close();
   });
 
+  test('an open panel shows the new clip: it scrolls into view, and one undo in the editor removes it whole', async () => {
+    const book = localBook({ title: 'Long draft', content: '<p>A paragraph of the draft.</p>'.repeat(200) });
+    await putStoredBook(panel, book);
+    await panel.goto(ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
+    await panel.waitForSelector(`${sel('editor')} p`);
+    await panel.locator(`${sel('editor')} .ProseMirror`).click();
+    const tab = await openPage('/plain');
+    const selection = await selectAndRead(tab, 'quote');
+    await tab.close();
+    await panel.bringToFront();
+    await ext.evaluateInWorker(
+      (request) => (globalThis as unknown as { __clip: (r: unknown) => Promise<unknown> }).__clip(request),
+      { ...selection, bookId: book.id },
+    );
+    await panel.waitForSelector(`${sel('editor')} blockquote`);
+    await until(
+      () =>
+        panel.$eval(`${sel('editor')} .ProseMirror > p:last-child`, (p) => {
+          const { top, bottom } = p.getBoundingClientRect();
+          // Within a pixel: layout rounds to fractions of one.
+          return top >= 0 && bottom <= window.innerHeight + 1;
+        }),
+      { message: 'the clip’s reference to come into view' },
+    );
+    // The clip is one undo step of its own: quote and reference go together, the draft stays.
+    await panel.keyboard.down('Control');
+    await panel.keyboard.press('z');
+    await panel.keyboard.up('Control');
+    await until(async () => (await panel.$(`${sel('editor')} blockquote`)) === null, { message: 'undo to remove the clip' });
+    expect(await panel.$$eval(`${sel('editor')} .ProseMirror > p`, (ps) => ps.length)).toBe(200);
+  });
+
   test('the picker finds book 40 of 50 by typing, and the clip lands there', async () => {
     const ids: string[] = [];
     for (let i = 1; i <= 50; i++) {
