@@ -19,7 +19,7 @@ export function presentBook(book: StoredBook | BookRevision): ServerBook {
 }
 
 export function presentRevision(revision: BookRevision): BookRevision {
-  return { ...presentBook(revision), replacedAt: revision.replacedAt };
+  return { ...presentBook(revision), replacedAt: revision.replacedAt, ...(revision.merge ? { merge: revision.merge } : {}) };
 }
 
 export function presentTokenSignIn(token: TokenRecord): TokenSignIn | null {

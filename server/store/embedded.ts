@@ -2,7 +2,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
+import { LIMITS, type BookRevision, type MergeRecord } from '../../shared/protocol.ts';
 import { bookSize, fitPage, REPLACED_AT_BYTES, UNBOUNDED, type PageBudget } from './paging.ts';
 import {
   assertDistinctBooks,
@@ -136,6 +136,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX books_owner_seq_size ON books(owner, seq, size);
   CREATE INDEX revisions_owner_book_size ON revisions(owner, book_id, revision, size);
   `,
+  // Sync v2: how a three-way merge made a revision (JSON MergeRecord), kept with the book and its archived versions.
+  `
+  ALTER TABLE books ADD COLUMN merge TEXT;
+  ALTER TABLE revisions ADD COLUMN merge TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -157,6 +162,8 @@ interface BookRow {
   deleted: number;
   seq: number;
   size: number;
+  /** JSON MergeRecord, or null. */
+  merge: string | null;
 }
 
 interface RevisionRow extends Omit<BookRow, 'id' | 'seq'> {
@@ -212,6 +219,7 @@ function toBook(row: BookRow): StoredBook {
     revision: row.revision,
     deleted: row.deleted === 1,
     seq: row.seq,
+    ...(row.merge ? { merge: JSON.parse(row.merge) as MergeRecord } : {}),
   };
 }
 
@@ -332,8 +340,8 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     idTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ?'),
     archive: db.prepare(
       `INSERT OR REPLACE INTO revisions
-         (owner, book_id, revision, title, author, content, metadata, updated_at, created_at, synced_at, deleted, replaced_at, size)
-       VALUES (@owner, @id, @revision, @title, @author, @content, @metadata, @updated_at, @created_at, @synced_at, @deleted, @replaced_at, @size)`,
+         (owner, book_id, revision, title, author, content, metadata, updated_at, created_at, synced_at, deleted, replaced_at, size, merge)
+       VALUES (@owner, @id, @revision, @title, @author, @content, @metadata, @updated_at, @created_at, @synced_at, @deleted, @replaced_at, @size, @merge)`,
     ),
     prune: db.prepare(
       `DELETE FROM revisions WHERE owner = @owner AND book_id = @id AND revision NOT IN (
@@ -345,12 +353,13 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     ),
     storedBytes: db.prepare<[string], { bytes: number }>('SELECT bytes FROM counters WHERE owner = ?'),
     upsertBook: db.prepare(
-      `INSERT INTO books (id, owner, title, author, content, metadata, updated_at, created_at, synced_at, revision, deleted, seq, size)
-       VALUES (@id, @owner, @title, @author, @content, @metadata, @updatedAt, @createdAt, @syncedAt, @revision, @deleted, @seq, @size)
+      `INSERT INTO books (id, owner, title, author, content, metadata, updated_at, created_at, synced_at, revision, deleted, seq, size, merge)
+       VALUES (@id, @owner, @title, @author, @content, @metadata, @updatedAt, @createdAt, @syncedAt, @revision, @deleted, @seq, @size, @merge)
        ON CONFLICT (id) DO UPDATE SET
          title = excluded.title, author = excluded.author, content = excluded.content, metadata = excluded.metadata,
          updated_at = excluded.updated_at, created_at = excluded.created_at, synced_at = excluded.synced_at,
-         revision = excluded.revision, deleted = excluded.deleted, seq = excluded.seq, size = excluded.size`,
+         revision = excluded.revision, deleted = excluded.deleted, seq = excluded.seq, size = excluded.size,
+         merge = excluded.merge`,
     ),
     // Sizes come from the (owner, seq, size) index alone; only the books that fit are read.
     changeSizes: db.prepare<[string, number, number], { seq: number; size: number }>(
@@ -362,6 +371,13 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     revisionSizes: db.prepare<[string, string, number, number], { revision: number; size: number }>(
       `SELECT revision, size FROM revisions WHERE owner = ? AND book_id = ? AND revision < ?
        ORDER BY revision DESC LIMIT ?`,
+    ),
+    revisionNumbered: db.prepare<[string, string, number], RevisionRow>(
+      'SELECT * FROM revisions WHERE owner = ? AND book_id = ? AND revision = ?',
+    ),
+    revisionCurrentAt: db.prepare<[string, string, number, number], RevisionRow>(
+      `SELECT * FROM revisions WHERE owner = ? AND book_id = ? AND synced_at <= ? AND replaced_at > ?
+       ORDER BY revision DESC LIMIT 1`,
     ),
     revisions: db.prepare<[string, string, number, number], RevisionRow>(
       `SELECT * FROM revisions WHERE owner = ? AND book_id = ? AND revision < ? AND revision >= ?
@@ -423,7 +439,8 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     }
     const counter = q.nextSeq.get(owner, growth)!;
     usage.bytes = counter.bytes;
-    const row = { ...book, owner, seq: counter.seq, size, metadata: JSON.stringify(book.metadata), deleted: book.deleted ? 1 : 0 };
+    const merge = book.merge ? JSON.stringify(book.merge) : null;
+    const row = { ...book, owner, seq: counter.seq, size, metadata: JSON.stringify(book.metadata), deleted: book.deleted ? 1 : 0, merge };
     q.upsertBook.run(row);
     return { ok: true, book: { ...book, owner, seq: counter.seq } };
   };
@@ -495,6 +512,14 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
 
     async listRevisions(owner, id, query = {}) {
       return revisionsTx(owner, id, query);
+    },
+
+    async getRevision(owner, id, which) {
+      const row =
+        'revision' in which
+          ? q.revisionNumbered.get(owner, id, which.revision)
+          : q.revisionCurrentAt.get(owner, id, which.currentAt, which.currentAt);
+      return row ? toRevision(row) : null;
     },
 
     async storedBytes(owner) {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { MongoClient, MongoServerError, type ClientSession, type Db } from 'mongodb';
-import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
+import { LIMITS, type BookRevision, type MergeRecord } from '../../shared/protocol.ts';
 import { bookSize, fitPage, REPLACED_AT_BYTES, UNBOUNDED } from './paging.ts';
 import {
   assertDistinctBooks,
@@ -54,6 +54,8 @@ interface BookDoc {
   seq: number;
   /** paging.ts bookSize: pages are cut by size from the (owner, seq, size) index before any text is read. */
   size: number;
+  /** How a three-way merge made this revision; absent otherwise. */
+  merge?: MergeRecord;
 }
 
 interface RevisionDoc extends Omit<BookDoc, '_id' | 'seq'> {
@@ -197,6 +199,7 @@ function toBookDoc(owner: string, book: BookWrite, seq: number): BookDoc {
     deleted: book.deleted,
     seq,
     size: bookSize(book),
+    ...(book.merge ? { merge: book.merge } : {}),
   };
 }
 
@@ -520,6 +523,18 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
               .toArray()
           : [];
       return { revisions: docs.map(toRevision), hasMore: sizes.length > count };
+    },
+
+    async getRevision(owner, id, which) {
+      const filter =
+        'revision' in which
+          ? { owner, bookId: id, revision: which.revision }
+          : { owner, bookId: id, syncedAt: { $lte: which.currentAt }, replacedAt: { $gt: which.currentAt } };
+      const read = () => revisions.findOne(filter, { sort: { revision: -1 } });
+      // jongodb accommodation: its commits are not atomic to readers, so a book already at the next revision can be
+      // read while the revision it replaced is not there yet; reading in the writers' turn waits for whole commits.
+      const doc = await (serialiseAllWrites ? withWriteLock(read) : read());
+      return doc ? toRevision(doc) : null;
     },
 
     async storedBytes(owner) {

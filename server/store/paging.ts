@@ -1,19 +1,20 @@
 // Byte-bounded answers: how many bytes a book takes in an answer, and how many books of known size fit in a page.
-import type { ServerBook } from '../../shared/protocol.ts';
+import type { MergeRecord, ServerBook } from '../../shared/protocol.ts';
 
 /** The fields of a book an answer carries (a StoredBook, a BookWrite or a ServerBook all have them). */
 type BookFields = Pick<
   ServerBook,
   'id' | 'title' | 'author' | 'content' | 'metadata' | 'updatedAt' | 'createdAt' | 'syncedAt' | 'revision' | 'deleted'
->;
+> & { merge?: MergeRecord };
 
 /**
  * Bytes of the book as JSON (UTF-8) in an answer: what stores record per book on every write, so that they can page
- * by size without reading the text, and what the storage quota adds up.
+ * by size without reading the text, and what the storage quota adds up. A merge record (shown with the book and its
+ * revisions) counts too.
  */
 export function bookSize(book: BookFields): number {
-  const { id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted } = book;
-  const fields = { id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted };
+  const { id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted, merge } = book;
+  const fields = { id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted, merge };
   return Buffer.byteLength(JSON.stringify(fields));
 }
 

@@ -1,6 +1,6 @@
 // The storage interface the server needs, sized to sync: books with compare-and-set, a per-owner change feed,
 // retained revisions, users, device tokens and rate-limit counters. Sync rules live above it (server/sync), not here.
-import type { BookMetadata, BookRevision, ServerBook } from '../../shared/protocol.ts';
+import type { BookMetadata, BookRevision, MergeRecord, ServerBook } from '../../shared/protocol.ts';
 import type { PageBudget } from './paging.ts';
 
 export type StoreKind = 'embedded' | 'mongodb';
@@ -10,6 +10,8 @@ export interface StoredBook extends ServerBook {
   owner: string;
   /** Strictly increasing per owner; the change feed is ordered by it. */
   seq: number;
+  /** Present when a three-way merge made this revision (kept with it when it is archived). */
+  merge?: MergeRecord;
 }
 
 /** What a writer supplies; the store assigns `seq` and `syncedAt` is set by the caller. */
@@ -24,6 +26,8 @@ export interface BookWrite {
   syncedAt: number;
   revision: number;
   deleted: boolean;
+  /** How a three-way merge made this revision, when one did. */
+  merge?: MergeRecord;
 }
 
 export interface CasWrite {
@@ -140,6 +144,11 @@ export interface Store {
    * REPLACED_AT_BYTES); null when the owner has no book with this id (another owner's id included).
    */
   listRevisions(owner: string, id: string, query?: RevisionQuery): Promise<RevisionPage | null>;
+  /**
+   * One kept earlier version of the owner's book (not the current one): the revision numbered `revision`, or the one
+   * that was current at time `currentAt` (its syncedAt at or before it, replaced after it). Null when not kept.
+   */
+  getRevision(owner: string, id: string, which: { revision: number } | { currentAt: number }): Promise<BookRevision | null>;
   /** Bytes the owner's stored books take (the sum of their sizes, tombstones included): what the quota counts. */
   storedBytes(owner: string): Promise<number>;
 
