@@ -50,7 +50,7 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
   describe.each(ORDERS)('the %s edit is the later one', (newer, otherAt, mineAt) => {
     it.each(CLEAN)('keeps both edits: %s', async (_name, other, mine, merged) => {
       const book = await editedElsewhere(other, otherAt);
-      const res = await client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: mineAt }] });
+      const res = await client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: mineAt }], patches: true });
       // Merging this device's edit changes nothing when the other device made the same fix.
       const same = other === mine;
       expect(res.body.results[0]).toMatchObject({ status: 'merged', revision: same ? 2 : 3, overlaps: [] });
@@ -74,7 +74,7 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
       const other = p('One fish.', 'Two fish. Red fish.', 'Blue whale.', 'Old cat.');
       const mine = p('One dog.', 'Two fish. Red fish.', 'Blue shark.', 'Old fish.');
       const book = await editedElsewhere(other, otherAt);
-      const res = await client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: mineAt }] });
+      const res = await client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: mineAt }], patches: true });
       const [kept, lost] = newer === 'incoming' ? ['shark.', 'whale.'] : ['whale.', 'shark.'];
       const overlaps: MergeOverlap[] = [{ base: 'fish.', kept, lost, keptSide: newer }];
       expect(res.body.results[0]).toMatchObject({ status: 'merged', revision: 3, overlaps });
@@ -134,8 +134,16 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
     for (let revision = 2; revision <= LIMITS.revisionsKept + 1; revision++) {
       await client.put(`/api/books/${book.id}`, { ...book, content: p(`v${revision + 1}`), baseRevision: revision, updatedAt: T0 - 40_000 });
     }
-    const res = await client.post('/api/sync', { changes: [{ ...book, content: p('stale'), baseRevision: 1, updatedAt: T0 }] });
+    const res = await client.post('/api/sync', { changes: [{ ...book, content: p('stale'), baseRevision: 1, updatedAt: T0 }], patches: true });
     expect(res.body.results[0]).toMatchObject({ status: 'conflict', revision: LIMITS.revisionsKept + 2 });
+  });
+
+  it('answers a sync client that does not read Sync v2 answers (no `patches`) with a conflict for a stale edit, as before', async () => {
+    const [, other, mine] = CLEAN[0]!;
+    const book = await editedElsewhere(other, T0 - 20_000);
+    const res = await client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: T0 - 10_000 }] });
+    expect(res.body.results[0]).toMatchObject({ status: 'conflict', revision: 2, serverVersion: { content: other } });
+    expect(res.body.results[0].overlaps).toBeUndefined();
   });
 
   describe('patches in', () => {

@@ -45,7 +45,10 @@ export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
       if (parsed.success) valid.push({ index, input: parsed.data });
       else results[index] = { id: entryId(entry), status: 'invalid', ...invalidBook(fieldErrors(parsed.error), fieldReasons(parsed.error)) };
     });
-    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now, deps.sanitizer, storageQuota(deps.config));
+    // Only a client that reads Sync v2 answers (it says so with `patches`, or sends patches) gets `merged` results.
+    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now, deps.sanitizer, storageQuota(deps.config), {
+      mergeWholeContent: request.patches === true,
+    });
     // serverVersions the device needs: `from` is the text it sent, which a patch answer starts from.
     const wanted: Array<{ index: number; book: StoredBook; from: string | null }> = [];
     const answered = new Map<string, { revision: number; text: string }>();

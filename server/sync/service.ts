@@ -135,6 +135,14 @@ function alreadyRecorded(current: StoredBook, edit: IncomingEdit, overlaps: read
   return current.merge !== undefined && current.merge.baseRevision === edit.baseRevision && sameJson(current.merge.overlaps, overlaps);
 }
 
+export interface ApplyOptions {
+  /**
+   * Whether a stale edit sent as whole content is merged (default) or answered as a conflict: sync clients that do not
+   * say they read Sync v2 answers (SyncRequest `patches`) know no `merged` result. Patches are always merged.
+   */
+  mergeWholeContent?: boolean;
+}
+
 /**
  * Applies `inputs` in order, each judged on its own against the stored copy; outcomes are in `inputs` order. The
  * books of one round are written in one store step (one transaction, one disk flush). A batch may hold several edits
@@ -148,8 +156,9 @@ export async function applyBooks(
   now: () => number,
   sanitizer: Sanitizer,
   quotaBytes = Number.POSITIVE_INFINITY,
+  options: ApplyOptions = {},
 ): Promise<ApplyOutcome[]> {
-  return applyEdits(store, owner, inputs, now, sanitizer, quotaBytes);
+  return applyEdits(store, owner, inputs, now, sanitizer, quotaBytes, options);
 }
 
 /** applyBooks; with `sanitizer` null the contents are trusted as already sanitised (the server's own writes). */
@@ -160,6 +169,7 @@ async function applyEdits(
   now: () => number,
   sanitizer: Sanitizer | null,
   quotaBytes: number,
+  { mergeWholeContent = true }: ApplyOptions = {},
 ): Promise<ApplyOutcome[]> {
   const prepared = new Array<Prepared | undefined>(inputs.length);
   const outcomes = new Array<ApplyOutcome | undefined>(inputs.length);
@@ -187,7 +197,9 @@ async function applyEdits(
         if (outcomes[i]) continue; // refused while preparing
         const { edit, base } = prepared[i]!;
         const current = stored.get(inputs[i]!.id) ?? null;
-        decided.push({ i, decision: decide(current, edit, at, base), current });
+        // Without a base to merge from, a stale edit is a conflict (as for clients that cannot read a merged answer).
+        const mergeFrom = mergeWholeContent || inputs[i]!.patch ? base : null;
+        decided.push({ i, decision: decide(current, edit, at, mergeFrom), current });
       }
       // A merge joins words of two sanitised texts: the blocks it made anew are sanitised too.
       const merges = decided.filter((d) => d.decision.kind === 'merge');
