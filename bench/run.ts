@@ -10,6 +10,7 @@ import { table } from './lib/table.ts';
 import { LONG_BOOK_WORDS, measureBrowser } from './browser.ts';
 import { buildChrome, CHROME_BENCH_DIR, measureBuild } from './build.ts';
 import { measureHealthzUnderWrite } from './healthz-under-write.ts';
+import { FEED_BOOK_WORDS, measureFeedCycle } from './feed-cycle.ts';
 import { MERGE_BOOK_WORDS, measureMerge } from './merge.ts';
 import { measureSyncCycles } from './sync-cycle.ts';
 import { measureThroughput } from './throughput.ts';
@@ -219,6 +220,28 @@ if (only.has('merge')) {
       [
         'patch = JSON of shared/manuscript/patch.ts makePatch (changed blocks, in-block spans, two SHA-256 hashes); not yet on the wire (issue 11)',
         'the merge runs in this process on the deterministic bench manuscript; edits are single words inserted into scattered paragraphs',
+      ],
+    ),
+  );
+}
+
+if (only.has('merge')) {
+  log('merge: one feed cycle of a 50-word edit between two devices through the real server');
+  const f = await measureFeedCycle(log);
+  results.feedCycle = f;
+  save();
+  const bytes = (t: { bytes: number; gzipBytes: number }) => `${t.bytes.toLocaleString('en-US')} / ${t.gzipBytes.toLocaleString('en-US')}`;
+  tables.push(
+    table(
+      `Sync v2 on the wire — 50 words typed into a ${FEED_BOOK_WORDS.toLocaleString('en-US')}-word book (${round(f.manuscriptBytes / 1024)} kB of HTML), one cycle per device`,
+      ['figure', 'patches (Sync v2): bytes / gzip', 'whole book (no `patches`): bytes / gzip', 'goal'],
+      [
+        ['up: the writing device\'s POST /api/sync body', bytes(f.patched.up), bytes(f.whole.up), '≤ 2 KB'],
+        ['down: the other device\'s POST /api/sync answer (the change feed)', bytes(f.patched.down), bytes(f.whole.down), '≤ 2 KB'],
+      ],
+      [
+        'real server (child process, embedded store); bodies as JSON, gzip = Node zlib default level of the same bytes (what a compressed request or answer carries)',
+        'down: the change feed sends the book as a patch from the revision current when the device\'s cursor was issued (server/sync/patch-answers.ts)',
       ],
     ),
   );
