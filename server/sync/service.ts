@@ -81,14 +81,17 @@ async function prepare(
   sanitizer: Sanitizer | null,
   prepared: Array<Prepared | undefined>,
   outcomes: Array<ApplyOutcome | undefined>,
+  mergeWholeContent: boolean,
 ): Promise<void> {
   const pending: Array<{ i: number; sent: string; base: StoredVersion | null; plan: SanitisingPlan }> = [];
   for (const i of indexes) {
     const input = inputs[i]!;
     const current = stored.get(input.id) ?? null;
     let base: StoredVersion | null = null;
-    if (current && input.baseRevision !== undefined) {
-      base = input.baseRevision === current.revision ? current : await store.getRevision(owner, input.id, { revision: input.baseRevision });
+    if (current && input.baseRevision === current.revision) base = current;
+    else if (current && input.baseRevision !== undefined && (input.patch || mergeWholeContent)) {
+      // An earlier revision is read only when it will be used: to apply a patch to, or to merge from.
+      base = await store.getRevision(owner, input.id, { revision: input.baseRevision });
     }
     let sent = input.content;
     if (input.patch) {
@@ -190,7 +193,7 @@ async function applyEdits(
       const stored = new Map((await store.getBooks(owner, round.map((i) => inputs[i]!.id))).map((book) => [book.id, book]));
       // Checked and sanitised once, on the way in (off the event loop): what is stored is served as stored.
       const unprepared = round.filter((i) => !prepared[i]);
-      if (unprepared.length > 0) await prepare(store, owner, inputs, unprepared, stored, sanitizer, prepared, outcomes);
+      if (unprepared.length > 0) await prepare(store, owner, inputs, unprepared, stored, sanitizer, prepared, outcomes, mergeWholeContent);
       const at = now();
       const decided: Array<{ i: number; decision: WriteDecision; current: StoredBook | null }> = [];
       for (const i of round) {
