@@ -47,13 +47,13 @@ interface Prepared {
   base: StoredVersion | null;
 }
 
+type Refused = Extract<Sanitized, { exceeded: unknown }>;
+
 const refusedMarkup = (exceeded: Refused['exceeded']): ApplyOutcome => ({
   status: 'invalid',
   details: { content: [markupError(exceeded)] },
   reasons: { content: FieldReason.markupTooComplex },
 });
-
-type Refused = Extract<Sanitized, { exceeded: unknown }>;
 
 /** Sanitises the dirty runs of several plans in one call to the pool: each plan's text, or the limit a run crossed. */
 async function sanitisePlans(sanitizer: Sanitizer, plans: readonly SanitisingPlan[]): Promise<Array<string | Refused>> {
@@ -84,15 +84,20 @@ async function prepare(
   mergeWholeContent: boolean,
 ): Promise<void> {
   const pending: Array<{ i: number; sent: string; base: StoredVersion | null; plan: SanitisingPlan }> = [];
-  for (const i of indexes) {
+  const bases = await Promise.all(
+    indexes.map(async (i): Promise<StoredVersion | null> => {
+      const input = inputs[i]!;
+      const current = stored.get(input.id);
+      if (!current || input.baseRevision === undefined) return null;
+      if (input.baseRevision === current.revision) return current;
+      // An earlier revision is read only when it will be used: to apply a patch to, or to merge from.
+      return input.patch || mergeWholeContent ? store.getRevision(owner, input.id, { revision: input.baseRevision }) : null;
+    }),
+  );
+  for (const [k, i] of indexes.entries()) {
     const input = inputs[i]!;
     const current = stored.get(input.id) ?? null;
-    let base: StoredVersion | null = null;
-    if (current && input.baseRevision === current.revision) base = current;
-    else if (current && input.baseRevision !== undefined && (input.patch || mergeWholeContent)) {
-      // An earlier revision is read only when it will be used: to apply a patch to, or to merge from.
-      base = await store.getRevision(owner, input.id, { revision: input.baseRevision });
-    }
+    const base = bases[k]!;
     let sent = input.content;
     if (input.patch) {
       sent = base ? await applyPatch(base.content, input.patch).catch(() => undefined) : undefined;
