@@ -33,8 +33,10 @@ export async function presentFeed(store: Store, owner: string, books: readonly S
     books.map(async (book) => {
       const answered = device.answered.get(book.id);
       if (answered?.revision === book.revision) return presentChange(book, answered);
-      if (device.cursorIssuedAt === undefined) return presentBook(book);
-      const had = await store.getRevision(owner, book.id, { currentAt: device.cursorIssuedAt });
+      // Another write landed after this request's: the device holds the revision it was just answered with.
+      const which = answered ? { revision: answered.revision } : device.cursorIssuedAt === undefined ? null : { currentAt: device.cursorIssuedAt };
+      if (!which) return presentBook(book);
+      const had = await store.getRevision(owner, book.id, which);
       return presentChange(book, had && !had.deleted ? { text: had.content, revision: had.revision } : null);
     }),
   );
