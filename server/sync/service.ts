@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import { busy } from '../errors.ts';
 import type { Sanitized } from '../html.ts';
 import type { Sanitizer } from '../sanitizer/pool.ts';
-import type { CasWrite, StoredBook, Store } from '../store/types.ts';
+import type { BookWrite, CasWrite, StoredBook, Store } from '../store/types.ts';
 import { KeyedTurns } from './owner-turns.ts';
 import { assemble, cleanBlocks, planSanitising, type SanitisingPlan } from './changed-blocks.ts';
 import { decide, type IncomingEdit, type StoredVersion, type WriteDecision } from './rules.ts';
@@ -134,6 +134,48 @@ async function prepare(
   });
 }
 
+type Decided = { i: number; decision: WriteDecision; current: StoredBook | null };
+type MergeDecision = Extract<WriteDecision, { kind: 'merge' }>;
+
+/**
+ * A merge joins words of two sanitised texts: the blocks it made anew (in no stored or incoming text) are sanitised
+ * too, in place. Pieces of sanitised texts are within the markup limits; should a merged passage not be, the stored
+ * book stands (a conflict).
+ */
+async function sanitiseMerges(sanitizer: Sanitizer | null, decided: Decided[], prepared: ReadonlyArray<Prepared | undefined>): Promise<void> {
+  const merges = decided.filter((d) => d.decision.kind === 'merge');
+  if (merges.length === 0) return;
+  const plans = merges.map(({ i, decision, current }) =>
+    planSanitising((decision as MergeDecision).version.content, cleanBlocks(current!.content, prepared[i]!.edit.content)),
+  );
+  const sanitised = sanitizer ? await sanitisePlans(sanitizer, plans) : plans.map((plan) => plan.pieces.join(''));
+  merges.forEach((d, k) => {
+    const result = sanitised[k]!;
+    if (typeof result === 'string') (d.decision as MergeDecision).version.content = result;
+    else d.decision = { kind: 'conflict' };
+  });
+}
+
+/** The book an accepted or merged edit writes, with the merge record of a merge. */
+function nextRevision(id: string, current: StoredBook | null, edit: IncomingEdit, decision: Extract<WriteDecision, { kind: 'accept' | 'merge' }>, at: number): BookWrite {
+  const version = decision.kind === 'merge' ? decision.version : edit;
+  return {
+    id,
+    title: version.title,
+    author: version.author,
+    content: version.content,
+    metadata: version.metadata,
+    updatedAt: decision.updatedAt,
+    createdAt: current?.createdAt ?? at,
+    syncedAt: at,
+    revision: (current?.revision ?? 0) + 1,
+    deleted: version.deleted,
+    ...(decision.kind === 'merge'
+      ? { merge: { baseRevision: edit.baseRevision!, mergedWith: current!.revision, newer: decision.newer, overlaps: decision.overlaps } }
+      : {}),
+  };
+}
+
 /**
  * Whether the stored book needs no new revision to record a merge that leaves its text as it is: nothing was set
  * aside, or its own merge record already holds the same passages from the same base (a retry whose answer was lost).
@@ -200,7 +242,7 @@ async function applyEdits(
       const unprepared = round.filter((i) => !prepared[i]);
       if (unprepared.length > 0) await prepare(store, owner, inputs, unprepared, stored, sanitizer, prepared, outcomes, mergeWholeContent);
       const at = now();
-      const decided: Array<{ i: number; decision: WriteDecision; current: StoredBook | null }> = [];
+      const decided: Decided[] = [];
       for (const i of round) {
         if (outcomes[i]) continue; // refused while preparing
         const { edit, base } = prepared[i]!;
@@ -209,21 +251,7 @@ async function applyEdits(
         const mergeFrom = mergeWholeContent || inputs[i]!.patch ? base : null;
         decided.push({ i, decision: decide(current, edit, at, mergeFrom), current });
       }
-      // A merge joins words of two sanitised texts: the blocks it made anew are sanitised too.
-      const merges = decided.filter((d) => d.decision.kind === 'merge');
-      if (merges.length > 0) {
-        const plans = merges.map(({ i, decision, current }) => {
-          const { version } = decision as Extract<WriteDecision, { kind: 'merge' }>;
-          return planSanitising(version.content, cleanBlocks(current!.content, prepared[i]!.edit.content));
-        });
-        const sanitised = sanitizer ? await sanitisePlans(sanitizer, plans) : plans.map((plan) => plan.pieces.join(''));
-        merges.forEach((d, k) => {
-          const result = sanitised[k]!;
-          // Pieces of sanitised texts are within the limits; keep the stored book should a merged passage not be.
-          if (typeof result === 'string') (d.decision as Extract<WriteDecision, { kind: 'merge' }>).version.content = result;
-          else d.decision = { kind: 'conflict' };
-        });
-      }
+      await sanitiseMerges(sanitizer, decided, prepared);
 
       const writes: CasWrite[] = [];
       const written: number[] = [];
@@ -242,24 +270,7 @@ async function applyEdits(
             continue;
           }
           if (merge) overlapsOf.set(i, merge.overlaps);
-          writes.push({
-            book: {
-              id: inputs[i]!.id,
-              title: version.title,
-              author: version.author,
-              content: version.content,
-              metadata: version.metadata,
-              updatedAt: decision.updatedAt,
-              createdAt: current?.createdAt ?? at,
-              syncedAt: at,
-              revision: (current?.revision ?? 0) + 1,
-              deleted: version.deleted,
-              ...(merge
-                ? { merge: { baseRevision: edit.baseRevision!, mergedWith: current!.revision, newer: merge.newer, overlaps: merge.overlaps } }
-                : {}),
-            },
-            expectedRevision: current?.revision ?? null,
-          });
+          writes.push({ book: nextRevision(inputs[i]!.id, current, edit, decision, at), expectedRevision: current?.revision ?? null });
           written.push(i);
         }
       }
