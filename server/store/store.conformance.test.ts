@@ -330,6 +330,10 @@ describe.each(storeFactories)('the $name store', (factory) => {
       };
       const merged = await putBook(store, alice, nextVersion(first, { content: '<p>mine</p>', merge }), 1);
       expect(merged).toMatchObject({ ok: true, book: { revision: 2, merge } });
+      // The record counts in the book's size, so pages and the quota see its bytes.
+      const mergedBook = (merged as { book: StoredBook }).book;
+      expect(await store.storedBytes(alice)).toBe(bookSize(mergedBook));
+      expect(bookSize(mergedBook)).toBeGreaterThan(bookSize({ ...mergedBook, merge: undefined }));
       expect(await store.getBook(alice, first.id)).toMatchObject({ revision: 2, merge });
       expect((await store.changesSince(alice, 0, 10)).books[0]).toMatchObject({ revision: 2, merge });
 
@@ -339,7 +343,6 @@ describe.each(storeFactories)('the $name store', (factory) => {
       const [replaced, original] = await revisionsOf(store, alice, first.id);
       expect(replaced).toMatchObject({ revision: 2, content: '<p>mine</p>', merge });
       expect(original).not.toHaveProperty('merge');
-      // The record counts in the book's size, so pages and the quota see its bytes.
       expect(await store.storedBytes(alice)).toBe(bookSize(after));
     });
   });
