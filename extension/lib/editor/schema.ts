@@ -30,8 +30,7 @@ const PolicyOrderedList = OrderedList.extend({
 export function manuscriptExtensions(): Extensions {
   return [
     StarterKit.configure({
-      // Not in the policy: <u>, and <pre><code class="language-…">.
-      underline: false,
+      // Not in the policy: <pre><code class="language-…">.
       codeBlock: false,
       orderedList: false,
       link: {
