@@ -1,12 +1,21 @@
-// The editor view of one book: title, author, toolbar, manuscript and counts; the session logic is useBookSession.
+// The writing room of one book: compact bar, toolbar, outline, manuscript and status bar; the session logic is
+// useBookSession.
 import { EditorContent } from '@tiptap/react';
 import { useEffect, useState } from 'react';
 import { LIMITS } from '../../shared/limits.ts';
 import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
 import type { LocalBook } from '../lib/books/db.ts';
-import { charCountLabel, t, wordCountLabel } from '../lib/i18n.ts';
-import { Toolbar } from './Toolbar.tsx';
+import { t, uiLocale } from '../lib/i18n.ts';
+import { keepBookPlace } from '../lib/room/book-place.ts';
+import { writingAidsKey } from '../lib/room/writing-aids.ts';
+import { WritingRoom } from '../lib/room/writing-room.ts';
+import { DisplayMenu } from './DisplayMenu.tsx';
+import { OutlineNav } from './OutlineNav.tsx';
+import { StatusBar } from './StatusBar.tsx';
+import { MOD, Toolbar } from './Toolbar.tsx';
 import { useBookSession } from './useBookSession.ts';
+import { useDisplaySettings } from './useDisplaySettings.ts';
+import { jumpTo, useOutline } from './useOutline.ts';
 
 interface BookEditorProps {
   bookId: string;
@@ -46,39 +55,71 @@ function MissingBook({ onBack }: { onBack: () => void }) {
 }
 
 function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { book: LocalBook }) {
-  const session = useBookSession(book);
+  const [display, changeDisplay] = useDisplaySettings();
+  // Created once; its extensions read the settings live, so a change applies without reopening the book.
+  const [room] = useState(() => new WritingRoom(display, uiLocale()));
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
+  const session = useBookSession(book, room.extensions);
   const { editor, title, author, counts, saveState, saveError, missing, titleInput } = session;
+  const [openingWords] = useState(book.metadata.wordCount);
+  const outline = useOutline(editor);
+  const [panel, setPanel] = useState<'none' | 'outline' | 'goto' | 'display'>(inTab ? 'outline' : 'none');
+  const [quiet, setQuiet] = useQuietMode();
+  useEffect(() => {
+    if (editor && scroller) return keepBookPlace(editor, book.id, scroller);
+  }, [editor, book.id, scroller]);
+
+  useEffect(() => room.scrollsIn(scroller), [room, scroller]);
+  useEffect(() => {
+    room.show(display);
+    // Repaint the focus-mode mark now, without waiting for the next edit.
+    if (editor && !editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta(writingAidsKey, true));
+  }, [room, display, editor]);
+
+  // The "go to chapter" shortcut works wherever the focus is in the book.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.altKey && event.code === 'KeyG') {
+        event.preventDefault();
+        setPanel('goto');
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
 
   if (missing) return <MissingBook onBack={onBack} />;
 
+  const toggle = (which: 'outline' | 'display') => setPanel((open) => (open === which ? 'none' : which));
+  const outlineShown = panel === 'outline' || panel === 'goto';
+  const closeOutline = () => {
+    setPanel('none');
+    editor?.commands.focus();
+  };
+  const viewClass = ['book-view', display.focusMode && 'focus-mode', display.typewriter && 'typewriter', quiet && 'quiet']
+    .filter(Boolean)
+    .join(' ');
+
   return (
-    <section className="book-view" aria-labelledby="book-heading">
+    <section className={viewClass} aria-labelledby="book-heading">
       <h1 id="book-heading" className="sr-only">
         {title.trim() || t('untitled')}
       </h1>
-      <div className="book-bar">
-        <button type="button" className="back" onClick={onBack}>
-          <span aria-hidden="true">← </span>
-          {t('backToBooks')}
+      {quiet ? (
+        <button type="button" className="quiet-exit" data-testid="exit-quiet" onClick={() => setQuiet(false)}>
+          {t('exitDistractionFree')}
         </button>
-        <span className={`save-state save-${saveState}`} role={saveState === 'error' ? 'alert' : undefined}>
-          {saveState === 'error' ? t('saveFailed', saveError) : saveState === 'saved' ? t('saved') : t('saving')}
-        </span>
-        {!inTab && (
-          <button type="button" onClick={() => void session.openInTab()}>
-            {t('openInTab')}
+      ) : (
+        <div className="book-bar">
+          <button type="button" className="back icon-button" onClick={onBack} title={t('backToBooks')}>
+            <span aria-hidden="true">←</span>
+            <span className="sr-only">{t('backToBooks')}</span>
           </button>
-        )}
-        <button type="button" className="danger" data-testid="delete-book" onClick={() => void session.deleteBook().then(onDeleted)}>
-          {t('deleteBook')}
-        </button>
-      </div>
-      <div className="book-fields">
-        <label className="field">
-          <span>{t('titleLabel')}</span>
           <input
             ref={titleInput}
+            className="title-input"
             data-testid="book-title"
+            aria-label={t('titleLabel')}
             value={title}
             maxLength={LIMITS.titleMax}
             placeholder={t('untitled')}
@@ -91,26 +132,119 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
               }
             }}
           />
-        </label>
-        <label className="field">
-          <span>{t('authorLabel')}</span>
-          <input
-            data-testid="book-author"
-            value={author}
-            maxLength={LIMITS.authorMax}
-            onChange={(e) => session.setField('author', e.target.value)}
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="toggle-outline"
+            aria-expanded={outlineShown}
+            title={`${t('outline')} (${MOD}Alt+G)`}
+            onClick={() => toggle('outline')}
+          >
+            <span aria-hidden="true">☰</span>
+            <span className="sr-only">{t('outline')}</span>
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="toggle-display"
+            aria-expanded={panel === 'display'}
+            title={t('display')}
+            onClick={() => toggle('display')}
+          >
+            <span aria-hidden="true">Aa</span>
+            <span className="sr-only">{t('display')}</span>
+          </button>
+          <details className="book-more">
+            <summary data-testid="book-more" title={t('bookMenu')}>
+              <span aria-hidden="true">⋯</span>
+              <span className="sr-only">{t('bookMenu')}</span>
+            </summary>
+            <div className="book-more-menu">
+              <label className="field">
+                <span>{t('authorLabel')}</span>
+                <input
+                  data-testid="book-author"
+                  value={author}
+                  maxLength={LIMITS.authorMax}
+                  onChange={(e) => session.setField('author', e.target.value)}
+                />
+              </label>
+              {inTab ? (
+                <button type="button" data-testid="enter-quiet" onClick={() => setQuiet(true)}>
+                  {t('distractionFree')}
+                </button>
+              ) : (
+                <button type="button" onClick={() => void session.openInTab()}>
+                  {t('openInTab')}
+                </button>
+              )}
+              <button
+                type="button"
+                className="danger"
+                data-testid="delete-book"
+                onClick={() => void session.deleteBook().then(onDeleted)}
+              >
+                {t('deleteBook')}
+              </button>
+            </div>
+          </details>
+        </div>
+      )}
+      {panel === 'display' && !quiet && <DisplayMenu settings={display} onChange={changeDisplay} onClose={() => setPanel('none')} />}
+      {editor && !quiet && (
+        <Toolbar editor={editor} linkFormOpen={session.linkFormOpen} onLinkFormOpenChange={session.setLinkFormOpen} />
+      )}
+      <div className="room-body">
+        {outlineShown && !quiet && editor && (
+          <OutlineNav
+            entries={outline.entries}
+            current={outline.current}
+            focusFilter={panel === 'goto'}
+            onJump={(entry) => {
+              jumpTo(editor, entry);
+              if (!inTab) setPanel('none');
+            }}
+            onClose={closeOutline}
           />
-        </label>
+        )}
+        <div className="manuscript" ref={setScroller}>
+          <div className="editor" data-testid="editor">
+            <EditorContent editor={editor} />
+          </div>
+        </div>
       </div>
-      {editor && <Toolbar editor={editor} linkFormOpen={session.linkFormOpen} onLinkFormOpenChange={session.setLinkFormOpen} />}
-      <div className="editor" data-testid="editor">
-        <EditorContent editor={editor} />
-      </div>
-      <footer className="counts">
-        <span data-testid="word-count">{wordCountLabel(counts.wordCount)}</span>
-        <span aria-hidden="true"> · </span>
-        <span data-testid="char-count">{charCountLabel(counts.charCount)}</span>
-      </footer>
+      <StatusBar
+        editor={editor}
+        bookId={book.id}
+        counts={counts}
+        openingWords={openingWords}
+        saveState={saveState}
+        saveError={saveError}
+      />
     </section>
   );
+}
+
+/** Distraction-free: only the text and the status bar, the tab in full screen when the browser allows; Escape leaves. */
+function useQuietMode(): [boolean, (quiet: boolean) => void] {
+  const [quiet, setQuiet] = useState(false);
+  useEffect(() => {
+    if (!quiet) return;
+    document.documentElement.requestFullscreen?.().catch(() => undefined);
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setQuiet(false);
+    };
+    // Leaving full screen (the browser's own Escape) leaves the mode too.
+    const onFullscreen = () => {
+      if (!document.fullscreenElement) setQuiet(false);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    document.addEventListener('fullscreenchange', onFullscreen);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('fullscreenchange', onFullscreen);
+      if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    };
+  }, [quiet]);
+  return [quiet, setQuiet];
 }

@@ -6,6 +6,7 @@ import { ConflictBanner } from '../../components/ConflictBanner.tsx';
 import { SettingsView } from '../../components/SettingsView.tsx';
 import { SyncStatusBadge } from '../../components/SyncStatusBadge.tsx';
 import { UndoNotice } from '../../components/UndoNotice.tsx';
+import { useDisplaySettings, usePaintedDisplay } from '../../components/useDisplaySettings.ts';
 import { bookRepository, type RemovedBook } from '../../lib/books/repository.ts';
 import { t } from '../../lib/i18n.ts';
 import { parseRoute, routeHash, type Route } from '../../lib/navigation.ts';
@@ -14,6 +15,8 @@ export function App({ inTab }: { inTab: boolean }) {
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const [removed, setRemoved] = useState<RemovedBook | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [display] = useDisplaySettings();
+  usePaintedDisplay(display);
 
   useEffect(() => {
     const onHashChange = () => setRoute(parseRoute(location.hash));

@@ -1,0 +1,274 @@
+// The writing room in real Chromium with the built extension (issue 13): outline and "go to chapter" in a
+// 150,000-word book, returning to the same place, the status bar, themes, typography, underline, lists, links, the
+// compact chrome of a 400 × 900 panel, and accessibility of the new views in light and dark.
+import type { Page } from 'puppeteer';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { seriousViolations } from './support/a11y.ts';
+import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
+import { localBook, putStoredBook, storedBook } from './support/books.ts';
+import { createBook, EDITOR, editorText, sel, typeAtEnd, waitForEditorText } from './support/panel.ts';
+import { until } from '../shared/wait.testing.ts';
+
+let ext: ExtensionBrowser;
+let panel: Page;
+
+beforeAll(async () => {
+  ext = await launchWithExtension();
+});
+
+afterAll(async () => {
+  await ext?.close();
+});
+
+beforeEach(async () => {
+  panel = await ext.openPanel();
+  await panel.setViewport({ width: 400, height: 900 });
+  await panel.waitForSelector(sel('book-list'));
+  // Each test starts from the default display settings (the profile, and so localStorage, is shared).
+  if (await panel.evaluate(() => localStorage.getItem('anclora.display'))) {
+    await panel.evaluate(() => localStorage.removeItem('anclora.display'));
+    await panel.reload();
+    await panel.waitForSelector(sel('book-list'));
+  }
+});
+
+afterEach(async () => {
+  if (!panel.isClosed()) await panel.close();
+});
+
+/** A novel of 40 chapters, 3,750 words each (150,000 words in all, headings included), stored and opened. */
+async function openNovel(page: Page): Promise<string> {
+  const paragraph = (c: number) => Array.from({ length: 125 }, (_, i) => `c${c}w${i % 7}`).join(' ');
+  const chapter = (c: number) => `<h2>Chapter ${c}</h2>` + `<p>${paragraph(c)}</p>`.repeat(30);
+  const content = Array.from({ length: 40 }, (_, i) => chapter(i + 1)).join('');
+  const book = localBook({ title: 'The Long Novel', content });
+  expect(book.metadata.wordCount).toBe(40 * (2 + 30 * 125));
+  await putStoredBook(page, book);
+  await page.goto(ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
+  await page.waitForSelector(EDITOR, { timeout: 30_000 });
+  await waitForEditorText(page, 'Chapter 40', 30_000);
+  return book.id;
+}
+
+/** Where the heading `text` is, relative to the top of the manuscript's scrolling box (px), and the caret's chapter. */
+function placeOf(page: Page, text: string) {
+  return page.evaluate((heading) => {
+    const box = document.querySelector('.manuscript')!;
+    const h = Array.from(box.querySelectorAll('h2')).find((el) => el.textContent === heading)!;
+    // TipTap hangs the editor on its element; the caret is read from the editor, focused or not.
+    const view = (document.querySelector('.ProseMirror') as unknown as { editor: { view: any } }).editor.view;
+    const at = view.domAtPos(view.state.selection.head).node as Node;
+    let block = (at instanceof Element ? at : at.parentElement)?.closest('.ProseMirror > *') ?? null;
+    while (block && block.tagName !== 'H2') block = block.previousElementSibling;
+    return {
+      top: h.getBoundingClientRect().top - box.getBoundingClientRect().top,
+      caretChapter: block?.textContent ?? null,
+    };
+  }, text);
+}
+
+describe('the structure of a long book', () => {
+  test('jumps to chapter 30 from the outline, marks it as current, and reopens there', async () => {
+    const id = await openNovel(panel);
+    await panel.locator(sel('toggle-outline')).click();
+    await until(async () => (await panel.$$(sel('outline-entry'))).length === 40, { timeout: 30_000, message: '40 chapters' });
+    const thirty = (await panel.$$(sel('outline-entry')))[29]!;
+    expect(await thirty.evaluate((el) => el.textContent)).toMatch(/^Chapter 30\s*3,752 words$/);
+    await thirty.click();
+
+    await until(async () => {
+      const place = await placeOf(panel, 'Chapter 30');
+      return place.caretChapter === 'Chapter 30' && Math.abs(place.top) < 40;
+    }, { message: 'chapter 30 at the top of the page with the caret in it' });
+
+    // The current chapter is marked in the outline.
+    await panel.locator(sel('toggle-outline')).click();
+    await until(
+      async () => (await panel.$eval(`${sel('outline-entry')}[aria-current="location"]`, (el) => el.textContent).catch(() => ''))?.startsWith('Chapter 30'),
+      { message: 'chapter 30 marked current' },
+    );
+
+    // Reopening the book lands on the same place.
+    await panel.reload();
+    await panel.waitForSelector(EDITOR, { timeout: 30_000 });
+    expect(id).toBeTruthy();
+    await until(async () => {
+      const place = await placeOf(panel, 'Chapter 30');
+      return Math.abs(place.top) < 40 && place.caretChapter === 'Chapter 30';
+    }, { timeout: 30_000, message: 'the reopened book at chapter 30' });
+  });
+
+  test('goes to a chapter from the keyboard', async () => {
+    await openNovel(panel);
+    await panel.locator(EDITOR).click();
+    await panel.keyboard.down('Control');
+    await panel.keyboard.down('Alt');
+    await panel.keyboard.press('KeyG');
+    await panel.keyboard.up('Alt');
+    await panel.keyboard.up('Control');
+    await until(async () => panel.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'outline-filter'), {
+      message: 'the go-to field focused',
+    });
+    await until(async () => (await panel.$$(sel('outline-entry'))).length === 40, { message: 'the outline' });
+    await panel.keyboard.type('17');
+    await until(async () => (await panel.$$(sel('outline-entry'))).length === 1, { message: 'one match' });
+    await panel.keyboard.press('Enter');
+    await until(async () => {
+      const place = await placeOf(panel, 'Chapter 17');
+      return place.caretChapter === 'Chapter 17' && Math.abs(place.top) < 40;
+    }, { message: 'chapter 17 at the top' });
+    // The drawer closes in the panel, and typing goes on in the manuscript.
+    expect(await panel.$(sel('outline'))).toBeNull();
+    expect(await panel.evaluate(() => document.activeElement?.classList.contains('ProseMirror'))).toBe(true);
+  });
+
+  test('keeps the status bar in view at the end of the book, with the words of this session', async () => {
+    await openNovel(panel);
+    await typeAtEnd(panel, ' Three more words');
+    const bar = await panel.$eval(sel('status-bar'), (el) => {
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, text: el.textContent ?? '' };
+    });
+    expect(bar.bottom).toBeLessThanOrEqual(900);
+    expect(bar.top).toBeGreaterThan(800);
+    await until(async () => (await panel.$eval(sel('word-count'), (el) => el.textContent)) === '150,083 words', {
+      message: 'the word count',
+    });
+    expect(await panel.$eval(sel('session-words'), (el) => el.textContent)).toBe('+3 this session');
+    expect(await panel.$eval(sel('backed-up'), (el) => el.textContent)).toBe('Only on this device');
+    await until(async () => (await panel.$eval(sel('save-state'), (el) => el.textContent)) === 'Saved', { message: 'saved' });
+  });
+});
+
+describe('display', () => {
+  test('switches themes and keeps them after a reload', async () => {
+    await createBook(panel);
+    const background = () => panel.evaluate(() => getComputedStyle(document.body.parentElement!).backgroundColor);
+    expect(await panel.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    const light = await background();
+
+    await panel.locator(sel('toggle-display')).click();
+    await panel.locator(sel('theme-dark')).click();
+    await until(async () => (await background()) !== light, { message: 'a dark background' });
+    expect(await panel.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await background()).toBe('rgb(26, 28, 30)');
+
+    await panel.select(sel('display-font'), 'mono');
+    await panel.reload();
+    await panel.waitForSelector(EDITOR);
+    expect(await panel.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await panel.$eval(EDITOR, (el) => getComputedStyle(el).fontFamily)).toMatch(/monospace/);
+
+    await panel.locator(sel('toggle-display')).click();
+    await panel.locator(sel('theme-sepia')).click();
+    await until(async () => (await background()) === 'rgb(245, 237, 218)', { message: 'sepia' });
+  });
+
+  test('follows the system colour scheme by default', async () => {
+    await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    await until(async () => panel.evaluate(() => document.documentElement.dataset.theme === 'dark'), { message: 'dark' });
+    await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+    await until(async () => panel.evaluate(() => document.documentElement.dataset.theme === 'light'), { message: 'light' });
+  });
+
+  test('starts the first line of text in the top fifth of a 400 × 900 panel', async () => {
+    await createBook(panel);
+    await typeAtEnd(panel, 'First line.');
+    const top = await panel.$eval(`${EDITOR} p`, (p) => p.getBoundingClientRect().top);
+    expect(top).toBeLessThan(900 / 5);
+    // The toolbar is one row; the rest of the commands are under "More".
+    const rows = await panel.$$eval('.toolbar > .tool, .toolbar > .toolbar-more', (items) =>
+      new Set(items.filter((i) => i.getClientRects().length).map((i) => Math.round(i.getBoundingClientRect().top))).size,
+    );
+    expect(rows).toBe(1);
+  });
+
+  test('dims all but the current paragraph in focus mode', async () => {
+    await createBook(panel);
+    await typeAtEnd(panel, 'First paragraph.');
+    await panel.keyboard.press('Enter');
+    await panel.keyboard.type('Second paragraph.');
+    await panel.locator(sel('toggle-display')).click();
+    await panel.locator(sel('focus-mode')).click();
+    await panel.locator(EDITOR).click();
+    await typeAtEnd(panel, ' More.');
+    await until(async () => {
+      const opacities = await panel.$$eval(`${EDITOR} > p`, (ps) => ps.map((p) => getComputedStyle(p).opacity));
+      return opacities[0] !== '1' && opacities[1] === '1';
+    }, { message: 'the first paragraph dimmed, the second not' });
+  });
+});
+
+describe('typography and formatting', () => {
+  test('curls quotes the English way, makes dashes and ellipses, and Backspace undoes a substitution', async () => {
+    await createBook(panel);
+    await typeAtEnd(panel, `"Wait--it's late..." she said`);
+    await waitForEditorText(panel, '“Wait—it’s late…” she said');
+    await typeAtEnd(panel, ' --');
+    await panel.keyboard.press('Backspace');
+    expect(await editorText(panel)).toBe('“Wait—it’s late…” she said --');
+  });
+
+  test('nests Spanish quotes « “ ” » when the writer chooses them', async () => {
+    await createBook(panel);
+    await panel.locator(sel('toggle-display')).click();
+    await panel.select(sel('display-quotes'), 'es');
+    await typeAtEnd(panel, 'Dijo: "Es "raro" aquí".');
+    await waitForEditorText(panel, 'Dijo: «Es “raro” aquí».');
+  });
+
+  test('underlines with Ctrl+U and stores it', async () => {
+    const id = await createBook(panel);
+    await typeAtEnd(panel, 'plain ');
+    await panel.keyboard.down('Control');
+    await panel.keyboard.press('KeyU');
+    await panel.keyboard.up('Control');
+    await panel.keyboard.type('under');
+    await until(async () => (await storedBook(panel, id))?.content === '<p>plain <u>under</u></p>', { message: 'underline stored' });
+  });
+
+  test('indents a list item with Tab', async () => {
+    const id = await createBook(panel);
+    await typeAtEnd(panel, '- one');
+    await panel.keyboard.press('Enter');
+    await panel.keyboard.press('Tab');
+    await panel.keyboard.type('two');
+    await until(async () => (await storedBook(panel, id))?.content.includes('<ul><li><p>two</p></li></ul>'), {
+      message: 'a nested list',
+    });
+    // StarterKit's trailing node keeps an empty paragraph after the list, so writing can go on below it.
+    expect((await storedBook(panel, id))?.content).toBe('<ul><li><p>one</p><ul><li><p>two</p></li></ul></li></ul><p></p>');
+  });
+
+  test('accepts a bare domain in the link box', async () => {
+    const id = await createBook(panel);
+    await typeAtEnd(panel, 'site');
+    await panel.keyboard.down('Shift');
+    for (let i = 0; i < 4; i++) await panel.keyboard.press('ArrowLeft');
+    await panel.keyboard.up('Shift');
+    await panel.keyboard.down('Control');
+    await panel.keyboard.press('KeyK');
+    await panel.keyboard.up('Control');
+    await panel.waitForSelector('.link-form input');
+    await panel.keyboard.type('example.org');
+    await panel.keyboard.press('Enter');
+    const stored = await until(async () => {
+      const content = (await storedBook(panel, id))?.content ?? '';
+      return content.includes('href="https://example.org"') ? content : undefined;
+      // Read every 200 ms: back-to-back reads from the test can hold off the page's own write in Chromium.
+    }, { message: 'the link stored', interval: 200 });
+    expect(stored).toBe('<p><a target="_blank" rel="noopener noreferrer" href="https://example.org">site</a></p>');
+  });
+});
+
+describe('accessibility of the writing room', () => {
+  test.each(['light', 'dark', 'sepia'])('has no serious or critical violations in the %s theme', async (theme) => {
+    await openNovel(panel);
+    await panel.locator(sel('toggle-display')).click();
+    await panel.locator(sel(`theme-${theme}`)).click();
+    expect(await seriousViolations(panel)).toEqual([]);
+    await panel.locator(sel('toggle-outline')).click();
+    await until(async () => (await panel.$$(sel('outline-entry'))).length === 40, { message: 'the outline' });
+    expect(await seriousViolations(panel)).toEqual([]);
+  });
+});
