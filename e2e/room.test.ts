@@ -37,8 +37,8 @@ afterEach(async () => {
 });
 
 /** A novel of 40 chapters, 3,750 words each (150,000 words in all, headings included), stored and opened. */
-async function openNovel(page: Page): Promise<string> {
-  const paragraph = (c: number) => Array.from({ length: 125 }, (_, i) => `c${c}w${i % 7}`).join(' ');
+async function openNovel(page: Page, tag = 'c'): Promise<string> {
+  const paragraph = (c: number) => Array.from({ length: 125 }, (_, i) => `${tag}${c}w${i % 7}`).join(' ');
   const chapter = (c: number) => `<h2>Chapter ${c}</h2>` + `<p>${paragraph(c)}</p>`.repeat(30);
   const content = Array.from({ length: 40 }, (_, i) => chapter(i + 1)).join('');
   const book = localBook({ title: 'The Long Novel', content });
@@ -256,7 +256,11 @@ describe('typography and formatting', () => {
       const content = (await storedBook(panel, id))?.content ?? '';
       return content.includes('href="https://example.org"') ? content : undefined;
       // Read every 200 ms: back-to-back reads from the test can hold off the page's own write in Chromium.
-    }, { message: 'the link stored', interval: 200 });
+    }, { message: 'the link stored', interval: 200 }).catch(async (error) => {
+      const shown = await panel.evaluate(() => (document.querySelector('.ProseMirror') as any).editor.getHTML());
+      const state = await panel.$eval(sel('save-state'), (el) => el.textContent);
+      throw new Error(`${error.message}; editor: ${shown}; save state: ${state}`);
+    });
     expect(stored).toBe('<p><a target="_blank" rel="noopener noreferrer" href="https://example.org">site</a></p>');
   });
 });
@@ -269,6 +273,91 @@ describe('accessibility of the writing room', () => {
     expect(await seriousViolations(panel)).toEqual([]);
     await panel.locator(sel('toggle-outline')).click();
     await until(async () => (await panel.$$(sel('outline-entry'))).length === 40, { message: 'the outline' });
+    expect(await seriousViolations(panel)).toEqual([]);
+  });
+});
+
+describe('the book manager', () => {
+  test('finds a word from chapter 17 of one of several novels and opens the book there', async () => {
+    // Words of this novel are its own ("s17w3"): the profile keeps the novels of earlier tests.
+    const id = await openNovel(panel, 's');
+    const needle = 's17w3';
+    await putStoredBook(panel, localBook({ title: 'Another book', content: '<p>c18w3 is not it</p>' }));
+    await panel.evaluate(() => {
+      location.hash = '#/';
+    });
+    await panel.locator(sel('book-search')).fill(needle.toUpperCase());
+    await until(async () => (await panel.$$eval(`${sel('book-snippet')} mark`, (els) => els.map((el) => el.textContent))).join() === needle, {
+      timeout: 30_000,
+      message: 'one match, of the whole word',
+    });
+    const snippet = await panel.$eval(sel('book-snippet'), (el) => [el.textContent, el.querySelector('mark')?.textContent]);
+    expect(snippet[1]).toBe(needle);
+    expect(snippet[0]).toContain('s17w2 s17w3 s17w4');
+
+    await panel.locator(`${sel('book-item')}[data-book-id="${id}"]`).click();
+    await panel.waitForSelector(EDITOR, { timeout: 30_000 });
+    await until(async () => {
+      const caret = await panel.evaluate(() => {
+        const view = (document.querySelector('.ProseMirror') as unknown as { editor: { view: any } }).editor.view;
+        const { from, to } = view.state.selection;
+        const box = document.querySelector('.manuscript')!.getBoundingClientRect();
+        const coords = view.coordsAtPos(from);
+        return { text: view.state.doc.textBetween(from, to), visible: coords.top >= box.top && coords.bottom <= box.bottom };
+      });
+      return caret.text === needle && caret.visible;
+    }, { message: 'the match selected and in view' });
+    expect((await placeOf(panel, 'Chapter 17')).caretChapter).toBe('Chapter 17');
+  });
+
+  test('sorts, renames and deletes from the list, and tells untitled books apart', async () => {
+    const now = Date.now();
+    const books = [
+      localBook({ title: 'Untitled', content: '<p>The storm came at dawn.</p><p>More.</p>', updatedAt: now - 1000, createdAt: now - 9000 }),
+      localBook({ title: 'Untitled', content: '<p>A letter from Lisbon.</p>', updatedAt: now - 2000, createdAt: now - 1000 }),
+      localBook({ title: 'Zebra', content: `<p>${'word '.repeat(500)}</p>`, updatedAt: now - 3000, createdAt: now - 5000 }),
+    ];
+    for (const b of books) await putStoredBook(panel, b);
+    await panel.reload();
+    await panel.waitForSelector(`${sel('book-item')}[data-book-id="${books[2]!.id}"]`);
+    const lines = await panel.$$eval(sel('book-first-line'), (els) => els.map((el) => el.textContent));
+    expect(lines).toEqual(expect.arrayContaining(['The storm came at dawn.', 'A letter from Lisbon.']));
+
+    const ours = async () => (await panel.$$eval(sel('book-item'), (els) => els.map((el) => el.getAttribute('data-book-id')))).filter((id) => books.some((b) => b.id === id));
+    expect(await ours()).toEqual([books[0]!.id, books[1]!.id, books[2]!.id]);
+    await panel.select(sel('book-sort'), 'created');
+    await until(async () => (await ours())[0] === books[1]!.id, { message: 'newest created first' });
+    await panel.select(sel('book-sort'), 'length');
+    await until(async () => (await ours())[0] === books[2]!.id, { message: 'longest first' });
+
+    const row = (id: string) => `li:has(> ${sel('book-item')}[data-book-id="${id}"])`;
+    await panel.locator(`${row(books[1]!.id)} ${sel('rename-book')}`).click();
+    const input = await panel.waitForSelector(sel('rename-input'));
+    await input!.evaluate((el) => (el as HTMLInputElement).select());
+    await panel.keyboard.type('Letters');
+    await panel.keyboard.press('Enter');
+    await until(async () => (await storedBook(panel, books[1]!.id))?.title === 'Letters', { message: 'renamed', interval: 200 });
+
+    await panel.locator(`${row(books[2]!.id)} ${sel('delete-from-list')}`).click();
+    await until(async () => !(await ours()).includes(books[2]!.id), { message: 'deleted from the list' });
+    // A book the server never saw leaves no tombstone.
+    expect(await storedBook(panel, books[2]!.id)).toBeUndefined();
+    // Undo brings the book back and opens it.
+    await panel.locator(sel('undo-delete')).click();
+    await waitForEditorText(panel, 'word word');
+    expect(await storedBook(panel, books[2]!.id)).toMatchObject({ deleted: 0, title: 'Zebra' });
+  });
+
+  test('has no serious or critical violations in light and dark', async () => {
+    await putStoredBook(panel, localBook({ title: 'Untitled', content: '<p>First line here.</p>' }));
+    await putStoredBook(panel, localBook({ title: 'Untitled', content: '<p>Another first line.</p>' }));
+    await panel.reload();
+    await panel.waitForSelector(sel('book-first-line'));
+    await panel.locator(sel('book-search')).fill('first');
+    await panel.waitForSelector(sel('book-snippet'));
+    expect(await seriousViolations(panel)).toEqual([]);
+    await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    await until(async () => panel.evaluate(() => document.documentElement.dataset.theme === 'dark'), { message: 'dark' });
     expect(await seriousViolations(panel)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
 import type { LocalBook } from '../lib/books/db.ts';
 import { t, uiLocale } from '../lib/i18n.ts';
 import { keepBookPlace } from '../lib/room/book-place.ts';
+import { findInDoc, takeFind } from '../lib/room/find-in-doc.ts';
 import { writingAidsKey } from '../lib/room/writing-aids.ts';
 import { WritingRoom } from '../lib/room/writing-room.ts';
 import { DisplayMenu } from './DisplayMenu.tsx';
@@ -63,10 +64,22 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
   const { editor, title, author, counts, saveState, saveError, missing, titleInput } = session;
   const [openingWords] = useState(book.metadata.wordCount);
   const outline = useOutline(editor);
-  const [panel, setPanel] = useState<'none' | 'outline' | 'goto' | 'display'>(inTab ? 'outline' : 'none');
+  // The outline is a sidebar in the tab (open by default) and a drawer in the panel; "goto" is it opened to search.
+  const [outlineOpen, setOutlineOpen] = useState<false | 'outline' | 'goto'>(inTab ? 'outline' : false);
+  const [displayOpen, setDisplayOpen] = useState(false);
   const [quiet, setQuiet] = useQuietMode();
   useEffect(() => {
-    if (editor && scroller) return keepBookPlace(editor, book.id, scroller);
+    if (!editor || !scroller) return;
+    const stop = keepBookPlace(editor, book.id, scroller);
+    // Opened from a search result: show its match rather than the last place.
+    const query = takeFind(sessionStorage, book.id);
+    const match = query ? findInDoc(editor.state.doc, query) : null;
+    if (match) {
+      editor.chain().setTextSelection(match).scrollIntoView().run();
+      const { node } = editor.view.domAtPos(match.from);
+      (node instanceof Element ? node : node.parentElement)?.scrollIntoView({ block: 'center' });
+    }
+    return stop;
   }, [editor, book.id, scroller]);
 
   useEffect(() => room.scrollsIn(scroller), [room, scroller]);
@@ -81,7 +94,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
     const onKeyDown = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && event.altKey && event.code === 'KeyG') {
         event.preventDefault();
-        setPanel('goto');
+        setOutlineOpen('goto');
       }
     };
     window.addEventListener('keydown', onKeyDown);
@@ -90,10 +103,9 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
 
   if (missing) return <MissingBook onBack={onBack} />;
 
-  const toggle = (which: 'outline' | 'display') => setPanel((open) => (open === which ? 'none' : which));
-  const outlineShown = panel === 'outline' || panel === 'goto';
+  const outlineShown = outlineOpen !== false;
   const closeOutline = () => {
-    setPanel('none');
+    setOutlineOpen(false);
     editor?.commands.focus();
   };
   const viewClass = ['book-view', display.focusMode && 'focus-mode', display.typewriter && 'typewriter', quiet && 'quiet']
@@ -138,7 +150,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
             data-testid="toggle-outline"
             aria-expanded={outlineShown}
             title={`${t('outline')} (${MOD}Alt+G)`}
-            onClick={() => toggle('outline')}
+            onClick={() => setOutlineOpen(outlineShown ? false : 'outline')}
           >
             <span aria-hidden="true">☰</span>
             <span className="sr-only">{t('outline')}</span>
@@ -147,9 +159,9 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
             type="button"
             className="icon-button"
             data-testid="toggle-display"
-            aria-expanded={panel === 'display'}
+            aria-expanded={displayOpen}
             title={t('display')}
-            onClick={() => toggle('display')}
+            onClick={() => setDisplayOpen(!displayOpen)}
           >
             <span aria-hidden="true">Aa</span>
             <span className="sr-only">{t('display')}</span>
@@ -190,7 +202,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
           </details>
         </div>
       )}
-      {panel === 'display' && !quiet && <DisplayMenu settings={display} onChange={changeDisplay} onClose={() => setPanel('none')} />}
+      {displayOpen && !quiet && <DisplayMenu settings={display} onChange={changeDisplay} onClose={() => setDisplayOpen(false)} />}
       {editor && !quiet && (
         <Toolbar editor={editor} linkFormOpen={session.linkFormOpen} onLinkFormOpenChange={session.setLinkFormOpen} />
       )}
@@ -199,10 +211,10 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
           <OutlineNav
             entries={outline.entries}
             current={outline.current}
-            focusFilter={panel === 'goto'}
+            focusFilter={outlineOpen === 'goto'}
             onJump={(entry) => {
               jumpTo(editor, entry);
-              if (!inTab) setPanel('none');
+              if (!inTab) setOutlineOpen(false);
             }}
             onClose={closeOutline}
           />

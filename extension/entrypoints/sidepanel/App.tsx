@@ -60,7 +60,11 @@ export function App({ inTab }: { inTab: boolean }) {
       <ConflictBanner bookId={route.view === 'book' ? route.bookId : undefined} />
       <main className="app-main">
         {route.view === 'list' ? (
-          <BookList onOpen={(bookId) => navigate({ view: 'book', bookId })} onCreate={() => void createBook()} />
+          <BookList
+            onOpen={(bookId) => navigate({ view: 'book', bookId })}
+            onCreate={() => void createBook()}
+            onDeleted={setRemoved}
+          />
         ) : (
           <BookEditor
             key={route.bookId}
