@@ -1,6 +1,6 @@
 // The book manager: every live book with its words and last edit, sorted as the writer chooses; full-text search
 // over titles, authors and text with the matching snippet; rename and delete from the list.
-import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import type { LocalBook } from '../lib/books/db.ts';
 import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
 import { bookSearch, firstLine, type BookMatch } from '../lib/books/search.ts';
@@ -45,6 +45,20 @@ export function BookList({ onOpen, onCreate, onDeleted }: BookListProps) {
     const seen = new Map<string, number>();
     for (const book of books ?? []) seen.set(book.title.trim(), (seen.get(book.title.trim()) ?? 0) + 1);
     return new Set([...seen].filter(([title, n]) => n > 1 || title === '' || title === t('untitled')).map(([title]) => title));
+  }, [books]);
+
+  // Index the books for search in idle moments, one at a time, so the first search does not read them all at once.
+  useEffect(() => {
+    if (!books?.length) return;
+    let next = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // One book per turn, between frames (requestIdleCallback is missing in some engines; a timer works everywhere).
+    const step = () => {
+      if (next < books.length) bookSearch().prepare(books[next++]!);
+      if (next < books.length) timer = setTimeout(step, 16);
+    };
+    timer = setTimeout(step, 100);
+    return () => clearTimeout(timer);
   }, [books]);
 
   const rows: { book: LocalBook; match?: BookMatch }[] | undefined = matches
