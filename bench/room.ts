@@ -20,6 +20,8 @@ export interface RoomFigures {
   search: { novels: number; megabytes: number; firstSearchMs: number; warm: Array<{ query: string; matches: number; p50: number; p95: number }> };
   open: { runs: number[]; median: number; outlineRuns: number[]; outlineMedian: number };
   keystroke: { samples: number; p50: number; p95: number; max: number };
+  /** The same typing with focus mode and typewriter scrolling off, in the same runs, for comparison. */
+  keystrokePlain: { samples: number; p50: number; p95: number; max: number };
 }
 
 function measureSearch(log: (line: string) => void): RoomFigures['search'] {
@@ -61,7 +63,18 @@ export async function measureRoom(runs: number, extensionDir: string, log: (line
     const openRuns: number[] = [];
     const outlineRuns: number[] = [];
     const samples: number[] = [];
+    const plainSamples: number[] = [];
+    const summary = (values: number[]) => ({ samples: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) });
     for (let run = 0; run < runs; run++) {
+      // Baseline: the aids off.
+      await panel.evaluate(() => localStorage.removeItem('anclora.display'));
+      const plain = await openBook(ext, book.id, blocks);
+      await instrument(plain.page);
+      await caretAtEnd(plain.page);
+      await plain.page.keyboard.type(` plain run ${run} `.padEnd(KEYSTROKES, 'x'), { delay: KEY_DELAY_MS });
+      plainSamples.push(...(await benchState(plain.page)).samples);
+      await plain.page.close();
+
       // Focus mode and typewriter scrolling on, the outline open (the tab layout shows it as a sidebar).
       await panel.evaluate(() => localStorage.setItem('anclora.display', JSON.stringify({ focusMode: true, typewriter: true })));
       const { page, openMs } = await openBook(ext, book.id, blocks);
@@ -85,7 +98,8 @@ export async function measureRoom(runs: number, extensionDir: string, log: (line
     return {
       search,
       open: { runs: openRuns, median: median(openRuns), outlineRuns, outlineMedian: median(outlineRuns) },
-      keystroke: { samples: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95), max: Math.max(...samples) },
+      keystroke: summary(samples),
+      keystrokePlain: summary(plainSamples),
     };
   } finally {
     await ext.close().catch(() => undefined);

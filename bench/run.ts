@@ -158,6 +158,7 @@ if (only.has('room')) {
         ['open the book (navigation → whole book shown), ms', round(f.open.median), '', ''],
         [`  then the outline of every chapter shown, ms`, round(f.open.outlineMedian), '', ''],
         [`keystroke → next frame with focus mode and typewriter scrolling, ms (${f.keystroke.samples} keystrokes)`, round(f.keystroke.p50, 1), round(f.keystroke.p95, 1), ''],
+        [`  the same typing with both off (same runs), ms (${f.keystrokePlain.samples} keystrokes)`, round(f.keystrokePlain.p50, 1), round(f.keystrokePlain.p95, 1), ''],
       ],
       [
         'search: extension/lib/books/search.ts in Node (the same V8 as Chromium) over books built by bench/lib/manuscript.ts; later searches reuse the index and re-read only changed books',

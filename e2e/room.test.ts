@@ -1,6 +1,7 @@
 // The writing room in real Chromium with the built extension (issue 13): outline and "go to chapter" in a
 // 150,000-word book, returning to the same place, the status bar, themes, typography, underline, lists, links, the
 // compact chrome of a 400 × 900 panel, and accessibility of the new views in light and dark.
+import { readFileSync } from 'node:fs';
 import type { Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { seriousViolations } from './support/a11y.ts';
@@ -359,5 +360,83 @@ describe('the book manager', () => {
     await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
     await until(async () => panel.evaluate(() => document.documentElement.dataset.theme === 'dark'), { message: 'dark' });
     expect(await seriousViolations(panel)).toEqual([]);
+  });
+});
+
+describe('in Spanish (--lang=es)', () => {
+  let es: ExtensionBrowser;
+  let page: Page;
+  const catalogue = (lang: string) =>
+    JSON.parse(readFileSync(new URL(`../extension/public/_locales/${lang}/messages.json`, import.meta.url), 'utf8')) as Record<
+      string,
+      { message: string }
+    >;
+  /** Every Spanish message as a pattern: its placeholders match anything. */
+  const spanish = Object.values(catalogue('es')).map(
+    ({ message }) => new RegExp(`^${message.split(/\$[A-Z_]+\$/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`, 's'),
+  );
+
+  beforeAll(async () => {
+    es = await launchWithExtension(undefined, 'es');
+  });
+
+  afterAll(async () => {
+    await es?.close();
+  });
+
+  /**
+   * Every piece of interface text in the page (text, labels, tooltips, placeholders) that is not the writer's own
+   * (manuscript, titles, outline headings, snippets) and is not explained by a Spanish message.
+   */
+  function notFromSpanishCatalogue(p: Page): Promise<string[]> {
+    return p.evaluate(() => {
+      const USER_CONTENT = '.ProseMirror, .book-item-title, .book-item-line, .book-item-snippet, .outline-text, .brand, option[value="mono"]';
+      const found = new Set<string>();
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+        const parent = node.parentElement!;
+        if (/\p{L}/u.test(text) && !parent.closest(USER_CONTENT) && parent.getClientRects().length) found.add(text);
+      }
+      for (const el of document.querySelectorAll('[title], [aria-label], [placeholder]')) {
+        if (el.closest('.ProseMirror')) continue;
+        for (const name of ['title', 'aria-label', 'placeholder']) {
+          // A shortcut in a tooltip ("Negrita (Ctrl+B)") is not a word.
+          const value = el.getAttribute(name)?.replace(/\s*\([^)]*\)$/, '').trim();
+          if (value && /\p{L}/u.test(value)) found.add(value);
+        }
+      }
+      return [...found];
+    }).then((texts) => texts.filter((text) => !spanish.some((pattern) => pattern.test(text))));
+  }
+
+  test('shows only Spanish in the writing room and the book manager', async () => {
+    page = await es.openPanel();
+    await page.setViewport({ width: 400, height: 900 });
+    await page.waitForSelector(sel('book-list'));
+    const content = '<h2>Capítulo uno</h2><p>Había una vez.</p><h2>Capítulo dos</h2><p>Y luego.</p>';
+    await putStoredBook(page, localBook({ title: 'Sin título', content }));
+    await putStoredBook(page, localBook({ title: 'Sin título', content: '<p>Otra historia.</p>' }));
+    await page.reload();
+    await page.waitForSelector(sel('book-first-line'));
+    expect(await notFromSpanishCatalogue(page)).toEqual([]);
+    await page.locator(sel('book-search')).fill('luego');
+    await page.waitForSelector(sel('book-snippet'));
+    expect(await notFromSpanishCatalogue(page)).toEqual([]);
+
+    await page.locator(sel('book-item')).click();
+    await page.waitForSelector(EDITOR);
+    await page.locator(sel('toggle-outline')).click();
+    await page.waitForSelector(sel('outline-entry'));
+    expect(await notFromSpanishCatalogue(page)).toEqual([]);
+    await page.locator(sel('close-outline')).click();
+    await page.locator(sel('toggle-display')).click();
+    await page.locator(sel('book-more')).click();
+    await page.locator(sel('set-target')).click();
+    expect(await notFromSpanishCatalogue(page)).toEqual([]);
+    // Typing follows the interface language: Spanish quotes.
+    await typeAtEnd(page, ' "Hola"');
+    await waitForEditorText(page, '«Hola»');
+    await page.close();
   });
 });

@@ -163,7 +163,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
             title={t('display')}
             onClick={() => setDisplayOpen(!displayOpen)}
           >
-            <span aria-hidden="true">Aa</span>
+            <span aria-hidden="true">{t('glyphDisplay')}</span>
             <span className="sr-only">{t('display')}</span>
           </button>
           <details className="book-more">

@@ -9,7 +9,8 @@ export const MOD = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(na
 interface Command {
   id: string;
   label: MessageKey;
-  glyph: string;
+  /** The button's face: a symbol, or a catalogue key where the letters differ by language (B / N for bold). */
+  glyph: string | { key: MessageKey };
   shortcut?: string;
   run: (editor: Editor) => void;
   active?: (editor: Editor) => boolean;
@@ -22,13 +23,13 @@ const chain = (editor: Editor) => editor.chain().focus();
 
 const COMMANDS: Command[] = [
   { id: 'paragraph', label: 'paragraph', glyph: '¶', shortcut: `${MOD}Alt+0`, run: (e) => chain(e).setParagraph().run(), active: (e) => e.isActive('paragraph'), secondary: true },
-  { id: 'h1', label: 'heading1', glyph: 'H1', shortcut: `${MOD}Alt+1`, run: (e) => chain(e).toggleHeading({ level: 1 }).run(), active: (e) => e.isActive('heading', { level: 1 }) },
-  { id: 'h2', label: 'heading2', glyph: 'H2', shortcut: `${MOD}Alt+2`, run: (e) => chain(e).toggleHeading({ level: 2 }).run(), active: (e) => e.isActive('heading', { level: 2 }) },
-  { id: 'h3', label: 'heading3', glyph: 'H3', shortcut: `${MOD}Alt+3`, run: (e) => chain(e).toggleHeading({ level: 3 }).run(), active: (e) => e.isActive('heading', { level: 3 }), secondary: true },
-  { id: 'bold', label: 'bold', glyph: 'B', shortcut: `${MOD}B`, run: (e) => chain(e).toggleBold().run(), active: (e) => e.isActive('bold') },
-  { id: 'italic', label: 'italic', glyph: 'I', shortcut: `${MOD}I`, run: (e) => chain(e).toggleItalic().run(), active: (e) => e.isActive('italic') },
-  { id: 'underline', label: 'underline', glyph: 'U', shortcut: `${MOD}U`, run: (e) => chain(e).toggleUnderline().run(), active: (e) => e.isActive('underline') },
-  { id: 'strike', label: 'strike', glyph: 'S', shortcut: `${MOD}Shift+S`, run: (e) => chain(e).toggleStrike().run(), active: (e) => e.isActive('strike'), secondary: true },
+  { id: 'h1', label: 'heading1', glyph: { key: 'glyphHeading1' }, shortcut: `${MOD}Alt+1`, run: (e) => chain(e).toggleHeading({ level: 1 }).run(), active: (e) => e.isActive('heading', { level: 1 }) },
+  { id: 'h2', label: 'heading2', glyph: { key: 'glyphHeading2' }, shortcut: `${MOD}Alt+2`, run: (e) => chain(e).toggleHeading({ level: 2 }).run(), active: (e) => e.isActive('heading', { level: 2 }) },
+  { id: 'h3', label: 'heading3', glyph: { key: 'glyphHeading3' }, shortcut: `${MOD}Alt+3`, run: (e) => chain(e).toggleHeading({ level: 3 }).run(), active: (e) => e.isActive('heading', { level: 3 }), secondary: true },
+  { id: 'bold', label: 'bold', glyph: { key: 'glyphBold' }, shortcut: `${MOD}B`, run: (e) => chain(e).toggleBold().run(), active: (e) => e.isActive('bold') },
+  { id: 'italic', label: 'italic', glyph: { key: 'glyphItalic' }, shortcut: `${MOD}I`, run: (e) => chain(e).toggleItalic().run(), active: (e) => e.isActive('italic') },
+  { id: 'underline', label: 'underline', glyph: { key: 'glyphUnderline' }, shortcut: `${MOD}U`, run: (e) => chain(e).toggleUnderline().run(), active: (e) => e.isActive('underline') },
+  { id: 'strike', label: 'strike', glyph: { key: 'glyphStrike' }, shortcut: `${MOD}Shift+S`, run: (e) => chain(e).toggleStrike().run(), active: (e) => e.isActive('strike'), secondary: true },
   { id: 'code', label: 'code', glyph: '</>', shortcut: `${MOD}E`, run: (e) => chain(e).toggleCode().run(), active: (e) => e.isActive('code'), secondary: true },
   { id: 'blockquote', label: 'blockquote', glyph: '❝', shortcut: `${MOD}Shift+B`, run: (e) => chain(e).toggleBlockquote().run(), active: (e) => e.isActive('blockquote') },
   { id: 'bullets', label: 'bulletList', glyph: '•', shortcut: `${MOD}Shift+8`, run: (e) => chain(e).toggleBulletList().run(), active: (e) => e.isActive('bulletList') },
@@ -83,7 +84,7 @@ export function Toolbar({ editor, linkFormOpen, onLinkFormOpenChange }: ToolbarP
         onClick={() => command.run(editor)}
       >
         {/* The name comes from the hidden text (not aria-label), so it never contradicts the visible glyph. */}
-        <span aria-hidden="true">{command.glyph}</span>
+        <span aria-hidden="true">{typeof command.glyph === 'string' ? command.glyph : t(command.glyph.key)}</span>
         <span className="sr-only">{label}</span>
       </button>
     );
