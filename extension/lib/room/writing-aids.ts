@@ -1,5 +1,6 @@
-// Focus mode (the paragraph being written is marked so the stylesheet can dim the rest) and typewriter scrolling (the
-// line being written stays at the middle of the page), as one TipTap extension that reads the settings live.
+// Focus mode (the paragraph being written is marked so the stylesheet can dim the rest), typewriter scrolling (the
+// line being written stays at the middle of the page) and Tab that stays in the text, as one TipTap extension that
+// reads the settings live.
 import { Extension } from '@tiptap/core';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
@@ -24,12 +25,38 @@ export const WritingAids = Extension.create<WritingAidsOptions>({
     return { focusMode: () => false, typewriter: () => false, scroller: () => null };
   },
 
+  addKeyboardShortcuts() {
+    // Tab indents list items (Shift+Tab outdents); elsewhere it must not throw the writer out of the text
+    // mid-sentence. Escape then Tab (or Shift+Tab) leaves the editor, as in code editors.
+    const stay = () => !this.storage.escaped;
+    const inList = () => !this.storage.escaped && this.editor.isActive('listItem');
+    return {
+      Tab: () => (inList() && this.editor.commands.sinkListItem('listItem')) || stay(),
+      'Shift-Tab': () => (inList() && this.editor.commands.liftListItem('listItem')) || stay(),
+    };
+  },
+
+  addStorage() {
+    return { escaped: false };
+  },
+
   addProseMirrorPlugins() {
     const options = this.options;
+    const storage = this.storage as { escaped: boolean };
     return [
       new Plugin({
         key: writingAidsKey,
         props: {
+          handleKeyDown(_view, event) {
+            if (event.key !== 'Tab') storage.escaped = event.key === 'Escape';
+            return false;
+          },
+          handleDOMEvents: {
+            focus() {
+              storage.escaped = false;
+              return false;
+            },
+          },
           // One node decoration on the top-level block holding the caret: O(depth) per state, nothing when off.
           decorations(state) {
             if (!options.focusMode()) return DecorationSet.empty;
