@@ -292,6 +292,27 @@ describe('accessibility of the writing room', () => {
 });
 
 describe('the book manager', () => {
+  test('welcomes a first-time writer with the shortcut, once', async () => {
+    // The shortcut as the browser has it (a fresh headless profile may leave it unassigned: then the toolbar button).
+    const shortcut = await panel.evaluate(
+      async () => ((await (globalThis as any).chrome.commands.getAll()) as { name: string; shortcut: string }[]).find((c) => c.name === '_execute_action')?.shortcut ?? '',
+    );
+    const expected = shortcut ? `Open this panel any time with ${shortcut}.` : 'Open this panel from the Anclora Press button in the browser toolbar.';
+    await until(async () => (await panel.$eval(sel('welcome'), (el) => el.textContent).catch(() => ''))?.includes(expected), {
+      message: `the welcome saying "${expected}"`,
+    });
+    // Writing is not blocked: a new book opens with the welcome still unread.
+    await createBook(panel);
+    await panel.evaluate(() => {
+      location.hash = '#/';
+    });
+    await panel.locator(sel('dismiss-welcome')).click();
+    await until(async () => (await panel.$(sel('welcome'))) === null, { message: 'the welcome gone' });
+    await panel.reload();
+    await panel.waitForSelector(sel('book-list'));
+    expect(await panel.$(sel('welcome'))).toBeNull();
+  });
+
   test('finds a word from chapter 17 of one of several novels and opens the book there', async () => {
     // Words of this novel are its own ("s17w3"): the profile keeps the novels of earlier tests.
     const id = await openNovel(panel, 's');

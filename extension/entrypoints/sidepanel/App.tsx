@@ -6,6 +6,7 @@ import { ConflictBanner } from '../../components/ConflictBanner.tsx';
 import { SettingsView } from '../../components/SettingsView.tsx';
 import { SyncStatusBadge } from '../../components/SyncStatusBadge.tsx';
 import { UndoNotice } from '../../components/UndoNotice.tsx';
+import { WelcomeNote } from '../../components/WelcomeNote.tsx';
 import { useDisplaySettings, usePaintedDisplay } from '../../components/useDisplaySettings.ts';
 import { bookRepository, type RemovedBook } from '../../lib/books/repository.ts';
 import { t } from '../../lib/i18n.ts';
@@ -59,6 +60,7 @@ export function App({ inTab }: { inTab: boolean }) {
       )}
       <ConflictBanner bookId={route.view === 'book' ? route.bookId : undefined} />
       <main className="app-main">
+        {route.view === 'list' && <WelcomeNote />}
         {route.view === 'list' ? (
           <BookList
             onOpen={(bookId) => navigate({ view: 'book', bookId })}
