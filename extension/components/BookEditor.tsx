@@ -66,6 +66,8 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
   const outline = useOutline(editor);
   // The outline is a sidebar in the tab (open by default) and a drawer in the panel; "goto" is it opened to search.
   const [outlineOpen, setOutlineOpen] = useState<false | 'outline' | 'goto'>(inTab ? 'outline' : false);
+  // Each "go to chapter" press focuses the filter again, even with the outline already open.
+  const [gotoRequests, setGotoRequests] = useState(0);
   const [displayOpen, setDisplayOpen] = useState(false);
   const [quiet, setQuiet] = useQuietMode();
   useEffect(() => {
@@ -95,6 +97,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
       if ((event.ctrlKey || event.metaKey) && event.altKey && event.code === 'KeyG') {
         event.preventDefault();
         setOutlineOpen('goto');
+        setGotoRequests((n) => n + 1);
       }
     };
     window.addEventListener('keydown', onKeyDown);
@@ -211,7 +214,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
           <OutlineNav
             entries={outline.entries}
             current={outline.current}
-            focusFilter={outlineOpen === 'goto'}
+            focusFilter={outlineOpen === 'goto' ? gotoRequests : 0}
             onJump={(entry) => {
               jumpTo(editor, entry);
               if (!inTab) setOutlineOpen(false);

@@ -8,8 +8,8 @@ interface OutlineNavProps {
   entries: OutlineEntry[];
   current: number;
   onJump: (entry: OutlineEntry) => void;
-  /** Focus the filter when shown (opened with the "go to chapter" shortcut). */
-  focusFilter: boolean;
+  /** Non-zero: focus the filter (the "go to chapter" shortcut); each new value focuses it again. */
+  focusFilter: number;
   onClose?: () => void;
 }
 
