@@ -54,7 +54,7 @@ export interface BrowserFigures {
 }
 
 /** In-page instrumentation: keydown times, keystroke → next frame samples, long tasks, and save-state changes. */
-function instrument(page: Page): Promise<void> {
+export function instrument(page: Page): Promise<void> {
   return page.evaluate(() => {
     const bench = {
       lastKey: 0,
@@ -107,7 +107,7 @@ interface BenchState {
   saves: Array<{ state: string; at: number }>;
 }
 
-function benchState(page: Page): Promise<BenchState> {
+export function benchState(page: Page): Promise<BenchState> {
   return page.evaluate(() => (window as unknown as { __bench: BenchState }).__bench);
 }
 
@@ -122,7 +122,7 @@ function savedSinceLastKey(): boolean {
   return bench.saves.some((x) => x.at > bench.lastKey && x.state.includes('save-saved'));
 }
 
-async function caretAtEnd(page: Page): Promise<void> {
+export async function caretAtEnd(page: Page): Promise<void> {
   await page.locator(EDITOR).click();
   await page.keyboard.down('Control');
   await page.keyboard.press('End');
@@ -130,7 +130,7 @@ async function caretAtEnd(page: Page): Promise<void> {
 }
 
 /** Opens `sidepanel.html#/book/<id>` in a new tab and returns ms from navigation start to the whole book shown. */
-async function openBook(ext: ExtensionBrowser, id: string, blocks: number): Promise<{ page: Page; openMs: number }> {
+export async function openBook(ext: ExtensionBrowser, id: string, blocks: number): Promise<{ page: Page; openMs: number }> {
   const page = await ext.browser.newPage();
   await page.setViewport(PANEL_VIEWPORT);
   await page.bringToFront();

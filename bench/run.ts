@@ -1,5 +1,5 @@
 // `npm run bench`: runs each figure group in order, prints one table per group and writes bench/results.json.
-// Options: --only throughput,build,sync,browser,healthz,merge   --runs N (repeats per figure)   --duration S (autocannon seconds)
+// Options: --only throughput,build,sync,browser,healthz,merge,room   --runs N (repeats per figure)   --duration S (autocannon seconds)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,10 +12,11 @@ import { buildChrome, CHROME_BENCH_DIR, measureBuild } from './build.ts';
 import { measureHealthzUnderWrite } from './healthz-under-write.ts';
 import { FEED_BOOK_WORDS, measureFeedCycle } from './feed-cycle.ts';
 import { MERGE_BOOK_WORDS, measureMerge } from './merge.ts';
+import { measureRoom } from './room.ts';
 import { measureSyncCycles } from './sync-cycle.ts';
 import { measureThroughput } from './throughput.ts';
 
-const GROUPS = ['throughput', 'build', 'sync', 'browser', 'healthz', 'merge'] as const;
+const GROUPS = ['throughput', 'build', 'sync', 'browser', 'healthz', 'merge', 'room'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -136,6 +137,35 @@ if (only.has('sync')) {
         'bytes counted on the wire by a TCP pass-through (headers included); request bodies over 256 kB are gzip-compressed by the transport, answers over 1 kB by the server',
         'a cycle pushes the dirty books in batches (≤100 books, ≤1 MB) and pulls the changes since its cursor (its own books come back: they are the account\'s newest changes)',
         'seed ms assumes its requests run one after another (one request per book); B/book includes HTTP headers and the copy pulled back',
+      ],
+    ),
+  );
+}
+
+if (only.has('room')) {
+  if (!only.has('build') && !only.has('browser')) {
+    log('room: building the Chrome extension into .tmp/bench-build (untimed)');
+    await buildChrome();
+  }
+  log(`room: search over 50 novels in Node, then ${runs} runs in Chromium with focus mode and typewriter scrolling`);
+  const f = await measureRoom(runs, CHROME_BENCH_DIR, log);
+  results.room = f;
+  save();
+  tables.push(
+    table(
+      `Writing room — ${LONG_BOOK_WORDS.toLocaleString('en-US')}-word books, ${runs} runs`,
+      ['figure', 'p50 / median', 'p95', 'target'],
+      [
+        [`search over ${f.search.novels} novels (${round(f.search.megabytes)} MB of HTML): indexing them all (the list does it a book at a time in idle moments), ms`, round(f.search.firstSearchMs), '', ''],
+        ...f.search.warm.map((w) => [`  then search "${w.query}" (${w.matches} books match), ms`, round(w.p50, 1), round(w.p95, 1), '≤ 100']),
+        ['open the book (navigation → whole book shown), ms', round(f.open.median), '', ''],
+        [`  then the outline of every chapter shown, ms`, round(f.open.outlineMedian), '', ''],
+        [`keystroke → next frame with focus mode and typewriter scrolling, ms (${f.keystroke.samples} keystrokes)`, round(f.keystroke.p50, 1), round(f.keystroke.p95, 1), ''],
+        [`  the same typing with both off (same runs), ms (${f.keystrokePlain.samples} keystrokes)`, round(f.keystrokePlain.p50, 1), round(f.keystrokePlain.p95, 1), ''],
+      ],
+      [
+        'search: extension/lib/books/search.ts in Node (the same V8 as Chromium) over books built by bench/lib/manuscript.ts; later searches reuse the index and re-read only changed books',
+        'keystroke → next frame: as in the browser group (keydown → message posted from the next requestAnimationFrame)',
       ],
     ),
   );

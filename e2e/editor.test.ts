@@ -211,6 +211,7 @@ describe('the book manager', () => {
   test('deletes a book and brings it back with undo', async () => {
     const id = await createBook(panel);
     await typeAtEnd(panel, 'Precious chapter');
+    await panel.locator(sel('book-more')).click();
     await panel.locator(sel('delete-book')).click();
 
     await panel.waitForSelector(sel('book-list'));

@@ -4,7 +4,7 @@ import { sanitizeManuscript } from './html.ts';
 describe('sanitizeManuscript', () => {
   it('keeps everything the editor produces', () => {
     const html =
-      '<h2>Chapter</h2><p><strong>b</strong> <em>i</em> <s>s</s> <code>c</code><br></p><hr>' +
+      '<h2>Chapter</h2><p><strong>b</strong> <em>i</em> <u>u</u> <s>s</s> <code>c</code><br></p><hr>' +
       '<blockquote><p>q</p></blockquote><ul><li>a</li></ul><ol start="3"><li>b</li></ol><ol type="a"><li>c</li></ol>' +
       '<ol start="2" type="I"><li>d</li></ol><pre><code>x</code></pre>' +
       '<p><a href="https://example.com/a?b=1&amp;c=2" title="t">l</a> <a href="mailto:a@b.c">m</a></p>';

@@ -2,7 +2,7 @@
 export const ALLOWED_TAGS = [
   'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
   'p', 'br', 'hr',
-  'strong', 'b', 'em', 'i', 's', 'strike', 'del', 'code', 'pre',
+  'strong', 'b', 'em', 'i', 'u', 's', 'strike', 'del', 'code', 'pre',
   'blockquote', 'ul', 'ol', 'li', 'a',
   // Tables as the editor writes them: rows in one tbody, header cells as th (clipped articles keep their tables).
   'table', 'tbody', 'tr', 'th', 'td',

@@ -26,7 +26,8 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR): Promise<ExtensionBrowser> {
+/** `lang` starts the browser in that interface language (e.g. "es"), as `--lang` does for a writer's Chromium. */
+export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR, lang?: string): Promise<ExtensionBrowser> {
   await assertBuilt(extensionDir);
   const profileDir = await mkdtemp(join(tmpdir(), 'anclora-e2e-chrome-'));
   const browser = await puppeteer.launch({
@@ -45,7 +46,9 @@ export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR): 
       // Lets CDP's Extensions.triggerAction stand in for a click on the toolbar button (clipping e2e).
       '--enable-unsafe-extension-debugging',
       `--user-data-dir=${profileDir}`,
+      ...(lang ? [`--lang=${lang}`] : []),
     ],
+    ...(lang ? { env: { ...process.env, LANGUAGE: lang } } : {}),
   });
   try {
     const workerTarget = await browser.waitForTarget(

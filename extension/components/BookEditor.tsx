@@ -1,13 +1,23 @@
-// The editor view of one book: title, author, toolbar, manuscript and counts; the session logic is useBookSession.
+// The writing room of one book: compact bar, toolbar, outline, manuscript and status bar; the session logic is
+// useBookSession.
 import { EditorContent } from '@tiptap/react';
 import { useEffect, useState } from 'react';
 import { LIMITS } from '../../shared/limits.ts';
 import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
 import type { LocalBook } from '../lib/books/db.ts';
-import { charCountLabel, t, wordCountLabel } from '../lib/i18n.ts';
+import { t, uiLocale } from '../lib/i18n.ts';
+import { keepBookPlace } from '../lib/room/book-place.ts';
+import { findInDoc, takeFind } from '../lib/room/find-in-doc.ts';
+import { writingAidsKey } from '../lib/room/writing-aids.ts';
+import { WritingRoom } from '../lib/room/writing-room.ts';
 import { CitationStyleField } from './CitationStyleField.tsx';
-import { Toolbar } from './Toolbar.tsx';
+import { DisplayMenu } from './DisplayMenu.tsx';
+import { OutlineNav } from './OutlineNav.tsx';
+import { StatusBar } from './StatusBar.tsx';
+import { MOD, Toolbar } from './Toolbar.tsx';
 import { useBookSession } from './useBookSession.ts';
+import { useDisplaySettings } from './useDisplaySettings.ts';
+import { jumpTo, useOutline } from './useOutline.ts';
 
 interface BookEditorProps {
   bookId: string;
@@ -47,39 +57,85 @@ function MissingBook({ onBack }: { onBack: () => void }) {
 }
 
 function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { book: LocalBook }) {
-  const session = useBookSession(book);
+  const [display, changeDisplay] = useDisplaySettings();
+  // Created once; its extensions read the settings live, so a change applies without reopening the book.
+  const [room] = useState(() => new WritingRoom(display, uiLocale()));
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
+  const session = useBookSession(book, room.extensions);
   const { editor, title, author, counts, saveState, saveError, missing, titleInput } = session;
+  const [openingWords] = useState(book.metadata.wordCount);
+  const outline = useOutline(editor);
+  // The outline is a sidebar in the tab (open by default) and a drawer in the panel; "goto" is it opened to search.
+  const [outlineOpen, setOutlineOpen] = useState<false | 'outline' | 'goto'>(inTab ? 'outline' : false);
+  // Each "go to chapter" press focuses the filter again, even with the outline already open.
+  const [gotoRequests, setGotoRequests] = useState(0);
+  const [displayOpen, setDisplayOpen] = useState(false);
+  const [quiet, setQuiet] = useQuietMode();
+  useEffect(() => {
+    if (!editor || !scroller) return;
+    const stop = keepBookPlace(editor, book.id, scroller);
+    // Opened from a search result: show its match rather than the last place.
+    const query = takeFind(sessionStorage, book.id);
+    const match = query ? findInDoc(editor.state.doc, query) : null;
+    if (match) {
+      editor.chain().setTextSelection(match).scrollIntoView().run();
+      const { node } = editor.view.domAtPos(match.from);
+      (node instanceof Element ? node : node.parentElement)?.scrollIntoView({ block: 'center' });
+    }
+    return stop;
+  }, [editor, book.id, scroller]);
+
+  useEffect(() => room.scrollsIn(scroller), [room, scroller]);
+  useEffect(() => {
+    room.show(display);
+    // Repaint the focus-mode mark now, without waiting for the next edit.
+    if (editor && !editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta(writingAidsKey, true));
+  }, [room, display, editor]);
+
+  // The "go to chapter" shortcut works wherever the focus is in the book.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.altKey && event.code === 'KeyG') {
+        event.preventDefault();
+        setOutlineOpen('goto');
+        setGotoRequests((n) => n + 1);
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
 
   if (missing) return <MissingBook onBack={onBack} />;
 
+  const outlineShown = outlineOpen !== false;
+  const closeOutline = () => {
+    setOutlineOpen(false);
+    editor?.commands.focus();
+  };
+  const viewClass = ['book-view', display.focusMode && 'focus-mode', display.typewriter && 'typewriter', quiet && 'quiet']
+    .filter(Boolean)
+    .join(' ');
+
   return (
-    <section className="book-view" aria-labelledby="book-heading">
+    <section className={viewClass} aria-labelledby="book-heading">
       <h1 id="book-heading" className="sr-only">
         {title.trim() || t('untitled')}
       </h1>
-      <div className="book-bar">
-        <button type="button" className="back" onClick={onBack}>
-          <span aria-hidden="true">← </span>
-          {t('backToBooks')}
+      {quiet ? (
+        <button type="button" className="quiet-exit" data-testid="exit-quiet" onClick={() => setQuiet(false)}>
+          {t('exitDistractionFree')}
         </button>
-        <span className={`save-state save-${saveState}`} role={saveState === 'error' ? 'alert' : undefined}>
-          {saveState === 'error' ? t('saveFailed', saveError) : saveState === 'saved' ? t('saved') : t('saving')}
-        </span>
-        {!inTab && (
-          <button type="button" onClick={() => void session.openInTab()}>
-            {t('openInTab')}
+      ) : (
+        <div className="book-bar">
+          <button type="button" className="back icon-button" onClick={onBack} title={t('backToBooks')}>
+            <span aria-hidden="true">←</span>
+            <span className="sr-only">{t('backToBooks')}</span>
           </button>
-        )}
-        <button type="button" className="danger" data-testid="delete-book" onClick={() => void session.deleteBook().then(onDeleted)}>
-          {t('deleteBook')}
-        </button>
-      </div>
-      <div className="book-fields">
-        <label className="field">
-          <span>{t('titleLabel')}</span>
           <input
             ref={titleInput}
+            className="title-input"
             data-testid="book-title"
+            aria-label={t('titleLabel')}
             value={title}
             maxLength={LIMITS.titleMax}
             placeholder={t('untitled')}
@@ -92,27 +148,120 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
               }
             }}
           />
-        </label>
-        <label className="field">
-          <span>{t('authorLabel')}</span>
-          <input
-            data-testid="book-author"
-            value={author}
-            maxLength={LIMITS.authorMax}
-            onChange={(e) => session.setField('author', e.target.value)}
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="toggle-outline"
+            aria-expanded={outlineShown}
+            title={`${t('outline')} (${MOD}Alt+G)`}
+            onClick={() => setOutlineOpen(outlineShown ? false : 'outline')}
+          >
+            <span aria-hidden="true">☰</span>
+            <span className="sr-only">{t('outline')}</span>
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="toggle-display"
+            aria-expanded={displayOpen}
+            title={t('display')}
+            onClick={() => setDisplayOpen(!displayOpen)}
+          >
+            <span aria-hidden="true">{t('glyphDisplay')}</span>
+            <span className="sr-only">{t('display')}</span>
+          </button>
+          <details className="book-more">
+            <summary data-testid="book-more" title={t('bookMenu')}>
+              <span aria-hidden="true">⋯</span>
+              <span className="sr-only">{t('bookMenu')}</span>
+            </summary>
+            <div className="book-more-menu">
+              <label className="field">
+                <span>{t('authorLabel')}</span>
+                <input
+                  data-testid="book-author"
+                  value={author}
+                  maxLength={LIMITS.authorMax}
+                  onChange={(e) => session.setField('author', e.target.value)}
+                />
+              </label>
+              <CitationStyleField bookId={book.id} />
+              {inTab ? (
+                <button type="button" data-testid="enter-quiet" onClick={() => setQuiet(true)}>
+                  {t('distractionFree')}
+                </button>
+              ) : (
+                <button type="button" onClick={() => void session.openInTab()}>
+                  {t('openInTab')}
+                </button>
+              )}
+              <button
+                type="button"
+                className="danger"
+                data-testid="delete-book"
+                onClick={() => void session.deleteBook().then(onDeleted)}
+              >
+                {t('deleteBook')}
+              </button>
+            </div>
+          </details>
+        </div>
+      )}
+      {displayOpen && !quiet && <DisplayMenu settings={display} onChange={changeDisplay} onClose={() => setDisplayOpen(false)} />}
+      {editor && !quiet && (
+        <Toolbar editor={editor} linkFormOpen={session.linkFormOpen} onLinkFormOpenChange={session.setLinkFormOpen} />
+      )}
+      <div className="room-body">
+        {outlineShown && !quiet && editor && (
+          <OutlineNav
+            entries={outline.entries}
+            current={outline.current}
+            focusFilter={outlineOpen === 'goto' ? gotoRequests : 0}
+            onJump={(entry) => {
+              jumpTo(editor, entry);
+              if (!inTab) setOutlineOpen(false);
+            }}
+            onClose={closeOutline}
           />
-        </label>
-        <CitationStyleField bookId={book.id} />
+        )}
+        <div className="manuscript" ref={setScroller}>
+          <div className="editor" data-testid="editor">
+            <EditorContent editor={editor} />
+          </div>
+        </div>
       </div>
-      {editor && <Toolbar editor={editor} linkFormOpen={session.linkFormOpen} onLinkFormOpenChange={session.setLinkFormOpen} />}
-      <div className="editor" data-testid="editor">
-        <EditorContent editor={editor} />
-      </div>
-      <footer className="counts">
-        <span data-testid="word-count">{wordCountLabel(counts.wordCount)}</span>
-        <span aria-hidden="true"> · </span>
-        <span data-testid="char-count">{charCountLabel(counts.charCount)}</span>
-      </footer>
+      <StatusBar
+        editor={editor}
+        bookId={book.id}
+        counts={counts}
+        openingWords={openingWords}
+        saveState={saveState}
+        saveError={saveError}
+      />
     </section>
   );
+}
+
+/** Distraction-free: only the text and the status bar, the tab in full screen when the browser allows; Escape leaves. */
+function useQuietMode(): [boolean, (quiet: boolean) => void] {
+  const [quiet, setQuiet] = useState(false);
+  useEffect(() => {
+    if (!quiet) return;
+    document.documentElement.requestFullscreen?.().catch(() => undefined);
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setQuiet(false);
+    };
+    // Leaving full screen (the browser's own Escape) leaves the mode too.
+    const onFullscreen = () => {
+      if (!document.fullscreenElement) setQuiet(false);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    document.addEventListener('fullscreenchange', onFullscreen);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('fullscreenchange', onFullscreen);
+      if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    };
+  }, [quiet]);
+  return [quiet, setQuiet];
 }

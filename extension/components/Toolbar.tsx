@@ -4,35 +4,39 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { isAllowedHref } from '../../shared/html-policy.ts';
 import { t, type MessageKey } from '../lib/i18n.ts';
 
-const MOD = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl+';
+export const MOD = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl+';
 
 interface Command {
   id: string;
   label: MessageKey;
-  glyph: string;
+  /** The button's face: a symbol, or a catalogue key where the letters differ by language (B / N for bold). */
+  glyph: string | { key: MessageKey };
   shortcut?: string;
   run: (editor: Editor) => void;
   active?: (editor: Editor) => boolean;
   enabled?: (editor: Editor) => boolean;
+  /** Shown under "More" when the toolbar is narrow (the panel), so the toolbar stays one row. */
+  secondary?: true;
 }
 
 const chain = (editor: Editor) => editor.chain().focus();
 
 const COMMANDS: Command[] = [
-  { id: 'paragraph', label: 'paragraph', glyph: '¶', shortcut: `${MOD}Alt+0`, run: (e) => chain(e).setParagraph().run(), active: (e) => e.isActive('paragraph') },
-  { id: 'h1', label: 'heading1', glyph: 'H1', shortcut: `${MOD}Alt+1`, run: (e) => chain(e).toggleHeading({ level: 1 }).run(), active: (e) => e.isActive('heading', { level: 1 }) },
-  { id: 'h2', label: 'heading2', glyph: 'H2', shortcut: `${MOD}Alt+2`, run: (e) => chain(e).toggleHeading({ level: 2 }).run(), active: (e) => e.isActive('heading', { level: 2 }) },
-  { id: 'h3', label: 'heading3', glyph: 'H3', shortcut: `${MOD}Alt+3`, run: (e) => chain(e).toggleHeading({ level: 3 }).run(), active: (e) => e.isActive('heading', { level: 3 }) },
-  { id: 'bold', label: 'bold', glyph: 'B', shortcut: `${MOD}B`, run: (e) => chain(e).toggleBold().run(), active: (e) => e.isActive('bold') },
-  { id: 'italic', label: 'italic', glyph: 'I', shortcut: `${MOD}I`, run: (e) => chain(e).toggleItalic().run(), active: (e) => e.isActive('italic') },
-  { id: 'strike', label: 'strike', glyph: 'S', shortcut: `${MOD}Shift+S`, run: (e) => chain(e).toggleStrike().run(), active: (e) => e.isActive('strike') },
-  { id: 'code', label: 'code', glyph: '</>', shortcut: `${MOD}E`, run: (e) => chain(e).toggleCode().run(), active: (e) => e.isActive('code') },
+  { id: 'paragraph', label: 'paragraph', glyph: '¶', shortcut: `${MOD}Alt+0`, run: (e) => chain(e).setParagraph().run(), active: (e) => e.isActive('paragraph'), secondary: true },
+  { id: 'h1', label: 'heading1', glyph: { key: 'glyphHeading1' }, shortcut: `${MOD}Alt+1`, run: (e) => chain(e).toggleHeading({ level: 1 }).run(), active: (e) => e.isActive('heading', { level: 1 }) },
+  { id: 'h2', label: 'heading2', glyph: { key: 'glyphHeading2' }, shortcut: `${MOD}Alt+2`, run: (e) => chain(e).toggleHeading({ level: 2 }).run(), active: (e) => e.isActive('heading', { level: 2 }) },
+  { id: 'h3', label: 'heading3', glyph: { key: 'glyphHeading3' }, shortcut: `${MOD}Alt+3`, run: (e) => chain(e).toggleHeading({ level: 3 }).run(), active: (e) => e.isActive('heading', { level: 3 }), secondary: true },
+  { id: 'bold', label: 'bold', glyph: { key: 'glyphBold' }, shortcut: `${MOD}B`, run: (e) => chain(e).toggleBold().run(), active: (e) => e.isActive('bold') },
+  { id: 'italic', label: 'italic', glyph: { key: 'glyphItalic' }, shortcut: `${MOD}I`, run: (e) => chain(e).toggleItalic().run(), active: (e) => e.isActive('italic') },
+  { id: 'underline', label: 'underline', glyph: { key: 'glyphUnderline' }, shortcut: `${MOD}U`, run: (e) => chain(e).toggleUnderline().run(), active: (e) => e.isActive('underline') },
+  { id: 'strike', label: 'strike', glyph: { key: 'glyphStrike' }, shortcut: `${MOD}Shift+S`, run: (e) => chain(e).toggleStrike().run(), active: (e) => e.isActive('strike'), secondary: true },
+  { id: 'code', label: 'code', glyph: '</>', shortcut: `${MOD}E`, run: (e) => chain(e).toggleCode().run(), active: (e) => e.isActive('code'), secondary: true },
   { id: 'blockquote', label: 'blockquote', glyph: '❝', shortcut: `${MOD}Shift+B`, run: (e) => chain(e).toggleBlockquote().run(), active: (e) => e.isActive('blockquote') },
   { id: 'bullets', label: 'bulletList', glyph: '•', shortcut: `${MOD}Shift+8`, run: (e) => chain(e).toggleBulletList().run(), active: (e) => e.isActive('bulletList') },
   { id: 'numbers', label: 'orderedList', glyph: '1.', shortcut: `${MOD}Shift+7`, run: (e) => chain(e).toggleOrderedList().run(), active: (e) => e.isActive('orderedList') },
-  { id: 'hr', label: 'horizontalRule', glyph: '―', run: (e) => chain(e).setHorizontalRule().run() },
+  { id: 'hr', label: 'horizontalRule', glyph: '―', run: (e) => chain(e).setHorizontalRule().run(), secondary: true },
   { id: 'undo', label: 'undo', glyph: '↶', shortcut: `${MOD}Z`, run: (e) => chain(e).undo().run(), enabled: (e) => e.can().undo() },
-  { id: 'redo', label: 'redo', glyph: '↷', shortcut: `${MOD}Shift+Z`, run: (e) => chain(e).redo().run(), enabled: (e) => e.can().redo() },
+  { id: 'redo', label: 'redo', glyph: '↷', shortcut: `${MOD}Shift+Z`, run: (e) => chain(e).redo().run(), enabled: (e) => e.can().redo(), secondary: true },
 ];
 
 interface ToolbarProps {
@@ -54,7 +58,10 @@ export function Toolbar({ editor, linkFormOpen, onLinkFormOpenChange }: ToolbarP
   // Arrow keys move between buttons, as in any toolbar; Tab still reaches every button too.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
-    const buttons = Array.from(event.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)'));
+    // Only the buttons shown: in the panel the secondary ones live under "More".
+    const buttons = Array.from(event.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')).filter(
+      (button) => button.getClientRects().length > 0,
+    );
     const index = buttons.indexOf(document.activeElement as HTMLButtonElement);
     if (index < 0) return;
     event.preventDefault();
@@ -62,29 +69,31 @@ export function Toolbar({ editor, linkFormOpen, onLinkFormOpenChange }: ToolbarP
     next?.focus();
   };
 
+  const renderTool = (command: Command, i: number, inMenu = false) => {
+    const [active, enabled] = [states[i * 2] === '1', states[i * 2 + 1] === '1'];
+    const label = t(command.label);
+    return (
+      <button
+        key={command.id}
+        type="button"
+        className={`tool tool-${command.id}${command.secondary && !inMenu ? ' tool-secondary' : ''}`}
+        title={command.shortcut ? `${label} (${command.shortcut})` : label}
+        aria-pressed={command.active ? active : undefined}
+        disabled={!enabled}
+        onMouseDown={(e) => e.preventDefault() /* keep the editor's selection */}
+        onClick={() => command.run(editor)}
+      >
+        {/* The name comes from the hidden text (not aria-label), so it never contradicts the visible glyph. */}
+        <span aria-hidden="true">{typeof command.glyph === 'string' ? command.glyph : t(command.glyph.key)}</span>
+        <span className="sr-only">{label}</span>
+      </button>
+    );
+  };
+
   return (
     <>
       <div className="toolbar" role="toolbar" aria-label={t('formatting')} onKeyDown={onKeyDown}>
-        {COMMANDS.map((command, i) => {
-          const [active, enabled] = [states[i * 2] === '1', states[i * 2 + 1] === '1'];
-          const label = t(command.label);
-          return (
-            <button
-              key={command.id}
-              type="button"
-              className={`tool tool-${command.id}`}
-              title={command.shortcut ? `${label} (${command.shortcut})` : label}
-              aria-pressed={command.active ? active : undefined}
-              disabled={!enabled}
-              onMouseDown={(e) => e.preventDefault() /* keep the editor's selection */}
-              onClick={() => command.run(editor)}
-            >
-              {/* The name comes from the hidden text (not aria-label), so it never contradicts the visible glyph. */}
-              <span aria-hidden="true">{command.glyph}</span>
-              <span className="sr-only">{label}</span>
-            </button>
-          );
-        })}
+        {COMMANDS.map((command, i) => renderTool(command, i))}
         <button
           type="button"
           className="tool tool-link"
@@ -100,6 +109,15 @@ export function Toolbar({ editor, linkFormOpen, onLinkFormOpenChange }: ToolbarP
           </svg>
           <span className="sr-only">{t('link')}</span>
         </button>
+        <details className="toolbar-more">
+          <summary className="tool" title={t('moreFormatting')}>
+            <span aria-hidden="true">⋯</span>
+            <span className="sr-only">{t('moreFormatting')}</span>
+          </summary>
+          <div className="toolbar-more-menu">
+            {COMMANDS.map((command, i) => (command.secondary ? renderTool(command, i, true) : null))}
+          </div>
+        </details>
       </div>
       {linkFormOpen && <LinkForm editor={editor} onClose={() => onLinkFormOpenChange(false)} />}
     </>
@@ -147,8 +165,10 @@ function LinkForm({ editor, onClose }: { editor: Editor; onClose: () => void }) 
         <span>{t('linkAddress')}</span>
         <input
           ref={input}
-          type="url"
+          type="text"
           inputMode="url"
+          autoCapitalize="off"
+          spellCheck={false}
           value={href}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? 'link-error' : undefined}

@@ -1,5 +1,5 @@
 // Wires one open book's EditingSession to React: the TipTap editor, the view's state, and the page's lifecycle.
-import { useEditor, type Editor } from '@tiptap/react';
+import { useEditor, type Editor, type Extensions } from '@tiptap/react';
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { SaveState } from '../lib/editor/autosave.ts';
 import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
@@ -28,7 +28,8 @@ export interface BookSession {
   openInTab: () => Promise<void>;
 }
 
-export function useBookSession(book: LocalBook): BookSession {
+/** `extensions` join the manuscript's own (writing aids, typography); they must not change the document's schema. */
+export function useBookSession(book: LocalBook, extensions: Extensions = []): BookSession {
   const [title, setTitle] = useState(book.title);
   const [author, setAuthor] = useState(book.author);
   const [counts, setCounts] = useState<BookCounts>({ wordCount: book.metadata.wordCount, charCount: book.metadata.charCount });
@@ -49,7 +50,7 @@ export function useBookSession(book: LocalBook): BookSession {
   );
 
   const editor = useEditor({
-    extensions: manuscriptExtensions(),
+    extensions: [...manuscriptExtensions(), ...extensions],
     content: book.content,
     shouldRerenderOnTransaction: false,
     editorProps: {

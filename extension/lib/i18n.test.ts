@@ -55,3 +55,23 @@ describe('UI strings', () => {
     for (const key of keys) expect(en[key], key).toBeDefined();
   });
 });
+
+describe('the locale of dates and numbers', () => {
+  it.each([
+    ['es', 'es_MX', 'es-MX'],
+    // Chromium started with --lang=es picks the Spanish catalogue but reports en-US: the words decide.
+    ['es', 'en_US', 'es'],
+    ['en', 'en_GB', 'en-GB'],
+  ])('with the %s catalogue and a browser saying %s is %s', async (catalogue, reported, expected) => {
+    const { fakeBrowser, getMessageFrom } = await import('./fake-browser.testing.ts');
+    const { uiLocale } = await import('./i18n.ts');
+    const original = fakeBrowser.i18n.getMessage;
+    const messages = getMessageFrom(load(catalogue) as never);
+    fakeBrowser.i18n.getMessage = ((key: string, subs?: string | string[]) => (key === '@@ui_locale' ? reported : messages(key, subs))) as never;
+    try {
+      expect(uiLocale()).toBe(expected);
+    } finally {
+      fakeBrowser.i18n.getMessage = original;
+    }
+  });
+});

@@ -14,7 +14,12 @@ export function t(key: MessageKey, substitutions?: string | number | Array<strin
 /** The locale the messages are shown in, as a BCP 47 tag (e.g. "es-ES"), so dates and numbers match the words. */
 export function uiLocale(): string {
   const getMessage = browser.i18n.getMessage as (name: string) => string;
-  return getMessage('@@ui_locale').replace(/_/g, '-') || browser.i18n.getUILanguage();
+  const browserLocale = getMessage('@@ui_locale').replace(/_/g, '-') || browser.i18n.getUILanguage();
+  // The browser may pick the Spanish catalogue while reporting another UI locale (Chromium started with --lang=es
+  // says en-US): the catalogue's own language wins, with the browser's region when the languages agree.
+  const language = getMessage('catalogueLanguage');
+  if (!language || browserLocale.toLowerCase().split('-')[0] === language) return browserLocale;
+  return language;
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();

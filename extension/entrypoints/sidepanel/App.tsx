@@ -6,6 +6,8 @@ import { ConflictBanner } from '../../components/ConflictBanner.tsx';
 import { SettingsView } from '../../components/SettingsView.tsx';
 import { SyncStatusBadge } from '../../components/SyncStatusBadge.tsx';
 import { UndoNotice } from '../../components/UndoNotice.tsx';
+import { WelcomeNote } from '../../components/WelcomeNote.tsx';
+import { useDisplaySettings, usePaintedDisplay } from '../../components/useDisplaySettings.ts';
 import { bookRepository, type RemovedBook } from '../../lib/books/repository.ts';
 import { t } from '../../lib/i18n.ts';
 import { parseRoute, routeHash, type Route } from '../../lib/navigation.ts';
@@ -14,6 +16,8 @@ export function App({ inTab }: { inTab: boolean }) {
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const [removed, setRemoved] = useState<RemovedBook | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [display] = useDisplaySettings();
+  usePaintedDisplay(display);
 
   useEffect(() => {
     const onHashChange = () => setRoute(parseRoute(location.hash));
@@ -56,8 +60,13 @@ export function App({ inTab }: { inTab: boolean }) {
       )}
       <ConflictBanner bookId={route.view === 'book' ? route.bookId : undefined} />
       <main className="app-main">
+        {route.view === 'list' && <WelcomeNote />}
         {route.view === 'list' ? (
-          <BookList onOpen={(bookId) => navigate({ view: 'book', bookId })} onCreate={() => void createBook()} />
+          <BookList
+            onOpen={(bookId) => navigate({ view: 'book', bookId })}
+            onCreate={() => void createBook()}
+            onDeleted={setRemoved}
+          />
         ) : (
           <BookEditor
             key={route.bookId}

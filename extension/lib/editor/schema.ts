@@ -64,9 +64,8 @@ const DocumentEdges = Extension.create({
 export function manuscriptExtensions(): Extensions {
   return [
     StarterKit.configure({
-      // Not in the policy: <u>, and the language class of <pre><code class="language-…">: a prefix no class has, so
-      // code blocks (clipped articles keep them) are written as plain <pre><code>.
-      underline: false,
+      // Not in the policy: the language class of <pre><code class="language-…">: a prefix no class has, so code blocks
+      // (clipped articles keep them) are written as plain <pre><code>.
       codeBlock: { languageClassPrefix: 'anclora-no-language-', HTMLAttributes: {} },
       orderedList: false,
       link: {
