@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockLines, parseBlocks, wordsOf } from './document.ts';
+import { blockLines, parseBlocks, wordsOf, type BookForExport } from './document.ts';
 import { exportBook, type ExportFormat, type ExportOptions } from './export.ts';
 import { SAMPLE_BOOK, SAMPLE_PROBES, generatedBook } from './sample.testing.ts';
 import { epubcheck, inOrder, libreOfficeConvert, packagedPdfFonts, pandocRead, pdfPages, pdfText, tempFile, TEST_PDF_LABELS } from './validators.testing.ts';
