@@ -2,6 +2,7 @@
 import { useId, useMemo, useState } from 'react';
 import { bookRepository } from '../lib/books/repository.ts';
 import { t, uiLocale, wordCountLabel } from '../lib/i18n.ts';
+import { ExportBook } from './ExportBook.tsx';
 import { SyncIssueNote } from './SyncIssueNote.tsx';
 import { useObservable } from './useObservable.ts';
 
@@ -59,6 +60,7 @@ export function BookList({ onOpen, onCreate }: BookListProps) {
               </span>
               {book.syncIssue && <SyncIssueNote issue={book.syncIssue} />}
             </button>
+            <ExportBook label={t('exportBookNamed', book.title)} load={() => bookRepository().get(book.id)} />
           </li>
         ))}
       </ul>

@@ -1,0 +1,121 @@
+// Exporting from the UI in real Chromium with the built extension: every format through a real download, validated
+// with the same tools as the export unit tests; and printing the editor prints the manuscript only (issue 14).
+import { copyFile } from 'node:fs/promises';
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { blockLines, parseBlocks, wordsOf } from '../extension/lib/manuscripts/document.ts';
+import { SAMPLE_BOOK, SAMPLE_PROBES } from '../extension/lib/manuscripts/sample.testing.ts';
+import { epubcheck, inOrder, pandocRead, pdfText, tempFile } from '../extension/lib/manuscripts/validators.testing.ts';
+import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
+import { localBook, putStoredBook } from './support/books.ts';
+import { catchDownloads, type Downloads } from './support/downloads.ts';
+import { EDITOR, sel, waitForEditorText } from './support/panel.ts';
+
+let ext: ExtensionBrowser;
+let downloads: Downloads;
+let panel: Page;
+const book = localBook({ ...SAMPLE_BOOK, id: SAMPLE_BOOK.id });
+const lines = blockLines(parseBlocks(SAMPLE_BOOK.content)).map((l) => l.replace(/\s+/g, ' ').trim());
+const words = wordsOf(lines.join(' '));
+
+beforeAll(async () => {
+  ext = await launchWithExtension();
+  downloads = await catchDownloads(ext.browser);
+  panel = await ext.openPanel();
+  await panel.waitForSelector(sel('book-list'));
+  await putStoredBook(panel, book);
+  await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${book.id}`));
+  await waitForEditorText(panel, 'Voces lejanas');
+});
+
+afterAll(async () => {
+  await downloads?.close();
+  await ext?.close();
+});
+
+/** Chooses `format` in the editor's export form and downloads it; returns the file under its suggested name. */
+async function exportFromEditor(format: string, options: { pdfStyle?: string } = {}) {
+  if (!(await panel.$(sel('export-format')))) await panel.locator(sel('export-book')).click();
+  await panel.select(sel('export-format'), format);
+  if (options.pdfStyle) await panel.select(sel('export-pdf-style'), options.pdfStyle);
+  const download = await downloads.next(() => panel.locator(sel('export-confirm')).click());
+  await panel.waitForSelector(`${sel('export-status')}[role="status"]`);
+  // Validators read the file by its extension.
+  const path = tempFile(download.filename, download.bytes);
+  await copyFile(download.path, path);
+  return { ...download, path };
+}
+
+describe('exporting a book from the editor', () => {
+  test('offers the six formats', async () => {
+    await panel.locator(sel('export-book')).click();
+    const values = await panel.$$eval(`${sel('export-format')} option`, (options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(values.sort()).toEqual(['docx', 'epub', 'html', 'md', 'pdf', 'txt']);
+  });
+
+  test('EPUB downloads and passes epubcheck', async () => {
+    const file = await exportFromEditor('epub');
+    expect(file.filename).toBe('La Ciudad & el Mar.epub');
+    const check = epubcheck(file.path);
+    expect(check.ok, check.report).toBe(true);
+    expect(pandocRead(file.path, 'epub').lines.slice(2)).toEqual(lines);
+  });
+
+  test('DOCX downloads and converts with pandoc to the book’s text and headings', async () => {
+    const file = await exportFromEditor('docx');
+    const reading = pandocRead(file.path, 'docx');
+    expect(reading.lines.filter((l) => l !== '* * *')).toEqual(lines);
+    expect(reading.headings.map(([level]) => level)).toEqual([1, 2, 1]);
+    expect(reading.meta.title).toBe(SAMPLE_BOOK.title);
+  });
+
+  test.each(['manuscript', 'book'])('PDF (%s) downloads with every word in order, in real text', async (pdfStyle) => {
+    const file = await exportFromEditor('pdf', { pdfStyle });
+    const text = pdfText(file.path);
+    expect(inOrder(words, text)).toEqual({ ok: true });
+    for (const probe of SAMPLE_PROBES) expect(text).toContain(probe);
+  });
+
+  test('Markdown, HTML and plain text download with the text and headings', async () => {
+    const md = await exportFromEditor('md');
+    expect(pandocRead(md.path, 'markdown-smart').lines).toEqual(lines);
+    const html = await exportFromEditor('html');
+    expect(pandocRead(html.path, 'html').headings.map(([, text]) => text)).toEqual(['Capítulo uno: La llegada', 'Una escena', 'Capítulo dos: Voces lejanas']);
+    const txt = await exportFromEditor('txt');
+    expect(inOrder(words, new TextDecoder().decode(txt.bytes))).toEqual({ ok: true });
+  });
+});
+
+describe('exporting from the book list', () => {
+  test('downloads the chosen book', async () => {
+    await panel.evaluate(() => {
+      location.hash = '#/';
+    });
+    const row = `${sel('book-list')} li:has([data-book-id="${book.id}"])`;
+    await panel.locator(`${row} ${sel('export-book')}`).click();
+    await panel.select(`${row} ${sel('export-format')}`, 'txt');
+    const file = await downloads.next(() => panel.locator(`${row} ${sel('export-confirm')}`).click());
+    expect(file.filename).toBe('La Ciudad & el Mar.txt');
+    expect(inOrder(words, new TextDecoder().decode(file.bytes))).toEqual({ ok: true });
+  });
+});
+
+describe('printing the full-tab editor', () => {
+  test('prints the title and the manuscript, and none of the interface', async () => {
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${book.id}`));
+    await panel.waitForSelector(EDITOR);
+    await waitForEditorText(panel, 'Voces lejanas');
+    const pdf = await panel.pdf({ format: 'A4' });
+    const text = pdfText(tempFile('printed.pdf', pdf));
+    expect(inOrder(words, text)).toEqual({ ok: true });
+    expect(text).toContain(SAMPLE_BOOK.title);
+    const ui = await panel.$$eval('button, label > span', (els) => els.map((el) => el.textContent?.trim() ?? '').filter((s) => s.length > 3));
+    expect(ui.length).toBeGreaterThan(5);
+    for (const label of ui) expect(text, `"${label}" printed`).not.toContain(label);
+    // The control: the same page rendered for the screen does show the interface.
+    await panel.emulateMediaType('screen');
+    const onScreen = pdfText(tempFile('screen.pdf', await panel.pdf({ format: 'A4' })));
+    await panel.emulateMediaType(null);
+    expect(ui.filter((label) => onScreen.includes(label)).length).toBeGreaterThan(5);
+  });
+});
