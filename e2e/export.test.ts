@@ -115,7 +115,7 @@ describe('printing the full-tab editor', () => {
     // The control: the same page rendered for the screen does show the interface.
     await panel.emulateMediaType('screen');
     const onScreen = pdfText(tempFile('screen.pdf', await panel.pdf({ format: 'A4' })));
-    await panel.emulateMediaType(null);
+    await panel.emulateMediaType();
     expect(ui.filter((label) => onScreen.includes(label)).length).toBeGreaterThan(5);
   });
 });
