@@ -134,8 +134,11 @@ export function pdfPages(path: string): number {
 /** Converts a document with LibreOffice headless (a real office suite opening the file); returns the output's path. */
 export function libreOfficeConvert(path: string, to: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'anclora-soffice-'));
+  // HTML opens in Writer (not Writer/Web, which cannot save as Word).
+  const infilter = path.endsWith('.html') ? ['--infilter=HTML (StarWriter)'] : [];
   // Its own profile folder, so parallel runs and a writer's LibreOffice never share one.
-  execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', to, '--outdir', dir, path], { stdio: 'pipe', timeout: 120_000 });
+  const args = [`-env:UserInstallation=file://${dir}/profile`, '--headless', ...infilter, '--convert-to', to, '--outdir', dir, path];
+  execFileSync('soffice', args, { stdio: 'pipe', timeout: 120_000 });
   const name = path.split('/').at(-1)!.replace(/\.[^.]+$/, `.${to.split(':')[0]}`);
   readFileSync(join(dir, name));
   return join(dir, name);
