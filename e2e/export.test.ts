@@ -1,15 +1,17 @@
-// Exporting from the UI in real Chromium with the built extension: every format through a real download, validated
-// with the same tools as the export unit tests; and printing the editor prints the manuscript only (issue 14).
-import { copyFile } from 'node:fs/promises';
-import type { Page } from 'puppeteer';
+// Manuscripts in and out through the UI in real Chromium with the built extension (issue 14): every export format
+// through a real download, validated with the same tools as the unit tests; printing prints the manuscript only;
+// importing a DOCX made by LibreOffice; backing up 20 books and restoring them into a fresh profile.
+import { copyFile, readFile } from 'node:fs/promises';
+import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { blockLines, parseBlocks, wordsOf } from '../extension/lib/manuscripts/document.ts';
-import { SAMPLE_BOOK, SAMPLE_PROBES } from '../extension/lib/manuscripts/sample.testing.ts';
-import { epubcheck, inOrder, pandocRead, pdfText, tempFile } from '../extension/lib/manuscripts/validators.testing.ts';
+import { SAMPLE_BOOK, SAMPLE_PROBES, generatedBook } from '../extension/lib/manuscripts/sample.testing.ts';
+import { epubcheck, inOrder, libreOfficeConvert, pandocRead, pdfText, tempFile } from '../extension/lib/manuscripts/validators.testing.ts';
+import { exportBook } from '../extension/lib/manuscripts/export.ts';
 import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
-import { localBook, putStoredBook } from './support/books.ts';
+import { localBook, putStoredBook, storedBooks } from './support/books.ts';
 import { catchDownloads, type Downloads } from './support/downloads.ts';
-import { EDITOR, sel, waitForEditorText } from './support/panel.ts';
+import { EDITOR, bookIdInUrl, sel, waitForEditorText } from './support/panel.ts';
 
 let ext: ExtensionBrowser;
 let downloads: Downloads;
@@ -117,5 +119,78 @@ describe('printing the full-tab editor', () => {
     const onScreen = pdfText(tempFile('screen.pdf', await panel.pdf({ format: 'A4' })));
     await panel.emulateMediaType();
     expect(ui.filter((label) => onScreen.includes(label)).length).toBeGreaterThan(5);
+  });
+});
+
+describe('importing a manuscript', () => {
+  test('a DOCX made by LibreOffice becomes a new book with its headings, and the writer is told what was not kept', async () => {
+    const html = await exportBook(SAMPLE_BOOK, 'html', { language: 'es' });
+    const docx = libreOfficeConvert(tempFile('Manuscrito de prueba.html', html.bytes), 'docx:MS Word 2007 XML');
+    await panel.goto(ext.extensionUrl('sidepanel.html'));
+    await panel.waitForSelector(sel('book-list'));
+    const before = (await storedBooks(panel)).length;
+    await panel.locator(sel('import-book')).click();
+    const input = (await panel.waitForSelector(sel('import-file'))) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(docx);
+    await panel.waitForSelector(sel('import-report'));
+    expect(await panel.$eval(sel('import-not-kept'), (el) => el.textContent)).toBeTruthy();
+    await panel.locator(sel('import-open')).click();
+    await waitForEditorText(panel, 'Voces lejanas');
+    const id = await bookIdInUrl(panel);
+    const books = await storedBooks(panel);
+    expect(books).toHaveLength(before + 1);
+    const imported = books.find((b) => b.id === id)!;
+    const headings = parseBlocks(imported.content).filter((b) => b.kind === 'heading').map((b) => (b.kind === 'heading' ? b.level : 0));
+    expect(headings).toEqual([1, 2, 1]);
+    expect(inOrder(words, blockLines(parseBlocks(imported.content)).join(' '))).toEqual({ ok: true });
+  });
+});
+
+describe('backing up every book', () => {
+  test('20 books backed up in one archive come back identical in a fresh profile, and a second restore adds nothing', async () => {
+    const source = await launchWithExtension();
+    const target = await launchWithExtension();
+    const sourceDownloads = await catchDownloads(source.browser);
+    try {
+      const page = await source.openPanel();
+      await page.waitForSelector(sel('book-list'));
+      const books = Array.from({ length: 20 }, (_, i) => localBook({ ...generatedBook(300 + i * 50, i + 1), id: crypto.randomUUID(), author: `Autora ${i}` }));
+      books[0] = localBook({ ...SAMPLE_BOOK, id: SAMPLE_BOOK.id });
+      for (const book of books) await putStoredBook(page, book);
+      await page.reload();
+      await page.waitForSelector(sel('book-item'));
+      const archive = await sourceDownloads.next(() => page.locator(sel('backup-all')).click());
+      expect(archive.filename).toMatch(/^anclora-press-backup-\d{4}-\d{2}-\d{2}\.zip$/);
+      const path = tempFile(archive.filename, await readFile(archive.path));
+
+      const fresh = await target.openPanel();
+      await fresh.waitForSelector(sel('book-list'));
+      expect(await storedBooks(fresh)).toHaveLength(0);
+      /** Restores the archive through the file input; resolves once the summary matching `summary` shows. */
+      const restore = async (summary: RegExp) => {
+        const input = (await fresh.waitForSelector(sel('restore-backup'))) as ElementHandle<HTMLInputElement>;
+        await input.uploadFile(path);
+        await fresh.waitForFunction(
+          (selector, pattern) => new RegExp(pattern).test(document.querySelector(selector)?.textContent ?? ''),
+          {},
+          `${sel('library-status')}[role="status"]`,
+          summary.source,
+        );
+      };
+      // "20 books added, 0 already here, 0 kept beside a different version."
+      await restore(/\b20\D+\b0\D+\b0\b/);
+      const pick = (b: { id: string; title: string; author: string; content: string; createdAt: number; updatedAt: number }) =>
+        [b.id, b.title, b.author, b.content, b.createdAt, b.updatedAt].join('\u0000');
+      const restored = await storedBooks(fresh);
+      expect(restored.map(pick).sort()).toEqual(books.map(pick).sort());
+      await fresh.waitForFunction((s) => document.querySelectorAll(s).length === 20, {}, sel('book-item'));
+
+      await restore(/\b0\D+\b20\D+\b0\b/);
+      expect(await storedBooks(fresh)).toHaveLength(20);
+    } finally {
+      await sourceDownloads.close();
+      await source.close();
+      await target.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { useId, useMemo, useState } from 'react';
 import { bookRepository } from '../lib/books/repository.ts';
 import { t, uiLocale, wordCountLabel } from '../lib/i18n.ts';
 import { ExportBook } from './ExportBook.tsx';
+import { LibraryTools } from './LibraryTools.tsx';
 import { SyncIssueNote } from './SyncIssueNote.tsx';
 import { useObservable } from './useObservable.ts';
 
@@ -29,6 +30,7 @@ export function BookList({ onOpen, onCreate }: BookListProps) {
           {t('newBook')}
         </button>
       </div>
+      <LibraryTools onOpen={onOpen} />
       <input
         type="search"
         className="search"
