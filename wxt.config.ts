@@ -1,5 +1,6 @@
 // WXT build configuration: one source tree (extension/) → Chrome MV3 (side panel) and Firefox MV2 (sidebar) builds.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 
 /** The Firefox add-on id; e2e pins the moz-extension:// uuid of this id, so it must not change. */
@@ -36,9 +37,19 @@ const SOURCE_DIRS_TO_ZIP = ['extension', 'shared'];
  */
 const HTMLPARSER2_CJS = createRequire(import.meta.url).resolve('htmlparser2');
 
+/** jszip's `setimmediate` polyfill evaluates strings with new Function: replaced by a shim (see the file). */
+const SET_IMMEDIATE_SHIM = fileURLToPath(new URL('./extension/lib/manuscripts/set-immediate.ts', import.meta.url));
+
 export default defineConfig({
   srcDir: 'extension',
-  vite: () => ({ resolve: { alias: [{ find: /^htmlparser2$/, replacement: HTMLPARSER2_CJS }] } }),
+  vite: () => ({
+    resolve: {
+      alias: [
+        { find: /^htmlparser2$/, replacement: HTMLPARSER2_CJS },
+        { find: /^setimmediate$/, replacement: SET_IMMEDIATE_SHIM },
+      ],
+    },
+  }),
   // Icons and _locales live with the rest of the extension sources.
   publicDir: 'extension/public',
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],

@@ -1,6 +1,19 @@
 // PDF export with pdf-lib: a book-like layout or standard manuscript format, real text in embedded Unicode fonts.
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import {
+  beginText,
+  endText,
+  PDFDocument,
+  rgb,
+  setFontAndSize,
+  setTextMatrix,
+  showText,
+  type PDFFont,
+  type PDFHexString,
+  type PDFName,
+  type PDFOperator,
+  type PDFPage,
+} from 'pdf-lib';
 import { chapterLevel, wordCount, type Block, type Inline, type Manuscript } from './document.ts';
 
 export type PdfStyle = 'manuscript' | 'book';
@@ -92,6 +105,10 @@ class Writer {
   private y = 0;
   private pageNumber = 0;
   private readonly widths = new Map<PDFFont, Map<string, number>>();
+  /** Encoded words by face: shaping a word with fontkit is the costly part, and prose repeats its words. */
+  private readonly encoded = new Map<PDFFont, Map<string, PDFHexString>>();
+  /** The page's resource name of each face (registered once per page, not once per word). */
+  private fontKeys = new Map<PDFFont, PDFName>();
 
   constructor(
     private readonly pdf: PDFDocument,
@@ -112,8 +129,38 @@ class Writer {
     return (w * size) / this.layout.size;
   }
 
+  private encode(text: string, font: PDFFont): PDFHexString {
+    let cache = this.encoded.get(font);
+    if (!cache) this.encoded.set(font, (cache = new Map()));
+    let hex = cache.get(text);
+    if (hex === undefined) cache.set(text, (hex = font.encodeText(text)));
+    return hex;
+  }
+
+  private fontKey(font: PDFFont): PDFName {
+    let key = this.fontKeys.get(font);
+    if (!key) this.fontKeys.set(font, (key = this.page.node.newFontDictionary(font.name, font.ref)));
+    return key;
+  }
+
+  /** Shows runs of text on one baseline in a single text object (far cheaper than one drawText per word). */
+  private showRuns(runs: Array<{ text: string; font: PDFFont; x: number }>, y: number): void {
+    const ops: PDFOperator[] = [beginText()];
+    let current: PDFFont | null = null;
+    for (const run of runs) {
+      if (run.font !== current) {
+        ops.push(setFontAndSize(this.fontKey(run.font), this.layout.size));
+        current = run.font;
+      }
+      ops.push(setTextMatrix(1, 0, 0, 1, run.x, y), showText(this.encode(run.text, run.font)));
+    }
+    ops.push(endText());
+    this.page.pushOperators(...ops);
+  }
+
   newPage(): void {
     this.page = this.pdf.addPage([this.layout.width, this.layout.height]);
+    this.fontKeys = new Map();
     this.pageNumber++;
     this.y = this.layout.height - this.layout.margin.top;
     const text = this.header?.(this.pageNumber);
@@ -238,16 +285,21 @@ class Writer {
     const gap = justify && line.length > 1 ? space + (width - natural) / (line.length - 1) : space;
     let x = align === 'centre' ? x0 + (width - natural) / 2 : x0;
     const size = this.layout.size;
-    line.forEach((word) => {
-      // Each word is drawn whole (its pieces joined when they share a face) so text extraction keeps it one word.
+    const runs: Array<{ text: string; font: PDFFont; x: number }> = [];
+    line.forEach((word, i) => {
       for (const piece of word) {
-        this.page.drawText(piece.text, { x, y: this.y, size, font: piece.font, color: INK });
+        const last = runs.at(-1);
+        // Unjustified words in one face share a run (the space is text, so extraction keeps the words apart).
+        if (last && i > 0 && piece === word[0] && !justify && last.font === piece.font) last.text += ` ${piece.text}`;
+        else runs.push({ text: piece.text, font: piece.font, x });
         if (piece.underline) this.page.drawLine({ start: { x, y: this.y - 1.5 }, end: { x: x + piece.width, y: this.y - 1.5 }, thickness: 0.6, color: INK });
         if (piece.strike) this.page.drawLine({ start: { x, y: this.y + size * 0.3 }, end: { x: x + piece.width, y: this.y + size * 0.3 }, thickness: 0.6, color: INK });
         x += piece.width;
       }
-      x += gap;
+      // Unjustified, the space after a word is that face's own, as it is inside a shared run.
+      x += justify ? gap : this.width(' ', word.at(-1)!.font);
     });
+    this.showRuns(runs, this.y);
   }
 }
 
