@@ -37,15 +37,34 @@ const SOURCE_DIRS_TO_ZIP = ['extension', 'shared'];
  */
 const HTMLPARSER2_CJS = createRequire(import.meta.url).resolve('htmlparser2');
 
-/** jszip's `setimmediate` polyfill evaluates strings with new Function: replaced by a shim (see the file). */
+/**
+ * jszip (inside mammoth, the DOCX importer) needs setImmediate, and the `setimmediate` polyfill it uses evaluates
+ * strings with new Function. Its sources (not its prebuilt browser file, which embeds the polyfill) are bundled, and
+ * the polyfill is replaced by a shim (see the file).
+ */
+const JSZIP_SOURCES = createRequire(import.meta.url).resolve('jszip/lib/index.js');
 const SET_IMMEDIATE_SHIM = fileURLToPath(new URL('./extension/lib/manuscripts/set-immediate.ts', import.meta.url));
+
+/**
+ * underscore (inside mammoth) compiles `_.template` strings with new Function. Mammoth never calls it, and extension
+ * pages evaluate no string as code (CSP, store review): the bundled copy throws instead of compiling.
+ */
+const noUnderscoreTemplates = {
+  name: 'anclora-no-underscore-templates',
+  transform(code: string, id: string) {
+    if (!/[\\/]node_modules[\\/]underscore[\\/]/.test(id) || !code.includes('new Function(')) return null;
+    return { code: code.replaceAll('new Function(', '(() => { throw new Error("templates are disabled"); })('), map: null };
+  },
+};
 
 export default defineConfig({
   srcDir: 'extension',
   vite: () => ({
+    plugins: [noUnderscoreTemplates],
     resolve: {
       alias: [
         { find: /^htmlparser2$/, replacement: HTMLPARSER2_CJS },
+        { find: /^jszip$/, replacement: JSZIP_SOURCES },
         { find: /^setimmediate$/, replacement: SET_IMMEDIATE_SHIM },
       ],
     },
