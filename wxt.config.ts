@@ -46,26 +46,39 @@ const JSZIP_SOURCES = createRequire(import.meta.url).resolve('jszip/lib/index.js
 const SET_IMMEDIATE_SHIM = fileURLToPath(new URL('./extension/lib/manuscripts/set-immediate.ts', import.meta.url));
 
 /**
- * underscore (inside mammoth) compiles `_.template` strings with new Function. Mammoth never calls it, and extension
- * pages evaluate no string as code (CSP, store review): the bundled copy throws instead of compiling.
+ * Extension pages evaluate no string as code (CSP, store review), but two libraries of the import/export code carry
+ * code that could: underscore's `_.template` (inside mammoth; never called) and its `Function('return this')` global
+ * probe, and the `Function.prototype.bind` and `%eval%` fallbacks bundled inside @pdf-lib/fontkit (reached only on
+ * engines without bind). Those lines are rewritten to throw or to use globalThis.
  */
-const noUnderscoreTemplates = {
-  name: 'anclora-no-underscore-templates',
+const NO_STRING_EVAL: Array<{ module: RegExp; pattern: RegExp; replacement: string }> = [
+  { module: /[\\/]node_modules[\\/]underscore[\\/]/, pattern: /Function\(\s*["']return this["']\s*\)\(\)/g, replacement: 'globalThis' },
+  { module: /[\\/]node_modules[\\/]underscore[\\/]/, pattern: /new Function\(/g, replacement: '(() => { throw new Error("templates are disabled"); })(' },
+  { module: /[\\/]node_modules[\\/]@pdf-lib[\\/]fontkit[\\/]/, pattern: /\bFunction\(\s*'binder',/g, replacement: '(() => { throw new Error("Function.prototype.bind is required"); })(' },
+  { module: /[\\/]node_modules[\\/]@pdf-lib[\\/]fontkit[\\/]/, pattern: /'%eval%': eval,/g, replacement: "'%eval%': undefined," },
+];
+const noStringEval = {
+  name: 'anclora-no-string-eval',
   transform(code: string, id: string) {
-    if (!/[\\/]node_modules[\\/]underscore[\\/]/.test(id) || !code.includes('new Function(')) return null;
-    return { code: code.replaceAll('new Function(', '(() => { throw new Error("templates are disabled"); })('), map: null };
+    const patches = NO_STRING_EVAL.filter((p) => p.module.test(id));
+    if (patches.length === 0) return null;
+    return { code: patches.reduce((text, p) => text.replace(p.pattern, p.replacement), code), map: null };
   },
 };
+
+/** The DOM build of this entity decoder (used by mdast-util-to-markdown) decodes through innerHTML: the plain one does not. */
+const DECODE_ENTITIES_PLAIN = createRequire(import.meta.url).resolve('decode-named-character-reference');
 
 export default defineConfig({
   srcDir: 'extension',
   vite: () => ({
-    plugins: [noUnderscoreTemplates],
+    plugins: [noStringEval],
     resolve: {
       alias: [
         { find: /^htmlparser2$/, replacement: HTMLPARSER2_CJS },
         { find: /^jszip$/, replacement: JSZIP_SOURCES },
         { find: /^setimmediate$/, replacement: SET_IMMEDIATE_SHIM },
+        { find: /^decode-named-character-reference$/, replacement: DECODE_ENTITIES_PLAIN },
       ],
     },
   }),
