@@ -8,6 +8,7 @@ import { blockLines, parseBlocks, wordsOf } from '../extension/lib/manuscripts/d
 import { SAMPLE_BOOK, SAMPLE_PROBES, generatedBook } from '../extension/lib/manuscripts/sample.testing.ts';
 import { epubcheck, inOrder, libreOfficeConvert, pandocRead, pdfText, tempFile } from '../extension/lib/manuscripts/validators.testing.ts';
 import { exportBook } from '../extension/lib/manuscripts/export.ts';
+import { seriousViolations } from './support/a11y.ts';
 import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
 import { localBook, putStoredBook, storedBooks } from './support/books.ts';
 import { catchDownloads, type Downloads } from './support/downloads.ts';
@@ -53,6 +54,8 @@ describe('exporting a book from the editor', () => {
     await panel.locator(sel('export-book')).click();
     const values = await panel.$$eval(`${sel('export-format')} option`, (options) => options.map((o) => (o as HTMLOptionElement).value));
     expect(values.sort()).toEqual(['docx', 'epub', 'html', 'md', 'pdf', 'txt']);
+    await panel.select(sel('export-format'), 'pdf');
+    expect(await seriousViolations(panel, '.book-bar')).toEqual([]);
   });
 
   test('EPUB downloads and passes epubcheck', async () => {
@@ -131,6 +134,7 @@ describe('importing a manuscript', () => {
     const before = (await storedBooks(panel)).length;
     await panel.locator(sel('import-book')).click();
     const input = (await panel.waitForSelector(sel('import-file'))) as ElementHandle<HTMLInputElement>;
+    expect(await seriousViolations(panel, '.library-tools')).toEqual([]);
     await input.uploadFile(docx);
     await panel.waitForSelector(sel('import-report'));
     expect(await panel.$eval(sel('import-not-kept'), (el) => el.textContent)).toBeTruthy();
