@@ -150,6 +150,27 @@ describe('importing a manuscript', () => {
   });
 });
 
+describe('adding a file to the open book', () => {
+  test('appends a Markdown file at the end of the book in the editor, and says what was kept', async () => {
+    const id = await (async () => {
+      await panel.goto(ext.extensionUrl('sidepanel.html'));
+      await panel.waitForSelector(sel('book-list'));
+      const book = localBook({ title: 'Apéndice', content: '<p>Texto de antes.</p>' });
+      await putStoredBook(panel, book);
+      await panel.goto(ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
+      await waitForEditorText(panel, 'Texto de antes.');
+      return book.id;
+    })();
+    const md = tempFile('extra.md', '## Nota final\n\nUna línea *más*.\n');
+    const input = (await panel.waitForSelector(sel('append-file'))) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(md);
+    await waitForEditorText(panel, 'Una línea más.');
+    expect(await panel.$eval(sel('append-status'), (el) => el.getAttribute('role'))).toBe('status');
+    const stored = (await storedBooks(panel)).find((b) => b.id === id)!;
+    expect(blockLines(parseBlocks(stored.content))).toEqual(['Texto de antes.', 'Nota final', 'Una línea más.']);
+  });
+});
+
 describe('backing up every book', () => {
   test('20 books backed up in one archive come back identical in a fresh profile, and a second restore adds nothing', async () => {
     const source = await launchWithExtension();

@@ -5,6 +5,7 @@ import { LIMITS } from '../../shared/limits.ts';
 import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
 import type { LocalBook } from '../lib/books/db.ts';
 import { charCountLabel, t, wordCountLabel } from '../lib/i18n.ts';
+import { AppendFile } from './AppendFile.tsx';
 import { ExportBook } from './ExportBook.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { useBookSession } from './useBookSession.ts';
@@ -71,6 +72,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
           </button>
         )}
         <ExportBook load={() => ({ ...book, title, author, content: editor?.getHTML() ?? book.content })} />
+        <AppendFile bookId={book.id} />
         <button type="button" className="danger" data-testid="delete-book" onClick={() => void session.deleteBook().then(onDeleted)}>
           {t('deleteBook')}
         </button>

@@ -21,8 +21,13 @@ type Status =
   | { kind: 'done'; message: string }
   | { kind: 'failed'; message: string };
 
+/** What an import could not keep, in the writer's words. */
+export function notKeptMessage(dropped: Dropped[]): string {
+  return dropped.length === 0 ? t('importAllKept') : t('importNotKept', dropped.map((d) => t(DROPPED_LABELS[d.kind], d.count)).join(', '));
+}
+
 /** A failure in the writer's words, by the reason the import or backup code gave (never a stack trace). */
-function failureMessage(error: unknown): string {
+export function failureMessage(error: unknown): string {
   const { name, reason, message } = error as { name?: string; reason?: string; message?: string };
   if (name === 'ImportError') {
     if (reason === 'format') return t('importFailedFormat');
@@ -108,11 +113,7 @@ export function LibraryTools({ onOpen }: { onOpen: (bookId: string) => void }) {
       {status.kind === 'imported' && (
         <div role="status" className="import-report" data-testid="import-report">
           <p>{t('importDone', status.title)}</p>
-          <p data-testid="import-not-kept">
-            {status.dropped.length === 0
-              ? t('importAllKept')
-              : t('importNotKept', status.dropped.map((d) => t(DROPPED_LABELS[d.kind], d.count)).join(', '))}
-          </p>
+          <p data-testid="import-not-kept">{notKeptMessage(status.dropped)}</p>
           <button type="button" data-testid="import-open" onClick={() => onOpen(status.bookId)}>
             {t('importOpen')}
           </button>

@@ -259,6 +259,8 @@ function cleanNodes(nodes: ChildNode[]): { content: string; dropped: Dropped[] }
     .replace(/<p>\s*<\/p>/g, '')
     // A scene break typed as a paragraph ("* * *", "***", "#"), as word processors hold them, is a break again.
     .replace(/<p>\s*(?:\*\s*\*\s*\*|#)\s*<\/p>/g, '<hr>')
+    // Whitespace between blocks is the converter's layout, not text (the editor stores blocks back to back).
+    .replace(/(<\/(?:p|h[1-6]|blockquote|ul|ol|li|pre)>|<hr\s*\/?>|<(?:blockquote|ul|ol)(?:\s[^>]*)?>)\s+(?=<)/g, '$1')
     .trim();
   return { content, dropped: [...counts].map(([kind, n]) => ({ kind, count: n })) };
 }

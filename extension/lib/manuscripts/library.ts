@@ -17,6 +17,14 @@ export async function importBookFile(file: File, repo: BookRepository): Promise<
   return { book, dropped: imported.dropped };
 }
 
+/** Reads `file` and adds its text at the end of the book `bookId` (as a clip is added: the open editor takes it in). */
+export async function appendBookFile(file: File, bookId: string, repo: BookRepository): Promise<ImportResult> {
+  const { importManuscript } = await import('./import.ts');
+  const imported = await importManuscript(file.name, new Uint8Array(await file.arrayBuffer()));
+  const book = await repo.append(bookId, imported.content);
+  return { book, dropped: imported.dropped };
+}
+
 /** Downloads one archive of every book; returns how many it holds. */
 export async function downloadBackup(repo: BookRepository, now = new Date()): Promise<number> {
   const { makeBackup, backupFileName } = await import('./backup.ts');
