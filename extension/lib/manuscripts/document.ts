@@ -22,7 +22,14 @@ export type Block =
   | { kind: 'quote'; blocks: Block[] }
   | { kind: 'list'; ordered: boolean; start: number; style: OrderedStyle; items: Block[][] }
   | { kind: 'code'; text: string }
+  | { kind: 'table'; rows: TableCell[][] }
   | { kind: 'rule' };
+
+/** A table cell: its text as inline runs, `header` for a <th>. */
+export interface TableCell {
+  header: boolean;
+  inlines: Inline[];
+}
 
 export interface Chapter {
   /** The text of the heading that opens the chapter; null for the text before the first heading. */
@@ -112,6 +119,22 @@ function blockOf(el: Element): Block | null | undefined {
     }
     case 'pre':
       return { kind: 'code', text: textOf(el.children).replace(/\n$/, '') };
+    case 'table': {
+      const rows: TableCell[][] = [];
+      const collect = (nodes: ChildNode[]) => {
+        for (const n of nodes) {
+          if (n.type !== 'tag') continue;
+          if (n.name !== 'tr') {
+            collect(n.children);
+            continue;
+          }
+          const cells = n.children.filter((c): c is Element => c.type === 'tag' && (c.name === 'td' || c.name === 'th'));
+          if (cells.length) rows.push(cells.map((c) => ({ header: c.name === 'th', inlines: tidy(inlinesOf(c.children, {})) })));
+        }
+      };
+      collect(el.children);
+      return rows.length ? { kind: 'table', rows } : null;
+    }
     case 'hr':
       return { kind: 'rule' };
     default:
@@ -245,6 +268,9 @@ export function blockLines(blocks: Block[]): string[] {
         break;
       case 'code':
         lines.push(b.text);
+        break;
+      case 'table':
+        for (const row of b.rows) lines.push(...row.map((cell) => inlineText(cell.inlines)));
         break;
       case 'rule':
         break;

@@ -7,7 +7,11 @@ import {
   LevelFormat,
   Packer,
   Paragraph,
+  Table,
+  TableCell,
+  TableRow,
   TextRun,
+  WidthType,
   type ILevelsOptions,
   type INumberingOptions,
   type ParagraphChild,
@@ -90,8 +94,8 @@ interface Context {
   first: boolean;
 }
 
-function paragraphs(blocks: Block[], ctx: Context): Paragraph[] {
-  const out: Paragraph[] = [];
+function paragraphs(blocks: Block[], ctx: Context): Array<Paragraph | Table> {
+  const out: Array<Paragraph | Table> = [];
   for (const b of blocks) {
     const listing = ctx.list ? { numbering: { reference: ctx.list.reference, instance: ctx.list.instance, level: ctx.list.level } } : {};
     switch (b.kind) {
@@ -126,6 +130,19 @@ function paragraphs(blocks: Block[], ctx: Context): Paragraph[] {
         break;
       case 'rule':
         out.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun('* * *')] }));
+        break;
+      case 'table':
+        out.push(
+          new Table({
+            width: { size: 100, type: WidthType.PERCENTAGE },
+            rows: b.rows.map(
+              (row) =>
+                new TableRow({
+                  children: row.map((cell) => new TableCell({ children: [new Paragraph({ children: runs(cell.inlines.map((i) => (i.kind === 'text' && cell.header ? { ...i, marks: { ...i.marks, bold: true as const } } : i))) })] })),
+                }),
+            ),
+          }),
+        );
         break;
     }
     ctx = { ...ctx, first: false };

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { blockLines, parseBlocks, wordsOf, type BookForExport } from './document.ts';
 import { exportBook, type ExportFormat, type ExportOptions } from './export.ts';
@@ -110,5 +111,29 @@ describe('exported manuscripts pass the real validators', () => {
     const pages = pdfPages(file.path);
     expect(pages).toBeGreaterThanOrEqual(12_000 / 400);
     expect(pages).toBeLessThanOrEqual(12_000 / 200 + 5);
+  }, SLOW);
+});
+
+describe('a book with a table (the editor keeps tables)', () => {
+  const withTable = {
+    ...SAMPLE_BOOK,
+    content: '<h1>Datos</h1><p>Antes de la tabla.</p><table><tbody><tr><th>Nombre</th><th>Ciudad</th></tr><tr><td>Ana</td><td><em>Málaga</em></td></tr></tbody></table><p>Después.</p>',
+  };
+
+  it('exports it as a table to EPUB (epubcheck passes), DOCX and HTML, and as rows of text elsewhere', async () => {
+    const epub = await exported('epub', {}, withTable);
+    const check = epubcheck(epub.path);
+    expect(check.ok, check.report).toBe(true);
+    const docx = await exported('docx', {}, withTable);
+    const plain = execFileSync('pandoc', ['-f', 'docx', '-t', 'html', docx.path], { encoding: 'utf8' });
+    expect(plain).toMatch(/<table[\s\S]*Nombre[\s\S]*Ciudad[\s\S]*Ana[\s\S]*<em>Málaga<\/em>[\s\S]*<\/table>/);
+    const html = new TextDecoder().decode((await exported('html', {}, withTable)).bytes);
+    expect(html).toContain('<tr><th>Nombre</th><th>Ciudad</th></tr>');
+    const txt = new TextDecoder().decode((await exported('txt', {}, withTable)).bytes);
+    expect(txt).toContain('Nombre | Ciudad\nAna | Málaga');
+    const pdf = pdfText((await exported('pdf', {}, withTable)).path);
+    expect(inOrder(['Antes', 'de', 'la', 'tabla.', 'Nombre', '|', 'Ciudad', 'Ana', '|', 'Málaga', 'Después.'], pdf)).toEqual({ ok: true });
+    const md = new TextDecoder().decode((await exported('md', {}, withTable)).bytes);
+    expect(md).toContain('<table>');
   }, SLOW);
 });

@@ -3,6 +3,7 @@ import type { BlockContent, DefinitionContent, ListItem, PhrasingContent, Root, 
 import { gfmStrikethroughToMarkdown } from 'mdast-util-gfm-strikethrough';
 import { toMarkdown } from 'mdast-util-to-markdown';
 import type { Block, Inline, Manuscript } from './document.ts';
+import { blocksMarkup } from './markup.ts';
 
 /** The book as Markdown. Front matter (read by pandoc and by our import) keeps title, author and language. */
 export function manuscriptToMarkdown(m: Manuscript): string {
@@ -26,6 +27,9 @@ function toMdast(b: Block): RootContent & (BlockContent | DefinitionContent) {
     }
     case 'code':
       return { type: 'code', value: b.text };
+    case 'table':
+      // CommonMark keeps an HTML block as it is (GFM pipe tables cannot hold every cell's formatting and breaks).
+      return { type: 'html', value: blocksMarkup([b]) };
     case 'rule':
       return { type: 'thematicBreak' };
   }

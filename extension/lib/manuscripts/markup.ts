@@ -49,6 +49,10 @@ function blockMarkup(b: Block, headingId?: (block: Block) => string | undefined)
     }
     case 'code':
       return `<pre><code>${escapeXml(b.text)}</code></pre>`;
+    case 'table': {
+      const rows = b.rows.map((row) => `<tr>${row.map((c) => (c.header ? `<th>${inlinesMarkup(c.inlines)}</th>` : `<td>${inlinesMarkup(c.inlines)}</td>`)).join('')}</tr>`);
+      return `<table>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+    }
     case 'rule':
       return '<hr/>';
   }

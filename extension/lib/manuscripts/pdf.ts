@@ -382,6 +382,13 @@ function writeBlocks(writer: Writer, fonts: Fonts, layout: Layout, blocks: Block
           { left: ctx.left + layout.indent, right: ctx.right, firstIndent: 0, align: 'start' },
         );
         break;
+      case 'table':
+        // No grid: one line per row with its cells apart, so every word is there in reading order.
+        for (const row of b.rows) {
+          const inlines: Inline[] = row.flatMap((c, i) => [...(i > 0 ? [{ kind: 'text' as const, text: ' | ', marks: {} }] : []), ...c.inlines]);
+          writer.paragraph(wordsOf(writer, fonts, inlines), { left: ctx.left, right: ctx.right, firstIndent: 0, align: 'start' });
+        }
+        break;
       case 'rule':
         // The scene break of each tradition: "#" in a manuscript, an ornament in a book.
         writer.centred(layout === MANUSCRIPT ? '#' : '* * *', fonts.regular);

@@ -28,6 +28,9 @@ function blocksText(blocks: Block[]): string[] {
           .join('\n');
       case 'code':
         return indent(b.text, INDENT);
+      case 'table':
+        // One line per row, cells apart: the text stays readable where no grid can be drawn.
+        return b.rows.map((row) => row.map((c) => inlineText(c.inlines)).join(' | ')).join('\n');
       case 'rule':
         return '* * *';
     }
