@@ -219,7 +219,7 @@ const ALLOWED = new Set<string>(ALLOWED_TAGS);
 
 /**
  * Reduces parsed HTML to the manuscript policy and counts what could not be kept: images and media are removed,
- * tables become one paragraph per row (cells separated by " | "), footnote references are removed while the notes'
+ * tables (where the policy has none) become one paragraph per row (cells separated by " | "), footnote references are removed while the notes'
  * text stays where the converter put it (at the end), formatting outside the policy is dropped around its text.
  */
 function cleanNodes(nodes: ChildNode[]): { content: string; dropped: Dropped[] } {
@@ -235,7 +235,7 @@ function cleanNodes(nodes: ChildNode[]): { content: string; dropped: Dropped[] }
       } else if (MEDIA.has(name)) {
         count('media');
         remove(node);
-      } else if (name === 'table') {
+      } else if (name === 'table' && !ALLOWED.has('table')) {
         count('table');
         flattenTable(node);
       } else if (name === 'a' && /^#(footnote|endnote)-\d+$/.test(node.attribs.href ?? '')) {
