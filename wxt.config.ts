@@ -1,5 +1,6 @@
 // WXT build configuration: one source tree (extension/) → Chrome MV3 (side panel) and Firefox MV2 (sidebar) builds.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 
 /** The Firefox add-on id; e2e pins the moz-extension:// uuid of this id, so it must not change. */
@@ -36,9 +37,51 @@ const SOURCE_DIRS_TO_ZIP = ['extension', 'shared'];
  */
 const HTMLPARSER2_CJS = createRequire(import.meta.url).resolve('htmlparser2');
 
+/**
+ * jszip (inside mammoth, the DOCX importer) needs setImmediate, and the `setimmediate` polyfill it uses evaluates
+ * strings with new Function. Its sources (not its prebuilt browser file, which embeds the polyfill) are bundled, and
+ * the polyfill is replaced by a shim (see the file).
+ */
+const JSZIP_SOURCES = createRequire(import.meta.url).resolve('jszip/lib/index.js');
+const SET_IMMEDIATE_SHIM = fileURLToPath(new URL('./extension/lib/manuscripts/set-immediate.ts', import.meta.url));
+
+/**
+ * Extension pages evaluate no string as code (CSP, store review), but two libraries of the import/export code carry
+ * code that could: underscore's `_.template` (inside mammoth; never called) and its `Function('return this')` global
+ * probe, and the `Function.prototype.bind` and `%eval%` fallbacks bundled inside @pdf-lib/fontkit (reached only on
+ * engines without bind). Those lines are rewritten to throw or to use globalThis.
+ */
+const NO_STRING_EVAL: Array<{ module: RegExp; pattern: RegExp; replacement: string }> = [
+  { module: /[\\/]node_modules[\\/]underscore[\\/]/, pattern: /Function\(\s*["']return this["']\s*\)\(\)/g, replacement: 'globalThis' },
+  { module: /[\\/]node_modules[\\/]underscore[\\/]/, pattern: /new Function\(/g, replacement: '(() => { throw new Error("templates are disabled"); })(' },
+  { module: /[\\/]node_modules[\\/]@pdf-lib[\\/]fontkit[\\/]/, pattern: /\bFunction\(\s*'binder',/g, replacement: '(() => { throw new Error("Function.prototype.bind is required"); })(' },
+  { module: /[\\/]node_modules[\\/]@pdf-lib[\\/]fontkit[\\/]/, pattern: /'%eval%': eval,/g, replacement: "'%eval%': undefined," },
+];
+const noStringEval = {
+  name: 'anclora-no-string-eval',
+  transform(code: string, id: string) {
+    const patches = NO_STRING_EVAL.filter((p) => p.module.test(id));
+    if (patches.length === 0) return null;
+    return { code: patches.reduce((text, p) => text.replace(p.pattern, p.replacement), code), map: null };
+  },
+};
+
+/** The DOM build of this entity decoder (used by mdast-util-to-markdown) decodes through innerHTML: the plain one does not. */
+const DECODE_ENTITIES_PLAIN = createRequire(import.meta.url).resolve('decode-named-character-reference');
+
 export default defineConfig({
   srcDir: 'extension',
-  vite: () => ({ resolve: { alias: [{ find: /^htmlparser2$/, replacement: HTMLPARSER2_CJS }] } }),
+  vite: () => ({
+    plugins: [noStringEval],
+    resolve: {
+      alias: [
+        { find: /^htmlparser2$/, replacement: HTMLPARSER2_CJS },
+        { find: /^jszip$/, replacement: JSZIP_SOURCES },
+        { find: /^setimmediate$/, replacement: SET_IMMEDIATE_SHIM },
+        { find: /^decode-named-character-reference$/, replacement: DECODE_ENTITIES_PLAIN },
+      ],
+    },
+  }),
   // Icons and _locales live with the rest of the extension sources.
   publicDir: 'extension/public',
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],

@@ -1,5 +1,5 @@
 // `npm run bench`: runs each figure group in order, prints one table per group and writes bench/results.json.
-// Options: --only throughput,build,sync,browser,healthz,merge,room   --runs N (repeats per figure)   --duration S (autocannon seconds)
+// Options: --only throughput,build,sync,browser,healthz,merge,room,export   --runs N (repeats per figure)   --duration S (autocannon seconds)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { round, roundSignificant } from './lib/stats.ts';
 import { table } from './lib/table.ts';
 import { LONG_BOOK_WORDS, measureBrowser } from './browser.ts';
 import { buildChrome, CHROME_BENCH_DIR, measureBuild } from './build.ts';
+import { EXPORT_BOOK_WORDS, measureExport } from './export.ts';
 import { measureHealthzUnderWrite } from './healthz-under-write.ts';
 import { FEED_BOOK_WORDS, measureFeedCycle } from './feed-cycle.ts';
 import { MERGE_BOOK_WORDS, measureMerge } from './merge.ts';
@@ -16,7 +17,7 @@ import { measureRoom } from './room.ts';
 import { measureSyncCycles } from './sync-cycle.ts';
 import { measureThroughput } from './throughput.ts';
 
-const GROUPS = ['throughput', 'build', 'sync', 'browser', 'healthz', 'merge', 'room'] as const;
+const GROUPS = ['throughput', 'build', 'sync', 'browser', 'healthz', 'merge', 'room', 'export'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -286,6 +287,52 @@ if (only.has('merge')) {
       ],
     ),
   );
+}
+
+if (only.has('export')) {
+  if (!only.has('build') && !only.has('browser')) {
+    log('export: building the Chrome extension into .tmp/bench-build (untimed), for the side panel bundle figures');
+    await buildChrome();
+  }
+  log(`export: ${runs} runs per format, ${EXPORT_BOOK_WORDS.toLocaleString('en-US')}-word book`);
+  const f = await measureExport(runs, CHROME_BENCH_DIR, log);
+  results.export = f;
+  save();
+  const kB = (bytes: number) => round(bytes / 1024, 1);
+  tables.push(
+    table(
+      `Manuscripts in and out — ${EXPORT_BOOK_WORDS.toLocaleString('en-US')}-word book (${round(f.manuscriptBytes / 1024)} kB of HTML), median of ${runs} runs`,
+      ['figure', 'median ms', 'kB'],
+      [
+        ...f.exports.map((e) => [`export to ${e.format}`, round(e.medianMs), kB(e.bytes)]),
+        ...f.imports.map((i) => [`import from ${i.format} (our own export of the same book)`, round(i.medianMs), kB(i.bytes)]),
+      ],
+      [
+        'the export and import modules (extension/lib/manuscripts) run in this Node process, as the extension runs them in its page; the PDF embeds subsets of DejaVu Serif (4 faces)',
+        'target: a 150,000-word DOCX imports in ≤ 3 s',
+      ],
+    ),
+  );
+  if (f.bundle) {
+    const startup = f.bundle.startup.reduce((n, s) => n + s.bytes, 0);
+    const onDemand = f.bundle.onDemand.reduce((n, s) => n + s.bytes, 0);
+    tables.push(
+      table(
+        'Side panel scripts — loaded at start-up vs on demand (Chrome build)',
+        ['file', 'when', 'kB'],
+        [
+          ...f.bundle.startup.map((s) => [s.file, 'start-up', kB(s.bytes)]),
+          ['start-up total', '', kB(startup)],
+          ...f.bundle.onDemand.map((s) => [s.file, 'on demand', kB(s.bytes)]),
+          ['on-demand total', '', kB(onDemand)],
+        ],
+        [
+          `export/import libraries found in start-up scripts: ${f.bundle.librariesAtStartup.length ? f.bundle.librariesAtStartup.join(', ') : 'none'}`,
+          'start-up = the scripts sidepanel.html loads and their static imports; on demand = chunks only a dynamic import() reaches',
+        ],
+      ),
+    );
+  }
 }
 
 results.finishedAt = new Date().toISOString();

@@ -7,6 +7,11 @@ ensureDependencies();
 ensureDebianPackages([
   ['chromium', '/usr/bin/chromium'],
   ['firefox-esr', '/usr/bin/firefox-esr'],
+  // The real validators of exported manuscripts (extension/lib/manuscripts/*.validate.test.ts).
+  ['epubcheck', '/usr/bin/epubcheck'],
+  ['pandoc', '/usr/bin/pandoc'],
+  ['poppler-utils', '/usr/bin/pdftotext'],
+  ['libreoffice-writer-nogui', '/usr/bin/soffice'],
 ]);
 
 const reports = '.tmp/test-reports';

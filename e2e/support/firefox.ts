@@ -23,14 +23,18 @@ export interface FirefoxWithExtension {
   close(): Promise<void>;
 }
 
-export async function launchFirefoxWithExtension(extensionDir = FIREFOX_EXTENSION_DIR): Promise<FirefoxWithExtension> {
+/** Launches Firefox with the add-on; `prefs` adds Firefox preferences (e.g. where downloads go). */
+export async function launchFirefoxWithExtension(
+  extensionDir = FIREFOX_EXTENSION_DIR,
+  prefs: Record<string, unknown> = {},
+): Promise<FirefoxWithExtension> {
   await assertBuilt(extensionDir);
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: '/usr/bin/firefox-esr',
     headless: true,
     enableExtensions: true,
-    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }) },
+    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }), ...prefs },
   });
   try {
     await browser.installExtension(extensionDir);

@@ -10,7 +10,9 @@ import { keepBookPlace } from '../lib/room/book-place.ts';
 import { findInDoc, takeFind } from '../lib/room/find-in-doc.ts';
 import { writingAidsKey } from '../lib/room/writing-aids.ts';
 import { WritingRoom } from '../lib/room/writing-room.ts';
+import { AppendFile } from './AppendFile.tsx';
 import { CitationStyleField } from './CitationStyleField.tsx';
+import { ExportBook } from './ExportBook.tsx';
 import { DisplayMenu } from './DisplayMenu.tsx';
 import { OutlineNav } from './OutlineNav.tsx';
 import { StatusBar } from './StatusBar.tsx';
@@ -176,6 +178,8 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
               <span className="sr-only">{t('bookMenu')}</span>
             </summary>
             <div className="book-more-menu">
+              <ExportBook load={() => ({ ...book, title, author, content: editor?.getHTML() ?? book.content })} />
+              <AppendFile bookId={book.id} />
               <label className="field">
                 <span>{t('authorLabel')}</span>
                 <input

@@ -6,6 +6,8 @@ import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
 import { bookSearch, firstLine, type BookMatch } from '../lib/books/search.ts';
 import { t, uiLocale, wordCountLabel, type MessageKey } from '../lib/i18n.ts';
 import { requestFind } from '../lib/room/find-in-doc.ts';
+import { ExportBook } from './ExportBook.tsx';
+import { LibraryTools } from './LibraryTools.tsx';
 import { SyncIssueNote } from './SyncIssueNote.tsx';
 import { useObservable } from './useObservable.ts';
 
@@ -79,6 +81,7 @@ export function BookList({ onOpen, onCreate, onDeleted }: BookListProps) {
           {t('newBook')}
         </button>
       </div>
+      <LibraryTools onOpen={onOpen} />
       <div className="list-tools">
         <input
           type="search"
@@ -195,6 +198,7 @@ function BookRow({ book, match, showFirstLine, editedLabel, onOpen, onDelete }: 
           {t('rename')}
           <span className="sr-only"> {title}</span>
         </button>
+        <ExportBook label={t('exportBookNamed', title)} load={() => bookRepository().get(book.id)} />
         <button type="button" className="danger" data-testid="delete-from-list" onClick={onDelete}>
           {t('deleteBook')}
           <span className="sr-only"> {title}</span>

@@ -7,6 +7,7 @@ import { uiLocale } from '../../lib/i18n.ts';
 import { notifyBooksChanged } from '../../lib/sync/messages.ts';
 import { App } from './App.tsx';
 import './style.css';
+import './manuscripts.css';
 
 async function start() {
   document.documentElement.lang = uiLocale();

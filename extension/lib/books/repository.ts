@@ -40,6 +40,13 @@ export interface BookRepository {
   rename(id: string, title: string): Promise<LocalBook>;
   /** Appends HTML to the end of a book's content in one transaction (clipping). */
   append(id: string, html: string): Promise<LocalBook>;
+  /**
+   * Adds a book restored from a backup under its own id, as a local book the server has not acknowledged (dirty, no
+   * revision); null when a record (live or a tombstone) already holds that id.
+   */
+  addRestored(
+    book: Pick<LocalBook, 'id' | 'title' | 'author' | 'content' | 'createdAt' | 'updatedAt'> & { metadata: { [key: string]: unknown } },
+  ): Promise<LocalBook | null>;
   remove(id: string): Promise<RemovedBook>;
   restore(removed: RemovedBook): Promise<void>;
   watchList(search?: string): Observable<LocalBook[]>;
@@ -183,6 +190,19 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
         const next = applyPatch(book, { content: book.content + html });
         await db.books.put(next);
         return next;
+      }));
+    },
+
+    async addRestored(fields) {
+      return write(() => db.transaction('rw', db.books, async () => {
+        if (await db.books.get(fields.id)) return null;
+        const { createdAt, updatedAt, ...rest } = fields;
+        const book: LocalBook = {
+          ...newLocalBook({ ...rest, title: cleanTitle(rest.title, untitled), author: rest.author.slice(0, LIMITS.authorMax), metadata: { ...rest.metadata, ...countHtml(rest.content) } }, createdAt),
+          updatedAt,
+        };
+        await db.books.add(book);
+        return book;
       }));
     },
 

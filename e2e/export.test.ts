@@ -1,0 +1,227 @@
+// Manuscripts in and out through the UI in real Chromium with the built extension (issue 14): every export format
+// through a real download, validated with the same tools as the unit tests; printing prints the manuscript only;
+// importing a DOCX made by LibreOffice; backing up 20 books and restoring them into a fresh profile.
+import { copyFile, readFile } from 'node:fs/promises';
+import type { ElementHandle, Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { blockLines, parseBlocks, wordsOf } from '../extension/lib/manuscripts/document.ts';
+import { SAMPLE_BOOK, SAMPLE_PROBES, generatedBook } from '../extension/lib/manuscripts/sample.testing.ts';
+import { epubcheck, inOrder, libreOfficeConvert, pandocRead, pdfText, tempFile } from '../extension/lib/manuscripts/validators.testing.ts';
+import { exportBook } from '../extension/lib/manuscripts/export.ts';
+import { seriousViolations } from './support/a11y.ts';
+import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
+import { localBook, putStoredBook, storedBooks } from './support/books.ts';
+import { catchDownloads, type Downloads } from './support/downloads.ts';
+import { EDITOR, bookIdInUrl, sel, waitForEditorText } from './support/panel.ts';
+
+let ext: ExtensionBrowser;
+let downloads: Downloads;
+let panel: Page;
+const book = localBook({ ...SAMPLE_BOOK, id: SAMPLE_BOOK.id });
+const lines = blockLines(parseBlocks(SAMPLE_BOOK.content)).map((l) => l.replace(/\s+/g, ' ').trim());
+const words = wordsOf(lines.join(' '));
+
+beforeAll(async () => {
+  ext = await launchWithExtension();
+  downloads = await catchDownloads(ext.browser);
+  panel = await ext.openPanel();
+  await panel.waitForSelector(sel('book-list'));
+  await putStoredBook(panel, book);
+  await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${book.id}`));
+  await waitForEditorText(panel, 'Voces lejanas');
+});
+
+afterAll(async () => {
+  await downloads?.close();
+  await ext?.close();
+});
+
+/** Opens the editor's export form: its button sits in the book's ⋯ menu, away from everyday controls. */
+async function openExport(page: Page) {
+  if (!(await page.$(`${sel('book-more')}[open], details[open] > ${sel('book-more')}`))) await page.locator(sel('book-more')).click();
+  await page.locator(sel('export-book')).click();
+}
+
+/** Chooses `format` in the editor's export form and downloads it; returns the file under its suggested name. */
+async function exportFromEditor(format: string, options: { pdfStyle?: string } = {}) {
+  if (!(await panel.$(sel('export-format')))) await openExport(panel);
+  await panel.select(sel('export-format'), format);
+  if (options.pdfStyle) await panel.select(sel('export-pdf-style'), options.pdfStyle);
+  const download = await downloads.next(() => panel.locator(sel('export-confirm')).click());
+  await panel.waitForSelector(`${sel('export-status')}[role="status"]`);
+  // Validators read the file by its extension.
+  const path = tempFile(download.filename, download.bytes);
+  await copyFile(download.path, path);
+  return { ...download, path };
+}
+
+describe('exporting a book from the editor', () => {
+  test('offers the six formats', async () => {
+    await openExport(panel);
+    const values = await panel.$$eval(`${sel('export-format')} option`, (options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(values.sort()).toEqual(['docx', 'epub', 'html', 'md', 'pdf', 'txt']);
+    await panel.select(sel('export-format'), 'pdf');
+    expect(await seriousViolations(panel, '.book-bar')).toEqual([]);
+  });
+
+  test('EPUB downloads and passes epubcheck', async () => {
+    const file = await exportFromEditor('epub');
+    expect(file.filename).toBe('La Ciudad & el Mar.epub');
+    const check = epubcheck(file.path);
+    expect(check.ok, check.report).toBe(true);
+    expect(pandocRead(file.path, 'epub').lines.slice(2)).toEqual(lines);
+  });
+
+  test('DOCX downloads and converts with pandoc to the book’s text and headings', async () => {
+    const file = await exportFromEditor('docx');
+    const reading = pandocRead(file.path, 'docx');
+    expect(reading.lines.filter((l) => l !== '* * *')).toEqual(lines);
+    expect(reading.headings.map(([level]) => level)).toEqual([1, 2, 1]);
+    expect(reading.meta.title).toBe(SAMPLE_BOOK.title);
+  });
+
+  test.each(['manuscript', 'book'])('PDF (%s) downloads with every word in order, in real text', async (pdfStyle) => {
+    const file = await exportFromEditor('pdf', { pdfStyle });
+    const text = pdfText(file.path);
+    expect(inOrder(words, text)).toEqual({ ok: true });
+    for (const probe of SAMPLE_PROBES) expect(text).toContain(probe);
+  });
+
+  test('Markdown, HTML and plain text download with the text and headings', async () => {
+    const md = await exportFromEditor('md');
+    expect(pandocRead(md.path, 'markdown-smart').lines).toEqual(lines);
+    const html = await exportFromEditor('html');
+    expect(pandocRead(html.path, 'html').headings.map(([, text]) => text)).toEqual(['Capítulo uno: La llegada', 'Una escena', 'Capítulo dos: Voces lejanas']);
+    const txt = await exportFromEditor('txt');
+    expect(inOrder(words, new TextDecoder().decode(txt.bytes))).toEqual({ ok: true });
+  });
+});
+
+describe('exporting from the book list', () => {
+  test('downloads the chosen book', async () => {
+    await panel.evaluate(() => {
+      location.hash = '#/';
+    });
+    const row = `${sel('book-list')} li:has([data-book-id="${book.id}"])`;
+    await panel.locator(`${row} ${sel('export-book')}`).click();
+    await panel.select(`${row} ${sel('export-format')}`, 'txt');
+    const file = await downloads.next(() => panel.locator(`${row} ${sel('export-confirm')}`).click());
+    expect(file.filename).toBe('La Ciudad & el Mar.txt');
+    expect(inOrder(words, new TextDecoder().decode(file.bytes))).toEqual({ ok: true });
+  });
+});
+
+describe('printing the full-tab editor', () => {
+  test('prints the title and the manuscript, and none of the interface', async () => {
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${book.id}`));
+    await panel.waitForSelector(EDITOR);
+    await waitForEditorText(panel, 'Voces lejanas');
+    const pdf = await panel.pdf({ format: 'A4' });
+    const text = pdfText(tempFile('printed.pdf', pdf));
+    expect(inOrder(words, text)).toEqual({ ok: true });
+    expect(text).toContain(SAMPLE_BOOK.title);
+    const ui = await panel.$$eval('button, label > span', (els) => els.map((el) => el.textContent?.trim() ?? '').filter((s) => s.length > 3));
+    expect(ui.length).toBeGreaterThan(5);
+    for (const label of ui) expect(text, `"${label}" printed`).not.toContain(label);
+    // The control: the same page rendered for the screen does show the interface.
+    await panel.emulateMediaType('screen');
+    const onScreen = pdfText(tempFile('screen.pdf', await panel.pdf({ format: 'A4' })));
+    await panel.emulateMediaType();
+    expect(ui.filter((label) => onScreen.includes(label)).length).toBeGreaterThan(5);
+  });
+});
+
+describe('importing a manuscript', () => {
+  test('a DOCX made by LibreOffice becomes a new book with its headings, and the writer is told what was not kept', async () => {
+    const html = await exportBook(SAMPLE_BOOK, 'html', { language: 'es' });
+    const docx = libreOfficeConvert(tempFile('Manuscrito de prueba.html', html.bytes), 'docx:MS Word 2007 XML');
+    await panel.goto(ext.extensionUrl('sidepanel.html'));
+    await panel.waitForSelector(sel('book-list'));
+    const before = (await storedBooks(panel)).length;
+    await panel.locator(sel('import-book')).click();
+    const input = (await panel.waitForSelector(sel('import-file'))) as ElementHandle<HTMLInputElement>;
+    expect(await seriousViolations(panel, '.library-tools')).toEqual([]);
+    await input.uploadFile(docx);
+    await panel.waitForSelector(sel('import-report'));
+    expect(await panel.$eval(sel('import-not-kept'), (el) => el.textContent)).toBeTruthy();
+    await panel.locator(sel('import-open')).click();
+    await waitForEditorText(panel, 'Voces lejanas');
+    const id = await bookIdInUrl(panel);
+    const books = await storedBooks(panel);
+    expect(books).toHaveLength(before + 1);
+    const imported = books.find((b) => b.id === id)!;
+    const headings = parseBlocks(imported.content).filter((b) => b.kind === 'heading').map((b) => (b.kind === 'heading' ? b.level : 0));
+    expect(headings).toEqual([1, 2, 1]);
+    expect(inOrder(words, blockLines(parseBlocks(imported.content)).join(' '))).toEqual({ ok: true });
+  });
+});
+
+describe('adding a file to the open book', () => {
+  test('appends a Markdown file at the end of the book in the editor, and says what was kept', async () => {
+    const id = await (async () => {
+      await panel.goto(ext.extensionUrl('sidepanel.html'));
+      await panel.waitForSelector(sel('book-list'));
+      const book = localBook({ title: 'Apéndice', content: '<p>Texto de antes.</p>' });
+      await putStoredBook(panel, book);
+      await panel.goto(ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
+      await waitForEditorText(panel, 'Texto de antes.');
+      return book.id;
+    })();
+    const md = tempFile('extra.md', '## Nota final\n\nUna línea *más*.\n');
+    const input = (await panel.waitForSelector(sel('append-file'))) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(md);
+    await waitForEditorText(panel, 'Una línea más.');
+    expect(await panel.$eval(sel('append-status'), (el) => el.getAttribute('role'))).toBe('status');
+    const stored = (await storedBooks(panel)).find((b) => b.id === id)!;
+    expect(blockLines(parseBlocks(stored.content))).toEqual(['Texto de antes.', 'Nota final', 'Una línea más.']);
+  });
+});
+
+describe('backing up every book', () => {
+  test('20 books backed up in one archive come back identical in a fresh profile, and a second restore adds nothing', async () => {
+    const source = await launchWithExtension();
+    const target = await launchWithExtension();
+    const sourceDownloads = await catchDownloads(source.browser);
+    try {
+      const page = await source.openPanel();
+      await page.waitForSelector(sel('book-list'));
+      const books = Array.from({ length: 20 }, (_, i) => localBook({ ...generatedBook(300 + i * 50, i + 1), id: crypto.randomUUID(), author: `Autora ${i}` }));
+      books[0] = localBook({ ...SAMPLE_BOOK, id: SAMPLE_BOOK.id });
+      for (const book of books) await putStoredBook(page, book);
+      await page.reload();
+      await page.waitForSelector(sel('book-item'));
+      const archive = await sourceDownloads.next(() => page.locator(sel('backup-all')).click());
+      expect(archive.filename).toMatch(/^anclora-press-backup-\d{4}-\d{2}-\d{2}\.zip$/);
+      const path = tempFile(archive.filename, await readFile(archive.path));
+
+      const fresh = await target.openPanel();
+      await fresh.waitForSelector(sel('book-list'));
+      expect(await storedBooks(fresh)).toHaveLength(0);
+      /** Restores the archive through the file input; resolves once the summary matching `summary` shows. */
+      const restore = async (summary: RegExp) => {
+        const input = (await fresh.waitForSelector(sel('restore-backup'))) as ElementHandle<HTMLInputElement>;
+        await input.uploadFile(path);
+        await fresh.waitForFunction(
+          (selector, pattern) => new RegExp(pattern).test(document.querySelector(selector)?.textContent ?? ''),
+          {},
+          `${sel('library-status')}[role="status"]`,
+          summary.source,
+        );
+      };
+      // "20 books added, 0 already here, 0 kept beside a different version."
+      await restore(/\b20\D+\b0\D+\b0\b/);
+      const pick = (b: { id: string; title: string; author: string; content: string; createdAt: number; updatedAt: number }) =>
+        [b.id, b.title, b.author, b.content, b.createdAt, b.updatedAt].join('\u0000');
+      const restored = await storedBooks(fresh);
+      expect(restored.map(pick).sort()).toEqual(books.map(pick).sort());
+      await fresh.waitForFunction((s) => document.querySelectorAll(s).length === 20, {}, sel('book-item'));
+
+      await restore(/\b0\D+\b20\D+\b0\b/);
+      expect(await storedBooks(fresh)).toHaveLength(20);
+    } finally {
+      await sourceDownloads.close();
+      await source.close();
+      await target.close();
+    }
+  });
+});

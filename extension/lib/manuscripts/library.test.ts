@@ -1,0 +1,33 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { createBookRepository } from '../books/repository.ts';
+import { testDatabases } from '../testing.ts';
+import { appendBookFile, importBookFile } from './library.ts';
+
+const freshDb = testDatabases('library-test');
+const file = (name: string, text: string) => new File([text], name);
+
+describe('importing files into books', () => {
+  it('makes a new book from a file, with its title, author and counts', async () => {
+    const repo = createBookRepository(freshDb());
+    const { book, dropped } = await importBookFile(file('notas.md', '---\ntitle: "Notas"\nauthor: "Ana"\n---\n\n# Uno\n\nDos *tres*.\n'), repo);
+    expect(book).toMatchObject({ title: 'Notas', author: 'Ana', content: '<h1>Uno</h1><p>Dos <em>tres</em>.</p>', metadata: { wordCount: 3 } });
+    expect(dropped).toEqual([]);
+    expect(await repo.list()).toHaveLength(1);
+  });
+
+  it('adds a file at the end of an existing book, keeping what was there', async () => {
+    const repo = createBookRepository(freshDb());
+    const existing = await repo.create({ title: 'Libro', content: '<p>Antes.</p>' });
+    const { book, dropped } = await appendBookFile(file('extra.html', '<p>Después <img src="x.png"></p>'), existing.id, repo);
+    expect(book.content).toBe('<p>Antes.</p><p>Después </p>');
+    expect(dropped).toEqual([{ kind: 'image', count: 1 }]);
+    expect(await repo.list()).toHaveLength(1);
+  });
+
+  it('leaves the library untouched when a file cannot be read', async () => {
+    const repo = createBookRepository(freshDb());
+    await expect(importBookFile(file('libro.pages', 'x'), repo)).rejects.toMatchObject({ name: 'ImportError', reason: 'format' });
+    expect(await repo.list()).toHaveLength(0);
+  });
+});
