@@ -15,6 +15,13 @@ describe('where the writer was in a book', () => {
     expect(readBookPrefs(localStorage, 'a')).toEqual({});
   });
 
+  it('keeps the block at the top of the view, and drops a damaged one while keeping the place', () => {
+    writeBookPrefs(localStorage, 'a', { place: { cursor: 9, scrollTop: 50, anchor: { block: 1204, offset: -12.5 } } });
+    expect(readBookPrefs(localStorage, 'a').place).toEqual({ cursor: 9, scrollTop: 50, anchor: { block: 1204, offset: -12.5 } });
+    localStorage.setItem('anclora.place.a', '{"place":{"cursor":9,"scrollTop":50,"anchor":{"block":-1,"offset":"top"}}}');
+    expect(readBookPrefs(localStorage, 'a').place).toEqual({ cursor: 9, scrollTop: 50 });
+  });
+
   it('clears the target when set to nothing', () => {
     writeBookPrefs(localStorage, 'a', { target: 500 });
     writeBookPrefs(localStorage, 'a', { target: undefined });
