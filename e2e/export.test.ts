@@ -127,7 +127,8 @@ describe('printing the full-tab editor', () => {
     await panel.emulateMediaType('screen');
     const onScreen = pdfText(tempFile('screen.pdf', await panel.pdf({ format: 'A4' })));
     await panel.emulateMediaType();
-    expect(ui.filter((label) => onScreen.includes(label)).length).toBeGreaterThan(5);
+    // (Most controls are a glyph beside a screen-reader name, or sit in closed menus: a few plain labels show.)
+    expect(ui.filter((label) => onScreen.includes(label)).length).toBeGreaterThanOrEqual(3);
   });
 });
 
