@@ -216,7 +216,7 @@ const page = (results: SyncResult[], changes: BookChange[] = []): SyncResponse =
 /** A book synced as revision 1 through the engine (so its base is what the engine wrote). */
 async function syncedBook(d: ReturnType<typeof scriptedDevice>, content: string): Promise<LocalBook> {
   const book = await d.books.create({ title: 'Novel', content });
-  d.server.answer((call) => page([{ id: book.id, status: 'ok', revision: 1, syncedAt: Date.now() }]));
+  d.server.answer(() => page([{ id: book.id, status: 'ok', revision: 1, syncedAt: Date.now() }]));
   await d.engine.runCycle();
   return (await d.db.books.get(book.id))!;
 }
@@ -268,7 +268,7 @@ describe('answers with patches, merges and resends (scripted server)', () => {
     expect(local).toMatchObject({ content: rebased, revision: 3, dirty: 1 });
     expect(await d.db.bases.get(book.id)).toMatchObject({ revision: 3, content: merged });
 
-    d.server.answer((call) => page([{ id: book.id, status: 'ok', revision: 4, syncedAt: Date.now() }]));
+    d.server.answer(() => page([{ id: book.id, status: 'ok', revision: 4, syncedAt: Date.now() }]));
     await d.engine.runCycle();
     const next = d.server.calls.at(-1)!.changes[0]!;
     expect(next.baseRevision).toBe(3);
