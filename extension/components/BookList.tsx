@@ -2,6 +2,8 @@
 import { useId, useMemo, useState } from 'react';
 import { bookRepository } from '../lib/books/repository.ts';
 import { t, uiLocale, wordCountLabel } from '../lib/i18n.ts';
+import { watchOverlapCounts } from '../lib/sync/overlaps.ts';
+import { MergeOverlapNote } from './MergeOverlapNote.tsx';
 import { SyncIssueNote } from './SyncIssueNote.tsx';
 import { useObservable } from './useObservable.ts';
 
@@ -13,6 +15,7 @@ interface BookListProps {
 export function BookList({ onOpen, onCreate }: BookListProps) {
   const [search, setSearch] = useState('');
   const books = useObservable(() => bookRepository().watchList(search), [search]);
+  const overlaps = useObservable(() => watchOverlapCounts(), []);
   const headingId = useId();
   const edited = useMemo(
     () => new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium', timeStyle: 'short' }),
@@ -58,6 +61,7 @@ export function BookList({ onOpen, onCreate }: BookListProps) {
                 {wordCountLabel(book.metadata.wordCount)} · {t('editedAt', edited.format(book.updatedAt))}
               </span>
               {book.syncIssue && <SyncIssueNote issue={book.syncIssue} />}
+              {overlaps?.get(book.id) ? <MergeOverlapNote count={overlaps.get(book.id)!} /> : null}
             </button>
           </li>
         ))}
