@@ -291,6 +291,8 @@ export class SimDevice {
   held: Held | null = null;
   /** Book entries carried by this device's requests that reached the network. */
   pushed = 0;
+  /** Of those, entries sent as a patch from the device's base (sync v2). */
+  patched = 0;
   /** How often each fault met a request (the suite checks that every kind happens). */
   readonly fired = new Map<Fault['kind'], number>();
   private stop: ((why: 'parked' | 'killed') => void) | null = null;
@@ -391,7 +393,11 @@ export class SimDevice {
     return async (input, init) => {
       const path = input.startsWith(SERVER_URL) ? input.slice(SERVER_URL.length) : input;
       if (this.offline) throw new TypeError('fetch failed: offline');
-      if (path === '/api/sync') this.pushed += (JSON.parse(String(init?.body)) as { changes: unknown[] }).changes.length;
+      if (path === '/api/sync') {
+        const { changes } = JSON.parse(String(init?.body)) as { changes: Array<{ patch?: unknown }> };
+        this.pushed += changes.length;
+        this.patched += changes.filter((c) => c.patch !== undefined).length;
+      }
       const forward = () => this.server.forward(path, init);
       const fault = path === '/api/sync' ? this.faults.shift() : undefined;
       if (fault) this.fired.set(fault.kind, (this.fired.get(fault.kind) ?? 0) + 1);

@@ -146,6 +146,9 @@ const tooDeep = (html: string) => '<blockquote>'.repeat(LIMITS.markupDepthMax + 
 /** A paragraph that alone takes a book past the server's MAX_PAYLOAD_BYTES. */
 const padding = (token: string) => `<p>padding ${token} ${'x'.repeat(MAX_PAYLOAD_BYTES)}</p>`;
 
+/** The opening every new or rewritten book starts with: long enough that an edit travels as a patch (sync v2). */
+const OPENING = Array.from({ length: 12 }, (_, i) => `<p>Opening paragraph ${i}, the same on every device until someone edits the book.</p>`).join('');
+
 /** A paragraph as the editor saves it: line breaks as <br>, runs of spaces with &nbsp;, marks. */
 function typed(token: string, variant: number): string {
   const forms = [`<p>${token}</p>`, `<p>first line<br>${token}</p>`, `<p>two&nbsp; spaces ${token}</p>`, `<p><strong>bold</strong> ${token}</p>`];
@@ -233,7 +236,7 @@ class Run {
     const { repo } = device;
     switch (s.op) {
       case 'create': {
-        const book = await repo.create({ title: `Book ${this.token(s.d)}`, content: typed(this.token(s.d), s.d) });
+        const book = await repo.create({ title: `Book ${this.token(s.d)}`, content: OPENING + typed(this.token(s.d), s.d) });
         this.created.add(book.id);
         return;
       }
@@ -267,7 +270,7 @@ class Run {
         if (!book) return;
         const before = tokensIn(book);
         if (s.op === 'append') await repo.save(book.id, { content: book.content + typed(this.token(s.d), s.pick) });
-        if (s.op === 'replace') await repo.save(book.id, { content: typed(this.token(s.d), s.pick) });
+        if (s.op === 'replace') await repo.save(book.id, { content: OPENING + typed(this.token(s.d), s.pick) });
         if (s.op === 'rename') await repo.rename(book.id, `Renamed ${this.token(s.d)}`);
         if (s.op === 'author' || s.op === 'metadata') this.authorOrMetadataEdits++;
         if (s.op === 'author') await repo.save(book.id, { author: `Author ${this.token(s.d)}` });
@@ -473,6 +476,7 @@ async function tally(run: Run) {
   for (const device of run.devices) {
     for (const [kind, n] of device.fired) add(`fault ${kind}`, n);
     add('conflict copies left', await device.panelDb.conflicts.count());
+    add('edits sent as patches', device.patched);
   }
   add('server restarts', run.server.restarts);
   add('conflicts resolved', run.resolved);
@@ -520,7 +524,8 @@ describe('sync under faults (property-based)', () => {
         const kinds: Array<Fault['kind']> = ['network', 'lose-response', 'duplicate', 'status', 'rate-limit', 'crash', 'hold-request', 'hold-response', 'kill'];
         for (const kind of kinds) expect(tallied[`fault ${kind}`] ?? 0, `runs where "${kind}" happened`).toBeGreaterThan(0);
         const outcomes = ['server restarts', 'conflict copies left', 'conflicts resolved', 'workers killed while idle or held', 'texts checked'];
-        for (const key of [...outcomes, 'books the server refused', 'runs with a second account', 'author or metadata edits']) {
+        const more = ['books the server refused', 'runs with a second account', 'author or metadata edits', 'edits sent as patches'];
+        for (const key of [...outcomes, ...more]) {
           expect(tallied[key] ?? 0, key).toBeGreaterThan(0);
         }
         if (fuzzing) console.log(`[fuzz] ${factory.name}: ${JSON.stringify(tallied)}`);
