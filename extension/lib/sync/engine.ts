@@ -290,10 +290,13 @@ export function createSyncEngine(deps: EngineDeps) {
     const bases = patched.length ? await deps.books.getBases(patched.map((c) => c.id)) : new Map<string, SyncBase>();
     const pulled: WholeBook[] = [];
     for (const change of response.changes) {
+      // This device's own write coming back in the feed: its result already settled that revision.
+      const result = response.results.find((r) => r.id === change.id);
+      if (result?.revision !== undefined && result.revision >= change.revision) continue;
       const sources: PatchSource[] = [];
       const base = bases.get(change.id);
       if (base && base.revision === change.patchBase) sources.push(base);
-      const agreed = agreedText(sentById.get(change.id), response.results.find((r) => r.id === change.id), stored.get(change.id));
+      const agreed = agreedText(sentById.get(change.id), result, stored.get(change.id));
       if (agreed && agreed.revision === change.patchBase) sources.push(agreed);
       let whole = await wholeBook(change, sources[0]);
       if (!whole && sources[1]) whole = await wholeBook(change, sources[1]);
