@@ -168,7 +168,7 @@ function scriptedServer() {
 
 const ACCOUNT = { serverUrl: 'https://sync.example', email: 'w@example.test', token: 't', tokenId: 'i', deviceName: 'd' };
 
-function scriptedDevice() {
+function scriptedDevice(newId: () => string = () => crypto.randomUUID()) {
   const server = scriptedServer();
   const db = new AncloraDB(`patches-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
   const kv = memoryKeyValue();
@@ -183,7 +183,7 @@ function scriptedDevice() {
     lock: inProcessLock(),
     clock: { now: () => Date.now() },
     random: () => 0.5,
-    newId: () => crypto.randomUUID(),
+    newId,
     log,
   });
   return { server, db, engine, logs, books: createBookRepository(db) };
@@ -248,6 +248,25 @@ describe('answers with patches, merges and resends (scripted server)', () => {
       expect.objectContaining({ revision: 3, base: 'fish.', kept: 'cat.', lost: 'bird.', keptSide: 'this-device' }),
     ]);
     expect(d.logs.join('\n')).toContain('1 overlapping passages');
+  });
+
+  it('writes the book, its base and the overlaps in one transaction: when one write fails, none happens', async () => {
+    let broken = false;
+    // Once broken, new records get no id: IndexedDB refuses the overlap, which must take the whole outcome with it.
+    const d = scriptedDevice(() => (broken ? (undefined as unknown as string) : crypto.randomUUID()));
+    const book = await syncedBook(d, base);
+    await d.books.save(book.id, { content: mine });
+    broken = true;
+    const overlap = { base: 'fish.', kept: 'cat.', lost: 'bird.', keptSide: 'incoming' as const };
+    d.server.answer((call) => {
+      const serverVersion = stored(call.changes[0]!, merged, 3);
+      return page([{ id: book.id, status: 'merged', revision: 3, syncedAt: Date.now(), serverVersion, overlaps: [overlap] }]);
+    });
+    expect(await d.engine.runCycle()).toMatchObject({ kind: 'failed', error: 'local' });
+
+    expect(await d.db.books.get(book.id)).toMatchObject({ content: mine, revision: 1, dirty: 1 });
+    expect(await d.db.bases.get(book.id)).toMatchObject({ revision: 1, content: base });
+    expect(await d.db.overlaps.count()).toBe(0);
   });
 
   it('a merged result for a book edited meanwhile: the new edits are merged on top and sent next as a patch from the merge', async () => {
