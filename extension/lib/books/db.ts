@@ -1,5 +1,6 @@
 // The extension's IndexedDB schema (Dexie): books, conflict copies and small transactional values, with migrations.
 import Dexie, { type DexieOptions, type EntityTable, type Transaction } from 'dexie';
+import type { ManuscriptPatch } from '../../../shared/manuscript/patch.ts';
 
 export const DB_NAME = 'AncloraPress';
 
@@ -126,6 +127,22 @@ export interface MergeOverlapRecord {
   keptSide: 'this-device' | 'other-device';
 }
 
+/**
+ * A push whose answer this device has not applied yet: written before the request goes out, removed in the transaction
+ * that applies its answer. One left behind means the answer was lost (or the worker died waiting): the next cycle sends
+ * exactly the same input again before anything newer, so the server recognises a retry of what it may already hold
+ * instead of merging this device's later text with its own earlier one.
+ */
+export interface UnansweredPush {
+  bookId: string;
+  /** The version sent (whole). */
+  sent: LocalBook;
+  /** The patch it was sent as, if it was. */
+  patch?: ManuscriptPatch;
+  /** Hash of the text sent. */
+  hash: string;
+}
+
 export interface KvEntry {
   key: string;
   value: unknown;
@@ -155,7 +172,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // the server holds at its revision, so it becomes its base; a book with unsynced edits has lost that text and
     // gets none (its next push carries whole content once).
     version: 2,
-    stores: { bases: '&bookId', overlaps: '&id, bookId' },
+    stores: { bases: '&bookId', overlaps: '&id, bookId', unanswered: '&bookId' },
     upgrade: async (tx) => {
       const clean = await tx
         .table<LocalBook, string>('books')
@@ -174,6 +191,7 @@ export class AncloraDB extends Dexie {
   kv!: EntityTable<KvEntry, 'key'>;
   bases!: EntityTable<SyncBase, 'bookId'>;
   overlaps!: EntityTable<MergeOverlapRecord, 'id'>;
+  unanswered!: EntityTable<UnansweredPush, 'bookId'>;
 
   constructor(name: string = DB_NAME, options: DexieOptions = {}, migrations: readonly Migration[] = MIGRATIONS) {
     super(name, options);

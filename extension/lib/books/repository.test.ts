@@ -234,6 +234,7 @@ describe('the database schema', () => {
       kv: 'key',
       bases: 'bookId',
       overlaps: 'id, bookId',
+      unanswered: 'bookId',
     });
   });
 
@@ -297,6 +298,7 @@ describe('migration 2 (sync v2: the device keeps the base)', () => {
     ]);
     expect(await upgraded.conflicts.count()).toBe(1);
     expect(await upgraded.overlaps.count()).toBe(0);
+    expect(await upgraded.unanswered.count()).toBe(0);
   });
 });
 

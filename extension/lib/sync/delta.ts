@@ -2,7 +2,7 @@
 // how a book in an answer or a pull (BookChange) becomes whole text again, hash-checked against what it was made from.
 import { applyPatch, contentHash, diffManuscripts, PatchMismatchError } from '../../../shared/manuscript/patch.ts';
 import { LIMITS, type BookChange, type BookInput, type ManuscriptPatch, type ServerBook } from '../../../shared/protocol.ts';
-import type { LocalBook, SyncBase } from './ports.ts';
+import type { LocalBook, SyncBase, UnansweredPush } from './ports.ts';
 import { toBookInput } from './reconcile.ts';
 
 /** A dirty book as it goes out: what is sent, and the text the server will hold if it takes it as sent. */
@@ -35,6 +35,17 @@ export async function outgoing(book: LocalBook, base: SyncBase | undefined): Pro
   const patch: ManuscriptPatch = { from: base.hash ?? (await contentHash(base.content)), to: hash, ops };
   const smaller = JSON.stringify(patch).length < JSON.stringify(text).length;
   return { book, input: smaller ? toBookInput(book, patch) : whole, text, hash };
+}
+
+/** The record kept of a push until its answer is applied. */
+export function unansweredPush(out: Outgoing): UnansweredPush {
+  return { bookId: out.book.id, sent: out.book, ...(out.input.patch ? { patch: out.input.patch } : {}), hash: out.hash };
+}
+
+/** A push whose answer was lost, exactly as it went (an identical retry is recognised by the server as one). */
+export function sentAgain(push: UnansweredPush): Outgoing {
+  const { sent, patch, hash } = push;
+  return { book: sent, input: toBookInput(sent, patch), text: sent.deleted ? '' : sent.content, hash };
 }
 
 /** A version of a book's text a patch may have been made from. */

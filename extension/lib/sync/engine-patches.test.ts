@@ -127,6 +127,30 @@ describe('against the real server', () => {
     expect(await b.db.bases.get(book.id)).toMatchObject({ revision: settled.revision, content: settled.content });
   });
 
+  it('sends a push whose answer was lost again exactly as it was before the newer text, so a merging server doubles nothing', async () => {
+    const a = await device();
+    const rest = novel(40);
+    const book = await a.books.create({ title: 'Lost answer', content: p('One.') + rest });
+    await a.engine.runCycle();
+    expect(await a.db.unanswered.count()).toBe(0);
+    await a.books.save(book.id, { content: p('One two.') + rest });
+    a.faults.inject({ kind: 'lose-response' });
+    await a.engine.runCycle();
+    // The server holds "One two." as revision 2; the device never heard so, and its writer goes on typing.
+    expect(await a.db.unanswered.get(book.id)).toMatchObject({ sent: { content: p('One two.') + rest, revision: 1 } });
+    await a.books.save(book.id, { content: p('One two three.') + rest });
+    const before = a.faults.syncBodies.length;
+    expect(await a.engine.runCycle({ force: true })).toEqual({ kind: 'synced' });
+
+    const [lostOne, retry] = sentChanges(a).slice(before - 1).map((changes) => changes[0]!);
+    expect(retry).toEqual(lostOne);
+    const onServer = (await a.transport.getBook(server.url, (await a.account.current())!.token, book.id))!;
+    expect(onServer.content).toBe(p('One two three.') + rest);
+    expect(await a.db.books.get(book.id)).toMatchObject({ content: onServer.content, revision: onServer.revision, dirty: 0 });
+    expect(await a.db.unanswered.count()).toBe(0);
+    expect(await a.db.conflicts.count()).toBe(0);
+  });
+
   it('sends whole content once for a book with unsynced edits and no base (a database migrated from version 1)', async () => {
     const a = await device();
     const book = await a.books.create({ title: 'Migrated', content: p('Old.') });

@@ -3,7 +3,7 @@
 import { BookInput, ErrorCode, LIMITS, fieldErrors, fieldReasons, type ServerBook, type SyncResponse, type SyncResult } from '../../../shared/protocol.ts';
 import { accountScope, type AccountService, type SignedInAccount } from './account.ts';
 import { parseBackoff, type BackoffState } from './backoff.ts';
-import { outgoing, wholeBook, type Outgoing, type PatchSource, type WholeBook } from './delta.ts';
+import { outgoing, sentAgain, unansweredPush, wholeBook, type Outgoing, type PatchSource, type WholeBook } from './delta.ts';
 import type { CycleLock } from './lock.ts';
 import type {
   Clock,
@@ -314,7 +314,8 @@ export function createSyncEngine(deps: EngineDeps) {
         reports.push(() => report(out.book, decision, result));
       }
       for (const whole of pulled) plan.apply(withBase(onPulled(plan.get(whole.book.id), whole.book), baseOf(whole)));
-      return plan.changes({ scope: accountScope(account), value: response.cursor });
+      const answered = response.results.map((r) => r.id).filter((id) => sentById.has(id));
+      return { ...plan.changes({ scope: accountScope(account), value: response.cursor }), answered };
     });
     // Logged after the commit, so a line never claims what a rolled-back transaction did not do.
     for (const line of reports) line();
@@ -373,14 +374,27 @@ export function createSyncEngine(deps: EngineDeps) {
       }
     }
     const bases = await deps.books.getBases(valid.map((book) => book.id));
+    // A push whose answer was lost goes first exactly as it was (the book is still on the revision it was sent from),
+    // and the book's newer text follows in this cycle; a record of a book settled otherwise is dropped.
+    const validById = new Map(valid.map((book) => [book.id, book]));
+    const lost = new Map<string, Outgoing>();
+    const settled: string[] = [];
+    for (const push of await deps.books.listUnanswered()) {
+      if (validById.get(push.bookId)?.revision === push.sent.revision) lost.set(push.bookId, sentAgain(push));
+      else settled.push(push.bookId);
+    }
+    if (settled.length) await deps.books.forgetUnanswered(settled);
+    if (lost.size) sendAgain = true;
     const sending: Outgoing[] = [];
-    for (const book of valid) sending.push(await outgoing(book, bases.get(book.id)));
+    for (const book of valid) sending.push(lost.get(book.id) ?? (await outgoing(book, bases.get(book.id))));
     const batches = planBatches(sending, limits);
     let caughtUp = false;
     let cursorReset = false;
     for (let requests = 0; batches.length > 0 || !caughtUp; requests++) {
       if (requests >= MAX_REQUESTS_PER_CYCLE) throw new TransportError('bad_response', 'The server kept sending more changes');
       const batch = batches.shift() ?? [];
+      // Written ahead: a lost answer (or a worker killed waiting) leaves the record behind.
+      if (batch.length) await deps.books.recordSent(batch.map(unansweredPush));
       let response: SyncResponse;
       try {
         response = await deps.transport.sync(account.serverUrl, account.token, {

@@ -1,9 +1,9 @@
 // The edges the sync engine is given: local book storage, key-value persistence, clock and logger.
 import type { BookMetadata } from '../../../shared/protocol.ts';
-import type { ConflictCopy, LocalBook, MergeOverlapRecord, SyncBase, SyncIssue } from '../books/db.ts';
+import type { ConflictCopy, LocalBook, MergeOverlapRecord, SyncBase, SyncIssue, UnansweredPush } from '../books/db.ts';
 import { countHtml } from '../books/words.ts';
 
-export type { ConflictCopy, LocalBook, MergeOverlapRecord, SyncBase, SyncIssue };
+export type { ConflictCopy, LocalBook, MergeOverlapRecord, SyncBase, SyncIssue, UnansweredPush };
 
 /**
  * What one local transaction writes: the final state of the books it touched, their bases (put, or dropped by book
@@ -15,6 +15,8 @@ export interface LocalChanges {
   conflicts: ConflictCopy[];
   bases?: { put: SyncBase[]; remove: string[] };
   overlaps?: MergeOverlapRecord[];
+  /** Books whose push was answered (their UnansweredPush is removed). */
+  answered?: string[];
   cursor?: { scope: string; value: string };
 }
 
@@ -25,6 +27,12 @@ export interface LocalBookStore {
   countPending(): Promise<number>;
   /** The bases of these books (those that have one). */
   getBases(ids: string[]): Promise<Map<string, SyncBase>>;
+  /** Every push whose answer was never applied. */
+  listUnanswered(): Promise<UnansweredPush[]>;
+  /** Records pushes about to be sent (replacing earlier records of the same books). */
+  recordSent(pushes: UnansweredPush[]): Promise<void>;
+  /** Forgets these books' unanswered pushes (settled otherwise). */
+  forgetUnanswered(ids: string[]): Promise<void>;
   /** The pull cursor saved for an account; a cursor of another account is ignored. */
   getCursor(scope: string): Promise<string | undefined>;
   /**
