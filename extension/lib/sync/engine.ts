@@ -40,7 +40,7 @@ import {
   type CycleResult,
 } from './recovery.ts';
 import type { StatusStore, SyncStatus } from './status.ts';
-import { TransportError } from './transport-error.ts';
+import { TransportError, type TransportErrorKind } from './transport-error.ts';
 import type { Transport } from './transport.ts';
 
 export const BACKOFF_KEY = 'syncBackoff';
@@ -68,6 +68,9 @@ export interface EngineDeps {
   log: Logger;
   batch?: Partial<BatchLimits>;
 }
+
+/** Failures after which the server may have applied the request without this device hearing so. */
+const MAYBE_APPLIED = new Set<TransportErrorKind>(['network', 'server', 'bad_response']);
 
 // A server that keeps answering hasMore would otherwise hold the lock forever.
 const MAX_REQUESTS_PER_CYCLE = 500;
@@ -403,6 +406,10 @@ export function createSyncEngine(deps: EngineDeps) {
           patches: true,
         });
       } catch (error) {
+        // A refusal is an answer: only a request that may have been applied unheard keeps its record.
+        if (!(error instanceof TransportError && MAYBE_APPLIED.has(error.kind))) {
+          await deps.books.forgetUnanswered(batch.map((out) => out.book.id));
+        }
         const step = afterSendError(error, batch.length, cursorReset);
         if (step.action === 'split') {
           batches.unshift(...batch.map((out) => [out]));
