@@ -14,6 +14,7 @@ import { createDexieBookStore } from './dexie-store.ts';
 import { createSyncEngine } from './engine.ts';
 import { inProcessLock } from './lock.ts';
 import { createStatusStore } from './status.ts';
+import { TransportError } from './transport-error.ts';
 import { createDevice, faultyFetch, memoryKeyValue } from './testing.ts';
 import type { SyncCall } from './transport.ts';
 
@@ -367,6 +368,23 @@ describe('answers with patches, merges and resends (scripted server)', () => {
     expect(d.server.fetched).toEqual([book.id, book.id]);
     expect(await d.db.books.get(book.id)).toMatchObject({ content: five, revision: 5 });
     expect(await d.db.bases.get(book.id)).toMatchObject({ revision: 5, content: five });
+  });
+
+  it('keeps the record of a push that got no answer, and forgets one the server refused', async () => {
+    const d = scriptedDevice();
+    const book = await syncedBook(d, base);
+    await d.books.save(book.id, { content: mine });
+    d.server.answer(() => {
+      throw new TransportError('network', 'Network error');
+    });
+    await d.engine.runCycle();
+    expect(await d.db.unanswered.get(book.id)).toMatchObject({ sent: { content: mine, revision: 1 } });
+
+    d.server.answer(() => {
+      throw new TransportError('bad_request', 'Invalid book');
+    });
+    await d.engine.runCycle({ force: true });
+    expect(await d.db.unanswered.count()).toBe(0);
   });
 
   it('a resend drops the base and sends the whole text in the same cycle; a conflict makes the winner the base', async () => {
