@@ -132,7 +132,7 @@ export class SimServer {
       results.forEach((result, k) => {
         if (!result.ok) return;
         this.record(result.book.id, result.book.revision);
-        this.checkSeen(result.book.id, writes[k]!.expectedRevision);
+        this.checkSeen(result.book.id, writes[k]!.expectedRevision, mergeOf(writes[k]!.book)?.mergedWith);
       });
       if (this.crash) this.crash.writes += results.length;
       return results;
@@ -172,10 +172,12 @@ export class SimServer {
 
   /**
    * An accepted write may replace a revision only if its edit started from that revision (or carried no base at all:
-   * a book the device never got, where the later edit wins): otherwise it silently replaced text its writer never saw.
+   * a book the device never got, where the later edit wins), or merged it: otherwise it silently replaced text its
+   * writer never saw.
    */
-  private checkSeen(id: string, replaced: number | null): void {
-    if (replaced === null) return;
+  private checkSeen(id: string, replaced: number | null, mergedWith?: number): void {
+    // A three-way merge keeps the replaced revision's edits and records where it set any aside: nothing silent.
+    if (replaced === null || mergedWith === replaced) return;
     const bases = this.basesOf(id);
     if (bases.length === 0 || bases.some((b) => b === undefined || b === replaced)) return;
     this.unseenReplaced.push(`book ${id}: revision ${replaced + 1} replaced revision ${replaced}, but its edit started from revision ${bases.join(' or ')}`);
@@ -477,6 +479,14 @@ function inFlightEdits(init: RequestInit | undefined): InFlightEdit[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * How a three-way merge made a stored book or revision, if one did: the merge record a merging store keeps with it
+ * (read structurally, so the property runs against a store with or without merges).
+ */
+export function mergeOf(book: object): { mergedWith: number; overlaps: Array<{ lost: string }> } | undefined {
+  return (book as { merge?: { mergedWith: number; overlaps: Array<{ lost: string }> } }).merge;
 }
 
 /** Ids that are valid v4 UUIDs yet reproducible from run to run (the order of dirty books depends on them). */

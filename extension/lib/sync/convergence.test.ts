@@ -15,7 +15,7 @@ import { stopAll, storeFactories, type StoreFactory } from '../../../server/stor
 import { clipToBook } from '../clipping/clipper.ts';
 import type { ConflictCopy, LocalBook } from '../books/db.ts';
 import { keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
-import { SimClock, SimDevice, SimServer, sequentialIds, type Fault, type SimServerOptions } from './convergence-world.testing.ts';
+import { mergeOf, SimClock, SimDevice, SimServer, sequentialIds, type Fault, type SimServerOptions } from './convergence-world.testing.ts';
 
 const fuzzing = process.env.FUZZ === '1';
 const fuzzRuns = Number(process.env.FUZZ_RUNS ?? 2000);
@@ -140,6 +140,9 @@ const tokensOf = (...texts: Array<string | undefined>) => new Set(texts.join(' '
 type Version = { title: string; author: string; content: string; metadata: unknown };
 const textsOf = (b: Version | undefined) => (b ? [b.title, b.author, b.content, JSON.stringify(b.metadata)] : []);
 const tokensIn = (...versions: Array<Version | undefined>) => tokensOf(...versions.flatMap(textsOf));
+
+/** The passages a merge recorded with a stored book or revision as set aside (what the merge review shows). */
+const setAside = (book: object) => (mergeOf(book)?.overlaps ?? []).map((o) => o.lost);
 
 /** Markup nested deeper than the server accepts (LIMITS.markupDepthMax). */
 const tooDeep = (html: string) => '<blockquote>'.repeat(LIMITS.markupDepthMax + 8) + html + '</blockquote>'.repeat(LIMITS.markupDepthMax + 8);
@@ -416,7 +419,10 @@ const comparable = (b: { id: string; title: string; author: string; content: str
 
 async function checkConverged(run: Run) {
   const { server } = run;
-  /** Per account: the texts its users can reach (device books and conflict copies, live server books). */
+  /**
+   * Per account: the texts its users can reach (device books, conflict copies and the passages merges set aside, live
+   * server books and the merge records of their revisions).
+   */
   const reachable = run.owners.map((): string[] => []);
   const serverBooks = [];
 
@@ -424,7 +430,7 @@ async function checkConverged(run: Run) {
     const books = (await server.store.changesSince(owner, 0, 10_000)).books;
     serverBooks.push(...books);
     const live = books.filter((b) => !b.deleted);
-    for (const b of live) reachable[a]!.push(...textsOf(b));
+    for (const b of live) reachable[a]!.push(...textsOf(b), ...setAside(b));
     const expected = live.map(comparable).sort((x, y) => x.id.localeCompare(y.id));
     for (const device of run.devices.filter((d) => run.accountOf[d.index] === a)) {
       const local = await device.panelDb.books.orderBy('id').toArray();
@@ -433,10 +439,12 @@ async function checkConverged(run: Run) {
       expect(local.map(comparable), `device ${device.index} holds what the server holds for its account`).toEqual(expected);
       for (const b of local) reachable[a]!.push(...textsOf(b));
       for (const c of await device.panelDb.conflicts.toArray()) reachable[a]!.push(...textsOf(c));
+      for (const o of await device.panelDb.overlaps.toArray()) reachable[a]!.push(o.lost);
     }
 
     for (const book of books) {
       const revisions = (await server.store.listRevisions(owner, book.id))?.revisions ?? [];
+      if (!book.deleted) for (const r of revisions) reachable[a]!.push(...setAside(r));
       const numbers = revisions.map((r) => r.revision);
       // Newest first, strictly decreasing, all older than the current one.
       expect(numbers, `revisions of ${book.id}`).toEqual([...new Set(numbers)].sort((x, y) => y - x));
