@@ -1,6 +1,7 @@
-// Figures in real Chromium with the built extension (e2e/support launcher): opening a 150,000-word manuscript in the
-// side panel, keystroke-to-paint latency while typing in it, one autosave (time and main-thread long tasks), and
-// edit-to-server-durable latency (last keystroke in the panel → the server has the text) for a short and a long book.
+// Figures in real Chromium with the built extension (e2e/support launcher): opening a 150,000-word manuscript in a
+// 400 px side panel, keystroke-to-paint latency and long tasks while typing at its end, one autosave (time, main-thread
+// work and long tasks), and edit-to-server-durable latency (last keystroke in the panel → the server has the text) for
+// a short and a long book.
 import type { Page } from 'puppeteer';
 import { localBook, putStoredBook, storedBook } from '../e2e/support/books.ts';
 import { launchWithExtension, type ExtensionBrowser } from '../e2e/support/browser.ts';
@@ -16,11 +17,20 @@ const SHORT_BOOK_WORDS = 520;
 /** Keystrokes per typing run, and the pause between them (~8 characters a second, a brisk typist). */
 const KEYSTROKES = 60;
 const KEY_DELAY_MS = 120;
+/** The side panel's usual width (Chrome lets the writer drag it between 360 and ~700 px). */
+const PANEL_VIEWPORT = { width: 400, height: 900 };
 
 export interface BrowserFigures {
   manuscriptBytes: number;
   openMs: { runs: number[]; median: number };
   keystrokeToPaintMs: { samples: number; p50: number; p95: number; max: number };
+  /** While typing at the end of the long book (autosaves included): main-thread long tasks and work per keystroke. */
+  typing: {
+    runs: Array<{ keystrokes: number; longTasks: number; longestTaskMs: number; taskMsPerKey: number }>;
+    longTasks: number;
+    longestTaskMs: number;
+    taskMsPerKey: number;
+  };
   autosave: {
     runs: Array<{
       lastKeyToSavedMs: number;
@@ -30,12 +40,15 @@ export interface BrowserFigures {
       blockingMs: number;
       /** Long tasks the observer saw since the page loaded (opening the book): shows the observer works. */
       longTasksSinceLoad: number;
+      /** Main-thread task time (Chromium's TaskDuration) from the last keystroke to "saved" shown: the save's cost. */
+      taskMs: number;
     }>;
     lastKeyToSavedMs: number;
     longTasks: number;
     longTaskMs: number;
     longestTaskMs: number;
     blockingMs: number;
+    taskMs: number;
   };
   editToServer: Array<{ book: string; bytes: number; runs: number[]; p50: number; p95: number }>;
 }
@@ -98,6 +111,17 @@ function benchState(page: Page): Promise<BenchState> {
   return page.evaluate(() => (window as unknown as { __bench: BenchState }).__bench);
 }
 
+/** Milliseconds of main-thread tasks the page has run so far (Chromium's own cumulative TaskDuration). */
+async function taskMs(page: Page): Promise<number> {
+  return ((await page.metrics()).TaskDuration ?? 0) * 1000;
+}
+
+/** In-page: "saved" was shown after the last keystroke (a cheap poll: it returns one boolean). */
+function savedSinceLastKey(): boolean {
+  const bench = (window as unknown as { __bench: BenchState }).__bench;
+  return bench.saves.some((x) => x.at > bench.lastKey && x.state.includes('save-saved'));
+}
+
 async function caretAtEnd(page: Page): Promise<void> {
   await page.locator(EDITOR).click();
   await page.keyboard.down('Control');
@@ -108,6 +132,7 @@ async function caretAtEnd(page: Page): Promise<void> {
 /** Opens `sidepanel.html#/book/<id>` in a new tab and returns ms from navigation start to the whole book shown. */
 async function openBook(ext: ExtensionBrowser, id: string, blocks: number): Promise<{ page: Page; openMs: number }> {
   const page = await ext.browser.newPage();
+  await page.setViewport(PANEL_VIEWPORT);
   await page.bringToFront();
   await page.goto(ext.extensionUrl(`sidepanel.html#/book/${id}`));
   // Checked every animation frame in the page; the time is the page's own clock from navigation start.
@@ -198,6 +223,7 @@ export async function measureBrowser(runs: number, extensionDir: string, log: (l
     const blocks = (longHtml.match(/<(p|h2)>/g) ?? []).length;
     const openRuns: number[] = [];
     const keySamples: number[] = [];
+    const typingRuns: BrowserFigures['typing']['runs'] = [];
     const autosaves: BrowserFigures['autosave']['runs'] = [];
     const durable = new Map<string, number[]>([
       ['short', []],
@@ -211,17 +237,30 @@ export async function measureBrowser(runs: number, extensionDir: string, log: (l
       await caretAtEnd(page);
 
       // Typing: every keystroke's latency to the frame that shows it (autosaves during typing included).
-      await page.keyboard.type(` typing run ${run} `.padEnd(KEYSTROKES, 'x'), { delay: KEY_DELAY_MS });
+      const typed = ` typing run ${run} `.padEnd(KEYSTROKES, 'x');
+      const typingFrom = await page.evaluate(() => performance.now());
+      const typingTaskMs = await taskMs(page);
+      await page.keyboard.type(typed, { delay: KEY_DELAY_MS });
       // Let the typing run's own saves finish, so the next save is exactly one autosave of the marker.
       await until(async () => (await benchState(page)).saves.at(-1)?.state.includes('save-saved'), {
         timeout: 30_000,
         message: 'the typing to be saved',
+      });
+      const typingTasks = (await benchState(page)).longTasks.filter((t) => t.start + t.duration > typingFrom);
+      typingRuns.push({
+        keystrokes: typed.length,
+        longTasks: typingTasks.length,
+        longestTaskMs: Math.max(0, ...typingTasks.map((t) => t.duration)),
+        taskMsPerKey: ((await taskMs(page)) - typingTaskMs) / typed.length,
       });
       // One autosave: type a marker (shorter than the 3 s maximum wait, so one save covers it), then the time from its
       // last keystroke to the panel showing "saved" again. The server having the marker proves that save held it.
       const marker = ` autosave${run}x${Date.now()}`;
       await page.keyboard.type(marker, { delay: KEY_DELAY_MS });
       const lastKeyEpoch = (await benchState(page)).lastKeyEpoch;
+      const saveTaskFrom = await taskMs(page);
+      await until(() => page.evaluate(savedSinceLastKey), { timeout: 30_000, message: 'the marker to be saved' });
+      const saveTaskMs = (await taskMs(page)) - saveTaskFrom;
       const serverHasIt = await feed.waitForText(long.id, marker);
       durable.get('long')!.push(serverHasIt - lastKeyEpoch);
       const afterSave = await benchState(page);
@@ -239,8 +278,9 @@ export async function measureBrowser(runs: number, extensionDir: string, log: (l
         longestTaskMs: Math.max(0, ...durations),
         blockingMs: durations.reduce((a, d) => a + Math.max(0, d - 50), 0),
         longTasksSinceLoad: state.longTasks.length,
+        taskMs: saveTaskMs,
       });
-      log(`browser run ${run + 1}/${runs}: open ${openMs.toFixed(0)} ms, keystroke p50 ${percentile(state.samples, 50).toFixed(1)} ms, autosave ${autosaves.at(-1)!.lastKeyToSavedMs.toFixed(0)} ms (${durations.length} long tasks; ${state.longTasks.length} since the page loaded), to server ${durable.get('long')!.at(-1)!.toFixed(0)} ms`);
+      log(`browser run ${run + 1}/${runs}: open ${openMs.toFixed(0)} ms, keystroke p50 ${percentile(state.samples, 50).toFixed(1)} ms p95 ${percentile(state.samples, 95).toFixed(1)} ms, ${typingRuns.at(-1)!.longTasks} long tasks typing, save work ${saveTaskMs.toFixed(0)} ms, autosave ${autosaves.at(-1)!.lastKeyToSavedMs.toFixed(0)} ms (${durations.length} long tasks; ${state.longTasks.length} since the page loaded), to server ${durable.get('long')!.at(-1)!.toFixed(0)} ms`);
       await page.close();
 
       // The short book: edit-to-server only.
@@ -264,6 +304,12 @@ export async function measureBrowser(runs: number, extensionDir: string, log: (l
         p95: percentile(keySamples, 95),
         max: Math.max(...keySamples),
       },
+      typing: {
+        runs: typingRuns,
+        longTasks: median(typingRuns.map((r) => r.longTasks)),
+        longestTaskMs: Math.max(...typingRuns.map((r) => r.longestTaskMs)),
+        taskMsPerKey: median(typingRuns.map((r) => r.taskMsPerKey)),
+      },
       autosave: {
         runs: autosaves,
         lastKeyToSavedMs: pick('lastKeyToSavedMs'),
@@ -271,6 +317,7 @@ export async function measureBrowser(runs: number, extensionDir: string, log: (l
         longTaskMs: pick('longTaskMs'),
         longestTaskMs: pick('longestTaskMs'),
         blockingMs: pick('blockingMs'),
+        taskMs: pick('taskMs'),
       },
       editToServer: [
         { book: `${SHORT_BOOK_WORDS}-word book (${(shortHtml.length / 1024).toFixed(1)} kB)`, bytes: shortHtml.length, runs: durable.get('short')! },

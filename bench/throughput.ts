@@ -3,8 +3,7 @@
 import autocannon from 'autocannon';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
-import { dropMongoDatabase } from '../server/store/mongo.ts';
-import { startJongodb } from '../server/store/testing.ts';
+import { pollingUri, startJongodb } from '../server/store/jongodb.testing.ts';
 import { signUpWriters, type Writer } from './lib/accounts.ts';
 import { manuscriptHtml } from './lib/manuscript.ts';
 import { startCeiling, startServer, type Child } from './lib/processes.ts';
@@ -367,6 +366,16 @@ async function measureTargets(targets: Target[], options: ThroughputOptions, log
 }
 
 /** Documents in the MongoDB store's books and revisions collections: what a jongodb transaction copies grows with them. */
+/** Drops the bench's database on a real MongoDB (MONGODB_URI), which keeps what the bench wrote. */
+async function dropDatabase(uri: string, dbName: string): Promise<void> {
+  const client = new MongoClient(uri);
+  try {
+    await client.db(dbName).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
 async function bookDocuments(uri: string, dbName: string): Promise<number> {
   const client = new MongoClient(uri);
   try {
@@ -445,16 +454,15 @@ export async function measureThroughput(options: ThroughputOptions, log: (line: 
           if (!uri) {
             const jongodb = await startJongodb();
             started.push(jongodb);
-            // The driver's default streaming monitor (exhaust "hello") trips over jongodb ("Server ended moreToCome
-            // unexpectedly"); each trip clears the connection pool and fails every operation in flight. Polling avoids it.
-            uri = `${jongodb.uri}${jongodb.uri.includes('?') ? '&' : '?'}serverMonitoringMode=poll`;
+            uri = pollingUri(jongodb.uri);
             result.jongodbCost = await measureJongodbCost(uri);
             log(`jongodb: one-update transaction ${result.jongodbCost.transactionMs.map((c) => `${round(c.ms, 1)} ms with ${c.documents} documents`).join(', ')}`);
           }
           mongodb = { uri, dbName: `anclora_bench_${Date.now()}` };
         }
         const dataSet = store === 'mongodb' && external ? DATA_SETS.embedded : DATA_SETS[store];
-        const server = await startServer(mongodb);
+        // On jongodb the server runs with the test harness's accommodations (server/test/jongodb-server.ts).
+        const server = await startServer(mongodb && { ...mongodb, jongodb: !external });
         started.unshift(server);
         const accounts = Math.max(dataSet.writers, dataSet.syncDevices);
         log(`${store}: server pid ${server.pid}, ceiling pid ${ceiling.pid}; signing up ${accounts} writers`);
@@ -474,7 +482,7 @@ export async function measureThroughput(options: ThroughputOptions, log: (line: 
       } finally {
         for (const child of started) await child.stop().catch(() => undefined);
         // A real server keeps what the bench wrote; jongodb's data goes with its process.
-        if (mongodb && external) await dropMongoDatabase(mongodb.uri, mongodb.dbName);
+        if (mongodb && external) await dropDatabase(mongodb.uri, mongodb.dbName);
       }
     }
     return result;

@@ -29,6 +29,9 @@ export interface AppDeps {
   now: () => number;
 }
 
+/** AppDeps with only the part of the store `S` that a route or service uses (store/types.ts names the parts). */
+export type DepsWith<S, K extends keyof AppDeps = keyof AppDeps> = Pick<Omit<AppDeps, 'store'>, Exclude<K, 'store'>> & { store: S };
+
 /** The signed-in user; only call after requireUser. */
 export function currentUser(ctx: AppContext): PublicUser {
   const user = ctx.state.user;

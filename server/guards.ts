@@ -1,8 +1,11 @@
 // The request guards routes share: who the caller is, and the two rate limits (per user for sync, per IP for sign-in).
-import type { AppDeps, AppMiddleware } from './context.ts';
+import type { AppMiddleware, DepsWith } from './context.ts';
 import { currentUser } from './context.ts';
 import { requireUser } from './auth/require-user.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
+import type { AccountStore } from './store/account-store.ts';
+import type { CredentialStore } from './store/credential-store.ts';
+import type { RateCounter } from './store/rate-counter.ts';
 
 export interface Guards {
   requireUser: AppMiddleware;
@@ -12,7 +15,7 @@ export interface Guards {
   ipLimit: AppMiddleware;
 }
 
-export function createGuards(deps: AppDeps): Guards {
+export function createGuards(deps: DepsWith<AccountStore & CredentialStore & RateCounter>): Guards {
   return {
     requireUser: requireUser(deps),
     userLimit: rateLimit({

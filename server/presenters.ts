@@ -1,24 +1,14 @@
 // What the API returns for stored records: never owner/seq/hashes. Manuscript HTML was sanitised on the way in and
 // is served as stored (sanitising again on every read let one stored book stall every read of it).
 import type { BookRevision, DeviceToken, ServerBook, SessionInfo, TokenSignIn } from '../shared/protocol.ts';
-import type { SessionRecord, StoredBook, TokenRecord } from './store/types.ts';
+import { bookVersion, type BookVersion, type StoredRevision } from './store/book-store.ts';
+import type { SessionRecord, TokenRecord } from './store/credential-store.ts';
 
-export function presentBook(book: StoredBook | BookRevision): ServerBook {
-  return {
-    id: book.id,
-    title: book.title,
-    author: book.author,
-    content: book.content,
-    metadata: book.metadata,
-    updatedAt: book.updatedAt,
-    createdAt: book.createdAt,
-    syncedAt: book.syncedAt,
-    revision: book.revision,
-    deleted: book.deleted,
-  };
+export function presentBook(book: BookVersion): ServerBook {
+  return bookVersion(book);
 }
 
-export function presentRevision(revision: BookRevision): BookRevision {
+export function presentRevision(revision: StoredRevision): BookRevision {
   return { ...presentBook(revision), replacedAt: revision.replacedAt };
 }
 

@@ -86,10 +86,10 @@ async function startChild(script: string, env: Record<string, string | undefined
  * still counts every request in the store, so its cost is included. Logging is `warn`: at `info` every request is one
  * JSON line on stdout, which measures the pipe to this process rather than the server.
  */
-export async function startServer(mongodb?: { uri: string; dbName: string }): Promise<Child> {
+export async function startServer(mongodb?: { uri: string; dbName: string; jongodb?: boolean }): Promise<Child> {
   const dataDir = await mkdtemp(join(tmpdir(), 'anclora-bench-'));
   return startChild(
-    'server/main.ts',
+    mongodb?.jongodb ? 'server/test/jongodb-server.ts' : 'server/main.ts',
     {
       DATA_DIR: dataDir,
       AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',

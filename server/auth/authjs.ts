@@ -7,7 +7,7 @@ import Credentials from '@auth/core/providers/credentials';
 import Google from '@auth/core/providers/google';
 import type { Provider } from '@auth/core/providers';
 import { BODY_LIMITS } from '../../shared/limits.ts';
-import type { AppContext, AppDeps, AppMiddleware } from '../context.ts';
+import type { AppContext, AppMiddleware, DepsWith } from '../context.ts';
 import { gitHubProvider } from './github.ts';
 import { resolveOAuthUser, type RefusalReason } from './oauth-linking.ts';
 import { checkCredentials } from './passwords.ts';
@@ -15,6 +15,9 @@ import { SESSION_MAX_AGE_S, startSession } from './sessions.ts';
 import { signInThrottle, SignInThrottledError } from './sign-in-throttle.ts';
 import { parseJson, readBody } from '../middleware/body.ts';
 import { publicOrigin } from '../public-origin.ts';
+import type { AccountStore } from '../store/account-store.ts';
+import type { CredentialStore } from '../store/credential-store.ts';
+import type { RateCounter } from '../store/rate-counter.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
 const FORM = 'application/x-www-form-urlencoded';
@@ -33,7 +36,8 @@ const REFUSAL_PAGE: Record<RefusalReason, string> = {
 const throttledSignIn = new AsyncLocalStorage<{ refused: SignInThrottledError | null }>();
 
 /** What Auth.js needs of the app (no sanitiser: it never writes books). */
-export type AuthDeps = Pick<AppDeps, 'config' | 'store' | 'logger' | 'now'>;
+/** Sign-in needs accounts, sessions and the per-account throttle's counter. */
+export type AuthDeps = DepsWith<AccountStore & CredentialStore & RateCounter, 'config' | 'logger' | 'now'>;
 
 export interface AuthOptions {
   /** GitHub's API calls (profile and emails); tests pass a fake. */
@@ -180,7 +184,7 @@ async function fromWebResponse(ctx: AppContext, response: Response): Promise<voi
  * Serves /api/auth/* through Auth.js. `signInLimit` (per IP) guards every POST: callback/credentials checks the
  * password, and counting all POST actions leaves no spelling or future action that checks one unlimited.
  */
-export function authjs(deps: AppDeps, signInLimit: AppMiddleware): AppMiddleware {
+export function authjs(deps: AuthDeps, signInLimit: AppMiddleware): AppMiddleware {
   const handle = authHandler(deps);
   const serve = async (ctx: AppContext) => {
     // Auth.js reads forms (and JSON) itself; this reads them under the same limits as every other body.

@@ -2,8 +2,7 @@
 // Accounts are matched by email, so an email the provider has not verified, or an account that has a password, would
 // let whoever controls the provider account take the account over: both are refused, never linked silently.
 import { randomUUID } from 'node:crypto';
-import { EmailTakenError, IdentityTakenError, type Store, type User } from '../store/types.ts';
-import { normaliseEmail } from './passwords.ts';
+import { EmailTakenError, IdentityTakenError, normaliseEmail, type AccountStore, type User } from '../store/account-store.ts';
 
 export interface OAuthSignIn {
   provider: string;
@@ -49,10 +48,10 @@ export function decideOAuthLink(signIn: OAuthSignIn, facts: LinkFacts): LinkDeci
 
 export type OAuthOutcome = { ok: true; user: User } | { ok: false; reason: RefusalReason };
 
-async function gatherFacts(store: Store, signIn: OAuthSignIn): Promise<LinkFacts> {
+async function gatherFacts(store: AccountStore, signIn: OAuthSignIn): Promise<LinkFacts> {
   const identity = await store.findIdentity(signIn.provider, signIn.subject);
   if (identity) return { linkedUserId: identity.userId, emailOwner: null };
-  const owner = signIn.email ? await store.findUserByEmail(normaliseEmail(signIn.email)) : null;
+  const owner = signIn.email ? await store.findUserByEmail(signIn.email) : null;
   if (!owner) return { linkedUserId: null, emailOwner: null };
   const identities = await store.listIdentities(owner.id);
   return {
@@ -62,7 +61,7 @@ async function gatherFacts(store: Store, signIn: OAuthSignIn): Promise<LinkFacts
 }
 
 /** Decides, then records: a new password-less user and/or the identity link. Safe against two first sign-ins at once. */
-export async function resolveOAuthUser(store: Store, signIn: OAuthSignIn, now: number, attempt = 0): Promise<OAuthOutcome> {
+export async function resolveOAuthUser(store: AccountStore, signIn: OAuthSignIn, now: number, attempt = 0): Promise<OAuthOutcome> {
   const decision = decideOAuthLink(signIn, await gatherFacts(store, signIn));
   if (decision.action === 'refuse') return { ok: false, reason: decision.reason };
   if (decision.action === 'sign-in') {

@@ -1,7 +1,7 @@
 // Password hashing (argon2id) and credential checks that take the same time whether or not the email exists.
 import argon2 from 'argon2';
 import type { PublicUser } from '../../shared/protocol.ts';
-import type { Store, User } from '../store/types.ts';
+import type { AccountStore, User } from '../store/account-store.ts';
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): strong, yet cheap enough for a small shared server.
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -26,13 +26,9 @@ export function toPublicUser(user: User): PublicUser {
   return { id: user.id, email: user.email, name: user.name };
 }
 
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 /** The user these credentials belong to, or null; the caller answers both failures with the same 401. */
-export async function checkCredentials(store: Store, email: string, password: string): Promise<PublicUser | null> {
-  const user = await store.findUserByEmail(normaliseEmail(email));
+export async function checkCredentials(store: AccountStore, email: string, password: string): Promise<PublicUser | null> {
+  const user = await store.findUserByEmail(email);
   const ok = await verifyPassword(user?.passwordHash || null, password);
   return ok && user ? toPublicUser(user) : null;
 }

@@ -1,9 +1,10 @@
 // Finds the caller: a Bearer device token or a live Auth.js session; routes behind requireUser get ctx.state.user.
 import { getToken } from '@auth/core/jwt';
 import type { PublicUser } from '../../shared/protocol.ts';
-import type { AppContext, AppDeps, AppMiddleware } from '../context.ts';
+import type { AppContext, AppMiddleware, DepsWith } from '../context.ts';
 import { unauthorized } from '../errors.ts';
-import type { SessionRecord, TokenRecord } from '../store/types.ts';
+import type { AccountStore } from '../store/account-store.ts';
+import type { CredentialStore, SessionRecord, TokenRecord } from '../store/credential-store.ts';
 import { publicOrigin } from '../public-origin.ts';
 import { hashDeviceToken } from './device-tokens.ts';
 import { toPublicUser } from './passwords.ts';
@@ -11,7 +12,8 @@ import { toPublicUser } from './passwords.ts';
 /** lastUsedAt is only written when it is older than this, so a busy device does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-type AuthDeps = Pick<AppDeps, 'store' | 'now' | 'config'>;
+/** The caller is found by a credential and turned into its user. */
+export type IdentifyDeps = DepsWith<AccountStore & CredentialStore, 'now' | 'config'>;
 
 /** How the caller proved who they are: routes that create or revoke credentials need to know. */
 export type Credential = { kind: 'token'; token: TokenRecord } | { kind: 'session'; session: SessionRecord };
@@ -21,7 +23,7 @@ export interface Caller {
   credential: Credential;
 }
 
-async function fromDeviceToken(authorization: string, deps: AuthDeps): Promise<Caller | null> {
+async function fromDeviceToken(authorization: string, deps: IdentifyDeps): Promise<Caller | null> {
   const match = /^Bearer\s+([A-Za-z0-9_-]{16,200})$/i.exec(authorization);
   if (!match) return null;
   // Looked up on every request, so a revoked token fails on its very next use.
@@ -37,7 +39,7 @@ async function fromDeviceToken(authorization: string, deps: AuthDeps): Promise<C
   return user ? { user: toPublicUser(user), credential: { kind: 'token', token } } : null;
 }
 
-async function fromSessionCookie(ctx: AppContext, deps: AuthDeps): Promise<Caller | null> {
+async function fromSessionCookie(ctx: AppContext, deps: IdentifyDeps): Promise<Caller | null> {
   const jwt = await getToken({
     req: { headers: new Headers({ cookie: ctx.get('Cookie') }) },
     secret: deps.config.authSecret,
@@ -53,18 +55,18 @@ async function fromSessionCookie(ctx: AppContext, deps: AuthDeps): Promise<Calle
 }
 
 /** The caller of this request, from a Bearer device token or else an Auth.js session cookie; null when neither works. */
-export async function identify(ctx: AppContext, deps: AuthDeps): Promise<Caller | null> {
+export async function identify(ctx: AppContext, deps: IdentifyDeps): Promise<Caller | null> {
   const authorization = ctx.get('Authorization');
   if (authorization) return fromDeviceToken(authorization, deps);
   if (!ctx.get('Cookie')) return null;
   return fromSessionCookie(ctx, deps);
 }
 
-export async function authenticate(ctx: AppContext, deps: AuthDeps): Promise<PublicUser | null> {
+export async function authenticate(ctx: AppContext, deps: IdentifyDeps): Promise<PublicUser | null> {
   return (await identify(ctx, deps))?.user ?? null;
 }
 
-export function requireUser(deps: AuthDeps): AppMiddleware {
+export function requireUser(deps: IdentifyDeps): AppMiddleware {
   return async function requireUser(ctx, next) {
     const caller = await identify(ctx, deps);
     if (!caller) throw unauthorized();

@@ -1,7 +1,7 @@
 // Server-side browser sessions: how long they last, when one is fresh enough to create a device token, and how one
 // starts and ends. The Auth.js JWT only carries the session id (`sid`); the record in the store is what counts.
 import { randomUUID } from 'node:crypto';
-import type { SessionRecord, Store } from '../store/types.ts';
+import type { CredentialStore, SessionRecord } from '../store/credential-store.ts';
 
 /** A session ends 30 days after sign-in, however often its cookie is refreshed (also the Auth.js cookie lifetime). */
 export const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
@@ -14,7 +14,7 @@ export function isFresh(session: SessionRecord, now: number): boolean {
 }
 
 /** Records a new session for a sign-in through `provider`; its id goes into the JWT as `sid`. */
-export async function startSession(store: Store, userId: string, provider: string, now: number): Promise<SessionRecord> {
+export async function startSession(store: CredentialStore, userId: string, provider: string, now: number): Promise<SessionRecord> {
   const session: SessionRecord = {
     id: randomUUID(),
     userId,

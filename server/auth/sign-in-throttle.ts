@@ -2,8 +2,8 @@
 // counters, whether or not that account exists, so guessing from many IPs is slowed and the answer reveals nothing.
 import { ErrorCode } from '../../shared/protocol.ts';
 import { ApiError } from '../errors.ts';
-import type { Store } from '../store/types.ts';
-import { normaliseEmail } from './passwords.ts';
+import type { RateCounter } from '../store/rate-counter.ts';
+import { normaliseEmail } from '../store/account-store.ts';
 
 /** The window AUTH_ACCOUNT_RATE_LIMIT_PER_HOUR counts in. */
 export const ACCOUNT_SIGN_IN_WINDOW_MS = 60 * 60 * 1000;
@@ -17,7 +17,7 @@ export class SignInThrottledError extends ApiError {
 }
 
 export interface SignInThrottleOptions {
-  store: Store;
+  store: RateCounter;
   now: () => number;
   perHour: number;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETENTION, revisionsToKeep, type AgedVersion } from './retention.ts';
+import { LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_RETENTION, revisionsToDrop, revisionsToKeep, type AgedVersion } from './retention.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -50,5 +51,17 @@ describe('revisionsToKeep', () => {
     expect(versions.length).toBe(35_040);
     // Two days whole (192), 28 days × 8 hours (224), ~335 days × 1.
     expect(kept).toBeLessThan(800);
+  });
+});
+
+describe('revisionsToDrop', () => {
+  const aged = (revisions: number[]): AgedVersion[] => revisions.map((revision) => ({ revision, replacedAt: now - revision }));
+
+  it.each<[string, number[], number[]]>([
+    ['nothing while a book has at most the kept number of revisions', Array.from({ length: LIMITS.revisionsKept }, (_, i) => i + 1), []],
+    ['the oldest beyond the kept number', Array.from({ length: LIMITS.revisionsKept + 2 }, (_, i) => i + 1), [2, 1]],
+    ['by revision number, whatever order they are read in', [...Array.from({ length: LIMITS.revisionsKept }, (_, i) => i + 2), 1].reverse(), [1]],
+  ])('drops %s', (_, revisions, dropped) => {
+    expect(revisionsToDrop(aged(revisions))).toEqual(dropped);
   });
 });

@@ -1,5 +1,6 @@
 // Which earlier versions of a book the server keeps as it ages: every one while recent, then one per hour, one per day,
 // one per month — so history reaches back months at the cost of a handful of versions per day.
+import { LIMITS } from '../../shared/limits.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -47,4 +48,17 @@ export function revisionsToKeep(versions: readonly AgedVersion[], now: number, t
   }
   for (const version of newestInBucket.values()) keep.add(version.revision);
   return keep;
+}
+
+/**
+ * The one thinning rule the stores apply after archiving a replaced version: which of a book's kept revisions to
+ * delete. Today revisions are whole copies, so the newest LIMITS.revisionsKept stay and older ones go; the age tiers
+ * above take over once revisions are stored as reverse patches (Sync v2), where keeping every version of the last two
+ * days costs little. Both stores call this, so the switch happens here alone.
+ */
+export function revisionsToDrop(versions: readonly AgedVersion[]): number[] {
+  return [...versions]
+    .sort((a, b) => b.revision - a.revision)
+    .slice(LIMITS.revisionsKept)
+    .map((version) => version.revision);
 }

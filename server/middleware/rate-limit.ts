@@ -1,12 +1,12 @@
 // Fixed one-minute-window rate limits counted in the store, so several server processes share one budget.
-import type { Store } from '../store/types.ts';
+import type { RateCounter } from '../store/rate-counter.ts';
 import type { AppContext, AppMiddleware } from '../context.ts';
 import { tooManyRequests } from '../errors.ts';
 
 export const RATE_WINDOW_MS = 60_000;
 
 export interface RateLimitOptions {
-  store: Store;
+  store: RateCounter;
   now: () => number;
   perMinute: number;
   /** The bucket a request counts against, e.g. `api:user:<id>`. */

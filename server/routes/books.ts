@@ -3,14 +3,14 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { BookInput, Cursor, ErrorCode, LIMITS, type ConflictResponse } from '../../shared/protocol.ts';
 import { jsonBody } from '../middleware/body.ts';
-import { currentUser, type AppContext, type AppDeps, type AppState } from '../context.ts';
+import { currentUser, type AppContext, type AppState, type DepsWith } from '../context.ts';
 import { badRequest, notFound, patchNotApplicable, quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { presentBook, presentRevision } from '../presenters.ts';
 import { AnswerBudget } from '../sync/answer-budget.ts';
 import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
 import { applyBook, deleteBook, storageQuota, type ApplyOutcome } from '../sync/service.ts';
-import type { StoredBook } from '../store/types.ts';
+import type { BookStore, StoredBook } from '../store/book-store.ts';
 import { parse, parseId } from '../validate.ts';
 
 const ChangesQuery = z.object({
@@ -53,7 +53,7 @@ function writtenBook(ctx: AppContext, outcome: ApplyOutcome, clientVersion: unkn
   return outcome.book;
 }
 
-export function bookRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
+export function bookRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
   const guarded = [guards.requireUser, guards.userLimit];
 

@@ -2,13 +2,15 @@
 import Router from '@koa/router';
 import { authenticate } from '../auth/require-user.ts';
 import { AUTH_BASE_PATH } from '../auth/authjs.ts';
-import type { AppDeps, AppState } from '../context.ts';
+import type { AppState, DepsWith } from '../context.ts';
 import { publicOrigin } from '../public-origin.ts';
+import type { AccountStore } from '../store/account-store.ts';
+import type { CredentialStore } from '../store/credential-store.ts';
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export function homeRoutes(deps: AppDeps): Router<AppState> {
+export function homeRoutes(deps: DepsWith<AccountStore & CredentialStore>): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/', async (ctx) => {
     const user = await authenticate(ctx, deps);

@@ -1,13 +1,14 @@
 // Signed-in browser sessions: list them, revoke one (with the device tokens it made), and sign out everywhere.
 import Router from '@koa/router';
 import type { SignedOutEverywhere } from '../../shared/protocol.ts';
-import { currentUser, type AppDeps, type AppState } from '../context.ts';
+import { currentUser, type AppState, type DepsWith } from '../context.ts';
 import { notFound } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { presentSession } from '../presenters.ts';
+import type { CredentialStore } from '../store/credential-store.ts';
 import { parseId } from '../validate.ts';
 
-export function sessionRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
+export function sessionRoutes(deps: DepsWith<CredentialStore>, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
 
   router.get('/api/sessions', guards.requireUser, async (ctx) => {

@@ -2,13 +2,13 @@
 // then pull a page.
 import Router from '@koa/router';
 import { BookInput, ErrorCode, fieldErrors, fieldReasons, SyncRequest, type FieldReason, type SyncResult } from '../../shared/protocol.ts';
-import { currentUser, type AppDeps, type AppState } from '../context.ts';
+import { currentUser, type AppState, type DepsWith } from '../context.ts';
 import { quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { jsonBody } from '../middleware/body.ts';
 import { presentBook } from '../presenters.ts';
 import { bookSize } from '../store/paging.ts';
-import type { StoredBook } from '../store/types.ts';
+import type { BookStore, StoredBook } from '../store/book-store.ts';
 import { AnswerBudget } from '../sync/answer-budget.ts';
 import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
 import { storedDiffersFromSent } from '../sync/rules.ts';
@@ -28,7 +28,7 @@ function entryId(entry: unknown): string {
   return typeof id === 'string' ? id.slice(0, 100) : '';
 }
 
-export function syncRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
+export function syncRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
   router.post('/api/sync', guards.requireUser, guards.userLimit, jsonBody({ limit: deps.config.maxPayloadBytes }), async (ctx) => {
     const request = parse(SyncRequest, ctx.request.body, 'Invalid sync request');

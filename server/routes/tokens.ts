@@ -9,17 +9,19 @@ import { checkCredentials } from '../auth/passwords.ts';
 import { identify } from '../auth/require-user.ts';
 import { FRESH_SESSION_MS, isFresh } from '../auth/sessions.ts';
 import { signInThrottle } from '../auth/sign-in-throttle.ts';
-import { currentUser, type AppContext, type AppDeps, type AppState } from '../context.ts';
+import { currentUser, type AppContext, type AppState, type DepsWith } from '../context.ts';
 import { badRequest, forbidden, notFound, unauthorized } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { jsonBody } from '../middleware/body.ts';
 import { presentToken } from '../presenters.ts';
-import type { TokenRecord } from '../store/types.ts';
+import type { AccountStore } from '../store/account-store.ts';
+import type { CredentialStore, TokenRecord } from '../store/credential-store.ts';
+import type { RateCounter } from '../store/rate-counter.ts';
 import { parse, parseId } from '../validate.ts';
 
 type Maker = { user: PublicUser } & Pick<TokenRecord, 'sessionId' | 'signIn'>;
 
-export function tokenRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
+export function tokenRoutes(deps: DepsWith<AccountStore & CredentialStore & RateCounter>, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
   const countSignIn = signInThrottle({ store: deps.store, now: deps.now, perHour: deps.config.authAccountRateLimitPerHour });
 

@@ -4,15 +4,15 @@ import Router from '@koa/router';
 import { BODY_LIMITS } from '../../shared/limits.ts';
 import { ErrorCode, FieldReason, SignUpRequest } from '../../shared/protocol.ts';
 import { isCommonPassword } from '../auth/common-passwords.ts';
-import { hashPassword, normaliseEmail, toPublicUser } from '../auth/passwords.ts';
-import type { AppDeps, AppState } from '../context.ts';
+import { hashPassword, toPublicUser } from '../auth/passwords.ts';
+import type { AppState, DepsWith } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { jsonBody } from '../middleware/body.ts';
 import type { Guards } from '../guards.ts';
-import { EmailTakenError, type User } from '../store/types.ts';
+import { EmailTakenError, normaliseEmail, type AccountStore, type User } from '../store/account-store.ts';
 import { parse } from '../validate.ts';
 
-export function userRoutes(deps: AppDeps, guards: Guards): Router<AppState> {
+export function userRoutes(deps: DepsWith<AccountStore>, guards: Guards): Router<AppState> {
   const router = new Router<AppState>();
   router.post('/api/users', guards.ipLimit, jsonBody({ limit: BODY_LIMITS.smallBytes }), async (ctx) => {
     const input = parse(SignUpRequest, ctx.request.body, 'Invalid sign-up');

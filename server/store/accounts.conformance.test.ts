@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeFactories, stopAll, type OpenedStore } from './testing.ts';
-import { IdentityTakenError, type SessionRecord, type Store, type TokenRecord, type User } from './types.ts';
+import { IdentityTakenError, type User } from './account-store.ts';
+import type { SessionRecord, TokenRecord } from './credential-store.ts';
+import type { Store } from './types.ts';
 
 afterAll(stopAll);
 

@@ -2,26 +2,25 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
-import { bookSize, fitPage, REPLACED_AT_BYTES, UNBOUNDED, type PageBudget } from './paging.ts';
+import { LIMITS } from '../../shared/protocol.ts';
+import { revisionsToDrop } from '../history/retention.ts';
+import { EmailTakenError, IdentityTakenError, normaliseEmail, type Identity, type User } from './account-store.ts';
 import {
-  assertDistinctBooks,
-  EmailTakenError,
-  IdentityTakenError,
-  reportingFullDisk,
+  BOOK_FIELDS,
+  bookVersion,
+  type BookVersion,
   type CasWrite,
   type ChangePage,
-  type Identity,
   type PutResult,
-  type RevokedCount,
-  type SessionRecord,
   type RevisionPage,
   type RevisionQuery,
-  type Store,
   type StoredBook,
-  type TokenRecord,
-  type User,
-} from './types.ts';
+  type StoredRevision,
+} from './book-store.ts';
+import { assertDistinctBooks, checkWrite, type StepUsage } from './book-writes.ts';
+import type { RevokedCount, SessionRecord, TokenRecord } from './credential-store.ts';
+import { bookSize, cutPage, REPLACED_AT_BYTES, UNBOUNDED, type PageBudget } from './paging.ts';
+import { reportingFullDisk, type Store } from './types.ts';
 
 export const EMBEDDED_DB_FILE = 'anclora.db';
 
@@ -143,25 +142,37 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /** Expired rate-limit windows are swept at most this often, so `hit()` stays one small upsert. */
 const RATE_LIMIT_SWEEP_MS = 60_000;
 
-interface BookRow {
-  id: string;
+/** The column of each book field in the books table (the revisions table names the id column book_id). */
+const BOOK_COLUMNS: Record<keyof BookVersion, string> = {
+  id: 'id',
+  title: 'title',
+  author: 'author',
+  content: 'content',
+  metadata: 'metadata',
+  updatedAt: 'updated_at',
+  createdAt: 'created_at',
+  syncedAt: 'synced_at',
+  revision: 'revision',
+  deleted: 'deleted',
+};
+const REVISION_COLUMNS: Record<keyof BookVersion, string> = { ...BOOK_COLUMNS, id: 'book_id' };
+
+/** `column AS field, …` for every book field: rows come back with the fields' names. */
+function selectFields(columns: Record<keyof BookVersion, string>): string {
+  return BOOK_FIELDS.map((field) => `${columns[field]} AS ${field}`).join(', ');
+}
+
+/** A book version as SQLite holds it: metadata as JSON text, deleted as 0 or 1. */
+type VersionRow = Omit<BookVersion, 'metadata' | 'deleted'> & { metadata: string; deleted: number };
+
+interface BookRow extends VersionRow {
   owner: string;
-  title: string;
-  author: string;
-  content: string;
-  metadata: string;
-  updated_at: number;
-  created_at: number;
-  synced_at: number;
-  revision: number;
-  deleted: number;
   seq: number;
   size: number;
 }
 
-interface RevisionRow extends Omit<BookRow, 'id' | 'seq'> {
-  book_id: string;
-  replaced_at: number;
+interface RevisionRow extends VersionRow {
+  replacedAt: number;
 }
 
 interface UserRow {
@@ -198,26 +209,20 @@ interface IdentityRow {
   created_at: number;
 }
 
-function toBook(row: BookRow): StoredBook {
-  return {
-    id: row.id,
-    owner: row.owner,
-    title: row.title,
-    author: row.author,
-    content: row.content,
-    metadata: JSON.parse(row.metadata) as StoredBook['metadata'],
-    updatedAt: row.updated_at,
-    createdAt: row.created_at,
-    syncedAt: row.synced_at,
-    revision: row.revision,
-    deleted: row.deleted === 1,
-    seq: row.seq,
-  };
+function toVersion(row: VersionRow): BookVersion {
+  return bookVersion({ ...row, metadata: JSON.parse(row.metadata) as BookVersion['metadata'], deleted: row.deleted === 1 });
 }
 
-function toRevision({ book_id, replaced_at, ...row }: RevisionRow): BookRevision {
-  const { owner: _owner, seq: _seq, ...version } = toBook({ ...row, id: book_id, seq: 0 });
-  return { ...version, replacedAt: replaced_at };
+function toVersionRow(book: BookVersion): VersionRow {
+  return { ...bookVersion(book), metadata: JSON.stringify(book.metadata), deleted: book.deleted ? 1 : 0 };
+}
+
+function toBook(row: BookRow): StoredBook {
+  return { ...toVersion(row), owner: row.owner, seq: row.seq };
+}
+
+function toRevision(row: RevisionRow): StoredRevision {
+  return { ...toVersion(row), replacedAt: row.replacedAt };
 }
 
 function toUser(row: UserRow): User {
@@ -245,24 +250,13 @@ function toIdentity(row: IdentityRow): Identity {
   return { provider: row.provider, subject: row.subject, userId: row.user_id, createdAt: row.created_at };
 }
 
-/** SQLite's book_size(): bookSize of a row, for the migration that records sizes of existing books. */
+/**
+ * SQLite's book_size(…): bookSize of a row, for the migration that records sizes of existing books. Its arguments are
+ * the row's book columns in BOOK_FIELDS order (the revisions table passing book_id as the id).
+ */
 function registerBookSize(db: Database.Database): void {
-  db.function(
-    'book_size',
-    { deterministic: true },
-    (id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted) =>
-      bookSize({
-        id: String(id),
-        title: String(title),
-        author: String(author),
-        content: String(content),
-        metadata: JSON.parse(String(metadata)) as StoredBook['metadata'],
-        updatedAt: Number(updatedAt),
-        createdAt: Number(createdAt),
-        syncedAt: Number(syncedAt),
-        revision: Number(revision),
-        deleted: Number(deleted) === 1,
-      }),
+  db.function('book_size', { deterministic: true, varargs: true }, (...columns: unknown[]) =>
+    bookSize(toVersion(Object.fromEntries(BOOK_FIELDS.map((field, i) => [field, columns[i]])) as VersionRow)),
   );
 }
 
@@ -325,47 +319,47 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
   bookkeeping.pragma('synchronous = NORMAL');
   bookkeeping.pragma('busy_timeout = 5000');
 
+  const bookColumns = BOOK_FIELDS.map((field) => BOOK_COLUMNS[field]);
+  const bookFields = selectFields(BOOK_COLUMNS);
   const q = {
     // By owner and id together: another owner's book is never read (its size would show in the time taken).
-    ownBook: db.prepare<[string, string], BookRow>('SELECT * FROM books WHERE id = ? AND owner = ?'),
+    ownBook: db.prepare<[string, string], BookRow>(`SELECT ${bookFields}, owner, seq, size FROM books WHERE id = ? AND owner = ?`),
     ownsBook: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ? AND owner = ?'),
     idTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ?'),
-    archive: db.prepare(
-      `INSERT OR REPLACE INTO revisions
-         (owner, book_id, revision, title, author, content, metadata, updated_at, created_at, synced_at, deleted, replaced_at, size)
-       VALUES (@owner, @id, @revision, @title, @author, @content, @metadata, @updated_at, @created_at, @synced_at, @deleted, @replaced_at, @size)`,
+    // The replaced version is copied row to row, inside the write's transaction.
+    archive: db.prepare<{ owner: string; id: string; replacedAt: number }>(
+      `INSERT OR REPLACE INTO revisions (owner, ${BOOK_FIELDS.map((field) => REVISION_COLUMNS[field]).join(', ')}, replaced_at, size)
+       SELECT owner, ${bookColumns.join(', ')}, @replacedAt, size FROM books WHERE id = @id AND owner = @owner`,
     ),
-    prune: db.prepare(
-      `DELETE FROM revisions WHERE owner = @owner AND book_id = @id AND revision NOT IN (
-         SELECT revision FROM revisions WHERE owner = @owner AND book_id = @id ORDER BY revision DESC LIMIT @keep)`,
+    keptVersions: db.prepare<[string, string], { revision: number; replacedAt: number }>(
+      'SELECT revision, replaced_at AS replacedAt FROM revisions WHERE owner = ? AND book_id = ?',
     ),
+    dropRevision: db.prepare<[string, string, number]>('DELETE FROM revisions WHERE owner = ? AND book_id = ? AND revision = ?'),
     nextSeq: db.prepare<[string, number], { seq: number; bytes: number }>(
       `INSERT INTO counters (owner, seq, bytes) VALUES (?, 1, ?)
        ON CONFLICT (owner) DO UPDATE SET seq = seq + 1, bytes = bytes + excluded.bytes RETURNING seq, bytes`,
     ),
     storedBytes: db.prepare<[string], { bytes: number }>('SELECT bytes FROM counters WHERE owner = ?'),
-    upsertBook: db.prepare(
-      `INSERT INTO books (id, owner, title, author, content, metadata, updated_at, created_at, synced_at, revision, deleted, seq, size)
-       VALUES (@id, @owner, @title, @author, @content, @metadata, @updatedAt, @createdAt, @syncedAt, @revision, @deleted, @seq, @size)
+    upsertBook: db.prepare<VersionRow & { owner: string; seq: number; size: number }>(
+      `INSERT INTO books (${bookColumns.join(', ')}, owner, seq, size)
+       VALUES (${BOOK_FIELDS.map((field) => `@${field}`).join(', ')}, @owner, @seq, @size)
        ON CONFLICT (id) DO UPDATE SET
-         title = excluded.title, author = excluded.author, content = excluded.content, metadata = excluded.metadata,
-         updated_at = excluded.updated_at, created_at = excluded.created_at, synced_at = excluded.synced_at,
-         revision = excluded.revision, deleted = excluded.deleted, seq = excluded.seq, size = excluded.size`,
+         ${[...bookColumns.filter((column) => column !== 'id'), 'seq', 'size'].map((column) => `${column} = excluded.${column}`).join(', ')}`,
     ),
     // Sizes come from the (owner, seq, size) index alone; only the books that fit are read.
     changeSizes: db.prepare<[string, number, number], { seq: number; size: number }>(
       'SELECT seq, size FROM books WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
     changes: db.prepare<[string, number, number], BookRow>(
-      'SELECT * FROM books WHERE owner = ? AND seq > ? AND seq <= ? ORDER BY seq',
+      `SELECT ${bookFields}, owner, seq, size FROM books WHERE owner = ? AND seq > ? AND seq <= ? ORDER BY seq`,
     ),
     revisionSizes: db.prepare<[string, string, number, number], { revision: number; size: number }>(
       `SELECT revision, size FROM revisions WHERE owner = ? AND book_id = ? AND revision < ?
        ORDER BY revision DESC LIMIT ?`,
     ),
     revisions: db.prepare<[string, string, number, number], RevisionRow>(
-      `SELECT * FROM revisions WHERE owner = ? AND book_id = ? AND revision < ? AND revision >= ?
-       ORDER BY revision DESC`,
+      `SELECT ${selectFields(REVISION_COLUMNS)}, replaced_at AS replacedAt FROM revisions
+       WHERE owner = ? AND book_id = ? AND revision < ? AND revision >= ? ORDER BY revision DESC`,
     ),
     insertUser: db.prepare(
       'INSERT INTO users (id, email, name, password_hash, created_at) VALUES (@id, @email, @name, @passwordHash, @createdAt)',
@@ -406,26 +400,21 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
   };
 
   /** One write of a step; `usage` is the owner's stored bytes, kept up to date across the step. */
-  const putOne = (owner: string, { book, expectedRevision }: CasWrite, usage: { bytes: number; quota: number }): PutResult => {
-    const current = q.ownBook.get(book.id, owner);
-    if (!current) {
-      if (q.idTaken.get(book.id)) return { ok: false, reason: 'foreign' };
-      if (expectedRevision !== null) return { ok: false, reason: 'missing' };
-    } else if (expectedRevision === null || current.revision !== expectedRevision) {
-      return { ok: false, reason: 'conflict', current: toBook(current) };
-    }
-    const size = bookSize(book);
-    const growth = size - (current?.size ?? 0);
-    if (growth > 0 && !book.deleted && usage.bytes + growth > usage.quota) return { ok: false, reason: 'quota', used: usage.bytes };
+  const putOne = (owner: string, write: CasWrite, usage: StepUsage): PutResult => {
+    const { book } = write;
+    const row = q.ownBook.get(book.id, owner);
+    const current = row ? { book: toBook(row), size: row.size } : null;
+    // Checked for creates too: the upsert below would otherwise take over another owner's book.
+    const check = checkWrite(current, write, usage, !row && q.idTaken.get(book.id) !== undefined);
+    if (!check.ok) return check;
     if (current) {
-      q.archive.run({ ...current, replaced_at: book.syncedAt });
-      q.prune.run({ owner, id: book.id, keep: LIMITS.revisionsKept });
+      q.archive.run({ owner, id: book.id, replacedAt: book.syncedAt });
+      for (const revision of revisionsToDrop(q.keptVersions.all(owner, book.id))) q.dropRevision.run(owner, book.id, revision);
     }
-    const counter = q.nextSeq.get(owner, growth)!;
+    const counter = q.nextSeq.get(owner, check.growth)!;
     usage.bytes = counter.bytes;
-    const row = { ...book, owner, seq: counter.seq, size, metadata: JSON.stringify(book.metadata), deleted: book.deleted ? 1 : 0 };
-    q.upsertBook.run(row);
-    return { ok: true, book: { ...book, owner, seq: counter.seq } };
+    q.upsertBook.run({ ...toVersionRow(book), owner, seq: counter.seq, size: check.size });
+    return { ok: true, book: { ...bookVersion(book), owner, seq: counter.seq } };
   };
   // One IMMEDIATE transaction for the whole step: the write lock is taken before the first read, so no revision
   // check, archive, seq or new row can interleave with another writer (another connection waits on busy_timeout),
@@ -436,20 +425,18 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
   });
   // Sizes then rows in one read transaction, so both see the same snapshot.
   const changesTx = db.transaction((owner: string, since: number, limit: number, budget: PageBudget): ChangePage => {
-    const sizes = q.changeSizes.all(owner, since, limit + 1);
-    const count = fitPage(sizes.map((s) => s.size), limit, budget);
-    const last = count > 0 ? sizes[count - 1]!.seq : since;
-    const books = count > 0 ? q.changes.all(owner, since, last).map(toBook) : [];
-    return { books, last, hasMore: sizes.length > count };
+    const { fit, hasMore } = cutPage(q.changeSizes.all(owner, since, limit + 1), limit, budget);
+    const last = fit.at(-1)?.seq ?? since;
+    return { books: fit.length > 0 ? q.changes.all(owner, since, last).map(toBook) : [], last, hasMore };
   });
   const revisionsTx = db.transaction((owner: string, id: string, query: RevisionQuery): RevisionPage | null => {
     if (!q.ownsBook.get(id, owner)) return null;
     const before = query.before ?? Number.MAX_SAFE_INTEGER;
     const limit = query.limit ?? LIMITS.pageMax;
     const sizes = q.revisionSizes.all(owner, id, before, limit + 1);
-    const count = fitPage(sizes.map((s) => s.size + REPLACED_AT_BYTES), limit, query.budget ?? UNBOUNDED);
-    const revisions = count > 0 ? q.revisions.all(owner, id, before, sizes[count - 1]!.revision).map(toRevision) : [];
-    return { revisions, hasMore: sizes.length > count };
+    const { fit, hasMore } = cutPage(sizes, limit, query.budget ?? UNBOUNDED, REPLACED_AT_BYTES);
+    const oldest = fit.at(-1)?.revision;
+    return { revisions: oldest === undefined ? [] : q.revisions.all(owner, id, before, oldest).map(toRevision), hasMore };
   });
 
   // A session and the tokens it made go together, so a crash between the two cannot leave an orphan token alive.
@@ -503,7 +490,7 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
 
     async createUser(user) {
       try {
-        q.insertUser.run({ ...user, email: user.email.toLowerCase() });
+        q.insertUser.run({ ...user, email: normaliseEmail(user.email) });
       } catch (error) {
         if (error instanceof Database.SqliteError && error.message.includes('users.email')) throw new EmailTakenError();
         throw error;
@@ -511,7 +498,7 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     },
 
     async findUserByEmail(email) {
-      const row = q.userByEmail.get(email.toLowerCase());
+      const row = q.userByEmail.get(normaliseEmail(email));
       return row ? toUser(row) : null;
     },
 

@@ -1,10 +1,10 @@
-// Pins the jongodb gaps that mongo.ts and testing.ts accommodate, so each accommodation can go once jongodb closes its gap.
+// Pins the jongodb gaps that the test harness accommodates (jongodb.testing.ts), so each accommodation can go once
+// jongodb closes its gap.
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { MongoClient, MongoNetworkError, MongoServerError, type ServerHeartbeatFailedEvent } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectWriteConflicts } from './mongo.ts';
-import { startJongodb } from './testing.ts';
+import { pollingUri, readDuplicateKeysFromMessages, startJongodb } from './jongodb.testing.ts';
 
 describe('jongodb, the in-memory MongoDB used by npm test', () => {
   let server: Awaited<ReturnType<typeof startJongodb>>;
@@ -12,7 +12,7 @@ describe('jongodb, the in-memory MongoDB used by npm test', () => {
 
   beforeAll(async () => {
     server = await startJongodb();
-    client = await new MongoClient(`${server.uri}&serverMonitoringMode=poll`).connect();
+    client = await new MongoClient(pollingUri(server.uri)).connect();
   });
 
   afterAll(async () => {
@@ -28,8 +28,37 @@ describe('jongodb, the in-memory MongoDB used by npm test', () => {
     expect(hello).toMatchObject({ isWritablePrimary: true, setName: 'rs0' });
   });
 
-  it('lets two overlapping transactions update one document without a WriteConflict, so mongo.ts serialises putBook', async () => {
-    expect(await detectWriteConflicts(client, client.db('gaps'))).toBe(false);
+  it('lets two overlapping transactions update one document without a WriteConflict, so putBooks steps take turns', async () => {
+    const docs = collection('write-conflict');
+    await docs.insertOne({ _id: 'one', n: 0 });
+    const [first, second] = [client.startSession(), client.startSession()];
+    try {
+      first.startTransaction();
+      second.startTransaction();
+      await docs.updateOne({ _id: 'one' }, { $inc: { n: 1 } }, { session: first });
+      // MongoDB refuses this update with WriteConflict (code 112): the first transaction holds the document.
+      await docs.updateOne({ _id: 'one' }, { $inc: { n: 1 } }, { session: second });
+      await first.commitTransaction();
+      await second.commitTransaction();
+
+      expect(await docs.findOne({ _id: 'one' })).toMatchObject({ n: 1 });
+    } finally {
+      await Promise.all([first, second].map((session) => session.endSession()));
+    }
+  });
+
+  it('names a duplicate key only in its message; the harness reads keyPattern and keyValue from it', async () => {
+    const docs = client.db('gaps').collection<{ _id: string; email: string }>(`dup-${randomUUID()}`);
+    await docs.createIndex({ email: 1 }, { unique: true });
+    await docs.insertOne({ _id: 'a', email: 'ada@example.com' });
+    const error = await docs.insertOne({ _id: 'b', email: 'ada@example.com' }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 11000 });
+    expect((error as MongoServerError).errorResponse).not.toHaveProperty('keyPattern');
+    readDuplicateKeysFromMessages();
+    expect(error).toMatchObject({ keyPattern: { email: 1 }, keyValue: { email: 'ada@example.com' } });
+    const onId = await docs.insertOne({ _id: 'a', email: 'other@example.com' }).catch((e: unknown) => e);
+    expect(onId).toMatchObject({ code: 11000, keyPattern: { _id: 1 }, keyValue: { _id: 'a' } });
   });
 
   it('silently drops acknowledged writes of transactions on different documents whose commits overlap', async () => {
@@ -115,10 +144,13 @@ describe('jongodb, the in-memory MongoDB used by npm test', () => {
     }
   });
 
-  it('has no dropDatabase command, so test cleanup empties the collections instead', async () => {
-    const error = await client.db('gaps').dropDatabase().catch((e: unknown) => e);
+  it('has neither dropDatabase nor listCollections, so test cleanup empties the store\'s collections by name', async () => {
+    const dropped = await client.db('gaps').dropDatabase().catch((e: unknown) => e);
+    const listed = await client.db('gaps').listCollections().toArray().catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(MongoServerError);
-    expect((error as MongoServerError).codeName).toBe('CommandNotFound');
+    expect(dropped).toBeInstanceOf(MongoServerError);
+    expect((dropped as MongoServerError).codeName).toBe('CommandNotFound');
+    expect(listed).toBeInstanceOf(MongoServerError);
+    expect((listed as MongoServerError).message).toMatch(/no such command: listcollections/i);
   });
 });

@@ -1,66 +1,49 @@
 // The MongoDB store (official driver): owner-keyed documents, transactional compare-and-set writes and change feed.
-import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
+// It talks to MongoDB as MongoDB documents it: multi-document transactions on a replica set (or sharded cluster),
+// duplicate keys by code 11000 and `keyPattern`. What the in-memory stand-in used by tests needs instead lives in
+// the test harness (jongodb.testing.ts), never here.
 import { MongoClient, MongoServerError, type ClientSession, type Db } from 'mongodb';
-import { LIMITS, type BookRevision } from '../../shared/protocol.ts';
-import { bookSize, fitPage, REPLACED_AT_BYTES, UNBOUNDED } from './paging.ts';
+import { LIMITS } from '../../shared/protocol.ts';
+import { revisionsToDrop } from '../history/retention.ts';
+import { EmailTakenError, IdentityTakenError, normaliseEmail, type Identity, type User } from './account-store.ts';
 import {
-  assertDistinctBooks,
-  EmailTakenError,
-  IdentityTakenError,
-  reportingFullDisk,
-  type BookWrite,
+  bookVersion,
+  type BookVersion,
+  type CasWrite,
   type ChangePage,
-  type Identity,
   type PutResult,
-  type SessionRecord,
   type RevisionPage,
-  type Store,
   type StoredBook,
-  type TokenRecord,
-  type User,
-} from './types.ts';
+  type StoredRevision,
+} from './book-store.ts';
+import { assertDistinctBooks, checkWrite, type StepUsage } from './book-writes.ts';
+import type { SessionRecord, TokenRecord } from './credential-store.ts';
+import { bookSize, cutPage, REPLACED_AT_BYTES, UNBOUNDED } from './paging.ts';
+import { reportingFullDisk, type Store } from './types.ts';
 
 // Sharding: books and revisions carry `owner` and every query on them filters on it, so both can be sharded on
 // { owner: 1 }; counters are keyed by the owner itself (shard on _id). Users, tokens and rate limits are small and
 // stay unsharded.
 
-// jongodb, the in-memory server that npm test and the bench run on, differs from MongoDB in ways that break
-// concurrent putBooks transactions (each pinned in jongodb.test.ts):
-// - no write-conflict detection: two overlapping transactions that update one document both commit;
-// - commits are not isolated from each other: a commit merges its changes into a copy of the collections it takes
-//   before it locks the store, so two commits that overlap in time (of ANY owners) can silently drop one another's
-//   writes: an acknowledged book vanishes, or an owner's counter goes back and hands out a seq a second time;
-// - a commit whose merge then breaks a unique index (owner_seq) drops the connection and leaves the transaction open
-//   on the server: the driver clears its pool, failing every operation in flight, and its retry on the same session
-//   is refused with "transaction already in progress for this session".
-// So on jongodb (detected at start-up by detectWriteConflicts) every putBooks step, of every owner and every process,
-// takes one lease document in turn (withWriteLock), and no transaction ever overlaps another. Real MongoDB never takes
-// that path: there the transaction alone is correct and writers of different owners run in parallel.
+/** A book version as a document: the fields of BookVersion, with the book id as _id. */
+type VersionDoc = Omit<BookVersion, 'id'>;
 
-interface BookDoc {
+interface BookDoc extends VersionDoc {
   /** The book id. Book ids are globally unique, so inserting an id another owner has fails on _id. */
   _id: string;
   owner: string;
-  title: string;
-  author: string;
-  content: string;
-  metadata: BookWrite['metadata'];
-  updatedAt: number;
-  createdAt: number;
-  syncedAt: number;
-  revision: number;
-  deleted: boolean;
   seq: number;
   /** paging.ts bookSize: pages are cut by size from the (owner, seq, size) index before any text is read. */
   size: number;
 }
 
-interface RevisionDoc extends Omit<BookDoc, '_id' | 'seq'> {
+interface RevisionDoc extends VersionDoc {
   /** `${owner}:${bookId}:${revision}`: archiving the same version twice is a no-op, never a second copy. */
   _id: string;
+  owner: string;
   bookId: string;
   replacedAt: number;
+  size: number;
 }
 
 interface CounterDoc {
@@ -123,13 +106,8 @@ interface RateLimitDoc {
   expiresAt: Date;
 }
 
-interface WriteLockDoc {
-  _id: string;
-  holder: string | null;
-  expiresAt: Date;
-}
-
-const COLLECTIONS = [
+/** Every collection the store keeps. */
+export const MONGO_COLLECTIONS = [
   'books',
   'revisions',
   'counters',
@@ -138,14 +116,11 @@ const COLLECTIONS = [
   'sessions',
   'identities',
   'rate_limits',
-  'write_locks',
-  'store_capabilities',
   'migrations',
-];
+] as const;
+type CollectionName = (typeof MONGO_COLLECTIONS)[number];
 
 const DUPLICATE_KEY = 11000;
-const WRITE_CONFLICT = 112;
-const ILLEGAL_OPERATION = 20;
 /** Refused for lack of disk space (the server's disk-space monitor, e.g. Atlas when a volume is full). */
 const OUT_OF_DISK_SPACE = 14031;
 
@@ -157,17 +132,11 @@ export function isMongoStoreFull(error: unknown): boolean {
 /** Majority commit: an acknowledged sync must survive a primary failover. */
 const TRANSACTION_OPTIONS = { writeConcern: { w: 'majority' as const } };
 
-/** jongodb accommodation only: the one lease document all putBooks transactions take in turn (see withWriteLock). */
-const WRITE_LOCK_ID = 'putBook';
-/** jongodb accommodation only: how long the write lock is honoured if its holder dies mid-write. */
-const WRITE_LOCK_LEASE_MS = 30_000;
-
+/** A duplicate key on the unique index of exactly `field`, as MongoDB reports it (code 11000, `keyPattern`). */
 function isDuplicateKey(error: unknown, field: string): boolean {
   if (!(error instanceof MongoServerError) || error.code !== DUPLICATE_KEY) return false;
-  const keyPattern = (error as MongoServerError & { keyPattern?: Record<string, unknown> }).keyPattern;
-  if (keyPattern) return Object.keys(keyPattern).join() === field;
-  // jongodb names the key only in its message: "E11000 duplicate key error index: email dup key: { email: … }".
-  return new RegExp(`dup key: \\{ ${field}: [^,]*\\}$`).test(error.message);
+  const keyPattern: unknown = error.keyPattern;
+  return typeof keyPattern === 'object' && keyPattern !== null && Object.keys(keyPattern).join() === field;
 }
 
 /** Thrown inside the putBooks transaction to abort it when a book id belongs to another owner. */
@@ -177,31 +146,26 @@ class ForeignBookError extends Error {
   }
 }
 
-// Documents are written only by this module (toBookDoc and the inserts below), so reads map them field for field.
-function toBook({ _id, size: _size, ...book }: BookDoc): StoredBook {
-  return { id: _id, ...book };
+function versionDoc(book: BookVersion): VersionDoc {
+  const { id: _id, ...version } = bookVersion(book);
+  return version;
 }
 
-function toBookDoc(owner: string, book: BookWrite, seq: number): BookDoc {
-  return {
-    _id: book.id,
-    owner,
-    title: book.title,
-    author: book.author,
-    content: book.content,
-    metadata: book.metadata,
-    updatedAt: book.updatedAt,
-    createdAt: book.createdAt,
-    syncedAt: book.syncedAt,
-    revision: book.revision,
-    deleted: book.deleted,
-    seq,
-    size: bookSize(book),
-  };
+function toBook(doc: BookDoc): StoredBook {
+  return { ...bookVersion({ ...doc, id: doc._id }), owner: doc.owner, seq: doc.seq };
 }
 
-function toRevision({ _id: _key, bookId, owner: _owner, size: _size, ...version }: RevisionDoc): BookRevision {
-  return { id: bookId, ...version };
+function toBookDoc(owner: string, book: BookVersion, seq: number, size: number): BookDoc {
+  return { _id: book.id, ...versionDoc(book), owner, seq, size };
+}
+
+function toRevisionDoc(current: BookDoc, replacedAt: number): RevisionDoc {
+  const { owner, _id: bookId, size } = current;
+  return { _id: `${owner}:${bookId}:${current.revision}`, ...versionDoc({ ...current, id: bookId }), owner, bookId, replacedAt, size };
+}
+
+function toRevision(doc: RevisionDoc): StoredRevision {
+  return { ...bookVersion({ ...doc, id: doc.bookId }), replacedAt: doc.replacedAt };
 }
 
 function toUser({ _id, ...user }: UserDoc): User {
@@ -221,59 +185,13 @@ function toIdentity({ _id: _key, ...identity }: IdentityDoc): Identity {
 }
 
 /**
- * Whether two overlapping transactions that update the same document make the second fail with WriteConflict.
- * Real MongoDB (replica set or sharded) always does; putBooks relies on it to serialise writers of one owner.
- * jongodb (the in-memory test server) does not: its commit merges documents last-writer-wins, and a commit that
- * fails on a conflicting insert still applies its other collections. Standalone mongod has no transactions at all.
+ * Refuses to start on a MongoDB without transactions (a standalone mongod), with a message that says what to run
+ * instead, rather than failing on the first write. A replica set member reports `setName`, a mongos `msg: isdbgrid`.
  */
-export async function detectWriteConflicts(client: MongoClient, db: Db): Promise<boolean> {
-  const probe = db.collection<{ _id: string; n: number }>('store_capabilities');
-  const _id = `write-conflict-probe-${randomUUID()}`;
-  await probe.insertOne({ _id, n: 0 });
-  const first = client.startSession();
-  const second = client.startSession();
-  try {
-    first.startTransaction();
-    second.startTransaction();
-    await probe.updateOne({ _id }, { $inc: { n: 1 } }, { session: first });
-    try {
-      await probe.updateOne({ _id }, { $inc: { n: 1 } }, { session: second });
-      return false;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === WRITE_CONFLICT) return true;
-      throw error;
-    }
-  } catch (error) {
-    if (error instanceof MongoServerError && error.code === ILLEGAL_OPERATION) {
-      throw new Error(
-        'MongoDB store needs transactions: run MongoDB as a replica set (e.g. mongod --replSet rs0, see compose.yaml)',
-        { cause: error },
-      );
-    }
-    throw error;
-  } finally {
-    for (const session of [first, second]) {
-      if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
-      await session.endSession();
-    }
-    await probe.deleteOne({ _id });
-  }
-}
-
-/** Drops a database; on servers without dropDatabase (jongodb) empties the store's collections instead. */
-export async function dropMongoDatabase(uri: string, dbName: string): Promise<void> {
-  const client = new MongoClient(uri);
-  try {
-    const db = client.db(dbName);
-    try {
-      await db.dropDatabase();
-    } catch (error) {
-      if (!(error instanceof MongoServerError && error.codeName === 'CommandNotFound')) throw error;
-      await Promise.all(COLLECTIONS.map((name) => db.collection(name).deleteMany({})));
-    }
-  } finally {
-    await client.close();
-  }
+async function requireTransactions(db: Db): Promise<void> {
+  const hello = await db.admin().command({ hello: 1 });
+  if (typeof hello.setName === 'string' || hello.msg === 'isdbgrid') return;
+  throw new Error('MongoDB store needs transactions: run MongoDB as a replica set (e.g. mongod --replSet rs0, see compose.yaml)');
 }
 
 export async function openMongoStore(uri: string, dbName: string): Promise<Store> {
@@ -288,15 +206,16 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
 }
 
 async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
-  const books = db.collection<BookDoc>('books');
-  const revisions = db.collection<RevisionDoc>('revisions');
-  const counters = db.collection<CounterDoc>('counters');
-  const users = db.collection<UserDoc>('users');
-  const tokens = db.collection<TokenDoc>('tokens');
-  const sessions = db.collection<SessionDoc>('sessions');
-  const identities = db.collection<IdentityDoc>('identities');
-  const rateLimits = db.collection<RateLimitDoc>('rate_limits');
-  const writeLocks = db.collection<WriteLockDoc>('write_locks');
+  await requireTransactions(db);
+  const collection = <T extends object>(name: CollectionName) => db.collection<T>(name);
+  const books = collection<BookDoc>('books');
+  const revisions = collection<RevisionDoc>('revisions');
+  const counters = collection<CounterDoc>('counters');
+  const users = collection<UserDoc>('users');
+  const tokens = collection<TokenDoc>('tokens');
+  const sessions = collection<SessionDoc>('sessions');
+  const identities = collection<IdentityDoc>('identities');
+  const rateLimits = collection<RateLimitDoc>('rate_limits');
 
   await Promise.all([
     // Unique on (owner, _id): the shard-key-prefixed form of "owner + id unique" that a sharded cluster accepts.
@@ -316,10 +235,6 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
     rateLimits.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' }),
   ]);
 
-  // On real MongoDB this is true and the owner's counter document alone serialises writers (see
-  // putBookInTransaction). Otherwise this is jongodb, whose transactions must not overlap at all (see the comment at
-  // the top of the module).
-  const serialiseAllWrites = !(await detectWriteConflicts(client, db));
   await recordSizes(db);
 
   /**
@@ -329,39 +244,26 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
    * write that got seq n+1 started its successful attempt only after the one with seq n committed: commits are in
    * seq order per owner and a reader whose cursor passed n+1 can never find n appearing later.
    */
-  async function putBookInTransaction(
-    session: ClientSession,
-    owner: string,
-    book: BookWrite,
-    expectedRevision: number | null,
-    usage: { bytes: number; quota: number },
-  ): Promise<PutResult> {
-    const current = await books.findOne({ _id: book.id, owner }, { session });
-    if (!current) {
-      if (expectedRevision !== null) {
-        // Only on this rare path do we look the id up without the owner (a broadcast query when sharded).
-        const other = await books.findOne({ _id: book.id }, { session, projection: { _id: 1 } });
-        return other ? { ok: false, reason: 'foreign' } : { ok: false, reason: 'missing' };
-      }
-    } else if (current.revision !== expectedRevision) {
-      return { ok: false, reason: 'conflict', current: toBook(current) };
-    }
-
-    const size = bookSize(book);
-    const growth = size - (current?.size ?? 0);
-    if (growth > 0 && !book.deleted && usage.bytes + growth > usage.quota) return { ok: false, reason: 'quota', used: usage.bytes };
+  async function putBookInTransaction(session: ClientSession, owner: string, write: CasWrite, usage: StepUsage): Promise<PutResult> {
+    const { book, expectedRevision } = write;
+    const doc = await books.findOne({ _id: book.id, owner }, { session });
+    // Only when an update finds no book of this owner do we look the id up without the owner (a broadcast query
+    // when sharded); a create of another owner's id is caught by the unique _id on insert instead.
+    const foreign =
+      !doc && expectedRevision !== null && (await books.findOne({ _id: book.id }, { session, projection: { _id: 1 } })) !== null;
+    const check = checkWrite(doc && { book: toBook(doc), size: doc.size }, write, usage, foreign);
+    if (!check.ok) return check;
     const counter = await counters.findOneAndUpdate(
       { _id: owner },
-      { $inc: { seq: 1, bytes: growth } },
+      { $inc: { seq: 1, bytes: check.growth } },
       { upsert: true, returnDocument: 'after', session },
     );
-    const seq = counter!.seq;
     usage.bytes = counter!.bytes ?? 0;
-    const doc = toBookDoc(owner, book, seq);
+    const next = toBookDoc(owner, book, counter!.seq, check.size);
 
-    if (!current) {
+    if (!doc) {
       try {
-        await books.insertOne(doc, { session });
+        await books.insertOne(next, { session });
       } catch (error) {
         // A duplicate _id means another owner has this id. Throwing aborts the transaction (so the counter is not
         // bumped either); putBooks runs the step again with that write answered 'foreign'. With sharding on owner,
@@ -369,71 +271,18 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
         if (isDuplicateKey(error, '_id')) throw new ForeignBookError(book.id);
         throw error;
       }
-      return { ok: true, book: toBook(doc) };
+      return { ok: true, book: toBook(next) };
     }
 
-    const { _id: bookId, seq: _replacedSeq, ...replaced } = current;
-    await revisions.replaceOne(
-      { _id: `${owner}:${bookId}:${current.revision}` },
-      { ...replaced, bookId, replacedAt: book.syncedAt },
-      { upsert: true, session },
-    );
-    const beyondKept = await revisions
-      .find({ owner, bookId }, { session, projection: { _id: 1 } })
-      .sort({ revision: -1 })
-      .skip(LIMITS.revisionsKept)
-      .toArray();
-    if (beyondKept.length > 0) {
-      await revisions.deleteMany({ owner, _id: { $in: beyondKept.map((r) => r._id) } }, { session });
-    }
-    const replacedBook = await books.replaceOne({ _id: bookId, owner, revision: current.revision }, doc, { session });
+    const archived = toRevisionDoc(doc, book.syncedAt);
+    await revisions.replaceOne({ _id: archived._id }, archived, { upsert: true, session });
+    const kept = await revisions.find({ owner, bookId: book.id }, { session, projection: { _id: 0, revision: 1, replacedAt: 1 } }).toArray();
+    const dropped = revisionsToDrop(kept);
+    if (dropped.length > 0) await revisions.deleteMany({ owner, bookId: book.id, revision: { $in: dropped } }, { session });
+    const replaced = await books.replaceOne({ _id: book.id, owner, revision: doc.revision }, next, { session });
     // Cannot happen inside the transaction; throwing aborts it rather than commit a seq without its book.
-    if (replacedBook.matchedCount !== 1) throw new Error(`book ${bookId} changed during its own transaction`);
-    return { ok: true, book: toBook(doc) };
-  }
-
-  /**
-   * jongodb accommodation (serialiseAllWrites): putBooks transactions take turns, in this process through a promise
-   * chain and across processes through a lease document taken with one atomic conditional update. A lock per owner
-   * is not enough: commits of different owners overlapping in time lose each other's writes on jongodb. The lease
-   * document is never written inside a transaction, so those merges cannot drop its updates; nor is any document of
-   * books, counters or revisions written outside one. Not used on real MongoDB, where the transaction alone is correct.
-   */
-  let localTurn: Promise<unknown> = Promise.resolve();
-  async function withWriteLock<T>(write: () => Promise<T>): Promise<T> {
-    const turn = localTurn.catch(() => undefined).then(async () => {
-      const holder = randomUUID();
-      await acquireWriteLock(holder);
-      try {
-        return await write();
-      } finally {
-        await writeLocks.updateOne({ _id: WRITE_LOCK_ID, holder }, { $set: { holder: null } });
-      }
-    });
-    localTurn = turn;
-    return turn;
-  }
-
-  let writeLockDocExists = false;
-  async function acquireWriteLock(holder: string): Promise<void> {
-    if (!writeLockDocExists) {
-      try {
-        await writeLocks.insertOne({ _id: WRITE_LOCK_ID, holder: null, expiresAt: new Date(0) });
-      } catch (error) {
-        if (!isDuplicateKey(error, '_id')) throw error;
-      }
-      writeLockDocExists = true;
-    }
-    for (let attempt = 0; ; attempt++) {
-      const now = Date.now();
-      const taken = await writeLocks.updateOne(
-        { _id: WRITE_LOCK_ID, $or: [{ holder: null }, { expiresAt: { $lt: new Date(now) } }] },
-        { $set: { holder, expiresAt: new Date(now + WRITE_LOCK_LEASE_MS) } },
-      );
-      if (taken.modifiedCount === 1) return;
-      // Another process holds the lock (a write takes a few ms): back off briefly, jittered, and retry.
-      await delay(Math.random() * Math.min(10, 1 + attempt));
-    }
+    if (replaced.matchedCount !== 1) throw new Error(`book ${book.id} changed during its own transaction`);
+    return { ok: true, book: toBook(next) };
   }
 
   let closed = false;
@@ -458,32 +307,25 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
       // Ids found to belong to another owner: a failed insert aborts the whole transaction, so the step runs again
       // without them (a rare path: book ids are random UUIDs).
       const foreign = new Set<string>();
-      const write = async (): Promise<PutResult[]> => {
+      for (;;) {
         const session = client.startSession();
         try {
           return await session.withTransaction(async () => {
             const counter = await counters.findOne({ _id: owner }, { session });
             const usage = { bytes: counter?.bytes ?? 0, quota: quotaBytes };
             const results: PutResult[] = [];
-            for (const { book, expectedRevision } of writes) {
+            for (const write of writes) {
               results.push(
-                foreign.has(book.id)
-                  ? { ok: false, reason: 'foreign' }
-                  : await putBookInTransaction(session, owner, book, expectedRevision, usage),
+                foreign.has(write.book.id) ? { ok: false, reason: 'foreign' } : await putBookInTransaction(session, owner, write, usage),
               );
             }
             return results;
           }, TRANSACTION_OPTIONS);
-        } finally {
-          await session.endSession();
-        }
-      };
-      for (;;) {
-        try {
-          return await (serialiseAllWrites ? withWriteLock(write) : write());
         } catch (error) {
           if (!(error instanceof ForeignBookError) || foreign.has(error.bookId)) throw error;
           foreign.add(error.bookId);
+        } finally {
+          await session.endSession();
         }
       }
     },
@@ -496,10 +338,10 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
         .sort({ seq: 1 })
         .limit(limit + 1)
         .toArray();
-      const count = fitPage(sizes.map((d) => d.size), limit, budget);
-      const last = count > 0 ? sizes[count - 1]!.seq : since;
-      const docs = count > 0 ? await books.find({ owner, seq: { $gt: since, $lte: last } }).sort({ seq: 1 }).toArray() : [];
-      return { books: docs.map(toBook), last, hasMore: sizes.length > count };
+      const { fit, hasMore } = cutPage(sizes, limit, budget);
+      const last = fit.at(-1)?.seq ?? since;
+      const docs = fit.length > 0 ? await books.find({ owner, seq: { $gt: since, $lte: last } }).sort({ seq: 1 }).toArray() : [];
+      return { books: docs.map(toBook), last, hasMore };
     },
 
     async listRevisions(owner, id, query = {}): Promise<RevisionPage | null> {
@@ -511,15 +353,13 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
         .sort({ revision: -1 })
         .limit(limit + 1)
         .toArray();
-      const count = fitPage(sizes.map((d) => d.size + REPLACED_AT_BYTES), limit, query.budget ?? UNBOUNDED);
+      const { fit, hasMore } = cutPage(sizes, limit, query.budget ?? UNBOUNDED, REPLACED_AT_BYTES);
+      const oldest = fit.at(-1)?.revision;
       const docs =
-        count > 0
-          ? await revisions
-              .find({ owner, bookId: id, revision: { ...range, $gte: sizes[count - 1]!.revision } })
-              .sort({ revision: -1 })
-              .toArray()
-          : [];
-      return { revisions: docs.map(toRevision), hasMore: sizes.length > count };
+        oldest === undefined
+          ? []
+          : await revisions.find({ owner, bookId: id, revision: { ...range, $gte: oldest } }).sort({ revision: -1 }).toArray();
+      return { revisions: docs.map(toRevision), hasMore };
     },
 
     async storedBytes(owner) {
@@ -530,7 +370,7 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
       try {
         await users.insertOne({
           _id: user.id,
-          email: user.email.toLowerCase(),
+          email: normaliseEmail(user.email),
           name: user.name,
           passwordHash: user.passwordHash,
           createdAt: user.createdAt,
@@ -542,7 +382,7 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
     },
 
     async findUserByEmail(email) {
-      const doc = await users.findOne({ email: email.toLowerCase() });
+      const doc = await users.findOne({ email: normaliseEmail(email) });
       return doc ? toUser(doc) : null;
     },
 

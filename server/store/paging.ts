@@ -1,20 +1,12 @@
 // Byte-bounded answers: how many bytes a book takes in an answer, and how many books of known size fit in a page.
-import type { ServerBook } from '../../shared/protocol.ts';
-
-/** The fields of a book an answer carries (a StoredBook, a BookWrite or a ServerBook all have them). */
-type BookFields = Pick<
-  ServerBook,
-  'id' | 'title' | 'author' | 'content' | 'metadata' | 'updatedAt' | 'createdAt' | 'syncedAt' | 'revision' | 'deleted'
->;
+import { bookVersion, type BookVersion } from './book-store.ts';
 
 /**
  * Bytes of the book as JSON (UTF-8) in an answer: what stores record per book on every write, so that they can page
  * by size without reading the text, and what the storage quota adds up.
  */
-export function bookSize(book: BookFields): number {
-  const { id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted } = book;
-  const fields = { id, title, author, content, metadata, updatedAt, createdAt, syncedAt, revision, deleted };
-  return Buffer.byteLength(JSON.stringify(fields));
+export function bookSize(book: BookVersion): number {
+  return Buffer.byteLength(JSON.stringify(bookVersion(book)));
 }
 
 /** A revision is its book plus `,"replacedAt":<ms>`: at most this many more bytes than the version's bookSize. */
@@ -47,6 +39,20 @@ export function fitPage(sizes: readonly number[], limit: number, budget: PageBud
     count++;
   }
   return count;
+}
+
+/**
+ * The page among `candidates` (sizes read first, in page order, at most limit + 1 of them): the ones that fit
+ * (fitPage), and whether more follow. `extraBytes` is added to each size (a revision's replacedAt).
+ */
+export function cutPage<T extends { size: number }>(
+  candidates: readonly T[],
+  limit: number,
+  budget: PageBudget,
+  extraBytes = 0,
+): { fit: T[]; hasMore: boolean } {
+  const count = fitPage(candidates.map((c) => c.size + extraBytes), limit, budget);
+  return { fit: candidates.slice(0, count), hasMore: candidates.length > count };
 }
 
 /** No byte bound: callers that page by count only (tests, tools). */

@@ -4,7 +4,10 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/protocol.ts';
 import { bookSize, REPLACED_AT_BYTES } from './paging.ts';
 import { putBook, storeFactories, stopAll, type OpenedStore } from './testing.ts';
-import { EmailTakenError, type BookWrite, type Store, type StoredBook, type TokenRecord, type User } from './types.ts';
+import { EmailTakenError, type User } from './account-store.ts';
+import type { BookWrite, StoredBook } from './book-store.ts';
+import type { TokenRecord } from './credential-store.ts';
+import type { Store } from './types.ts';
 
 afterAll(stopAll);
 

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BookInput } from '../../shared/protocol.ts';
 import { createSanitizerPool } from '../sanitizer/pool.ts';
 import { putBook, stopAll, storeFactories, type OpenedStore } from '../store/testing.ts';
-import type { CasWrite, Store } from '../store/types.ts';
+import type { CasWrite } from '../store/book-store.ts';
+import type { Store } from '../store/types.ts';
 import { applyBooks, WRITES_PER_STEP } from './service.ts';
 
 const sanitizer = createSanitizerPool({ threads: 1 });

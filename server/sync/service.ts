@@ -6,7 +6,8 @@ import type { Config } from '../config.ts';
 import { busy } from '../errors.ts';
 import type { Sanitized } from '../html.ts';
 import type { Sanitizer } from '../sanitizer/pool.ts';
-import type { CasWrite, StoredBook, Store } from '../store/types.ts';
+import type { BookStore, CasWrite, StoredBook } from '../store/book-store.ts';
+import { nextVersion } from '../store/book-writes.ts';
 import { decide, type IncomingEdit } from './rules.ts';
 
 export type ApplyOutcome =
@@ -50,7 +51,7 @@ function incomingEdit(input: BookInput, sanitizedContent: string): IncomingEdit 
  * stored result of the earlier one.
  */
 export async function applyBooks(
-  store: Store,
+  store: BookStore,
   owner: string,
   inputs: readonly BookInput[],
   now: () => number,
@@ -64,7 +65,7 @@ export async function applyBooks(
 
 /** applyBooks with each content already sanitised (or refused), in `inputs` order. */
 async function applySanitized(
-  store: Store,
+  store: BookStore,
   owner: string,
   inputs: readonly BookInput[],
   sanitized: readonly Sanitized[],
@@ -105,21 +106,7 @@ async function applySanitized(
       if (decision.kind === 'idempotent') outcomes[i] = { status: 'ok', book: current! };
       else if (decision.kind === 'conflict') outcomes[i] = { status: 'conflict', current: current! };
       else {
-        writes.push({
-          book: {
-            id: inputs[i]!.id,
-            title: edit.title,
-            author: edit.author,
-            content: edit.content,
-            metadata: edit.metadata,
-            updatedAt: decision.updatedAt,
-            createdAt: current?.createdAt ?? at,
-            syncedAt: at,
-            revision: (current?.revision ?? 0) + 1,
-            deleted: edit.deleted,
-          },
-          expectedRevision: current?.revision ?? null,
-        });
+        writes.push({ book: nextVersion(inputs[i]!.id, current, edit, decision.updatedAt, at), expectedRevision: current?.revision ?? null });
         written.push(i);
       }
     });
@@ -140,7 +127,7 @@ async function applySanitized(
 }
 
 export async function applyBook(
-  store: Store,
+  store: BookStore,
   owner: string,
   input: BookInput,
   now: () => number,
@@ -152,7 +139,7 @@ export async function applyBook(
 }
 
 /** Turns the owner's book into a tombstone (a write based on its current revision), so other devices learn of it. */
-export async function deleteBook(store: Store, owner: string, id: string, now: () => number): Promise<ApplyOutcome> {
+export async function deleteBook(store: BookStore, owner: string, id: string, now: () => number): Promise<ApplyOutcome> {
   const stored = await store.getBook(owner, id);
   if (!stored) return { status: 'not_found' };
   if (stored.deleted) return { status: 'ok', book: stored };

@@ -142,12 +142,28 @@ describe('the book repository', () => {
     expect(saved.content).toBe('<p>draft, revised</p><blockquote><p>clip</p></blockquote>');
   });
 
-  it('lets the newer local text win when the stored content was replaced rather than appended to', async () => {
-    const { repo } = setup();
+  it('merges the editor\'s text with a change stored after the editor read the book (a sync pull), losing neither', async () => {
+    const { db, repo } = setup();
+    const base = '<h2>One</h2><p>The first chapter.</p><h2>Two</h2><p>The second chapter.</p>';
+    const book = await repo.create({ content: base });
+    await repo.save(book.id, { content: base.replace('The first chapter.', 'The first chapter, edited elsewhere.') });
+    const typed = base.replace('The second chapter.', 'The second chapter, typed here.');
+    const saved = await repo.save(book.id, { content: typed }, { baseContent: base, counts: { wordCount: 1, charCount: 1 } });
+    expect(saved.content).toBe('<h2>One</h2><p>The first chapter, edited elsewhere.</p><h2>Two</h2><p>The second chapter, typed here.</p>');
+    // Counts of the merged text, not of what the editor sent; a clean merge makes no conflict copy.
+    expect(saved.metadata.wordCount).toBe(12);
+    expect(await db.conflicts.count()).toBe(0);
+  });
+
+  it('lets the newer local text win where both changed the same words, keeping the stored text as a conflict copy', async () => {
+    const { db, repo } = setup();
     const book = await repo.create({ content: '<p>draft</p>' });
     await repo.save(book.id, { content: '<p>pulled from another device</p>' });
     const saved = await repo.save(book.id, { content: '<p>typed here</p>' }, { baseContent: '<p>draft</p>' });
     expect(saved.content).toBe('<p>typed here</p>');
+    const copies = await db.conflicts.toArray();
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatchObject({ bookId: book.id, content: '<p>pulled from another device</p>' });
   });
 
   it('removes a never-synced book outright', async () => {

@@ -1,7 +1,8 @@
 // The book repository: every local read and write of books (UI, clipping and sync go through it).
 import { liveQuery, type Observable } from 'dexie';
 import { LIMITS } from '../../../shared/limits.ts';
-import { database, newLocalBook, ownVersionsAfter, type AncloraDB, type BookCounts, type LocalBook } from './db.ts';
+import { mergeManuscripts } from '../../../shared/manuscript/merge.ts';
+import { conflictCopyOf, database, newLocalBook, ownVersionsAfter, type AncloraDB, type BookCounts, type LocalBook } from './db.ts';
 import { countHtml } from './words.ts';
 
 export interface BookDraft {
@@ -25,10 +26,14 @@ export interface BookRepository {
   /**
    * Writes an edit: marks the book dirty with a new updatedAt, and recounts words when the content changed.
    * `baseContent` is the content the editor started from: if something was appended since (a clip), the appended
-   * part is kept after the edited content instead of being overwritten. `counts` are the counts of `patch.content`
-   * when the caller already has them (the editor does), which spares recounting a large book on every save.
+   * part is kept after the edited content; if the stored text changed otherwise (a sync pull that landed after the
+   * editor last read it), the edit is merged three ways with it, never written over it, and where both changed the
+   * same words the stored text is kept as a conflict copy. `counts` are the counts of `patch.content` when the caller
+   * already has them (the editor does), which spares recounting a large book on every save.
    */
   save(id: string, patch: BookPatch, options?: { baseContent?: string; counts?: BookCounts }): Promise<LocalBook>;
+  /** Keeps `version` (text an edit replaced where both changed the same words) as a conflict copy of its book. */
+  keepConflictCopy(version: LocalBook): Promise<void>;
   rename(id: string, title: string): Promise<LocalBook>;
   /** Appends HTML to the end of a book's content in one transaction (clipping). */
   append(id: string, html: string): Promise<LocalBook>;
@@ -85,6 +90,9 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
   // because last-writer-wins compares it.
   const nextUpdatedAt = (previous: number) => Math.max(now(), previous + 1);
 
+  const copyOf = (version: LocalBook) =>
+    conflictCopyOf(version, { id: newId(), createdAt: now(), serverRevision: version.revision ?? 0 });
+
   async function mustGet(id: string): Promise<LocalBook> {
     const book = await db.books.get(id);
     if (!book || book.deleted) throw new BookNotFoundError(id);
@@ -135,19 +143,28 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
     },
 
     async save(id, patch, { baseContent, counts } = {}) {
-      return write(() => db.transaction('rw', db.books, async () => {
+      return write(() => db.transaction('rw', db.books, db.conflicts, async () => {
         const stored = await mustGet(id);
         let content = patch.content;
         let knownCounts = counts;
-        const appended = content !== undefined && baseContent !== undefined ? appendedSince(baseContent, stored.content) : null;
-        if (appended) {
-          content += appended;
+        if (content !== undefined && baseContent !== undefined && stored.content !== baseContent) {
+          const appended = appendedSince(baseContent, stored.content);
+          // The edit is the later one: it wins where both changed the same words, and the stored text is kept aside.
+          const merged = appended !== null
+            ? { html: content + appended, overlaps: [] }
+            : mergeManuscripts(baseContent, stored.content, content, { newer: 'incoming' });
+          if (merged.overlaps.length > 0) await db.conflicts.put(copyOf(stored));
+          content = merged.html;
           knownCounts = undefined;
         }
         const next = applyPatch(stored, { ...patch, content }, knownCounts);
         await db.books.put(next);
         return next;
       }));
+    },
+
+    async keepConflictCopy(version) {
+      await db.conflicts.put(copyOf(version));
     },
 
     rename(id, title) {

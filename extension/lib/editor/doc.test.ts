@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { Editor } from '@tiptap/react';
-import { DOMSerializer } from '@tiptap/pm/model';
+import { DOMParser as PMDOMParser, DOMSerializer } from '@tiptap/pm/model';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sanitizeManuscript } from '../../../server/html.ts';
 import { ALLOWED_ATTRIBUTE_VALUES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS, isAllowedHref } from '../../../shared/html-policy.ts';
@@ -115,6 +115,24 @@ describe('the editor schema', () => {
   });
 });
 
+describe('moving to the ends of the book', () => {
+  const press = (editor: Editor, key: string, shiftKey = false) =>
+    editor.view.dom.dispatchEvent(new KeyboardEvent('keydown', { key, ctrlKey: true, shiftKey, bubbles: true, cancelable: true }));
+
+  it('Ctrl+End and Ctrl+Home put the caret at the very end and start of the book, Shift selects to there', () => {
+    const editor = editorWith('<h2>One</h2><p>First paragraph.</p><p>Last paragraph.</p>');
+    editor.commands.setTextSelection(8);
+    press(editor, 'End');
+    expect(editor.state.selection.empty).toBe(true);
+    expect(editor.state.selection.from).toBe(editor.state.doc.content.size - 1);
+    press(editor, 'Home');
+    expect(editor.state.selection.from).toBe(1);
+    editor.commands.setTextSelection(8);
+    press(editor, 'End', true);
+    expect(editor.state.doc.textBetween(editor.state.selection.from, editor.state.selection.to, '|')).toBe('rst paragraph.|Last paragraph.');
+  });
+});
+
 describe('replaceChangedBlocks', () => {
   const chapters = '<h2>One</h2><p>First paragraph.</p><p>Second paragraph.</p><h2>Two</h2><p>Third paragraph.</p>';
 
@@ -150,5 +168,51 @@ describe('replaceChangedBlocks', () => {
   it('reports that nothing differed', () => {
     const editor = editorWith(chapters);
     expect(replaceChangedBlocks(editor, editor.getHTML())).toBe(false);
+  });
+
+  it('replaces changes before and after the cursor separately, leaving the block being typed in alone', () => {
+    const editor = editorWith(chapters);
+    // The writer types in "Second paragraph." (block 2); elsewhere the first and the last blocks were changed.
+    const inSecond = editor.state.doc.child(0).nodeSize + editor.state.doc.child(1).nodeSize + 3;
+    editor.chain().setTextSelection(inSecond).insertContent('typed ').run();
+    const typing = editor.state.doc.child(2);
+    const cursor = editor.state.selection.from;
+    const remote = editor.getHTML().replace('<h2>One</h2>', '<h2>Chapter One</h2>').replace('Third paragraph.', 'Third, changed.');
+
+    expect(replaceChangedBlocks(editor, remote)).toBe(true);
+    expect(editor.getHTML()).toBe(remote);
+    expect(editor.state.doc.child(2)).toBe(typing);
+    // "Chapter " was added before the cursor: the cursor moved with its text.
+    expect(editor.state.selection.from).toBe(cursor + 'Chapter '.length);
+    editor.commands.undo();
+    expect(editor.getHTML()).toBe(remote.replace('typed ', ''));
+  });
+
+  it('parses only the blocks that changed, however long the book', () => {
+    const book = Array.from({ length: 2000 }, (_, i) => `<p>Paragraph ${i} of a long book.</p>`).join('');
+    const editor = editorWith(book);
+    const parse = vi.spyOn(PMDOMParser.prototype, 'parse');
+    expect(replaceChangedBlocks(editor, book.replace('Paragraph 1000 ', 'Paragraph one thousand '))).toBe(true);
+    expect(parse).toHaveBeenCalledTimes(1);
+    expect((parse.mock.calls[0]![0] as HTMLElement).childNodes).toHaveLength(1);
+    parse.mockRestore();
+    expect(editor.getHTML()).toContain('<p>Paragraph one thousand of a long book.</p>');
+  });
+
+  it('leaves blocks alone whose markup differs but that hold the same content', () => {
+    const editor = editorWith(chapters);
+    expect(replaceChangedBlocks(editor, chapters.replace('<p>First paragraph.</p>', '<p >First paragraph.</p>\n'))).toBe(false);
+  });
+
+  it('takes in text outside any block as the editor would parse the whole of it', () => {
+    const editor = editorWith(chapters);
+    expect(replaceChangedBlocks(editor, 'Loose <em>text</em><p>Then a paragraph.</p>')).toBe(true);
+    expect(editor.getHTML()).toBe('<p>Loose <em>text</em></p><p>Then a paragraph.</p>');
+  });
+
+  it('empties the book when the change elsewhere did', () => {
+    const editor = editorWith(chapters);
+    expect(replaceChangedBlocks(editor, '')).toBe(true);
+    expect(editor.getHTML()).toBe('<p></p>');
   });
 });

@@ -1,4 +1,5 @@
 // How an open editing session takes in a change made elsewhere (a clip, a sync pull, another tab): one pure decision.
+import { mergeManuscripts, type Overlap } from '../../../shared/manuscript/merge.ts';
 import { appendedSince } from '../books/repository.ts';
 
 /** The fields a session shows and edits. */
@@ -27,8 +28,16 @@ export type ExternalChange =
   | { kind: 'recheck-after-save' }
   | {
       kind: 'apply';
-      /** Text appended to the manuscript (a clip), or a whole new manuscript; null leaves the editor as it is. */
+      /**
+       * Text appended to the manuscript (a clip), or the manuscript the editor must show (only the blocks that differ
+       * are replaced); null leaves the editor as it is.
+       */
       content: { append: string } | { replace: string } | null;
+      /**
+       * Passages the writer's unsaved typing and the change made elsewhere both changed: the typing was kept, and the
+       * other text is what must be kept aside (as a conflict copy) so the writer can restore it. Empty for a clean merge.
+       */
+      overlaps: Overlap[];
       title?: string;
       author?: string;
       /** The session's new base. */
@@ -37,8 +46,11 @@ export type ExternalChange =
 
 /**
  * What the session does with `latest`, the stored book. Appended text (a clip) is always shown, after the writer's
- * text; other changes replace only what the writer has not edited since, because the writer's newer edit is saved
- * next and wins. `editorHtml` is asked only when needed (serialising a novel costs a few milliseconds).
+ * text. Any other change of the manuscript is merged three ways with what the editor shows, from `known` (the last
+ * text the editor and the database agreed on): edits that do not overlap are all kept, whatever was typed while the
+ * change was on its way; where both changed the same words, the writer's typing (the later edit) wins that passage
+ * and the other is returned in `overlaps`. Title and author follow the change unless the writer edited them since.
+ * `editorHtml` is asked only when needed (joining a novel's cached blocks costs a millisecond or two).
  */
 export function reconcileExternal(
   state: SessionState,
@@ -53,14 +65,24 @@ export function reconcileExternal(
   if (state.saving) return { kind: 'recheck-after-save' };
 
   let content: { append: string } | { replace: string } | null = null;
+  let overlaps: Overlap[] = [];
   if (latest.content !== known.content) {
     const appended = appendedSince(known.content, latest.content);
     if (appended) content = { append: appended };
-    else if (!unsaved.content && editorHtml() !== latest.content) content = { replace: latest.content };
+    else {
+      const shown = editorHtml();
+      // Nothing typed since `known`: the merge is the stored text itself.
+      const merged = unsaved.content
+        ? mergeManuscripts(known.content, latest.content, shown, { newer: 'incoming' })
+        : { html: latest.content, overlaps: [] };
+      if (merged.html !== shown) content = { replace: merged.html };
+      overlaps = merged.overlaps;
+    }
   }
   const change: ExternalChange = {
     kind: 'apply',
     content,
+    overlaps,
     known: { title: latest.title, author: latest.author, content: latest.content },
   };
   if (latest.title !== known.title && !unsaved.title) change.title = latest.title;

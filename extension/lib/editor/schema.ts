@@ -1,6 +1,7 @@
 // The TipTap extensions of the manuscript editor: only the marks and nodes that shared/html-policy.ts allows.
 import { OrderedList } from '@tiptap/extension-list';
-import type { Attribute, Extensions } from '@tiptap/react';
+import { Selection, TextSelection } from '@tiptap/pm/state';
+import { Extension, type Attribute, type Extensions } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { ALLOWED_ATTRIBUTE_VALUES, isAllowedHref } from '../../../shared/html-policy.ts';
 
@@ -27,6 +28,38 @@ const PolicyOrderedList = OrderedList.extend({
   },
 });
 
+const MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+
+/**
+ * Ctrl+Home/End (also ⌘↑/↓ on a Mac), with Shift to select, moved by the editor rather than the browser: the browser's
+ * own move reads the layout of the last block, which a block out of view does not have (the side panel skips laying
+ * them out, `content-visibility`), and would stop at that block's start instead of the end of the book.
+ */
+const DocumentEdges = Extension.create({
+  name: 'documentEdges',
+  addKeyboardShortcuts() {
+    const moveTo = (edge: 'start' | 'end', extend: boolean) => () => {
+      const { state, view } = this.editor;
+      const target = edge === 'end' ? Selection.atEnd(state.doc) : Selection.atStart(state.doc);
+      const selection = extend ? TextSelection.between(state.selection.$anchor, target.$head) : target;
+      view.dispatch(state.tr.setSelection(selection).scrollIntoView());
+      return true;
+    };
+    return {
+      'Mod-Home': moveTo('start', false),
+      'Mod-End': moveTo('end', false),
+      'Shift-Mod-Home': moveTo('start', true),
+      'Shift-Mod-End': moveTo('end', true),
+      ...(MAC && {
+        'Mod-ArrowUp': moveTo('start', false),
+        'Mod-ArrowDown': moveTo('end', false),
+        'Shift-Mod-ArrowUp': moveTo('start', true),
+        'Shift-Mod-ArrowDown': moveTo('end', true),
+      }),
+    };
+  },
+});
+
 export function manuscriptExtensions(): Extensions {
   return [
     StarterKit.configure({
@@ -46,5 +79,6 @@ export function manuscriptExtensions(): Extensions {
       },
     }),
     PolicyOrderedList,
+    DocumentEdges,
   ];
 }

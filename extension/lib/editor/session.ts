@@ -2,6 +2,7 @@
 // unsaved-typing journal, and taking in changes made elsewhere. useBookSession wires it to the view.
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import type { Editor } from '@tiptap/react';
+import { mergeManuscripts } from '../../../shared/manuscript/merge.ts';
 import { Autosave, type SaveState } from './autosave.ts';
 import { reconcileExternal, type SessionText } from './reconcile.ts';
 import { appendedSince, type BookPatch, type BookRepository, type RemovedBook } from '../books/repository.ts';
@@ -13,8 +14,13 @@ import { docCounts, docToHtml, replaceChangedBlocks, warmBlocks } from './doc.ts
 const SAVE_DELAY_MS = 400;
 /** Continuous typing still saves at least this often. */
 const SAVE_MAX_WAIT_MS = 3000;
-/** The live word count trails typing by at most this much (counting reuses unchanged blocks, so it is cheap). */
-const COUNT_DELAY_MS = 120;
+/**
+ * The word count is shown this long after the writer pauses, and at least this often while they type on. Counting is
+ * cheap (unchanged blocks are reused), but every re-render of the view makes React walk the editor's DOM up to the
+ * caret (it saves and restores the focused element's selection around each commit), which grows with the book.
+ */
+const COUNT_DELAY_MS = 250;
+const COUNT_MAX_WAIT_MS = 1000;
 
 export type SessionField = 'title' | 'author';
 
@@ -37,6 +43,8 @@ export class EditingSession {
   private deleting = false;
   private recheckAfterSave = false;
   private countTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the count must be shown at the latest (set by the first edit it has not shown yet). */
+  private countDueAt: number | undefined;
   private warmTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly autosave: Autosave;
 
@@ -108,6 +116,8 @@ export class EditingSession {
       this.doc = editor.state.doc;
       this.updateCounts();
     }
+    // The writer's typing won passages the other edit also changed: that edit stays findable as a conflict copy.
+    if (change.overlaps.length > 0 && latest) void this.repo.keepConflictCopy(latest).catch(() => undefined);
     for (const field of ['title', 'author'] as const) {
       const value = change[field];
       if (value === undefined) continue;
@@ -168,8 +178,9 @@ export class EditingSession {
     try {
       const saved = await this.repo.save(this.bookId, patch, { baseContent: this.known.content, counts });
       this.known = { title: saved.title, author: saved.author, content: saved.content };
-      // The repository kept a clip that was appended meanwhile after our text: show it too.
-      if (patch.content !== undefined) this.appendToEditor(appendedSince(patch.content, saved.content) ?? '');
+      // The repository kept what reached the database meanwhile (a clip after our text, a pulled change merged in):
+      // show it too, merged with whatever the writer typed while the save ran.
+      if (patch.content !== undefined && saved.content !== patch.content) this.showSaved(patch.content, saved);
       if (!this.autosave.pending) clearJournal(this.storage, this.bookId);
     } catch (error) {
       this.unsaved = {
@@ -186,6 +197,20 @@ export class EditingSession {
     }
   }
 
+  private showSaved(written: string, saved: LocalBook): void {
+    const appended = appendedSince(written, saved.content);
+    if (appended !== null) return this.appendToEditor(appended);
+    const editor = this.editor;
+    if (!editor) return;
+    const shown = docToHtml(editor.state.doc);
+    const merged = shown === written ? { html: saved.content, overlaps: [] } : mergeManuscripts(written, saved.content, shown, { newer: 'incoming' });
+    // Typing during the save won passages the merged-in change also changed: that version stays findable.
+    if (merged.overlaps.length > 0) void this.repo.keepConflictCopy(saved).catch(() => undefined);
+    if (!replaceChangedBlocks(editor, merged.html)) return;
+    this.doc = editor.state.doc;
+    this.updateCounts();
+  }
+
   private appendToEditor(html: string): void {
     const editor = this.editor;
     if (!editor || !html) return;
@@ -195,10 +220,13 @@ export class EditingSession {
 
   // A timer, not requestAnimationFrame: frames stop in hidden tabs, and the count must still be right when shown.
   private updateCounts(): void {
-    if (this.countTimer !== undefined) return;
+    const now = Date.now();
+    this.countDueAt ??= now + COUNT_MAX_WAIT_MS;
+    clearTimeout(this.countTimer);
     this.countTimer = setTimeout(() => {
       this.countTimer = undefined;
+      this.countDueAt = undefined;
       if (this.doc) this.view.setCounts(docCounts(this.doc));
-    }, COUNT_DELAY_MS);
+    }, Math.min(COUNT_DELAY_MS, this.countDueAt - now));
   }
 }

@@ -1,0 +1,121 @@
+// Book storage: the storage records of books and kept revisions (not the wire types), the one list of a book's
+// fields, and the BookStore interface (compare-and-set writes, a per-owner change feed, retained revisions).
+import type { BookMetadata } from '../../shared/protocol.ts';
+import type { PageBudget } from './paging.ts';
+
+/** One version of a book: every field the server keeps of it, and what an answer carries of it. */
+export interface BookVersion {
+  id: string;
+  title: string;
+  author: string;
+  content: string;
+  metadata: BookMetadata;
+  updatedAt: number;
+  createdAt: number;
+  syncedAt: number;
+  revision: number;
+  deleted: boolean;
+}
+
+/** The fields of a book version, in the order answers and sizes spell them: the one list every mapper uses. */
+export const BOOK_FIELDS = [
+  'id',
+  'title',
+  'author',
+  'content',
+  'metadata',
+  'updatedAt',
+  'createdAt',
+  'syncedAt',
+  'revision',
+  'deleted',
+] as const satisfies ReadonlyArray<keyof BookVersion>;
+
+// A field added to BookVersion and forgotten in BOOK_FIELDS fails to compile here.
+const everyFieldListed: Exclude<keyof BookVersion, (typeof BOOK_FIELDS)[number]> extends never ? true : never = true;
+void everyFieldListed;
+
+/** Exactly the fields of a version (a record's owner, seq, size or replacedAt left out), in BOOK_FIELDS order. */
+export function bookVersion(book: BookVersion): BookVersion {
+  return Object.fromEntries(BOOK_FIELDS.map((field) => [field, book[field]])) as unknown as BookVersion;
+}
+
+/** A book as stored: its current version, its owner and its position in the owner's change feed. */
+export interface StoredBook extends BookVersion {
+  owner: string;
+  /** Strictly increasing per owner; the change feed is ordered by it. */
+  seq: number;
+}
+
+/** An earlier version, kept when an accepted write replaced it. */
+export interface StoredRevision extends BookVersion {
+  replacedAt: number;
+}
+
+/** What a writer supplies: a whole version; the store assigns `seq` (the caller sets `syncedAt`). */
+export type BookWrite = BookVersion;
+
+export interface CasWrite {
+  book: BookWrite;
+  expectedRevision: number | null;
+}
+
+export type PutResult =
+  | { ok: true; book: StoredBook }
+  /** The stored revision was not the expected one (or the book exists when none was expected). */
+  | { ok: false; reason: 'conflict'; current: StoredBook }
+  /** The id belongs to another owner; nothing was written. */
+  | { ok: false; reason: 'foreign' }
+  /** A revision was expected but this owner has no book with that id; nothing was written. */
+  | { ok: false; reason: 'missing' }
+  /** The write would take the owner's stored books over the quota; nothing was written. `used`: bytes stored now. */
+  | { ok: false; reason: 'quota'; used: number };
+
+export interface ChangePage {
+  books: StoredBook[];
+  /** The seq of the last book returned, or the `since` given when none. */
+  last: number;
+  hasMore: boolean;
+}
+
+export interface RevisionPage {
+  /** Newest first. */
+  revisions: StoredRevision[];
+  /** More (older) revisions follow: ask again with `before` the last revision number returned. */
+  hasMore: boolean;
+}
+
+export interface RevisionQuery {
+  /** Only revisions numbered below this one (the next page after a page that ended there). */
+  before?: number;
+  limit?: number;
+  budget?: PageBudget;
+}
+
+export interface BookStore {
+  getBook(owner: string, id: string): Promise<StoredBook | null>;
+  /** The owner's books among `ids` (tombstones included), in one query; ids the owner has no book for are absent. */
+  getBooks(owner: string, ids: readonly string[]): Promise<StoredBook[]>;
+  /**
+   * Compare-and-set writes of distinct books, checked one by one in order (book-writes.ts checkWrite) and committed
+   * together in one atomic step (one transaction: one disk flush, one MongoDB commit). For each write,
+   * `expectedRevision` null means "create: must not exist" and a number means the stored revision must equal it; a
+   * write whose check fails is skipped and reported, the others still land. A written book's replaced version (if
+   * any) is kept in the revisions history, thinned by server/history/retention.ts, and the book gets the owner's next
+   * seq. Results are in `writes` order. The store keeps each book's size (paging.ts bookSize) and each owner's total;
+   * a write that would grow that total past `quotaBytes` is refused as 'quota'.
+   */
+  putBooks(owner: string, writes: readonly CasWrite[], quotaBytes?: number): Promise<PutResult[]>;
+  /**
+   * Books (tombstones included) with seq > since, in seq order: at most `limit`, and at most `budget` bytes by their
+   * recorded sizes. Sizes are read before books, so no book is loaded that the page does not return.
+   */
+  changesSince(owner: string, since: number, limit: number, budget?: PageBudget): Promise<ChangePage>;
+  /**
+   * Earlier versions of the owner's book, newest first, paged like the change feed (a revision counts its size plus
+   * REPLACED_AT_BYTES); null when the owner has no book with this id (another owner's id included).
+   */
+  listRevisions(owner: string, id: string, query?: RevisionQuery): Promise<RevisionPage | null>;
+  /** Bytes the owner's stored books take (the sum of their sizes, tombstones included): what the quota counts. */
+  storedBytes(owner: string): Promise<number>;
+}
