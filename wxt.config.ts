@@ -63,9 +63,13 @@ export default defineConfig({
       // storage: settings and the current book; alarms: periodic sync; contextMenus + activeTab + scripting: clipping.
       permissions: ['storage', 'alarms', 'contextMenus', 'activeTab', 'scripting'],
       action: { default_title: '__MSG_actionTitle__' },
-      commands: firefox
-        ? { _execute_sidebar_action: { suggested_key: { default: 'Alt+Shift+P' }, description: '__MSG_commandOpenPanel__' } }
-        : { _execute_action: { suggested_key: { default: 'Alt+Shift+P' }, description: '__MSG_commandOpenPanel__' } },
+      commands: {
+        ...(firefox
+          ? { _execute_sidebar_action: { suggested_key: { default: 'Alt+Shift+P' }, description: '__MSG_commandOpenPanel__' } }
+          : { _execute_action: { suggested_key: { default: 'Alt+Shift+P' }, description: '__MSG_commandOpenPanel__' } }),
+        // The selection, or else the page's article, to the picker (extension/lib/clipping/menu.ts CLIP_COMMAND).
+        clip: { suggested_key: { default: 'Alt+Shift+C' }, description: '__MSG_commandClip__' },
+      },
       content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
       ...(firefox
         ? { browser_specific_settings: { gecko: GECKO_SETTINGS, gecko_android: { strict_min_version: '142.0' } } }

@@ -3,6 +3,8 @@
 import { gzipSync } from 'node:zlib';
 import { mergeManuscripts } from '../shared/manuscript/merge.ts';
 import { makePatch } from '../shared/manuscript/patch.ts';
+import { sanitizeManuscript } from '../server/html.ts';
+import { assemble, cleanBlocks, planSanitising } from '../server/sync/changed-blocks.ts';
 import { manuscriptHtml } from './lib/manuscript.ts';
 import { median } from './lib/stats.ts';
 
@@ -20,6 +22,8 @@ export interface MergeFigures {
   manuscriptBytes: number;
   patches: PatchFigure[];
   merge: { edits: number; overlaps: number; medianMs: number; runsMs: number[] };
+  /** The server's sanitising of a 50-word edit: the whole book, against only the blocks no stored text holds. */
+  sanitise: { wholeMs: number; changedBlocksMs: number; changedBytes: number };
 }
 
 /** `count` words inserted into scattered paragraphs (deterministic), each tagged with `prefix` so sides differ. */
@@ -60,5 +64,34 @@ export async function measureMerge(runs: number, log: (line: string) => void): P
     runsMs.push(performance.now() - started);
   }
   log(`merge: ${runsMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-  return { manuscriptBytes: base.length, patches, merge: { edits: OFFLINE_EDITS, overlaps, medianMs: median(runsMs), runsMs } };
+
+  // The write path: the stored book is sanitised already, so only the blocks the edit changed need the sanitiser.
+  const stored50 = sanitizeManuscript(base);
+  const typedEdit = stored50.slice(0, stored50.indexOf('</p>', Math.floor(stored50.length / 2))) + typed + stored50.slice(stored50.indexOf('</p>', Math.floor(stored50.length / 2)));
+  const wholeMs: number[] = [];
+  const changedMs: number[] = [];
+  let changedBytes = 0;
+  // Seven timed runs after one untimed (JIT warm-up): single runs of a few ms are noisy on shared CPUs.
+  for (let run = -1; run < 7; run++) {
+    let started = performance.now();
+    sanitizeManuscript(typedEdit);
+    wholeMs.push(performance.now() - started);
+    started = performance.now();
+    const plan = planSanitising(typedEdit, cleanBlocks(stored50));
+    const runsHtml = plan.dirty.map((i) => plan.pieces[i]!);
+    assemble(plan, runsHtml.map(sanitizeManuscript));
+    changedMs.push(performance.now() - started);
+    if (run < 0) {
+      wholeMs.pop();
+      changedMs.pop();
+    }
+    changedBytes = runsHtml.reduce((n, r) => n + r.length, 0);
+  }
+  log(`sanitise: whole ${wholeMs.map((ms) => ms.toFixed(1)).join(', ')} ms; changed blocks ${changedMs.map((ms) => ms.toFixed(1)).join(', ')} ms`);
+  return {
+    manuscriptBytes: base.length,
+    patches,
+    merge: { edits: OFFLINE_EDITS, overlaps, medianMs: median(runsMs), runsMs },
+    sanitise: { wholeMs: median(wholeMs), changedBlocksMs: median(changedMs), changedBytes },
+  };
 }

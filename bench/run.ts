@@ -10,6 +10,7 @@ import { table } from './lib/table.ts';
 import { LONG_BOOK_WORDS, measureBrowser } from './browser.ts';
 import { buildChrome, CHROME_BENCH_DIR, measureBuild } from './build.ts';
 import { measureHealthzUnderWrite } from './healthz-under-write.ts';
+import { FEED_BOOK_WORDS, measureFeedCycle } from './feed-cycle.ts';
 import { MERGE_BOOK_WORDS, measureMerge } from './merge.ts';
 import { DELTA_BOOK_WORDS, measureDeltaCycles, measureSyncCycles } from './sync-cycle.ts';
 import { measureThroughput } from './throughput.ts';
@@ -50,13 +51,14 @@ if (only.has('throughput')) {
   tables.push(
     table(
       `Server throughput — autocannon, ${connections} connections, ~${durationSeconds} s per run, median of ${runs} runs`,
-      ['scenario', 'ok req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'requests', 'non-2xx'],
+      ['scenario', 'ok req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'vs write ceiling', 'requests', 'non-2xx'],
       figures.map((f) => [
         f.scenario,
         f.reqPerSec < 10 ? roundSignificant(f.reqPerSec) : round(f.reqPerSec),
         f.p50Ms,
         f.p99Ms,
         `${roundSignificant(f.ratioToCeiling * 100)}%`,
+        f.ratioToWriteCeiling === undefined ? '' : `${roundSignificant(f.ratioToWriteCeiling * 100)}%`,
         f.total,
         f.non2xx,
       ]),
@@ -66,6 +68,7 @@ if (only.has('throughput')) {
         'each run sends as many requests as the warm-up rate answers in the duration and waits for every answer (no cut-off backlog)',
         'each PUT is a real write (new text, newer updatedAt, fast-forward on the last revision); each sync pushes 10 books of ~3 kB and pulls them back, gzip accepted',
         'rate limits raised to 1,000,000/min so the limiter still counts every request but never refuses; server logs at warn',
+        'vs write ceiling: against the row below it, Koa making one durable SQLite write (WAL, synchronous=FULL) of the same request bodies (issue 11 item 9: PUT ≥ 50 %, p99 ≤ 50 ms)',
         measured.mongodb === 'jongodb'
           ? 'mongodb = jongodb (in-memory MongoDB-compatible server, driver monitoring set to poll), not a real mongod: its figures say little about MongoDB'
           : 'mongodb = the server MONGODB_URI names, with the embedded data set',
@@ -236,10 +239,37 @@ if (only.has('merge')) {
           round(f.merge.medianMs, 1),
           "the losing device's whole text becomes a conflict copy",
         ],
+        [
+          `server sanitising of a 50-word edit, median ms: only the changed blocks (${f.sanitise.changedBytes.toLocaleString('en-US')} bytes; splitting and matching the book's blocks included)`,
+          round(f.sanitise.changedBlocksMs, 2),
+          `${round(f.sanitise.wholeMs, 1)} (the whole book)`,
+        ],
       ],
       [
-        'patch = JSON of shared/manuscript/patch.ts makePatch (changed blocks, in-block spans, two SHA-256 hashes); not yet on the wire (issue 11)',
+        'patch = JSON of shared/manuscript/patch.ts makePatch (changed blocks, in-block spans, two SHA-256 hashes), as POST /api/sync carries it (issue 11)',
         'the merge runs in this process on the deterministic bench manuscript; edits are single words inserted into scattered paragraphs',
+      ],
+    ),
+  );
+}
+
+if (only.has('merge')) {
+  log('merge: one feed cycle of a 50-word edit between two devices through the real server');
+  const f = await measureFeedCycle(log);
+  results.feedCycle = f;
+  save();
+  const bytes = (t: { bytes: number; gzipBytes: number }) => `${t.bytes.toLocaleString('en-US')} / ${t.gzipBytes.toLocaleString('en-US')}`;
+  tables.push(
+    table(
+      `Sync v2 on the wire — 50 words typed into a ${FEED_BOOK_WORDS.toLocaleString('en-US')}-word book (${round(f.manuscriptBytes / 1024)} kB of HTML), one cycle per device`,
+      ['figure', 'patches (Sync v2): bytes / gzip', 'whole book (no `patches`): bytes / gzip', 'goal'],
+      [
+        ['up: the writing device\'s POST /api/sync body', bytes(f.patched.up), bytes(f.whole.up), '≤ 2 KB'],
+        ['down: the other device\'s POST /api/sync answer (the change feed)', bytes(f.patched.down), bytes(f.whole.down), '≤ 2 KB'],
+      ],
+      [
+        'real server (child process, embedded store); bodies as JSON, gzip = Node zlib default level of the same bytes (what a compressed request or answer carries)',
+        'down: the change feed sends the book as a patch from the revision current when the device\'s cursor was issued (server/sync/patch-answers.ts)',
       ],
     ),
   );

@@ -1,5 +1,6 @@
 // Server throughput at 50 connections (autocannon): single-book PUT and POST /api/sync with 10 books, on the embedded
-// store and on MongoDB (jongodb), with a bare Koa JSON endpoint measured in the same run as the ceiling.
+// store and on MongoDB (jongodb), with a bare Koa JSON endpoint measured in the same run as the ceiling, and beside
+// each scenario a "Koa + one durable SQLite write of the same bytes" ceiling (the write path's floor).
 import autocannon from 'autocannon';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
@@ -38,6 +39,8 @@ export interface ScenarioFigures extends RunFigures {
   runs: RunFigures[];
   /** Median req/s over the median ceiling req/s. */
   ratioToCeiling: number;
+  /** Median req/s over the median req/s of Koa + one durable SQLite write of the same request bodies. */
+  ratioToWriteCeiling?: number;
 }
 
 /** Books per sync request (the scenario's name says 10). */
@@ -157,6 +160,8 @@ interface Target {
   /** Sends exactly `amount` requests and waits for every answer (no cut-off request leaves work behind), or runs for `seconds`. */
   run(length: RunLength): Promise<RunFigures>;
   serverLog?: () => string;
+  /** For a write scenario: its rows (books or devices) and a body like the ones it sends, for its write ceiling. */
+  writeCeiling?: { keys: string[]; body: () => string };
 }
 
 function ceilingTarget(ceiling: Child, connections: number): Target {
@@ -166,6 +171,33 @@ function ceilingTarget(ceiling: Child, connections: number): Target {
     scenario: 'bare Koa GET (ceiling)',
     dataSet: '',
     run: async (length) => figures(await fire({ url: `${ceiling.url}/ceiling`, connections }, length)),
+  };
+}
+
+/**
+ * The write ceiling of a scenario: the same request bodies (`body` makes them as the scenario does) sent to Koa,
+ * which makes one durable SQLite write of each (one row per book or device, replaced, as the store replaces books).
+ */
+function writeCeilingTarget(ceiling: Child, connections: number, of: string, keys: string[], body: () => string): Target {
+  const take = roundRobin(keys.map((key) => ({ key, busy: false })));
+  const request: autocannon.Request = {
+    method: 'PUT',
+    setupRequest: (req, context) => {
+      const slot = take();
+      (context as { slot?: { busy: boolean } }).slot = slot;
+      return { ...req, path: `/ceiling-write/${slot.key}`, headers: { 'content-type': 'application/json' }, body: body() };
+    },
+    onResponse: (_status, _body, context) => {
+      const slot = (context as { slot?: { busy: boolean } }).slot;
+      if (slot) slot.busy = false;
+    },
+  };
+  return {
+    label: `write-ceiling ${of}`,
+    store: 'none',
+    scenario: `Koa + one durable SQLite write of the same bytes (ceiling of ${of})`,
+    dataSet: '',
+    run: async (length) => figures(await fire({ url: ceiling.url, connections, requests: [request] }, length)),
   };
 }
 
@@ -218,7 +250,21 @@ async function putTarget(
       if (status === 200) book.revision = (JSON.parse(body) as { data: { revision: number } }).data.revision;
     },
   };
+  const sampleBook = books[0]!;
   return {
+    writeCeiling: {
+      keys: books.map((b) => b.id),
+      body: () =>
+        JSON.stringify({
+          id: sampleBook.id,
+          title: 'Bench book',
+          author: 'Bench Writer',
+          content: `${base}<p>Edit ${++sequence}</p>`,
+          metadata: { wordCount: BOOK_WORDS + 2, charCount: base.length },
+          updatedAt: now(),
+          baseRevision: 1,
+        }),
+    },
     label: `${store}-put`,
     serverLog: server.output,
     store,
@@ -261,14 +307,7 @@ async function syncTarget(server: Child, store: 'embedded' | 'mongodb', writers:
     setupRequest: (req, context) => {
       const device = take();
       (context as { token?: string }).token = device.writer.token;
-      const changes = device.ids.map((id) => ({
-        id,
-        title: 'Bench book',
-        author: 'Bench Writer',
-        content: `${base}<p>Edit ${++sequence}</p>`,
-        metadata: { wordCount: BOOK_WORDS + 2, charCount: base.length },
-        updatedAt: now(),
-      }));
+      const changes = changesOf(device.ids);
       return {
         ...req,
         headers: {
@@ -285,7 +324,20 @@ async function syncTarget(server: Child, store: 'embedded' | 'mongodb', writers:
       if (device) device.busy = false;
     },
   };
+  const changesOf = (ids: string[]) =>
+    ids.map((id) => ({
+      id,
+      title: 'Bench book',
+      author: 'Bench Writer',
+      content: `${base}<p>Edit ${++sequence}</p>`,
+      metadata: { wordCount: BOOK_WORDS + 2, charCount: base.length },
+      updatedAt: now(),
+    }));
   return {
+    writeCeiling: {
+      keys: devices.map((d) => d.writer.token.slice(-16)),
+      body: () => JSON.stringify({ changes: changesOf(devices[0]!.ids), cursor: devices[0]!.cursor }),
+    },
     label: `${store}-sync`,
     serverLog: server.output,
     store,
@@ -467,10 +519,17 @@ export async function measureThroughput(options: ThroughputOptions, log: (line: 
         const accounts = Math.max(dataSet.writers, dataSet.syncDevices);
         log(`${store}: server pid ${server.pid}, ceiling pid ${ceiling.pid}; signing up ${accounts} writers`);
         const writers = await signUpWriters(server.url, accounts);
-        const targets: Target[] = [
-          { ...ceilingTarget(ceiling, options.connections), label: `ceiling (${store} phase)`, scenario: `bare Koa GET (ceiling, ${store} phase)` },
+        const scenarios = [
           await putTarget(server, store, writers.slice(0, dataSet.writers), dataSet.putBooksPerWriter, options.connections),
           await syncTarget(server, store, writers.slice(0, dataSet.syncDevices), options.connections),
+        ];
+        // Each write scenario is followed by its write ceiling (the same bodies, one durable SQLite write each).
+        const targets: Target[] = [
+          { ...ceilingTarget(ceiling, options.connections), label: `ceiling (${store} phase)`, scenario: `bare Koa GET (ceiling, ${store} phase)` },
+          ...scenarios.flatMap((target) => [
+            target,
+            writeCeilingTarget(ceiling, options.connections, target.scenario, target.writeCeiling!.keys, target.writeCeiling!.body),
+          ]),
         ];
         const documentsBefore = mongodb ? await bookDocuments(mongodb.uri, mongodb.dbName) : 0;
         const phase = await measureTargets(targets, options, log);
@@ -478,6 +537,9 @@ export async function measureThroughput(options: ThroughputOptions, log: (line: 
           const documentsAfter = await bookDocuments(mongodb.uri, mongodb.dbName);
           for (const f of phase) if (f.dataSet) f.dataSet += `; ${documentsBefore} → ${documentsAfter} book/revision documents in the phase`;
         }
+        phase.forEach((figure, i) => {
+          if (targets[i]!.writeCeiling) figure.ratioToWriteCeiling = figure.reqPerSec / phase[i + 1]!.reqPerSec;
+        });
         result.scenarios.push(...phase);
       } finally {
         for (const child of started) await child.stop().catch(() => undefined);

@@ -9,7 +9,7 @@ export function presentBook(book: BookVersion): ServerBook {
 }
 
 export function presentRevision(revision: StoredRevision): BookRevision {
-  return { ...presentBook(revision), replacedAt: revision.replacedAt };
+  return { ...presentBook(revision), replacedAt: revision.replacedAt, ...(revision.merge ? { merge: revision.merge } : {}) };
 }
 
 export function presentTokenSignIn(token: TokenRecord): TokenSignIn | null {

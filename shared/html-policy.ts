@@ -4,11 +4,15 @@ export const ALLOWED_TAGS = [
   'p', 'br', 'hr',
   'strong', 'b', 'em', 'i', 's', 'strike', 'del', 'code', 'pre',
   'blockquote', 'ul', 'ol', 'li', 'a',
+  // Tables as the editor writes them: rows in one tbody, header cells as th (clipped articles keep their tables).
+  'table', 'tbody', 'tr', 'th', 'td',
 ] as const;
 
 export const ALLOWED_ATTRIBUTES: Record<string, readonly string[]> = {
   a: ['href', 'title', 'rel', 'target'],
   ol: ['start', 'type'],
+  th: ['colspan', 'rowspan'],
+  td: ['colspan', 'rowspan'],
 };
 
 /** Attributes kept only with one of these values (any other value removes the attribute). */

@@ -24,6 +24,15 @@ export const LIMITS = {
    */
   markupDepthMax: 256,
   markupElementsMax: 500_000,
+  /**
+   * A page read as an article (extension/lib/clipping/page-article.ts), checked before the reader library runs on it:
+   * a long encyclopedia article holds about 60,000 elements and nests about 30 deep; framework-heavy pages reach 100.
+   * Browsers' HTML parsers nest at most 512 deep, so a page of endless nested tags is refused here at once.
+   */
+  articleElementsMax: 200_000,
+  articleDepthMax: 256,
+  /** How long the background waits for a page to be read for a clip before refusing it (ms). */
+  pageReadTimeoutMs: 20_000,
   /** Operations in one manuscript patch: one per changed block at most, so a whole 150k-word novel is ~2,500. */
   patchOpsMax: 100_000,
 } as const;

@@ -146,8 +146,23 @@ export const MergeOverlap = z.object({
 });
 export type MergeOverlap = z.infer<typeof MergeOverlap>;
 
-/** An earlier version kept when an accepted write replaced it. */
-export const BookRevision = ServerBook.extend({ replacedAt: Millis });
+/**
+ * How a revision was made by a three-way merge: recorded with it (GET /api/books/:id, and its revisions once
+ * replaced), so the writer can later see and restore what the merge set aside.
+ */
+export const MergeRecord = z.object({
+  /** The revision both edits started from. */
+  baseRevision: Revision,
+  /** The stored revision the incoming edit was merged with (the new revision replaced it). */
+  mergedWith: Revision,
+  /** The later edit, which won inside overlapping passages and on fields both sides changed. */
+  newer: z.enum(['stored', 'incoming']),
+  overlaps: z.array(MergeOverlap),
+});
+export type MergeRecord = z.infer<typeof MergeRecord>;
+
+/** An earlier version kept when an accepted write replaced it; `merge` when a merge made it. */
+export const BookRevision = ServerBook.extend({ replacedAt: Millis, merge: MergeRecord.optional() });
 export type BookRevision = z.infer<typeof BookRevision>;
 
 export const Cursor = z.string().max(200);

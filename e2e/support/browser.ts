@@ -42,6 +42,8 @@ export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR): 
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Lets CDP's Extensions.triggerAction stand in for a click on the toolbar button (clipping e2e).
+      '--enable-unsafe-extension-debugging',
       `--user-data-dir=${profileDir}`,
     ],
   });

@@ -5,6 +5,7 @@ import { LIMITS } from '../../shared/limits.ts';
 import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
 import type { LocalBook } from '../lib/books/db.ts';
 import { charCountLabel, t, wordCountLabel } from '../lib/i18n.ts';
+import { CitationStyleField } from './CitationStyleField.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { useBookSession } from './useBookSession.ts';
 
@@ -101,6 +102,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
             onChange={(e) => session.setField('author', e.target.value)}
           />
         </label>
+        <CitationStyleField bookId={book.id} />
       </div>
       {editor && <Toolbar editor={editor} linkFormOpen={session.linkFormOpen} onLinkFormOpenChange={session.setLinkFormOpen} />}
       <div className="editor" data-testid="editor">

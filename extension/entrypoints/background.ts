@@ -4,17 +4,20 @@
 //   globalThis.__clip({ html?, text?, title?, url?, bookId?, at? }) → Promise<{ bookId, created }>
 // which is exactly what the context-menu click does after reading the selection (Chrome: evaluate it in the service
 // worker). Extension pages can do the same with runtime.sendMessage({ type: 'clip', data: request }) (Firefox e2e).
+// And globalThis.__clipFromTab({ tabId, ... }, kind, destination) is what a menu click, the shortcut or the toolbar
+// does once the gesture has granted activeTab on the tab (e2e grant it through the toolbar action first).
 import '../lib/zod-jitless.ts';
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { onBookWrites } from '../lib/books/repository.ts';
-import { clip, setupClipMenu } from '../lib/clipping/menu.ts';
+import { clip, clipFromTab, clipMessageHandlers, setupClipMenu } from '../lib/clipping/menu.ts';
 import { openEditorTab } from '../lib/editor/tab.ts';
 import { listenToPages } from '../lib/messaging.ts';
 import { setupSync } from '../lib/sync/setup.ts';
 
 declare global {
   var __clip: typeof clip | undefined;
+  var __clipFromTab: typeof clipFromTab | undefined;
 }
 
 interface SidebarActionApi {
@@ -55,7 +58,8 @@ export default defineBackground(() => {
   listenToPages({
     ...sync.handlers,
     'open-editor-tab': async ({ bookId }) => ({ tabId: await openEditorTab(bookId) }),
-    clip,
+    ...clipMessageHandlers,
   });
   globalThis.__clip = clip;
+  globalThis.__clipFromTab = clipFromTab;
 });

@@ -3,7 +3,7 @@
 // (A hand-written map rather than a messaging library: answers carry our error kinds as data, and the envelope
 // stays a plain `{ type, data }` that tests can send from any page.)
 import { browser } from 'wxt/browser';
-import type { ClipRequest, ClipResult } from './clipping/clipper.ts';
+import type { ClipRequest, ClipResult, UndoOutcome } from './clipping/clipper.ts';
 import type { AccountAnswer, AccountRequest } from './sync/messages.ts';
 
 export interface Protocol {
@@ -17,12 +17,28 @@ export interface Protocol {
   'open-editor-tab': { data: { bookId?: string }; answer: { tabId?: number } };
   /** Clips into a book, exactly as the context menu does after reading the selection (e2e). */
   clip: { data: ClipRequest; answer: ClipResult };
+  /** The picker asks what clip waits for a book (null: none, e.g. it was already clipped). */
+  'clip-pending': { data: void; answer: { title: string; url: string; kind: string } | null };
+  /** The picker's choice for the waiting clip: a book, or a new book with this title. */
+  'clip-pick': { data: { bookId?: string; newBookTitle?: string }; answer: ClipResult | null };
+  /** "Undo" on a page's clip confirmation (sent from the confirmation the background injected). */
+  'clip-undo': { data: { clipId: string }; answer: { outcome: UndoOutcome } };
+  /** "Open" on a page's clip confirmation. */
+  'clip-open': { data: { bookId: string }; answer: void };
+}
+
+/** Who sent a message: the tab, when it came from the confirmation injected into a page. */
+export interface MessageSender {
+  tabId?: number;
 }
 
 export type MessageType = keyof Protocol;
 
 export type Handlers = {
-  [K in MessageType]: (data: Protocol[K]['data']) => Protocol[K]['answer'] | Promise<Protocol[K]['answer']>;
+  [K in MessageType]: (
+    data: Protocol[K]['data'],
+    sender: MessageSender,
+  ) => Protocol[K]['answer'] | Promise<Protocol[K]['answer']>;
 };
 
 interface Envelope {
@@ -30,7 +46,9 @@ interface Envelope {
   data: unknown;
 }
 
-const TYPES: ReadonlySet<string> = new Set<MessageType>(['books-changed', 'sync-now', 'account', 'open-editor-tab', 'clip']);
+const TYPES: ReadonlySet<string> = new Set<MessageType>([
+  'books-changed', 'sync-now', 'account', 'open-editor-tab', 'clip', 'clip-pending', 'clip-pick', 'clip-undo', 'clip-open',
+]);
 
 function isEnvelope(value: unknown): value is Envelope {
   return typeof value === 'object' && value !== null && TYPES.has((value as { type?: unknown }).type as string);
@@ -50,9 +68,10 @@ export async function sendToBackground<K extends MessageType>(
 /** The background's one listener: answers messages of the extension's own pages with `handlers`, ignores the rest. */
 export function listenToPages(handlers: Handlers): void {
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
-    // Only the extension's own pages can reach this (no content scripts, no externally_connectable); checked anyway.
+    // Only the extension's own pages and the scripts it injects (the clip confirmation, in the page's isolated world)
+    // can reach this: there are no declared content scripts and no externally_connectable. Checked anyway.
     if (sender.id !== browser.runtime.id || !isEnvelope(message)) return undefined;
-    const handle = handlers[message.type] as (data: unknown) => unknown;
-    return Promise.resolve(handle(message.data));
+    const handle = handlers[message.type] as (data: unknown, from: MessageSender) => unknown;
+    return Promise.resolve(handle(message.data, { tabId: sender.tab?.id }));
   });
 }

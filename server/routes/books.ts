@@ -65,14 +65,18 @@ export function bookRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
     const book = writtenBook(ctx, outcome, ctx.request.body);
     if (book) {
       const { title, author, updatedAt, syncedAt, revision } = book;
-      ctx.body = { success: true, message: 'Book synced successfully', data: { id, title, author, updatedAt, syncedAt, revision } };
+      const data = { id, title, author, updatedAt, syncedAt, revision };
+      ctx.body =
+        outcome.status === 'merged'
+          ? { success: true, message: 'Book merged with a newer version', data, merged: { serverVersion: presentBook(book), overlaps: outcome.overlaps } }
+          : { success: true, message: 'Book synced successfully', data };
     }
   });
 
   router.get('/api/books', ...guarded, async (ctx) => {
     const query = parse(ChangesQuery, ctx.query, 'Invalid query');
     const budget = new AnswerBudget(deps.config.answerBudgetBytes);
-    const since = cursorPosition(query.since, 'since');
+    const since = cursorPosition(query.since, 'since').seq;
     const page = await deps.store.changesSince(currentUser(ctx).id, since, query.limit, budget.page(true));
     ctx.body = { success: true, data: page.books.map(presentBook), cursor: encodeCursor(page.last), hasMore: page.hasMore };
   });
@@ -80,7 +84,8 @@ export function bookRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
   router.get('/api/books/:id', ...guarded, async (ctx) => {
     const book = await deps.store.getBook(currentUser(ctx).id, parseId(ctx.params.id));
     if (!book) throw notFound();
-    ctx.body = { success: true, data: presentBook(book) };
+    // How a merge made this revision, for the writer to see what it set aside.
+    ctx.body = { success: true, data: { ...presentBook(book), ...(book.merge ? { merge: book.merge } : {}) } };
   });
 
   router.delete('/api/books/:id', ...guarded, async (ctx) => {

@@ -1,7 +1,7 @@
 // POST /api/sync: a whole sync cycle in one request — push every change (each judged on its own, written together),
 // then pull a page.
 import Router from '@koa/router';
-import { BookInput, ErrorCode, fieldErrors, fieldReasons, SyncRequest, type FieldReason, type SyncResult } from '../../shared/protocol.ts';
+import { BookInput, ErrorCode, type BookChange, fieldErrors, fieldReasons, SyncRequest, type FieldReason, type SyncResult } from '../../shared/protocol.ts';
 import { currentUser, type AppState, type DepsWith } from '../context.ts';
 import { quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
@@ -12,6 +12,7 @@ import type { BookStore, StoredBook } from '../store/book-store.ts';
 import { AnswerBudget } from '../sync/answer-budget.ts';
 import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
 import { storedDiffersFromSent } from '../sync/rules.ts';
+import { presentChange, presentFeed } from '../sync/patch-answers.ts';
 import { applyBooks, storageQuota } from '../sync/service.ts';
 import { parse } from '../validate.ts';
 
@@ -44,8 +45,13 @@ export function syncRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
       if (parsed.success) valid.push({ index, input: parsed.data });
       else results[index] = { id: entryId(entry), status: 'invalid', ...invalidBook(fieldErrors(parsed.error), fieldReasons(parsed.error)) };
     });
-    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now, deps.sanitizer, storageQuota(deps.config));
-    const wanted: Array<{ index: number; book: StoredBook }> = [];
+    // Only a client that reads Sync v2 answers (it says so with `patches`, or sends patches) gets `merged` results.
+    const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now, deps.sanitizer, storageQuota(deps.config), {
+      mergeWholeContent: request.patches === true,
+    });
+    // serverVersions the device needs: `from` is the text it sent, which a patch answer starts from.
+    const wanted: Array<{ index: number; book: StoredBook; from: string | null }> = [];
+    const answered = new Map<string, { revision: number; text: string }>();
     outcomes.forEach((outcome, k) => {
       const { index, input } = valid[k]!;
       const id = input.id;
@@ -54,13 +60,19 @@ export function syncRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
         // The sanitiser may store a different spelling of the same text (<br> as <br />, &nbsp; as U+00A0), validation
         // trims the title, a clock far ahead is clamped: hand the stored copy back, or the writing device keeps bytes no
         // other device has (found by extension/lib/sync/convergence.test.ts).
-        const sent = request.changes[index] as Record<string, unknown>;
-        if (storedDiffersFromSent(outcome.book, sent)) wanted.push({ index, book: outcome.book });
+        const sent = { ...(request.changes[index] as Record<string, unknown>), content: outcome.sent };
+        if (storedDiffersFromSent(outcome.book, sent)) wanted.push({ index, book: outcome.book, from: outcome.sent });
+        answered.set(id, { revision: outcome.book.revision, text: outcome.book.content });
+      } else if (outcome.status === 'merged') {
+        const { book, overlaps } = outcome;
+        results[index] = { id, status: 'merged', revision: book.revision, syncedAt: book.syncedAt, overlaps };
+        wanted.push({ index, book, from: outcome.sent });
+        answered.set(id, { revision: book.revision, text: book.content });
       } else if (outcome.status === 'invalid') {
         results[index] = { id, status: 'invalid', ...invalidBook(outcome.details, outcome.reasons) };
       } else if (outcome.status === 'conflict') {
         results[index] = { id, status: 'conflict', revision: outcome.current.revision };
-        wanted.push({ index, book: outcome.current });
+        wanted.push({ index, book: outcome.current, from: null });
       } else if (outcome.status === 'resend') {
         results[index] = { id, status: 'resend', code: ErrorCode.patchNotApplicable };
       } else if (outcome.status === 'quota') {
@@ -75,18 +87,25 @@ export function syncRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
     // request order); later ones are marked serverVersionOmitted and the client reads them with GET /api/books/:id.
     const budget = new AnswerBudget(deps.config.answerBudgetBytes);
     for (const result of results) budget.spend(Buffer.byteLength(JSON.stringify(result)) + OMITTED_BYTES);
-    for (const { index, book } of wanted) {
-      if (budget.take(bookSize(book) + SERVER_VERSION_KEY_BYTES)) results[index]!.serverVersion = presentBook(book);
+    for (const { index, book, from } of wanted) {
+      const version: BookChange = request.patches && from !== null ? await presentChange(book, { text: from }) : presentBook(book);
+      const bytes = version.patch ? Buffer.byteLength(JSON.stringify(version)) : bookSize(book);
+      if (budget.take(bytes + SERVER_VERSION_KEY_BYTES)) results[index]!.serverVersion = version;
       else results[index]!.serverVersionOmitted = true;
     }
     // A pure pull (no serverVersion wanted) always makes progress; otherwise the changes get what is left, possibly
     // nothing (then hasMore is true and the client, which keeps asking while hasMore, gets them next time).
-    const page = await deps.store.changesSince(owner, since, request.limit ?? DEFAULT_PAGE, budget.page(wanted.length === 0));
+    const readAt = deps.now();
+    const page = await deps.store.changesSince(owner, since.seq, request.limit ?? DEFAULT_PAGE, budget.page(wanted.length === 0));
+    const changes = request.patches
+      ? await presentFeed(deps.store, owner, page.books, { answered, cursorIssuedAt: since.issuedAt })
+      : page.books.map(presentBook);
     ctx.body = {
       success: true,
       results,
-      changes: page.books.map(presentBook),
-      cursor: encodeCursor(page.last),
+      changes,
+      // A client reading patches gets cursors that also say when they were issued (see presentFeed).
+      cursor: request.patches ? encodeCursor(page.last, readAt) : encodeCursor(page.last),
       hasMore: page.hasMore,
     };
   });

@@ -1,6 +1,6 @@
 // Book storage: the storage records of books and kept revisions (not the wire types), the one list of a book's
 // fields, and the BookStore interface (compare-and-set writes, a per-owner change feed, retained revisions).
-import type { BookMetadata } from '../../shared/protocol.ts';
+import type { BookMetadata, MergeRecord } from '../../shared/protocol.ts';
 import type { PageBudget } from './paging.ts';
 
 /** One version of a book: every field the server keeps of it, and what an answer carries of it. */
@@ -45,15 +45,18 @@ export interface StoredBook extends BookVersion {
   owner: string;
   /** Strictly increasing per owner; the change feed is ordered by it. */
   seq: number;
+  /** Present when a three-way merge made this version (kept with it when it is archived). */
+  merge?: MergeRecord;
 }
 
 /** An earlier version, kept when an accepted write replaced it. */
 export interface StoredRevision extends BookVersion {
   replacedAt: number;
+  merge?: MergeRecord;
 }
 
-/** What a writer supplies: a whole version; the store assigns `seq` (the caller sets `syncedAt`). */
-export type BookWrite = BookVersion;
+/** What a writer supplies: a whole version (and how a merge made it, when one did); the store assigns `seq`. */
+export type BookWrite = BookVersion & { merge?: MergeRecord };
 
 export interface CasWrite {
   book: BookWrite;
@@ -116,6 +119,11 @@ export interface BookStore {
    * REPLACED_AT_BYTES); null when the owner has no book with this id (another owner's id included).
    */
   listRevisions(owner: string, id: string, query?: RevisionQuery): Promise<RevisionPage | null>;
+  /**
+   * One kept earlier version of the owner's book (not the current one): the revision numbered `revision`, or the one
+   * that was current at time `currentAt` (its syncedAt at or before it, replaced after it). Null when not kept.
+   */
+  getRevision(owner: string, id: string, which: { revision: number } | { currentAt: number }): Promise<StoredRevision | null>;
   /** Bytes the owner's stored books take (the sum of their sizes, tombstones included): what the quota counts. */
   storedBytes(owner: string): Promise<number>;
 }

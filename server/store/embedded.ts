@@ -2,7 +2,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { LIMITS } from '../../shared/protocol.ts';
+import { LIMITS, type MergeRecord } from '../../shared/protocol.ts';
 import { revisionsToDrop } from '../history/retention.ts';
 import { EmailTakenError, IdentityTakenError, normaliseEmail, type Identity, type User } from './account-store.ts';
 import {
@@ -135,6 +135,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX books_owner_seq_size ON books(owner, seq, size);
   CREATE INDEX revisions_owner_book_size ON revisions(owner, book_id, revision, size);
   `,
+  // Sync v2: how a three-way merge made a revision (JSON MergeRecord), kept with the book and its archived versions.
+  `
+  ALTER TABLE books ADD COLUMN merge TEXT;
+  ALTER TABLE revisions ADD COLUMN merge TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -169,10 +174,13 @@ interface BookRow extends VersionRow {
   owner: string;
   seq: number;
   size: number;
+  /** JSON MergeRecord, or null. */
+  merge: string | null;
 }
 
 interface RevisionRow extends VersionRow {
   replacedAt: number;
+  merge: string | null;
 }
 
 interface UserRow {
@@ -217,12 +225,17 @@ function toVersionRow(book: BookVersion): VersionRow {
   return { ...bookVersion(book), metadata: JSON.stringify(book.metadata), deleted: book.deleted ? 1 : 0 };
 }
 
+/** A merge record as SQLite holds it (JSON text, or null when no merge made the version). */
+function withMerge(merge: string | null): { merge?: MergeRecord } {
+  return merge ? { merge: JSON.parse(merge) as MergeRecord } : {};
+}
+
 function toBook(row: BookRow): StoredBook {
-  return { ...toVersion(row), owner: row.owner, seq: row.seq };
+  return { ...toVersion(row), owner: row.owner, seq: row.seq, ...withMerge(row.merge) };
 }
 
 function toRevision(row: RevisionRow): StoredRevision {
-  return { ...toVersion(row), replacedAt: row.replacedAt };
+  return { ...toVersion(row), replacedAt: row.replacedAt, ...withMerge(row.merge) };
 }
 
 function toUser(row: UserRow): User {
@@ -321,15 +334,16 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
 
   const bookColumns = BOOK_FIELDS.map((field) => BOOK_COLUMNS[field]);
   const bookFields = selectFields(BOOK_COLUMNS);
+  const revisionFields = `${selectFields(REVISION_COLUMNS)}, replaced_at AS replacedAt, merge`;
   const q = {
     // By owner and id together: another owner's book is never read (its size would show in the time taken).
-    ownBook: db.prepare<[string, string], BookRow>(`SELECT ${bookFields}, owner, seq, size FROM books WHERE id = ? AND owner = ?`),
+    ownBook: db.prepare<[string, string], BookRow>(`SELECT ${bookFields}, owner, seq, size, merge FROM books WHERE id = ? AND owner = ?`),
     ownsBook: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ? AND owner = ?'),
     idTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ?'),
     // The replaced version is copied row to row, inside the write's transaction.
     archive: db.prepare<{ owner: string; id: string; replacedAt: number }>(
-      `INSERT OR REPLACE INTO revisions (owner, ${BOOK_FIELDS.map((field) => REVISION_COLUMNS[field]).join(', ')}, replaced_at, size)
-       SELECT owner, ${bookColumns.join(', ')}, @replacedAt, size FROM books WHERE id = @id AND owner = @owner`,
+      `INSERT OR REPLACE INTO revisions (owner, ${BOOK_FIELDS.map((field) => REVISION_COLUMNS[field]).join(', ')}, replaced_at, size, merge)
+       SELECT owner, ${bookColumns.join(', ')}, @replacedAt, size, merge FROM books WHERE id = @id AND owner = @owner`,
     ),
     keptVersions: db.prepare<[string, string], { revision: number; replacedAt: number }>(
       'SELECT revision, replaced_at AS replacedAt FROM revisions WHERE owner = ? AND book_id = ?',
@@ -340,25 +354,32 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
        ON CONFLICT (owner) DO UPDATE SET seq = seq + 1, bytes = bytes + excluded.bytes RETURNING seq, bytes`,
     ),
     storedBytes: db.prepare<[string], { bytes: number }>('SELECT bytes FROM counters WHERE owner = ?'),
-    upsertBook: db.prepare<VersionRow & { owner: string; seq: number; size: number }>(
-      `INSERT INTO books (${bookColumns.join(', ')}, owner, seq, size)
-       VALUES (${BOOK_FIELDS.map((field) => `@${field}`).join(', ')}, @owner, @seq, @size)
+    upsertBook: db.prepare<VersionRow & { owner: string; seq: number; size: number; merge: string | null }>(
+      `INSERT INTO books (${bookColumns.join(', ')}, owner, seq, size, merge)
+       VALUES (${BOOK_FIELDS.map((field) => `@${field}`).join(', ')}, @owner, @seq, @size, @merge)
        ON CONFLICT (id) DO UPDATE SET
-         ${[...bookColumns.filter((column) => column !== 'id'), 'seq', 'size'].map((column) => `${column} = excluded.${column}`).join(', ')}`,
+         ${[...bookColumns.filter((column) => column !== 'id'), 'seq', 'size', 'merge'].map((column) => `${column} = excluded.${column}`).join(', ')}`,
     ),
     // Sizes come from the (owner, seq, size) index alone; only the books that fit are read.
     changeSizes: db.prepare<[string, number, number], { seq: number; size: number }>(
       'SELECT seq, size FROM books WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
     changes: db.prepare<[string, number, number], BookRow>(
-      `SELECT ${bookFields}, owner, seq, size FROM books WHERE owner = ? AND seq > ? AND seq <= ? ORDER BY seq`,
+      `SELECT ${bookFields}, owner, seq, size, merge FROM books WHERE owner = ? AND seq > ? AND seq <= ? ORDER BY seq`,
     ),
     revisionSizes: db.prepare<[string, string, number, number], { revision: number; size: number }>(
       `SELECT revision, size FROM revisions WHERE owner = ? AND book_id = ? AND revision < ?
        ORDER BY revision DESC LIMIT ?`,
     ),
+    revisionNumbered: db.prepare<[string, string, number], RevisionRow>(
+      `SELECT ${revisionFields} FROM revisions WHERE owner = ? AND book_id = ? AND revision = ?`,
+    ),
+    revisionCurrentAt: db.prepare<[string, string, number, number], RevisionRow>(
+      `SELECT ${revisionFields} FROM revisions WHERE owner = ? AND book_id = ? AND synced_at <= ? AND replaced_at > ?
+       ORDER BY revision DESC LIMIT 1`,
+    ),
     revisions: db.prepare<[string, string, number, number], RevisionRow>(
-      `SELECT ${selectFields(REVISION_COLUMNS)}, replaced_at AS replacedAt FROM revisions
+      `SELECT ${revisionFields} FROM revisions
        WHERE owner = ? AND book_id = ? AND revision < ? AND revision >= ? ORDER BY revision DESC`,
     ),
     insertUser: db.prepare(
@@ -413,8 +434,9 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     }
     const counter = q.nextSeq.get(owner, check.growth)!;
     usage.bytes = counter.bytes;
-    q.upsertBook.run({ ...toVersionRow(book), owner, seq: counter.seq, size: check.size });
-    return { ok: true, book: { ...bookVersion(book), owner, seq: counter.seq } };
+    const merge = book.merge ? JSON.stringify(book.merge) : null;
+    q.upsertBook.run({ ...toVersionRow(book), owner, seq: counter.seq, size: check.size, merge });
+    return { ok: true, book: { ...bookVersion(book), owner, seq: counter.seq, ...(book.merge ? { merge: book.merge } : {}) } };
   };
   // One IMMEDIATE transaction for the whole step: the write lock is taken before the first read, so no revision
   // check, archive, seq or new row can interleave with another writer (another connection waits on busy_timeout),
@@ -482,6 +504,14 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
 
     async listRevisions(owner, id, query = {}) {
       return revisionsTx(owner, id, query);
+    },
+
+    async getRevision(owner, id, which) {
+      const row =
+        'revision' in which
+          ? q.revisionNumbered.get(owner, id, which.revision)
+          : q.revisionCurrentAt.get(owner, id, which.currentAt, which.currentAt);
+      return row ? toRevision(row) : null;
     },
 
     async storedBytes(owner) {

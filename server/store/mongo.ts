@@ -3,12 +3,13 @@
 // duplicate keys by code 11000 and `keyPattern`. What the in-memory stand-in used by tests needs instead lives in
 // the test harness (jongodb.testing.ts), never here.
 import { MongoClient, MongoServerError, type ClientSession, type Db } from 'mongodb';
-import { LIMITS } from '../../shared/protocol.ts';
+import { LIMITS, type MergeRecord } from '../../shared/protocol.ts';
 import { revisionsToDrop } from '../history/retention.ts';
 import { EmailTakenError, IdentityTakenError, normaliseEmail, type Identity, type User } from './account-store.ts';
 import {
   bookVersion,
   type BookVersion,
+  type BookWrite,
   type CasWrite,
   type ChangePage,
   type PutResult,
@@ -35,6 +36,8 @@ interface BookDoc extends VersionDoc {
   seq: number;
   /** paging.ts bookSize: pages are cut by size from the (owner, seq, size) index before any text is read. */
   size: number;
+  /** How a three-way merge made this revision; absent otherwise. */
+  merge?: MergeRecord;
 }
 
 interface RevisionDoc extends VersionDoc {
@@ -44,6 +47,7 @@ interface RevisionDoc extends VersionDoc {
   bookId: string;
   replacedAt: number;
   size: number;
+  merge?: MergeRecord;
 }
 
 interface CounterDoc {
@@ -152,20 +156,21 @@ function versionDoc(book: BookVersion): VersionDoc {
 }
 
 function toBook(doc: BookDoc): StoredBook {
-  return { ...bookVersion({ ...doc, id: doc._id }), owner: doc.owner, seq: doc.seq };
+  return { ...bookVersion({ ...doc, id: doc._id }), owner: doc.owner, seq: doc.seq, ...(doc.merge ? { merge: doc.merge } : {}) };
 }
 
-function toBookDoc(owner: string, book: BookVersion, seq: number, size: number): BookDoc {
-  return { _id: book.id, ...versionDoc(book), owner, seq, size };
+function toBookDoc(owner: string, book: BookWrite, seq: number, size: number): BookDoc {
+  return { _id: book.id, ...versionDoc(book), owner, seq, size, ...(book.merge ? { merge: book.merge } : {}) };
 }
 
 function toRevisionDoc(current: BookDoc, replacedAt: number): RevisionDoc {
   const { owner, _id: bookId, size } = current;
-  return { _id: `${owner}:${bookId}:${current.revision}`, ...versionDoc({ ...current, id: bookId }), owner, bookId, replacedAt, size };
+  const merge = current.merge ? { merge: current.merge } : {};
+  return { _id: `${owner}:${bookId}:${current.revision}`, ...versionDoc({ ...current, id: bookId }), owner, bookId, replacedAt, size, ...merge };
 }
 
 function toRevision(doc: RevisionDoc): StoredRevision {
-  return { ...bookVersion({ ...doc, id: doc.bookId }), replacedAt: doc.replacedAt };
+  return { ...bookVersion({ ...doc, id: doc.bookId }), replacedAt: doc.replacedAt, ...(doc.merge ? { merge: doc.merge } : {}) };
 }
 
 function toUser({ _id, ...user }: UserDoc): User {
@@ -360,6 +365,15 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
           ? []
           : await revisions.find({ owner, bookId: id, revision: { ...range, $gte: oldest } }).sort({ revision: -1 }).toArray();
       return { revisions: docs.map(toRevision), hasMore };
+    },
+
+    async getRevision(owner, id, which) {
+      const filter =
+        'revision' in which
+          ? { owner, bookId: id, revision: which.revision }
+          : { owner, bookId: id, syncedAt: { $lte: which.currentAt }, replacedAt: { $gt: which.currentAt } };
+      const doc = await revisions.findOne(filter, { sort: { revision: -1 } });
+      return doc ? toRevision(doc) : null;
     },
 
     async storedBytes(owner) {

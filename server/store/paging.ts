@@ -1,12 +1,13 @@
 // Byte-bounded answers: how many bytes a book takes in an answer, and how many books of known size fit in a page.
-import { bookVersion, type BookVersion } from './book-store.ts';
+import { bookVersion, type BookWrite } from './book-store.ts';
 
 /**
  * Bytes of the book as JSON (UTF-8) in an answer: what stores record per book on every write, so that they can page
- * by size without reading the text, and what the storage quota adds up.
+ * by size without reading the text, and what the storage quota adds up. A merge record (shown with the book and its
+ * revisions) counts too.
  */
-export function bookSize(book: BookVersion): number {
-  return Buffer.byteLength(JSON.stringify(bookVersion(book)));
+export function bookSize(book: BookWrite): number {
+  return Buffer.byteLength(JSON.stringify({ ...bookVersion(book), merge: book.merge }));
 }
 
 /** A revision is its book plus `,"replacedAt":<ms>`: at most this many more bytes than the version's bookSize. */

@@ -27,9 +27,9 @@ function bookWrite(overrides: Partial<BookWrite> = {}): BookWrite {
   };
 }
 
-/** The next version of a stored book, as the sync rules would write it. */
+/** The next version of a stored book, as the sync rules would write it (a merge record belongs to one version). */
 function nextVersion(current: StoredBook, overrides: Partial<BookWrite> = {}): BookWrite {
-  const { owner: _owner, seq: _seq, ...book } = current;
+  const { owner: _owner, seq: _seq, merge: _merge, ...book } = current;
   return { ...book, revision: current.revision + 1, syncedAt: current.syncedAt + 1, ...overrides };
 }
 
@@ -306,6 +306,47 @@ describe.each(storeFactories)('the $name store', (factory) => {
       const book = await create(store, alice);
 
       expect(await store.listRevisions(alice, book.id)).toEqual({ revisions: [], hasMore: false });
+    });
+
+    it('finds one kept revision by number or by the time it was current, only for its owner and never the current one', async () => {
+      const first = await create(store, alice, { content: '<p>v1</p>' });
+      const latest = await update(store, alice, first, 3);
+      const second = await store.getRevision(alice, first.id, { revision: 2 });
+      expect(second).toMatchObject({ id: first.id, revision: 2, content: '<p>v2</p>', replacedAt: first.syncedAt + 2 });
+      // Revision 2 was current from its sync (syncedAt + 1) until revision 3 replaced it (syncedAt + 2).
+      expect(await store.getRevision(alice, first.id, { currentAt: first.syncedAt + 1 })).toEqual(second);
+      expect((await store.getRevision(alice, first.id, { currentAt: first.syncedAt }))?.revision).toBe(1);
+      expect((await store.getRevision(alice, first.id, { currentAt: first.syncedAt + 2 }))?.revision).toBe(3);
+      expect(await store.getRevision(alice, first.id, { currentAt: latest.syncedAt })).toBeNull();
+      expect(await store.getRevision(alice, first.id, { currentAt: first.syncedAt - 1 })).toBeNull();
+      expect(await store.getRevision(alice, first.id, { revision: latest.revision })).toBeNull();
+      expect(await store.getRevision(bob, first.id, { revision: 2 })).toBeNull();
+    });
+
+    it('keeps a merge record with the book it made, and with it once the book is replaced', async () => {
+      const first = await create(store, alice, { content: '<p>v1</p>' });
+      const merge = {
+        baseRevision: 1,
+        mergedWith: 1,
+        newer: 'incoming' as const,
+        overlaps: [{ base: 'v1', kept: 'mine', lost: 'theirs', keptSide: 'incoming' as const }],
+      };
+      const merged = await putBook(store, alice, nextVersion(first, { content: '<p>mine</p>', merge }), 1);
+      expect(merged).toMatchObject({ ok: true, book: { revision: 2, merge } });
+      // The record counts in the book's size, so pages and the quota see its bytes.
+      const mergedBook = (merged as { book: StoredBook }).book;
+      expect(await store.storedBytes(alice)).toBe(bookSize(mergedBook));
+      expect(bookSize(mergedBook)).toBeGreaterThan(bookSize({ ...mergedBook, merge: undefined }));
+      expect(await store.getBook(alice, first.id)).toMatchObject({ revision: 2, merge });
+      expect((await store.changesSince(alice, 0, 10)).books[0]).toMatchObject({ revision: 2, merge });
+
+      const after = await update(store, alice, (await store.getBook(alice, first.id))!, 1);
+      expect(after.merge).toBeUndefined();
+      expect(await store.getBook(alice, first.id)).not.toHaveProperty('merge');
+      const [replaced, original] = await revisionsOf(store, alice, first.id);
+      expect(replaced).toMatchObject({ revision: 2, content: '<p>mine</p>', merge });
+      expect(original).not.toHaveProperty('merge');
+      expect(await store.storedBytes(alice)).toBe(bookSize(after));
     });
   });
 

@@ -37,10 +37,14 @@ describe.each(storeFactories)('last-writer-wins over HTTP ($name store)', (facto
       expect(res.body.data.revision).toBe(2);
     });
 
-    it('refuses a stale edit made before the server copy with 409, keeping the server copy', async () => {
+    it('refuses a stale edit whose base revision the server no longer keeps with 409, keeping the server copy', async () => {
       const book = await storedBook();
-      await client.put(`/api/books/${book.id}`, { ...book, content: '<p>second</p>', baseRevision: 1, updatedAt: T0 - 30_000 });
-      const stale = { ...book, content: '<p>late edit</p>', baseRevision: 1, updatedAt: T0 - 45_000 };
+      // Enough later revisions that revision 1 is no longer kept.
+      for (let revision = 1; revision <= LIMITS.revisionsKept + 1; revision++) {
+        await client.put(`/api/books/${book.id}`, { ...book, content: `<p>v${revision + 1}</p>`, baseRevision: revision, updatedAt: T0 - 30_000 });
+      }
+      const last = LIMITS.revisionsKept + 2;
+      const stale = { ...book, content: '<p>late edit</p>', baseRevision: 1, updatedAt: T0 - 10_000 };
       const res = await client.put(`/api/books/${book.id}`, stale);
       expect(res.status).toBe(409);
       expect(res.body).toEqual({
@@ -48,19 +52,24 @@ describe.each(storeFactories)('last-writer-wins over HTTP ($name store)', (facto
         conflict: true,
         code: 'conflict',
         message: 'Server has a newer version',
-        serverVersion: expect.objectContaining({ id: book.id, content: '<p>second</p>', revision: 2 }),
+        serverVersion: expect.objectContaining({ id: book.id, content: `<p>v${last}</p>`, revision: last }),
         clientVersion: stale,
       });
-      expect((await client.get(`/api/books/${book.id}`)).body.data).toMatchObject({ content: '<p>second</p>', revision: 2 });
+      expect((await client.get(`/api/books/${book.id}`)).body.data).toMatchObject({ content: `<p>v${last}</p>`, revision: last });
     });
 
-    it('refuses a stale edit even when made after the server copy: it never saw the text it would replace', async () => {
+    it.each([
+      ['before', -45_000, '<p>second</p>', 'late edit'],
+      ['after', -10_000, '<p>late edit</p>', 'second'],
+    ])('merges a stale edit made %s the server copy: the later text wins the words both changed, the other is returned', async (_when, offset, merged, lost) => {
       const book = await storedBook();
       await client.put(`/api/books/${book.id}`, { ...book, content: '<p>second</p>', baseRevision: 1, updatedAt: T0 - 30_000 });
-      const res = await client.put(`/api/books/${book.id}`, { ...book, content: '<p>later</p>', baseRevision: 1, updatedAt: T0 - 10_000 });
-      expect(res.status).toBe(409);
-      expect(res.body.serverVersion).toMatchObject({ content: '<p>second</p>', revision: 2 });
-      expect((await client.get(`/api/books/${book.id}`)).body.data).toMatchObject({ content: '<p>second</p>', revision: 2 });
+      const res = await client.put(`/api/books/${book.id}`, { ...book, content: '<p>late edit</p>', baseRevision: 1, updatedAt: T0 + offset });
+      expect(res.status).toBe(200);
+      expect(res.body.data.revision).toBe(3);
+      expect(res.body.merged.serverVersion).toMatchObject({ content: merged, revision: 3 });
+      expect(res.body.merged.overlaps).toEqual([expect.objectContaining({ base: 'server', lost })]);
+      expect((await client.get(`/api/books/${book.id}`)).body.data).toMatchObject({ content: merged, revision: 3 });
     });
 
     it('accepts an edit without base revision made after the server copy and keeps the replaced text in the revisions', async () => {
@@ -141,50 +150,51 @@ describe.each(storeFactories)('last-writer-wins over HTTP ($name store)', (facto
   });
 
   describe('concurrency', () => {
-    it('lets exactly one of 50 parallel writers on the same base revision win; the others get the winner back', async () => {
+    it('lets exactly one of 20 parallel writers on the same base revision land as written; the others are merged with it, their words set aside', async () => {
       const book = await storedBook();
-      const writes = Array.from({ length: 50 }, (_, i) => ({ ...book, content: `<p>writer ${i}</p>`, baseRevision: 1, updatedAt: T0 - 1_000 }));
+      // As many as keep their base revision in the history until the last of them lands.
+      const writes = Array.from({ length: LIMITS.revisionsKept }, (_, i) => ({ ...book, content: `<p>writer${i}</p>`, baseRevision: 1, updatedAt: T0 - 1_000 }));
       const answers = await Promise.all(writes.map((w) => client.put(`/api/books/${book.id}`, w)));
 
-      const winners = answers.filter((a) => a.status === 200);
+      expect(answers.map((a) => a.status)).toEqual(writes.map(() => 200));
+      const winners = answers.filter((a) => !a.body.merged);
       expect(winners).toHaveLength(1);
       expect(winners[0]!.body.data.revision).toBe(2);
       const winnerContent = writes[answers.indexOf(winners[0]!)]!.content;
-      for (const loser of answers.filter((a) => a.status !== 200)) {
-        expect(loser.status).toBe(409);
-        expect(loser.body.serverVersion).toMatchObject({ revision: 2, content: winnerContent });
+      // Equal clocks: the stored text stays, and each other writer's words are returned and recorded.
+      const losers = answers.filter((a) => a.body.merged);
+      for (const loser of losers) {
+        const lost = writes[answers.indexOf(loser)]!.content.slice(3, -4);
+        expect(loser.body.merged).toEqual({
+          serverVersion: expect.objectContaining({ content: winnerContent, revision: loser.body.data.revision }),
+          overlaps: [{ base: 'server', kept: winnerContent.slice(3, -4), lost, keptSide: 'stored' }],
+        });
       }
-      expect((await client.get(`/api/books/${book.id}`)).body.data).toMatchObject({ revision: 2, content: winnerContent });
-      expect((await client.get(`/api/books/${book.id}/revisions`)).body.data.map((r: { content: string }) => r.content)).toEqual(['<p>server</p>']);
+      // Each merge took the next revision exactly once (one compare-and-set winner per revision).
+      const last = LIMITS.revisionsKept + 1;
+      expect(losers.map((a) => a.body.data.revision).sort((a, b) => a - b)).toEqual(Array.from({ length: last - 2 }, (_, i) => i + 3));
+      expect((await client.get(`/api/books/${book.id}`)).body.data).toMatchObject({ revision: last, content: winnerContent });
     });
 
-    it('loses nothing when 20 parallel writers each retry on conflict until their edit lands', async () => {
+    it('keeps every one of 20 parallel writers\' paragraphs, each merged onto the revision before it', async () => {
       const book = await storedBook('<p>start</p>');
+      const paragraph = (i: number) => `<p>writer ${i}</p>`;
       const accepted = await Promise.all(
         Array.from({ length: LIMITS.revisionsKept }, async (_, i) => {
-          let base = 1;
-          for (let attempt = 0; attempt < 100; attempt++) {
-            // An old clock, so only a matching base revision can win: every landing is a fast-forward.
-            const res = await client.put(`/api/books/${book.id}`, { ...book, content: `<p>writer ${i}</p>`, baseRevision: base, updatedAt: T0 - 60_000 });
-            if (res.status === 200) return { revision: res.body.data.revision as number, content: `<p>writer ${i}</p>`, base };
-            expect(res.status).toBe(409);
-            base = res.body.serverVersion.revision;
-          }
-          throw new Error(`writer ${i} never landed`);
+          // All from revision 1, each adding its own paragraph: none overlaps another, so every one is kept.
+          const res = await client.put(`/api/books/${book.id}`, { ...book, content: `<p>start</p>${paragraph(i)}`, baseRevision: 1, updatedAt: T0 - 60_000 + i });
+          expect(res.status).toBe(200);
+          return res.body.data.revision as number;
         }),
       );
+      expect(accepted.sort((a, b) => a - b)).toEqual(Array.from({ length: LIMITS.revisionsKept }, (_, i) => i + 2));
 
-      // One winner per base revision, and revisions 2..21 each taken exactly once.
-      const revisions = accepted.map((a) => a.revision).sort((a, b) => a - b);
-      expect(revisions).toEqual(Array.from({ length: LIMITS.revisionsKept }, (_, i) => i + 2));
-      for (const a of accepted) expect(a.revision).toBe(a.base + 1);
-
-      // Every accepted text is either current or in the history, under the revision it was given.
       const current = (await client.get(`/api/books/${book.id}`)).body.data;
-      const history = (await client.get(`/api/books/${book.id}/revisions`)).body.data as { revision: number; content: string }[];
-      const byRevision = new Map([[current.revision, current.content], ...history.map((r) => [r.revision, r.content] as const)]);
-      for (const a of accepted) expect(byRevision.get(a.revision)).toBe(a.content);
-      expect(history.map((r) => r.revision)).toEqual(Array.from({ length: LIMITS.revisionsKept }, (_, i) => LIMITS.revisionsKept - i));
+      for (let i = 0; i < LIMITS.revisionsKept; i++) expect(current.content).toContain(paragraph(i));
+      // Every merged revision records the one it was merged with: the revision just before it.
+      const history = (await client.get(`/api/books/${book.id}/revisions`)).body.data as Array<{ revision: number; merge?: { mergedWith: number } }>;
+      for (const version of [current, ...history].filter((v) => v.merge)) expect(version.merge.mergedWith).toBe(version.revision - 1);
+      expect([current, ...history].filter((v) => v.merge)).toHaveLength(LIMITS.revisionsKept - 1);
     });
   });
 });

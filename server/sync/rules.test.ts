@@ -67,4 +67,28 @@ describe('decide (fast-forward, conflict, or last-writer-wins without a base)', 
     const clamped = { ...stored, content: '<p>client text</p>', updatedAt: NOW, revision: 5 };
     expect(decide(clamped, edit({ baseRevision: 4, updatedAt: future }), NOW + 500).kind).toBe('idempotent');
   });
+
+  describe('with the base revision kept', () => {
+    const base = { ...stored, content: '<p>base text</p>', revision: 2, updatedAt: NOW - 120_000 };
+    const mine = edit({ baseRevision: 2, content: '<p>base text</p><p>mine</p>' });
+
+    it('merges a stale edit with the stored book; the later edit is the newer side and sets the time', () => {
+      const stale = { ...stored, content: '<p>server text</p><p>base text</p>' };
+      // A version given as base that is not the revision the edit names is no base.
+      expect(decide(stale, mine, NOW, { ...base, revision: 3 })).toEqual({ kind: 'conflict' });
+      expect(decide(stale, mine, NOW, base)).toMatchObject({
+        kind: 'merge',
+        updatedAt: mine.updatedAt,
+        newer: 'incoming',
+        version: { content: '<p>server text</p><p>base text</p><p>mine</p>' },
+        overlaps: [],
+      });
+      expect(decide({ ...stale, updatedAt: NOW - 1_000 }, mine, NOW, base)).toMatchObject({ kind: 'merge', updatedAt: NOW - 1_000, newer: 'stored' });
+    });
+
+    it('still fast-forwards an edit on the current revision and refuses a base ahead of the server', () => {
+      expect(decide(stored, edit({ baseRevision: 4 }), NOW, stored).kind).toBe('accept');
+      expect(decide(stored, edit({ baseRevision: 9 }), NOW, { ...stored, revision: 9 }).kind).toBe('conflict');
+    });
+  });
 });

@@ -1,6 +1,10 @@
-// The write decision (fast-forward on the current revision, else conflict; last-writer-wins without a base), as one pure function: given the stored book and an incoming edit, what happens.
+// The write decision (fast-forward on the current revision, a three-way merge from a kept earlier one, else
+// conflict; last-writer-wins without a base), as one pure function: given the stored book, the version the edit was
+// based on (when kept) and the incoming edit, what happens.
 import { sameBookText } from '../../shared/book-text.ts';
+import type { Overlap, Side } from '../../shared/manuscript/merge.ts';
 import { LIMITS, type BookMetadata } from '../../shared/protocol.ts';
+import { mergeVersions, type MergeableVersion } from './three-way.ts';
 
 /** The parts of a stored book the decision looks at. */
 export interface StoredVersion {
@@ -27,6 +31,8 @@ export interface IncomingEdit {
 export type WriteDecision =
   /** Write it, with this (possibly clamped) updatedAt. */
   | { kind: 'accept'; updatedAt: number; reason: 'new' | 'fast-forward' | 'later-edit' }
+  /** The edit was made from an earlier kept revision: write this merge of it with the stored book. */
+  | { kind: 'merge'; updatedAt: number; version: MergeableVersion; newer: Side; overlaps: Overlap[] }
   /** The server copy stands; the client must resolve. */
   | { kind: 'conflict' }
   /** The stored copy already is this edit (a retry whose response was lost): answer with it, write nothing. */
@@ -37,7 +43,8 @@ export function clampUpdatedAt(updatedAt: number, now: number): number {
   return updatedAt > now + LIMITS.futureSkewMs ? now : updatedAt;
 }
 
-export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now: number): WriteDecision {
+/** `base`: the version numbered `incoming.baseRevision`, when the server still keeps it (the stored one included). */
+export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now: number, base: StoredVersion | null = null): WriteDecision {
   const updatedAt = clampUpdatedAt(incoming.updatedAt, now);
   if (!stored) return { kind: 'accept', updatedAt, reason: 'new' };
 
@@ -46,9 +53,17 @@ export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now
   if (sameTime && stored.deleted === incoming.deleted && sameBookText(stored, incoming)) return { kind: 'idempotent' };
 
   if (incoming.baseRevision === stored.revision) return { kind: 'accept', updatedAt, reason: 'fast-forward' };
-  // An edit started from another revision never saw the current text: replacing it silently would lose what the other
-  // device wrote, so the writer chooses (the device keeps its text as a conflict copy).
-  if (incoming.baseRevision !== undefined) return { kind: 'conflict' };
+  if (incoming.baseRevision !== undefined) {
+    // An edit started from another revision never saw the current text: it is merged with it from their common base;
+    // when that base is no longer kept, replacing the text silently would lose what the other device wrote, so the
+    // writer chooses (the device keeps its text as a conflict copy).
+    if (base?.revision !== incoming.baseRevision || incoming.baseRevision > stored.revision) return { kind: 'conflict' };
+    // Inside passages both changed, the later edit wins; on equal clocks the stored one (it reached the server first).
+    const newer: Side = updatedAt > stored.updatedAt ? 'incoming' : 'stored';
+    const merged = mergeVersions(base, stored, incoming, newer);
+    if (merged.kind === 'conflict') return merged;
+    return { kind: 'merge', updatedAt: Math.max(updatedAt, stored.updatedAt), version: merged.version, newer, overlaps: merged.overlaps };
+  }
   // No base (a seed client, the first push of a book the device never got): the later edit wins.
   if (updatedAt > stored.updatedAt) return { kind: 'accept', updatedAt, reason: 'later-edit' };
   return { kind: 'conflict' };

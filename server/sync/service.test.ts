@@ -80,7 +80,7 @@ describe.each(storeFactories)('applyBooks ($name store)', (factory) => {
       store,
       owner,
       [
-        // Based on revision 1 and older than theirs: a conflict once it sees their copy.
+        // Based on revision 1 and older than theirs: merged with their copy once it sees it (theirs wins the word).
         { ...input({ id: stored!.id, content: '<p>mine</p>', updatedAt: T0 - 200 }), baseRevision: 1 },
         input({ content: '<p>unrelated</p>' }),
       ],
@@ -89,7 +89,11 @@ describe.each(storeFactories)('applyBooks ($name store)', (factory) => {
     );
 
     expect(raced).toBe(true);
-    expect(mine).toMatchObject({ status: 'conflict', current: { content: '<p>theirs</p>', revision: 2 } });
+    expect(mine).toMatchObject({
+      status: 'merged',
+      book: { content: '<p>theirs</p>', revision: 3, merge: { baseRevision: 1, mergedWith: 2, newer: 'stored' } },
+      overlaps: [{ base: 'v1', kept: 'theirs', lost: 'mine', keptSide: 'stored' }],
+    });
     expect(other).toMatchObject({ status: 'ok', book: { content: '<p>unrelated</p>', revision: 1 } });
   });
 });

@@ -1,17 +1,25 @@
-// Applies incoming books for one owner: sanitise, read, decide, compare-and-set in one store step; re-decides the
-// books another write got to first.
+// Applies incoming books for one owner: read, resolve patches, sanitise what changed, decide (fast-forward, merge,
+// conflict), compare-and-set in one store step; re-decides the books another write got to first.
+import { sameBookText, sameJson } from '../../shared/book-text.ts';
+import type { Overlap } from '../../shared/manuscript/merge.ts';
+import { applyPatch } from '../../shared/manuscript/patch.ts';
 import { markupError } from '../../shared/markup-guard.ts';
 import { FieldReason, type BookInput } from '../../shared/protocol.ts';
 import type { Config } from '../config.ts';
 import { busy } from '../errors.ts';
 import type { Sanitized } from '../html.ts';
 import type { Sanitizer } from '../sanitizer/pool.ts';
-import type { BookStore, CasWrite, StoredBook } from '../store/book-store.ts';
+import type { BookStore, BookWrite, CasWrite, StoredBook } from '../store/book-store.ts';
 import { nextVersion } from '../store/book-writes.ts';
-import { decide, type IncomingEdit } from './rules.ts';
+import { KeyedTurns } from './owner-turns.ts';
+import { assemble, cleanBlocks, planSanitising, type SanitisingPlan } from './changed-blocks.ts';
+import { decide, type IncomingEdit, type StoredVersion, type WriteDecision } from './rules.ts';
 
 export type ApplyOutcome =
-  | { status: 'ok'; book: StoredBook }
+  /** `sent`: the text as the client sent it (its content, or its patch applied), before sanitising. */
+  | { status: 'ok'; book: StoredBook; sent: string }
+  /** Merged three ways with a newer stored revision (`book`, written unless the merge changed nothing). */
+  | { status: 'merged'; book: StoredBook; overlaps: Overlap[]; sent: string }
   | { status: 'conflict'; current: StoredBook }
   /** Refused before sanitising (its markup is over the limits); `details` per field, as for a 400. */
   | { status: 'invalid'; details: Record<string, string[]>; reasons: Record<string, FieldReason> }
@@ -24,6 +32,7 @@ export type ApplyOutcome =
 
 /** Each lost compare-and-set means another write landed, so a handful of rounds is plenty in practice. */
 const MAX_ROUNDS = 25;
+const retries = new KeyedTurns();
 /** Books per store step (one transaction): bounds its size and how long it holds the write lock. */
 export const WRITES_PER_STEP = 100;
 
@@ -32,16 +41,147 @@ export function storageQuota(config: Pick<Config, 'storageQuotaBytes'>): number 
   return config.storageQuotaBytes || Number.POSITIVE_INFINITY;
 }
 
-function incomingEdit(input: BookInput, sanitizedContent: string): IncomingEdit {
-  return {
-    title: input.title,
-    author: input.author,
-    content: sanitizedContent,
-    metadata: input.metadata,
-    updatedAt: input.updatedAt,
-    baseRevision: input.baseRevision,
-    deleted: input.deleted ?? false,
-  };
+/** An input made ready to decide: its text resolved and sanitised, and the version it was based on when kept. */
+interface Prepared {
+  sent: string;
+  edit: IncomingEdit;
+  base: StoredVersion | null;
+}
+
+type Refused = Extract<Sanitized, { exceeded: unknown }>;
+
+const refusedMarkup = (exceeded: Refused['exceeded']): ApplyOutcome => ({
+  status: 'invalid',
+  details: { content: [markupError(exceeded)] },
+  reasons: { content: FieldReason.markupTooComplex },
+});
+
+/** Sanitises the dirty runs of several plans in one call to the pool: each plan's text, or the limit a run crossed. */
+async function sanitisePlans(sanitizer: Sanitizer, plans: readonly SanitisingPlan[]): Promise<Array<string | Refused>> {
+  const runs = plans.flatMap((plan) => plan.dirty.map((index) => plan.pieces[index]!));
+  const results = runs.length > 0 ? await sanitizer.sanitize(runs) : [];
+  let next = 0;
+  return plans.map((plan) => {
+    const mine = results.slice(next, (next += plan.dirty.length));
+    const refused = mine.find((r): r is Refused => 'exceeded' in r);
+    return refused ?? assemble(plan, mine.map((r) => (r as { html: string }).html));
+  });
+}
+
+/**
+ * Resolves and sanitises the round's inputs not prepared yet: the version each was based on (the stored book, or a kept
+ * revision), a patch applied to it (hash-checked), and only the blocks no stored text already holds sanitised. An input
+ * that cannot be prepared gets its outcome instead.
+ */
+async function prepare(
+  store: BookStore,
+  owner: string,
+  inputs: readonly BookInput[],
+  indexes: readonly number[],
+  stored: ReadonlyMap<string, StoredBook>,
+  sanitizer: Sanitizer | null,
+  prepared: Array<Prepared | undefined>,
+  outcomes: Array<ApplyOutcome | undefined>,
+  mergeWholeContent: boolean,
+): Promise<void> {
+  const pending: Array<{ i: number; sent: string; base: StoredVersion | null; plan: SanitisingPlan }> = [];
+  const bases = await Promise.all(
+    indexes.map(async (i): Promise<StoredVersion | null> => {
+      const input = inputs[i]!;
+      const current = stored.get(input.id);
+      if (!current || input.baseRevision === undefined) return null;
+      if (input.baseRevision === current.revision) return current;
+      // An earlier revision is read only when it will be used: to apply a patch to, or to merge from.
+      return input.patch || mergeWholeContent ? store.getRevision(owner, input.id, { revision: input.baseRevision }) : null;
+    }),
+  );
+  for (const [k, i] of indexes.entries()) {
+    const input = inputs[i]!;
+    const current = stored.get(input.id) ?? null;
+    const base = bases[k]!;
+    let sent = input.content;
+    if (input.patch) {
+      sent = base ? await applyPatch(base.content, input.patch).catch(() => undefined) : undefined;
+      if (sent === undefined) {
+        outcomes[i] = { status: 'resend' };
+        continue;
+      }
+    }
+    // Blocks the base or the stored book hold are clean already (for a patch: every block it left alone).
+    const clean = sanitizer ? cleanBlocks(base?.content, base === current ? undefined : current?.content) : null;
+    pending.push({ i, sent: sent!, base, plan: clean ? planSanitising(sent!, clean) : { pieces: [sent!], dirty: [] } });
+  }
+  const sanitised = sanitizer ? await sanitisePlans(sanitizer, pending.map((p) => p.plan)) : pending.map((p) => p.sent);
+  pending.forEach(({ i, sent, base }, k) => {
+    const result = sanitised[k]!;
+    if (typeof result !== 'string') {
+      outcomes[i] = refusedMarkup(result.exceeded);
+      return;
+    }
+    const input = inputs[i]!;
+    prepared[i] = {
+      sent,
+      base,
+      edit: {
+        title: input.title,
+        author: input.author,
+        content: result,
+        metadata: input.metadata,
+        updatedAt: input.updatedAt,
+        baseRevision: input.baseRevision,
+        deleted: input.deleted ?? false,
+      },
+    };
+  });
+}
+
+type Decided = { i: number; decision: WriteDecision; current: StoredBook | null };
+type MergeDecision = Extract<WriteDecision, { kind: 'merge' }>;
+
+/**
+ * A merge joins words of two sanitised texts: the blocks it made anew (in no stored or incoming text) are sanitised
+ * too, in place. Pieces of sanitised texts are within the markup limits; should a merged passage not be, the stored
+ * book stands (a conflict).
+ */
+async function sanitiseMerges(sanitizer: Sanitizer | null, decided: Decided[], prepared: ReadonlyArray<Prepared | undefined>): Promise<void> {
+  const merges = decided.filter((d) => d.decision.kind === 'merge');
+  if (merges.length === 0) return;
+  const plans = merges.map(({ i, decision, current }) =>
+    planSanitising((decision as MergeDecision).version.content, cleanBlocks(current!.content, prepared[i]!.edit.content)),
+  );
+  const sanitised = sanitizer ? await sanitisePlans(sanitizer, plans) : plans.map((plan) => plan.pieces.join(''));
+  merges.forEach((d, k) => {
+    const result = sanitised[k]!;
+    if (typeof result === 'string') (d.decision as MergeDecision).version.content = result;
+    else d.decision = { kind: 'conflict' };
+  });
+}
+
+/** The book an accepted or merged edit writes, with the merge record of a merge. */
+function nextRevision(id: string, current: StoredBook | null, edit: IncomingEdit, decision: Extract<WriteDecision, { kind: 'accept' | 'merge' }>, at: number): BookWrite {
+  const version = decision.kind === 'merge' ? decision.version : edit;
+  const merge =
+    decision.kind === 'merge'
+      ? { merge: { baseRevision: edit.baseRevision!, mergedWith: current!.revision, newer: decision.newer, overlaps: decision.overlaps } }
+      : {};
+  return { ...nextVersion(id, current, version, decision.updatedAt, at), ...merge };
+}
+
+/**
+ * Whether the stored book needs no new revision to record a merge that leaves its text as it is: nothing was set
+ * aside, or its own merge record already holds the same passages from the same base (a retry whose answer was lost).
+ */
+function alreadyRecorded(current: StoredBook, edit: IncomingEdit, overlaps: readonly Overlap[]): boolean {
+  if (overlaps.length === 0) return true;
+  return current.merge !== undefined && current.merge.baseRevision === edit.baseRevision && sameJson(current.merge.overlaps, overlaps);
+}
+
+export interface ApplyOptions {
+  /**
+   * Whether a stale edit sent as whole content is merged (default) or answered as a conflict: sync clients that do not
+   * say they read Sync v2 answers (SyncRequest `patches`) know no `merged` result. Patches are always merged.
+   */
+  mergeWholeContent?: boolean;
 }
 
 /**
@@ -57,30 +197,23 @@ export async function applyBooks(
   now: () => number,
   sanitizer: Sanitizer,
   quotaBytes = Number.POSITIVE_INFINITY,
+  options: ApplyOptions = {},
 ): Promise<ApplyOutcome[]> {
-  // Checked and sanitised once, here, on the way in (off the event loop): what is stored is served as stored.
-  const sanitized = await sanitizer.sanitize(inputs.map((input) => input.content ?? ''));
-  return applySanitized(store, owner, inputs, sanitized, now, quotaBytes);
+  return applyEdits(store, owner, inputs, now, sanitizer, quotaBytes, options);
 }
 
-/** applyBooks with each content already sanitised (or refused), in `inputs` order. */
-async function applySanitized(
+/** applyBooks; with `sanitizer` null the contents are trusted as already sanitised (the server's own writes). */
+async function applyEdits(
   store: BookStore,
   owner: string,
   inputs: readonly BookInput[],
-  sanitized: readonly Sanitized[],
   now: () => number,
+  sanitizer: Sanitizer | null,
   quotaBytes: number,
+  { mergeWholeContent = true }: ApplyOptions = {},
 ): Promise<ApplyOutcome[]> {
-  const edits = inputs.map((input, i) => {
-    const result = sanitized[i]!;
-    return 'html' in result ? incomingEdit(input, result.html) : null;
-  });
-  const outcomes: Array<ApplyOutcome | undefined> = sanitized.map((result, i) => {
-    // Patches are not applied yet (Sync v2 in progress): the client sends the whole content instead.
-    if (inputs[i]!.patch) return { status: 'resend' };
-    return 'exceeded' in result ? { status: 'invalid', details: { content: [markupError(result.exceeded)] }, reasons: { content: FieldReason.markupTooComplex } } : undefined;
-  });
+  const prepared = new Array<Prepared | undefined>(inputs.length);
+  const outcomes = new Array<ApplyOutcome | undefined>(inputs.length);
   const lost = new Array<number>(inputs.length).fill(0);
   for (;;) {
     const round: number[] = [];
@@ -93,36 +226,65 @@ async function applySanitized(
     }
     if (round.length === 0) return outcomes as ApplyOutcome[];
 
-    // One query for the round's books (one round trip to MongoDB however many books the batch holds).
-    const stored = new Map((await store.getBooks(owner, round.map((i) => inputs[i]!.id))).map((book) => [book.id, book]));
-    const at = now();
-    const writes: CasWrite[] = [];
-    const written: number[] = [];
-    round.forEach((i) => {
-      const current = stored.get(inputs[i]!.id) ?? null;
-      const edit = edits[i]!; // null only for refused inputs, which already have an outcome
-      const decision = decide(current, edit, at);
-      // decide() answers 'idempotent' and 'conflict' only against a stored copy.
-      if (decision.kind === 'idempotent') outcomes[i] = { status: 'ok', book: current! };
-      else if (decision.kind === 'conflict') outcomes[i] = { status: 'conflict', current: current! };
-      else {
-        writes.push({ book: nextVersion(inputs[i]!.id, current, edit, decision.updatedAt, at), expectedRevision: current?.revision ?? null });
-        written.push(i);
+    const step = async () => {
+      // One query for the round's books (one round trip to MongoDB however many books the batch holds).
+      const stored = new Map((await store.getBooks(owner, round.map((i) => inputs[i]!.id))).map((book) => [book.id, book]));
+      // Checked and sanitised once, on the way in (off the event loop): what is stored is served as stored.
+      const unprepared = round.filter((i) => !prepared[i]);
+      if (unprepared.length > 0) await prepare(store, owner, inputs, unprepared, stored, sanitizer, prepared, outcomes, mergeWholeContent);
+      const at = now();
+      const decided: Decided[] = [];
+      for (const i of round) {
+        if (outcomes[i]) continue; // refused while preparing
+        const { edit, base } = prepared[i]!;
+        const current = stored.get(inputs[i]!.id) ?? null;
+        // Without a base to merge from, a stale edit is a conflict (as for clients that cannot read a merged answer).
+        const mergeFrom = mergeWholeContent || inputs[i]!.patch ? base : null;
+        decided.push({ i, decision: decide(current, edit, at, mergeFrom), current });
       }
-    });
-    if (writes.length === 0) continue;
+      await sanitiseMerges(sanitizer, decided, prepared);
 
-    const results = await store.putBooks(owner, writes, quotaBytes);
-    results.forEach((result, k) => {
-      const i = written[k]!;
-      if (result.ok) outcomes[i] = { status: 'ok', book: result.book };
-      else if (result.reason === 'foreign') outcomes[i] = { status: 'not_found' };
-      else if (result.reason === 'quota') outcomes[i] = { status: 'quota', used: result.used, quota: quotaBytes };
-      // 'conflict' or 'missing': the book changed under us; the next round reads it again and decides anew.
-      else if (++lost[i]! >= MAX_ROUNDS) {
-        throw busy('This book is being written too often at once; try again');
+      const writes: CasWrite[] = [];
+      const written: number[] = [];
+      const overlapsOf = new Map<number, Overlap[]>();
+      for (const { i, decision, current } of decided) {
+        const { edit, sent } = prepared[i]!;
+        // decide() answers 'idempotent', 'conflict' and 'merge' only against a stored copy.
+        if (decision.kind === 'idempotent') outcomes[i] = { status: 'ok', book: current!, sent };
+        else if (decision.kind === 'conflict') outcomes[i] = { status: 'conflict', current: current! };
+        else {
+          const merge = decision.kind === 'merge' ? decision : null;
+          const version = merge ? merge.version : edit;
+          if (merge && current!.deleted === version.deleted && sameBookText(current!, version) && alreadyRecorded(current!, edit, merge.overlaps)) {
+            // The stored book already holds this edit and what it set aside (made on both sides, or a retry).
+            outcomes[i] = { status: 'merged', book: current!, overlaps: merge.overlaps, sent };
+            continue;
+          }
+          if (merge) overlapsOf.set(i, merge.overlaps);
+          writes.push({ book: nextRevision(inputs[i]!.id, current, edit, decision, at), expectedRevision: current?.revision ?? null });
+          written.push(i);
+        }
       }
-    });
+      if (writes.length === 0) return;
+
+      const results = await store.putBooks(owner, writes, quotaBytes);
+      results.forEach((result, k) => {
+        const i = written[k]!;
+        const overlaps = overlapsOf.get(i);
+        if (result.ok) {
+          const sent = prepared[i]!.sent;
+          outcomes[i] = overlaps ? { status: 'merged', book: result.book, overlaps, sent } : { status: 'ok', book: result.book, sent };
+        } else if (result.reason === 'foreign') outcomes[i] = { status: 'not_found' };
+        else if (result.reason === 'quota') outcomes[i] = { status: 'quota', used: result.used, quota: quotaBytes };
+        // 'conflict' or 'missing': the book changed under us; the next round reads it again and decides anew.
+        else if (++lost[i]! >= MAX_ROUNDS) {
+          throw busy('This book is being written too often at once; try again');
+        }
+      });
+    };
+    // A book that lost a compare-and-set is contended: its next try waits for the owner's other retries in this process.
+    if (round.some((i) => lost[i]! > 0)) await retries.run(owner, step);
+    else await step();
   }
 }
 
@@ -142,7 +304,7 @@ export async function applyBook(
 export async function deleteBook(store: BookStore, owner: string, id: string, now: () => number): Promise<ApplyOutcome> {
   const stored = await store.getBook(owner, id);
   if (!stored) return { status: 'not_found' };
-  if (stored.deleted) return { status: 'ok', book: stored };
+  if (stored.deleted) return { status: 'ok', book: stored, sent: stored.content };
   const tombstone: BookInput = {
     id,
     title: stored.title,
@@ -156,6 +318,6 @@ export async function deleteBook(store: BookStore, owner: string, id: string, no
   };
   // The stored content was sanitised when it was written.
   // A deletion never grows the stored bytes, so no quota applies.
-  const [outcome] = await applySanitized(store, owner, [tombstone], [{ html: stored.content }], now, Number.POSITIVE_INFINITY);
+  const [outcome] = await applyEdits(store, owner, [tombstone], now, null, Number.POSITIVE_INFINITY);
   return outcome!;
 }

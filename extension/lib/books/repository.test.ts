@@ -119,6 +119,16 @@ describe('the book repository', () => {
     expect(saved.metadata).toEqual({ wordCount: 2, charCount: 3, genre: 'noir' });
   });
 
+  it('sets metadata entries as a dirty edit, keeping the other entries and its own counts', async () => {
+    const { repo } = setup();
+    const book = await repo.create({ content: '<p>Two words</p>' });
+    const saved = await repo.save(book.id, { metadata: { citation: { style: 'mla', language: 'es' }, wordCount: 99 } });
+    expect(saved.metadata).toEqual({ citation: { style: 'mla', language: 'es' }, wordCount: 2, charCount: 9 });
+    expect(saved.dirty).toBe(1);
+    const again = await repo.save(book.id, { metadata: { other: 1 }, content: '<p>Three words now</p>' });
+    expect(again.metadata).toEqual({ citation: { style: 'mla', language: 'es' }, other: 1, wordCount: 3, charCount: 15 });
+  });
+
   it('renames a book, keeping the old title when the new one is blank', async () => {
     const { repo } = setup();
     const book = await repo.create({ title: 'Old' });

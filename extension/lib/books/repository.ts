@@ -11,7 +11,10 @@ export interface BookDraft {
   content?: string;
 }
 
-export type BookPatch = BookDraft;
+export interface BookPatch extends BookDraft {
+  /** Metadata entries to set (e.g. the book's citation style); the counts stay the repository's own. */
+  metadata?: Record<string, unknown>;
+}
 
 /** What `remove` hands back so the deletion can be undone exactly. */
 export interface RemovedBook {
@@ -103,9 +106,12 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
     const next: LocalBook = { ...book, dirty: 1, updatedAt: nextUpdatedAt(book.updatedAt), ownVersions: ownVersionsAfter(book) };
     if (patch.title !== undefined) next.title = cleanTitle(patch.title, book.title || untitled);
     if (patch.author !== undefined) next.author = patch.author.slice(0, LIMITS.authorMax);
+    if (patch.metadata !== undefined) {
+      next.metadata = { ...book.metadata, ...patch.metadata, wordCount: book.metadata.wordCount, charCount: book.metadata.charCount };
+    }
     if (patch.content !== undefined && patch.content !== book.content) {
       next.content = patch.content;
-      next.metadata = { ...book.metadata, ...(counts ?? countHtml(patch.content)) };
+      next.metadata = { ...next.metadata, ...(counts ?? countHtml(patch.content)) };
     }
     return next;
   }

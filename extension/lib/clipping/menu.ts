@@ -1,16 +1,31 @@
-// The "Clip to <current book>" and "Clip to…" context-menu entries on selected text, kept in step with the books.
+// Where clipping starts in the browser: the context menu (selection or whole article, to the default book or to the
+// picker), the toolbar button's menu and the keyboard shortcut, all through tab-clip.ts; and the messages the picker
+// and the page's confirmation send back.
 import { browser, type Browser } from 'wxt/browser';
 import { bookRepository } from '../books/repository.ts';
-import { readPageSelection } from './page-selection.ts';
-import type { ClipSource } from './quote.ts';
 import { clipToBook, currentClipTarget, type ClipperDeps, type ClipRequest, type ClipResult } from './clipper.ts';
 import { getCurrentBookId, onCurrentBookChanged, setCurrentBookId } from '../books/current-book.ts';
 import { t, uiLocale } from '../i18n.ts';
+import { clipLog, onLastDestinationChanged } from './clip-log.ts';
+import { clearPendingClip, getPendingClip, setPendingClip } from './pending-clip.ts';
+import {
+  clipAndConfirm,
+  ClipRefusedError,
+  confirmOnPage,
+  openClippedBook,
+  readFromTab,
+  undoFromPage,
+  type ClipKind,
+  type TabRef,
+} from './tab-clip.ts';
 
-const CURRENT = 'clip-current';
-const CHOOSE = 'clip-to';
-const CHOOSE_PREFIX = 'clip-to:';
-const RECENT_BOOKS = 10;
+const SELECTION_TO_DEFAULT = 'clip-current';
+const SELECTION_TO_CHOSEN = 'clip-to';
+const ARTICLE_TO_DEFAULT = 'clip-article-current';
+const ARTICLE_TO_CHOSEN = 'clip-article-to';
+const TOOLBAR_CLIP = 'clip-toolbar';
+/** The manifest's command for the clipping shortcut (wxt.config.ts). */
+export const CLIP_COMMAND = 'clip';
 
 export function clipperDeps(): ClipperDeps {
   return {
@@ -19,6 +34,7 @@ export function clipperDeps(): ClipperDeps {
     setCurrentBookId,
     locale: uiLocale,
     newBookTitle: () => t('clippingsTitle'),
+    log: clipLog,
   };
 }
 
@@ -38,38 +54,75 @@ function create(properties: Browser.contextMenus.CreateProperties): void {
 }
 
 async function rebuildMenu(): Promise<void> {
-  const deps = clipperDeps();
-  const [target, books] = await Promise.all([currentClipTarget(deps), deps.repo.list()]);
+  const target = await currentClipTarget(clipperDeps());
   await browser.contextMenus.removeAll();
-  create({
-    id: CURRENT,
-    title: target ? t('clipToBook', menuLabel(target.title)) : t('clipToNewBook'),
-    contexts: ['selection'],
-  });
-  if (books.length === 0) return;
-  create({ id: CHOOSE, title: t('clipTo'), contexts: ['selection'] });
-  for (const book of books.slice(0, RECENT_BOOKS)) {
-    create({ id: CHOOSE_PREFIX + book.id, parentId: CHOOSE, title: menuLabel(book.title), contexts: ['selection'] });
-  }
+  const name = target ? menuLabel(target.title) : undefined;
+  create({ id: SELECTION_TO_DEFAULT, title: name ? t('clipToBook', name) : t('clipToNewBook'), contexts: ['selection'] });
+  create({ id: SELECTION_TO_CHOSEN, title: t('clipTo'), contexts: ['selection'] });
+  create({ id: ARTICLE_TO_DEFAULT, title: name ? t('clipArticleToBook', name) : t('clipArticleToNewBook'), contexts: ['page'] });
+  create({ id: ARTICLE_TO_CHOSEN, title: t('clipArticleTo'), contexts: ['page'] });
+  // The toolbar button's own menu: "action" in Chrome's MV3, "browser_action" in Firefox's MV2.
+  const toolbar = (import.meta.env.FIREFOX ? 'browser_action' : 'action') as Browser.contextMenus.ContextType;
+  create({ id: TOOLBAR_CLIP, title: t('clipThisPage'), contexts: [toolbar] });
 }
 
-/** Reads the selection (as HTML) from the frame the menu was opened in; the click granted activeTab for it. */
-async function readSelection(info: Browser.contextMenus.OnClickData, tab?: Browser.tabs.Tab): Promise<ClipSource> {
-  const fallback: ClipSource = { text: info.selectionText ?? '', title: tab?.title ?? '', url: info.pageUrl ?? tab?.url };
-  if (tab?.id === undefined) return fallback;
+const PICKER_PATH = '/clip-picker.html';
+
+/** Keeps the clip for the picker and opens it in a small window of its own. */
+async function openPicker(request: ClipRequest, tab?: TabRef): Promise<void> {
+  await setPendingClip({ request, tab });
+  await browser.windows.create({ url: browser.runtime.getURL(PICKER_PATH), type: 'popup', width: 440, height: 560 });
+}
+
+/**
+ * Reads the clip from the tab and sends it to `destination`: the default book, or the picker. Exposed to e2e tests
+ * (background.ts), which grant activeTab the way a gesture does and then call it.
+ */
+export async function clipFromTab(tab: TabRef, kind: ClipKind, destination: 'default' | 'pick', fallbackText = ''): Promise<ClipResult | 'picking'> {
+  let request: ClipRequest;
   try {
-    const [injection] = await browser.scripting.executeScript({
-      target: { tabId: tab.id, frameIds: [info.frameId ?? 0] },
-      func: readPageSelection,
-    });
-    const selection = injection?.result;
-    if (!selection || (!selection.html && !selection.text)) return fallback;
-    return { ...selection, title: (info.frameId ?? 0) === 0 ? selection.title : (tab.title ?? selection.title) };
+    request = await readFromTab(tab, kind, fallbackText);
   } catch (error) {
-    // Pages the extension may not script (browser pages, the web store, PDFs): the plain selected text still clips.
-    console.warn('[anclora] reading the selection failed; clipping its text', error);
-    return fallback;
+    if (error instanceof ClipRefusedError) await confirmOnPage(tab, { refused: error.reason });
+    throw error;
   }
+  if (destination === 'pick') {
+    await openPicker(request, tab);
+    return 'picking';
+  }
+  return clipAndConfirm(request, clipperDeps(), tab);
+}
+
+/** The picker's choice: clip the waiting clip into `bookId`, or into a new book titled `newBookTitle`. */
+export async function clipPending(choice: { bookId?: string; newBookTitle?: string }): Promise<ClipResult | null> {
+  const pending = await getPendingClip();
+  if (!pending) return null;
+  await clearPendingClip();
+  return clipAndConfirm({ ...pending.request, ...choice }, clipperDeps(), pending.tab);
+}
+
+/** What the picker shows about the waiting clip. */
+export async function pendingClipSummary(): Promise<{ title: string; url: string; kind: string } | null> {
+  const pending = await getPendingClip();
+  if (!pending) return null;
+  const { request } = pending;
+  return { title: request.title ?? '', url: request.url ?? '', kind: request.kind ?? 'selection' };
+}
+
+export const clipMessageHandlers = {
+  clip,
+  'clip-pending': () => pendingClipSummary(),
+  'clip-pick': (choice: { bookId?: string; newBookTitle?: string }) => clipPending(choice),
+  'clip-undo': ({ clipId }: { clipId: string }) => undoFromPage(clipId, clipperDeps()),
+  'clip-open': ({ bookId }: { bookId: string }, sender?: { tabId?: number }) => openClippedBook(bookId, sender?.tabId),
+};
+
+function tabRef(tab: Browser.tabs.Tab | undefined, frameId?: number): TabRef | undefined {
+  return tab?.id === undefined ? undefined : { tabId: tab.id, frameId, title: tab.title, url: tab.url };
+}
+
+function report(error: unknown) {
+  if (!(error instanceof ClipRefusedError)) console.error('[anclora] clipping failed', error);
 }
 
 export function setupClipMenu(): void {
@@ -83,14 +136,16 @@ export function setupClipMenu(): void {
   };
 
   rebuildSoon();
+  // "Clip to <book>" names the default destination: the last one clipped into, else the current book.
   onCurrentBookChanged(rebuildSoon);
-  // Titles and order of recent books: rebuild when they change, not on every keystroke's save.
+  onLastDestinationChanged(rebuildSoon);
+  // The default book's title: rebuild when the books' titles or order change, not on every keystroke's save.
   let signature = '';
   bookRepository()
     .watchList()
     .subscribe({
       next: (books) => {
-        const next = books.slice(0, RECENT_BOOKS).map((b) => `${b.id}:${b.title}`).join('\n');
+        const next = `${books[0]?.id}\n${books.map((b) => `${b.id}:${b.title}`).sort().join('\n')}`;
         if (next !== signature) {
           signature = next;
           rebuildSoon();
@@ -101,10 +156,26 @@ export function setupClipMenu(): void {
 
   browser.contextMenus.onClicked.addListener((info, tab) => {
     const id = String(info.menuItemId);
-    if (id !== CURRENT && !id.startsWith(CHOOSE_PREFIX)) return;
-    const bookId = id.startsWith(CHOOSE_PREFIX) ? id.slice(CHOOSE_PREFIX.length) : undefined;
-    void readSelection(info, tab)
-      .then((source) => clip({ ...source, bookId }))
-      .catch((error: unknown) => console.error('[anclora] clipping failed', error));
+    const ref = tabRef(tab, info.frameId);
+    const actions: Record<string, [ClipKind, 'default' | 'pick']> = {
+      [SELECTION_TO_DEFAULT]: ['selection', 'default'],
+      [SELECTION_TO_CHOSEN]: ['selection', 'pick'],
+      [ARTICLE_TO_DEFAULT]: ['article', 'default'],
+      [ARTICLE_TO_CHOSEN]: ['article', 'pick'],
+      [TOOLBAR_CLIP]: ['auto', 'pick'],
+    };
+    const action = actions[id];
+    if (!action) return;
+    if (!ref) {
+      // No tab to read (a browser page): the text the browser reports still clips.
+      if (info.selectionText) void clip({ text: info.selectionText, url: info.pageUrl }).catch(report);
+      return;
+    }
+    void clipFromTab(ref, action[0], action[1], info.selectionText ?? '').catch(report);
+  });
+
+  browser.commands?.onCommand.addListener((command, tab) => {
+    const ref = tabRef(tab);
+    if (command === CLIP_COMMAND && ref) void clipFromTab(ref, 'auto', 'pick').catch(report);
   });
 }

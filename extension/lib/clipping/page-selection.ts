@@ -26,8 +26,10 @@ export function readPageSelection(): PageSelection {
     }
   }
   const containers = new Set(['DIV', 'SECTION', 'ARTICLE', 'HEADER', 'FOOTER', 'MAIN', 'ASIDE', 'NAV', 'FIGURE',
-    'FIGCAPTION', 'ADDRESS', 'DD', 'DT', 'TD', 'TH', 'CAPTION', 'SUMMARY', 'DETAILS', 'CENTER']);
-  const blocks = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'UL', 'OL', 'PRE', 'HR', 'TABLE']);
+    'FIGCAPTION', 'ADDRESS', 'DD', 'DT', 'CAPTION', 'SUMMARY', 'DETAILS', 'CENTER']);
+  // Tables stay tables (the manuscript policy keeps them); a container inside a cell is unwrapped like any other.
+  const blocks = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'UL', 'OL', 'PRE', 'HR', 'TABLE',
+    'THEAD', 'TBODY', 'TFOOT', 'TR', 'TD', 'TH']);
   const isBlock = (el: Element) => blocks.has(el.tagName) || containers.has(el.tagName);
   // Innermost first: a container holding blocks is unwrapped, one holding only inline content becomes a paragraph,
   // so "<div>one</div><div>two</div>" stays two paragraphs instead of "onetwo".

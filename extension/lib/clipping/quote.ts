@@ -1,4 +1,4 @@
-// Turns a selection from a web page into manuscript HTML: a sanitised blockquote followed by a citation line.
+// Turns a selection from a web page into the quotation of a clip: sanitised manuscript HTML in a blockquote.
 // sanitize-html (not DOMPurify) because Chrome's background service worker, where clips are built, has no DOM.
 import sanitizeHtml from 'sanitize-html';
 import { isAllowedHref, policySanitizeOptions } from '../../../shared/html-policy.ts';
@@ -10,13 +10,6 @@ export interface ClipSource {
   text?: string;
   title?: string;
   url?: string;
-}
-
-export interface ClipOptions {
-  /** When the clip was taken (ms); the citation shows its date. */
-  at: number;
-  /** BCP 47 locale for the date, e.g. "en-GB" → "25 Nov 2026". */
-  locale: string;
 }
 
 // Elements whose text must never surface as manuscript text (code, styles, embedded documents, form values).
@@ -72,25 +65,6 @@ export function textToHtml(text: string): string {
     .join('');
 }
 
-function citationDate(at: number, locale: string): string {
-  const options = { day: 'numeric', month: 'short', year: 'numeric' } as const;
-  try {
-    return new Intl.DateTimeFormat(locale, options).format(at);
-  } catch {
-    return new Intl.DateTimeFormat('en-GB', options).format(at);
-  }
-}
-
-/** "— <a href=URL>Page title</a>, 25 Nov 2026"; without a link when the page URL is not http(s). */
-export function citationHtml(source: ClipSource, { at, locale }: ClipOptions): string {
-  const url = source.url && isAllowedHref(source.url) ? new URL(source.url).href : undefined;
-  let label = source.title?.replace(/\s+/g, ' ').trim();
-  if (!label && url) label = new URL(url).host || url;
-  const date = escapeHtml(citationDate(at, locale));
-  const source_ = label && url ? `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>` : label ? escapeHtml(label) : '';
-  return `<p>— ${[source_, date].filter(Boolean).join(', ')}</p>`;
-}
-
 const BLOCK_TAG = /<(?:p|h[1-6]|blockquote|ul|ol|li|pre|hr)\b/i;
 const hasText = (html: string) => /[^\s]/.test(html.replace(/<[^>]*>/g, '').replace(/&nbsp;|&#160;/g, ' '));
 
@@ -105,16 +79,15 @@ function quotedBlocks(source: ClipSource): string {
 }
 
 /**
- * The HTML appended to a book for one clip. Uses the selection's HTML when it is within the markup limits and keeps
- * some text after sanitising, else its plain text. Returns null when the selection is empty.
+ * The quotation of one clip: a blockquote of the selection's HTML when it is within the markup limits and keeps some
+ * text after sanitising, else of its plain text. Null when the selection is empty.
  */
-export function buildClipHtml(source: ClipSource, options: ClipOptions): string | null {
+export function quoteHtml(source: ClipSource): string | null {
   let quote = `<blockquote>${quotedBlocks(source)}</blockquote>`;
   // The quote itself, or a paragraph per line of text, can cross the limits the server holds the book to: then the
   // text goes in as one paragraph.
   if (scanMarkup(quote).exceeded) {
     quote = `<blockquote>${textToHtml((source.text ?? '').replace(/\s+/g, ' '))}</blockquote>`;
   }
-  if (quote === '<blockquote></blockquote>') return null;
-  return `${quote}${citationHtml(source, options)}`;
+  return quote === '<blockquote></blockquote>' ? null : quote;
 }

@@ -102,6 +102,20 @@ describe('the editor schema', () => {
     expect(sanitizeManuscript(html)).toBe(html);
   });
 
+  it('writes tables and code blocks exactly as the server stores them', () => {
+    const html = editorWith(
+      '<table><colgroup><col style="width:9em"></colgroup><thead><tr><th colspan="1">Port</th><th>High water</th></tr></thead>' +
+        '<tbody><tr><td colspan="2" data-colwidth="80" style="color:red">Vigo 06:12</td></tr></tbody></table>' +
+        '<pre><code class="language-js">height = a &lt; b</code></pre>',
+    ).getHTML();
+    expect(html).toContain(
+      '<table><tbody><tr><th><p>Port</p></th><th><p>High water</p></th></tr><tr><td colspan="2"><p>Vigo 06:12</p></td></tr></tbody></table>',
+    );
+    expect(html).toContain('<pre><code>height = a &lt; b</code></pre>');
+    assertWithinPolicy(html);
+    expect(sanitizeManuscript(html)).toBe(html);
+  });
+
   it('drops what a hostile paste brings: scripts, handlers, styles, images, underline and unsafe links', () => {
     const editor = editorWith(
       '<p style="color:red" onclick="x()" class="c">a<script>x()</script><img src=x onerror="x()"><u>under</u>' +

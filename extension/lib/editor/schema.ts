@@ -4,6 +4,7 @@ import { Selection, TextSelection } from '@tiptap/pm/state';
 import { Extension, type Attribute, type Extensions } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { ALLOWED_ATTRIBUTE_VALUES, isAllowedHref } from '../../../shared/html-policy.ts';
+import { tableExtensions } from './table.ts';
 
 const LIST_TYPES: readonly string[] = ALLOWED_ATTRIBUTE_VALUES.ol?.type ?? [];
 
@@ -63,9 +64,10 @@ const DocumentEdges = Extension.create({
 export function manuscriptExtensions(): Extensions {
   return [
     StarterKit.configure({
-      // Not in the policy: <u>, and <pre><code class="language-…">.
+      // Not in the policy: <u>, and the language class of <pre><code class="language-…">: a prefix no class has, so
+      // code blocks (clipped articles keep them) are written as plain <pre><code>.
       underline: false,
-      codeBlock: false,
+      codeBlock: { languageClassPrefix: 'anclora-no-language-', HTMLAttributes: {} },
       orderedList: false,
       link: {
         openOnClick: false,
@@ -80,5 +82,6 @@ export function manuscriptExtensions(): Extensions {
     }),
     PolicyOrderedList,
     DocumentEdges,
+    ...tableExtensions,
   ];
 }

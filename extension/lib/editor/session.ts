@@ -2,6 +2,7 @@
 // unsaved-typing journal, and taking in changes made elsewhere. useBookSession wires it to the view.
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import type { Editor } from '@tiptap/react';
+import { closeHistory } from '@tiptap/pm/history';
 import { mergeManuscripts } from '../../../shared/manuscript/merge.ts';
 import { Autosave, type SaveState } from './autosave.ts';
 import { reconcileExternal, type SessionText } from './reconcile.ts';
@@ -214,8 +215,26 @@ export class EditingSession {
   private appendToEditor(html: string): void {
     const editor = this.editor;
     if (!editor || !html) return;
-    // Appending keeps the writer's cursor and undo history; the update it emits schedules the next save.
-    editor.commands.insertContentAt(editor.state.doc.content.size, html, { updateSelection: false });
+    // Appending keeps the writer's cursor; the clip is one undo step of its own, never merged with the writer's
+    // typing. It is not the writer's edit, so it schedules no save: the database holds it already, and a save queued
+    // now would write it back over an undo made from the page's confirmation.
+    editor
+      .chain()
+      .command(({ tr }) => {
+        closeHistory(tr);
+        return true;
+      })
+      .insertContentAt(editor.state.doc.content.size, html, { updateSelection: false })
+      .command(({ tr }) => {
+        tr.setMeta('preventUpdate', true);
+        return true;
+      })
+      .run();
+    this.doc = editor.state.doc;
+    this.updateCounts();
+    // The writer sees the clip arrive: the end of the manuscript comes into view (the cursor stays where it was).
+    const last = editor.view.dom.lastElementChild;
+    last?.scrollIntoView?.({ block: 'nearest' });
   }
 
   // A timer, not requestAnimationFrame: frames stop in hidden tabs, and the count must still be right when shown.

@@ -35,6 +35,10 @@ function background(account: Partial<Pick<AccountService, 'signIn' | 'createAcco
     'sync-now': unused,
     'open-editor-tab': unused,
     clip: unused,
+    'clip-pending': unused,
+    'clip-pick': unused,
+    'clip-undo': unused,
+    'clip-open': unused,
   });
   return { service, answers };
 }

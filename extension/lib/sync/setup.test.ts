@@ -48,7 +48,7 @@ describe('setupSync', () => {
       throw new Error('not part of this test');
     };
     const recounts = vi.fn(sync.handlers['books-changed']);
-    listenToPages({ ...sync.handlers, 'books-changed': recounts, 'open-editor-tab': unused, clip: unused });
+    listenToPages({ ...sync.handlers, 'books-changed': recounts, 'open-editor-tab': unused, clip: unused, 'clip-pending': unused, 'clip-pick': unused, 'clip-undo': unused, 'clip-open': unused });
     await until(() => storedStatus());
     await database().books.put({
       id: '0b8a3f0e-3c1d-4c7e-9a55-2f1d0c9e8b70',
