@@ -11,6 +11,8 @@ describe('mergeVersions: each field last-writer-wins on its own, the text passag
     ['a field both changed takes the newer side: incoming', { title: 'Stored' }, { title: 'Inc' }, 'incoming', { title: 'Inc' }],
     ['a field both changed takes the newer side: stored', { title: 'Stored' }, { title: 'Inc' }, 'stored', { title: 'Stored' }],
     ['metadata compared by value', { metadata: { wordCount: 2 } }, { metadata: { wordCount: 3 } }, 'stored', { metadata: { wordCount: 3 } }],
+    ['metadata key by key: counts changed by a text edit never drop a note added on the other side', { metadata: { wordCount: 2, note: 'N' } }, { metadata: { wordCount: 5 } }, 'incoming', { metadata: { wordCount: 5, note: 'N' } }],
+    ['metadata: a key both changed takes the newer side', { metadata: { wordCount: 4 } }, { metadata: { wordCount: 5 } }, 'stored', { metadata: { wordCount: 4 } }],
     ['the text of both sides', { content: '<p>One!</p><p>Two.</p>' }, { content: '<p>One.</p><p>Two!</p>' }, 'stored', { content: '<p>One!</p><p>Two!</p>' }],
     ['a deletion of an unchanged book', { deleted: true }, {}, 'incoming', { deleted: true }],
     ['a deletion by both sides', { deleted: true }, { deleted: true }, 'incoming', { deleted: true }],

@@ -19,6 +19,26 @@ export type ThreeWayResult =
   | { kind: 'conflict' };
 
 /**
+ * Metadata key by key, each key a field on its own: a content edit changes the word counts in the metadata, which must
+ * not make it win over a note another device added (found by the convergence property). A key one side removed is
+ * absent from the result unless the other side changed it.
+ */
+function mergeMetadata(
+  base: BookMetadata,
+  stored: BookMetadata,
+  incoming: BookMetadata,
+  field: <T>(read: (v: MergeableVersion) => T, same?: (a: T, b: T) => boolean) => T,
+): BookMetadata {
+  const keys = new Set([...Object.keys(base), ...Object.keys(stored), ...Object.keys(incoming)]);
+  const merged: BookMetadata = {};
+  for (const key of keys) {
+    const value = field((v) => v.metadata[key], sameJson);
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}
+
+/**
  * Merges `stored` and `incoming`, both made from `base`; `newer` is the later edit. A field only one side changed
  * takes that side's value; a field both changed takes the newer side's; the text keeps every edit that does not
  * overlap another.
@@ -43,7 +63,7 @@ export function mergeVersions(base: MergeableVersion, stored: MergeableVersion, 
       title: field((v) => v.title),
       author: field((v) => v.author),
       content: html,
-      metadata: field((v) => v.metadata, sameJson),
+      metadata: mergeMetadata(base.metadata, stored.metadata, incoming.metadata, field),
       deleted,
     },
     newer,
