@@ -22,6 +22,17 @@ describe('mergeVersions: each field last-writer-wins on its own, the text passag
     expect(result).toMatchObject({ kind: 'merged', newer, version: { ...base, ...expected } });
   });
 
+  it('returns a title, author or metadata value both sides changed among the overlaps, but never the word counts', () => {
+    const stored = v({ title: 'Stored title', author: 'Ana', metadata: { wordCount: 4, note: 'stored note' } });
+    const incoming = v({ title: 'Incoming title', metadata: { wordCount: 5, note: 'incoming note' } });
+    const result = mergeVersions(base, stored, incoming, 'incoming');
+    expect(result).toMatchObject({ kind: 'merged', version: { title: 'Incoming title', metadata: { wordCount: 5, note: 'incoming note' } } });
+    expect(result.kind === 'merged' && result.overlaps).toEqual([
+      { base: 'Book', kept: 'Incoming title', lost: 'Stored title', keptSide: 'incoming' },
+      { base: '', kept: '"incoming note"', lost: '"stored note"', keptSide: 'incoming' },
+    ]);
+  });
+
   it.each<[string, Partial<MergeableVersion>, Partial<MergeableVersion>]>([
     ['stored deleted, incoming edited the text', { deleted: true }, { content: '<p>One.</p><p>Edited.</p>' }],
     ['incoming deleted, stored edited the title', { title: 'Renamed' }, { deleted: true }],
