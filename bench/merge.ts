@@ -27,7 +27,7 @@ export interface MergeFigures {
 }
 
 /** `count` words inserted into scattered paragraphs (deterministic), each tagged with `prefix` so sides differ. */
-function scatteredEdits(html: string, count: number, prefix: string, stride: number): string {
+export function scatteredEdits(html: string, count: number, prefix: string, stride: number): string {
   const paragraphs = html.split('</p>');
   for (let i = 0; i < count; i++) {
     const at = (i * stride) % (paragraphs.length - 1);

@@ -14,7 +14,7 @@ import { measureHealthzUnderWrite } from './healthz-under-write.ts';
 import { FEED_BOOK_WORDS, measureFeedCycle } from './feed-cycle.ts';
 import { MERGE_BOOK_WORDS, measureMerge } from './merge.ts';
 import { measureRoom } from './room.ts';
-import { measureSyncCycles } from './sync-cycle.ts';
+import { DELTA_BOOK_WORDS, measureDeltaCycles, measureSyncCycles } from './sync-cycle.ts';
 import { measureThroughput } from './throughput.ts';
 
 const GROUPS = ['throughput', 'build', 'sync', 'browser', 'healthz', 'merge', 'room', 'export'] as const;
@@ -138,6 +138,23 @@ if (only.has('sync')) {
         'bytes counted on the wire by a TCP pass-through (headers included); request bodies over 256 kB are gzip-compressed by the transport, answers over 1 kB by the server',
         'a cycle pushes the dirty books in batches (≤100 books, ≤1 MB) and pulls the changes since its cursor (its own books come back: they are the account\'s newest changes)',
         'seed ms assumes its requests run one after another (one request per book); B/book includes HTTP headers and the copy pulled back',
+      ],
+    ),
+  );
+
+  log(`sync delta: ${runs} runs of two devices sharing a ${DELTA_BOOK_WORDS.toLocaleString('en-US')}-word book`);
+  const delta = await measureDeltaCycles(runs, log);
+  results.syncDelta = delta;
+  save();
+  const kB = (bytes: number) => round(bytes / 1024, 1);
+  tables.push(
+    table(
+      `Sync v2 on the wire — one edit of a ${DELTA_BOOK_WORDS.toLocaleString('en-US')}-word book (${round(delta.manuscriptBytes / 1024)} kB of HTML), median of ${runs} runs (goal for 50 words: ≤ 2 kB each way)`,
+      ['edit', 'writer req', 'writer kB up', 'writer kB down', 'other device kB up', 'other device kB down'],
+      delta.edits.map((e) => [e.edit, e.writer.requests, kB(e.writer.bytesSent), kB(e.writer.bytesReceived), kB(e.reader.bytesSent), kB(e.reader.bytesReceived)]),
+      [
+        'the writing device runs one cycle after the edit (what its 30-s alarm does), then the other device runs one; bytes on the wire (headers included)',
+        'the device sends a patch from its base; a server that cannot apply it answers resend and the same cycle sends the whole book (gzip above 256 kB)',
       ],
     ),
   );

@@ -1,11 +1,13 @@
 // One sync cycle of the REAL sync engine (extension/lib/sync, with fake-indexeddb as the local database) against the
 // real server (embedded store, child process) with 1, 10, 100 and 1,000 dirty books: requests, wire bytes, wall time.
+// And sync v2's figure: the bytes one edit of a 150,000-word book costs each way, on the writing and the other device.
 import { randomUUID } from 'node:crypto';
 import type { LocalBook } from '../extension/lib/books/db.ts';
 import { createDevice } from '../extension/lib/sync/testing.ts';
 import type { FetchLike } from '../extension/lib/sync/transport.ts';
 import { countHtml } from '../extension/lib/books/words.ts';
 import { BENCH_PASSWORD } from './lib/accounts.ts';
+import { scatteredEdits } from './merge.ts';
 import { startByteProxy } from './lib/byte-proxy.ts';
 import { manuscriptHtml } from './lib/manuscript.ts';
 import { startServer } from './lib/processes.ts';
@@ -141,4 +143,96 @@ export async function measureSyncCycles(runs: number, log: (line: string) => voi
     await proxy.close();
     await server.stop();
   }
+}
+
+export const DELTA_BOOK_WORDS = 150_000;
+
+/** `html` with 50 words typed at the end of its middle paragraph (as bench/merge.ts measures the patch of). */
+function typedInto(html: string): string {
+  const middle = html.indexOf('</p>', Math.floor(html.length / 2));
+  return html.slice(0, middle) + ' ' + Array.from({ length: 50 }, (_, i) => `typed${i}`).join(' ') + html.slice(middle);
+}
+
+/** What one cycle of one device cost on the wire. */
+export interface WireCost {
+  requests: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+export interface DeltaFigure {
+  edit: string;
+  /** The cycle of the device the edit was made on (pushes it). */
+  writer: WireCost;
+  /** The next cycle of the other device on the account (pulls it). */
+  reader: WireCost;
+  runs: Array<{ writer: WireCost; reader: WireCost }>;
+}
+
+/**
+ * Two devices on one account share a 150,000-word book; one makes an edit and runs its cycle (what a 30-s alarm
+ * does), then the other runs its cycle. Bytes on the wire of each, per edit: 50 words typed into one paragraph, and
+ * 1,000 scattered offline edits.
+ */
+export async function measureDeltaCycles(runs: number, log: (line: string) => void): Promise<{ manuscriptBytes: number; edits: DeltaFigure[] }> {
+  const server = await startServer();
+  const proxy = await startByteProxy(server.url);
+  const base = manuscriptHtml(DELTA_BOOK_WORDS);
+  const edits: Array<[string, (html: string) => string]> = [
+    ['50 words typed into one paragraph', typedInto],
+    ['1,000 scattered offline edits', (html) => scatteredEdits(html, 1_000, 'w', 7)],
+  ];
+  const measured = new Map<string, Array<{ writer: WireCost; reader: WireCost }>>(edits.map(([name]) => [name, []]));
+  try {
+    for (let run = 0; run < runs; run++) {
+      const writerFetch = countingFetch();
+      const readerFetch = countingFetch();
+      const writer = createDevice({ fetch: writerFetch.fetch, name: 'bench-writer' });
+      const reader = createDevice({ fetch: readerFetch.fetch, name: 'bench-reader' });
+      try {
+        const credentials = { serverUrl: proxy.url, email: `bench-${randomUUID()}@example.test`, password: BENCH_PASSWORD };
+        await writer.account.createAccount(credentials);
+        await reader.account.signIn(credentials);
+        const book = await writer.books.create({ title: 'Long novel', content: base });
+        await writer.engine.runCycle({ force: true });
+        await reader.engine.runCycle({ force: true });
+        for (const [name, edit] of edits) {
+          const current = (await writer.db.books.get(book.id))!.content;
+          await writer.books.save(book.id, { content: edit(current) });
+          const cost = async (device: typeof writer, counting: ReturnType<typeof countingFetch>): Promise<WireCost> => {
+            counting.reset();
+            proxy.reset();
+            const result = await device.engine.runCycle({ force: true });
+            if (result.kind !== 'synced') throw new Error(`${name}: the cycle did not complete: ${JSON.stringify(result)}`);
+            const { sent, received } = proxy.counts();
+            return { requests: counting.counters.requests, bytesSent: sent, bytesReceived: received };
+          };
+          const figure = { writer: await cost(writer, writerFetch), reader: await cost(reader, readerFetch) };
+          // Not a timing check: figures of a cycle that did not carry the edit across would mean nothing.
+          const [written, read] = await Promise.all([writer.db.books.get(book.id), reader.db.books.get(book.id)]);
+          if (written?.dirty || written?.content !== read?.content) throw new Error(`${name}: the edit did not reach the other device`);
+          measured.get(name)!.push(figure);
+          log(`delta ${name} ${run + 1}/${runs}: writer ${figure.writer.bytesSent} B up, ${figure.writer.bytesReceived} B down (${figure.writer.requests} requests); reader ${figure.reader.bytesSent} B up, ${figure.reader.bytesReceived} B down`);
+        }
+      } finally {
+        writer.db.close();
+        reader.db.close();
+      }
+    }
+  } finally {
+    await proxy.close();
+    await server.stop();
+  }
+  const medianCost = (list: WireCost[]): WireCost => ({
+    requests: median(list.map((c) => c.requests)),
+    bytesSent: median(list.map((c) => c.bytesSent)),
+    bytesReceived: median(list.map((c) => c.bytesReceived)),
+  });
+  return {
+    manuscriptBytes: base.length,
+    edits: edits.map(([name]) => {
+      const list = measured.get(name)!;
+      return { edit: name, writer: medianCost(list.map((r) => r.writer)), reader: medianCost(list.map((r) => r.reader)), runs: list };
+    }),
+  };
 }

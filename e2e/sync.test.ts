@@ -6,7 +6,7 @@ import { BACKOFF_KEY } from '../extension/lib/sync/engine.ts';
 import { seriousViolations } from './support/a11y.ts';
 import { ApiClient } from './support/api.ts';
 import { storedBook, storedConflicts } from './support/books.ts';
-import { bookItem, createBook, EDITOR, editorText, pasteHtml, sel, showList, typeAtEnd, waitForEditorText } from './support/panel.ts';
+import { bookItem, createBook, EDITOR, pasteHtml, sel, showList, typeAtEnd, waitForEditorText } from './support/panel.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import {
   closeSettings,
@@ -283,8 +283,9 @@ describe('conflicts between two devices on one account', () => {
   }
 
   /**
-   * Both devices hold the same synced book. The tablet edits it offline first, then the laptop edits it and syncs;
-   * when the tablet reconnects, its (older) edit loses to the server: the tablet keeps it as a conflict copy and
+   * Both devices hold the same synced book. The tablet edits it offline; meanwhile the laptop deletes it. When the
+   * tablet reconnects, its edit meets the deletion, the one case a merge cannot settle (edits of the text on both
+   * sides are merged: e2e/sync-merge.test.ts): the deletion stands, the tablet keeps its text as a conflict copy and
    * shows the banner. Returns the book's id and title.
    */
   async function conflict(): Promise<{ id: string; title: string }> {
@@ -306,14 +307,15 @@ describe('conflicts between two devices on one account', () => {
       message: "the tablet's offline edit to be saved",
     });
 
-    await typeAtEnd(laptop.panel, ' Laptop words.');
-    await serverCopy(checker, id, (content) => content.includes('Laptop words.'));
+    await laptop.panel.locator(sel('delete-book')).click();
+    await laptop.panel.waitForSelector(sel('book-list'));
+    await until(async () => (await checker.book(id))?.deleted, { timeout: SYNC_TIMEOUT, message: 'the deletion to reach the server' });
 
     tablet.network.setMode('pass');
     await tablet.panel.locator(sel('sync-status')).click();
     await tablet.panel.waitForSelector(`${sel('conflict-banner')}[data-book-id="${id}"]`, { timeout: SYNC_TIMEOUT });
-    // Server wins by default: the tablet now shows the laptop's text, and its own is kept aside.
-    await waitForEditorText(tablet.panel, 'Common opening. Laptop words.');
+    // The deletion stands by default: the book is gone from the tablet too, and its text is kept aside.
+    await until(async () => (await storedBook(tablet.panel, id)) === undefined, { message: 'the book to leave the tablet' });
     const copies = (await storedConflicts(tablet.panel)).filter((copy) => copy.bookId === id);
     expect(copies).toHaveLength(1);
     expect(copies[0]!.content).toContain('Common opening. Tablet words.');
@@ -324,24 +326,27 @@ describe('conflicts between two devices on one account', () => {
     await page.waitForFunction((selector) => !document.querySelector(selector), {}, sel('conflict-banner'));
   }
 
-  test('"keep mine" sends the losing text to the server again, and the replaced text stays in its history', async () => {
+  test('"keep mine" sends the losing text to the server again, and the deletion stays in its history', async () => {
     await twoDevices();
     const { id } = await conflict();
     expect(await seriousViolations(tablet.panel, sel('conflict-banner'))).toEqual([]);
 
     await tablet.panel.locator(sel('conflict-keep-mine')).click();
     await bannerGone(tablet.panel);
-    await serverCopy(checker, id, (content) => content.includes('Tablet words.') && !content.includes('Laptop words.'));
+    const kept = await serverCopy(checker, id, (content) => content.includes('Common opening. Tablet words.'));
+    expect(kept.deleted).toBe(false);
     expect((await storedConflicts(tablet.panel)).filter((copy) => copy.bookId === id)).toEqual([]);
     const history = await checker.revisions(id);
-    expect(history.some((revision) => revision.content.includes('Common opening. Laptop words.'))).toBe(true);
+    expect(history.some((revision) => revision.deleted)).toBe(true);
 
-    // The laptop converges on the kept text.
+    // The laptop converges on the kept book.
     await laptop.panel.locator(sel('sync-status')).click();
+    await laptop.panel.waitForSelector(bookItem(id), { timeout: SYNC_TIMEOUT });
+    await laptop.panel.locator(bookItem(id)).click();
     await waitForEditorText(laptop.panel, 'Common opening. Tablet words.', SYNC_TIMEOUT);
   });
 
-  test('"use server" asks for confirmation, then drops the local copy and keeps the server text', async () => {
+  test('"use server" asks for confirmation, then drops the local copy and the deletion stands', async () => {
     await twoDevices();
     const { id } = await conflict();
 
@@ -353,12 +358,8 @@ describe('conflicts between two devices on one account', () => {
     await bannerGone(tablet.panel);
 
     expect((await storedConflicts(tablet.panel)).filter((copy) => copy.bookId === id)).toEqual([]);
-    const text = await editorText(tablet.panel);
-    expect(text).toContain('Common opening. Laptop words.');
-    expect(text).not.toContain('Tablet words.');
-    const serverText = (await checker.book(id))!.content;
-    expect(serverText).toContain('Laptop words.');
-    expect((await storedBook(tablet.panel, id))?.content).toBe(serverText);
+    expect(await storedBook(tablet.panel, id)).toBeUndefined();
+    expect((await checker.book(id))?.deleted).toBe(true);
   });
 
   test('"keep both" turns the losing text into a new book "(conflict copy)" that syncs too', async () => {
@@ -375,7 +376,7 @@ describe('conflicts between two devices on one account', () => {
     );
     expect(copy.id).not.toBe(id);
     expect(copy.content).toContain('Common opening. Tablet words.');
-    expect((await checker.book(id))?.content).toContain('Common opening. Laptop words.');
+    expect((await checker.book(id))?.deleted).toBe(true);
 
     // Both books on both devices.
     await showList(tablet.panel);
@@ -383,7 +384,6 @@ describe('conflicts between two devices on one account', () => {
     await showList(laptop.panel);
     await laptop.panel.locator(sel('sync-status')).click();
     await laptop.panel.waitForSelector(bookItem(copy.id), { timeout: SYNC_TIMEOUT });
-    await laptop.panel.waitForSelector(bookItem(id));
   });
 });
 

@@ -8,6 +8,8 @@ import { t, uiLocale, wordCountLabel, type MessageKey } from '../lib/i18n.ts';
 import { requestFind } from '../lib/room/find-in-doc.ts';
 import { ExportBook } from './ExportBook.tsx';
 import { LibraryTools } from './LibraryTools.tsx';
+import { watchOverlapCounts } from '../lib/sync/overlaps.ts';
+import { MergeOverlapNote } from './MergeOverlapNote.tsx';
 import { SyncIssueNote } from './SyncIssueNote.tsx';
 import { useObservable } from './useObservable.ts';
 
@@ -36,6 +38,7 @@ export function BookList({ onOpen, onCreate, onDeleted }: BookListProps) {
   const query = useDeferredValue(search.trim());
   const [sort, setSort] = useState<Sort>('edited');
   const books = useObservable(() => bookRepository().watchList(), []);
+  const overlaps = useObservable(() => watchOverlapCounts(), []);
   const headingId = useId();
   const locale = uiLocale();
   const edited = useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }), [locale]);
@@ -129,6 +132,7 @@ export function BookList({ onOpen, onCreate, onDeleted }: BookListProps) {
               onOpen(book.id);
             }}
             onDelete={() => void remove(book)}
+            overlapCount={overlaps?.get(book.id) ?? 0}
           />
         ))}
       </ul>
@@ -143,9 +147,11 @@ interface BookRowProps {
   editedLabel: string;
   onOpen: () => void;
   onDelete: () => void;
+  /** Passages a sync merge settled in this book (the later edit kept), not yet reviewed. */
+  overlapCount: number;
 }
 
-function BookRow({ book, match, showFirstLine, editedLabel, onOpen, onDelete }: BookRowProps) {
+function BookRow({ book, match, showFirstLine, editedLabel, onOpen, onDelete, overlapCount }: BookRowProps) {
   const [renaming, setRenaming] = useState(false);
   const line = showFirstLine ? firstLine(book.content) : '';
   const title = book.title.trim() || t('untitled');
@@ -192,6 +198,7 @@ function BookRow({ book, match, showFirstLine, editedLabel, onOpen, onDelete }: 
           {wordCountLabel(book.metadata.wordCount)} · {editedLabel}
         </span>
         {book.syncIssue && <SyncIssueNote issue={book.syncIssue} />}
+        {overlapCount > 0 && <MergeOverlapNote count={overlapCount} />}
       </button>
       <div className="book-row-actions">
         <button type="button" data-testid="rename-book" onClick={() => setRenaming(true)}>

@@ -1,13 +1,16 @@
 // @vitest-environment happy-dom
 // The sync UI components (status badge, settings form, conflict banner) rendered with the real English messages.
+import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import en from '../public/_locales/en/messages.json';
 import es from '../public/_locales/es/messages.json';
-import type { ConflictCopy } from '../lib/books/db.ts';
+import { database, type ConflictCopy } from '../lib/books/db.ts';
+import { bookRepository } from '../lib/books/repository.ts';
 import type { Catalog } from '../lib/fake-browser.testing.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../lib/sync/status.ts';
 import { TransportError } from '../lib/sync/transport-error.ts';
+import { BookList } from './BookList.tsx';
 import { ConflictBannerView } from './ConflictBanner.tsx';
 import { SettingsForm } from './SettingsView.tsx';
 import { SyncIssueNote } from './SyncIssueNote.tsx';
@@ -249,6 +252,30 @@ describe('SyncIssueNote', () => {
   });
 });
 
+describe('MergeOverlapNote in the book list', () => {
+  it('says on a book how many passages a merge settled by keeping the later edit, and nothing on other books', async () => {
+    const merged = await bookRepository().create({ title: 'Merged' });
+    const clean = await bookRepository().create({ title: 'Clean' });
+    const overlap = { revision: 3, at: 1, base: 'fish.', kept: 'cat.', lost: 'dog.', keptSide: 'other-device' as const };
+    await database().overlaps.bulkPut([
+      { id: 'o1', bookId: merged.id, ...overlap },
+      { id: 'o2', bookId: merged.id, ...overlap },
+    ]);
+    render(<BookList onOpen={() => undefined} onCreate={() => undefined} />);
+    await waitFor(() => expect(screen.queryAllByTestId('merge-overlaps')).toHaveLength(1));
+    const item = (id: string) => screen.getAllByTestId('book-item').find((i) => i.getAttribute('data-book-id') === id)!;
+    expect(item(merged.id).querySelector('[data-testid=merge-overlaps]')?.textContent).toBe(
+      '2 passages changed on both devices; the later edit was kept',
+    );
+    expect(item(clean.id).querySelector('[data-testid=merge-overlaps]')).toBeNull();
+
+    await database().overlaps.delete('o2');
+    await waitFor(() =>
+      expect(screen.getByTestId('merge-overlaps').textContent).toBe('1 passage changed on both devices; the later edit was kept'),
+    );
+  });
+});
+
 describe('sync messages', () => {
   it('exist in English and Spanish', () => {
     const keys = [
@@ -257,6 +284,7 @@ describe('sync messages', () => {
       'settings', 'serverUrl', 'email', 'password', 'signIn', 'createAccount', 'signOut', 'signedInAs', 'notSignedIn',
       'signedOutByServer', 'signOutNotRevoked', 'serverUnreachable', 'working', 'cancel', 'quotaExceeded',
       'signOutEverywhere', 'signOutEverywhereWarning', 'confirmSignOutEverywhere', 'signedOutEverywhere', 'syncLocalError',
+      'mergeOverlapsOne', 'mergeOverlapsOther',
     ];
     for (const key of keys) {
       expect((en as unknown as Catalog)[key]?.message, key).toBeTruthy();

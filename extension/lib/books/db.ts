@@ -1,5 +1,6 @@
 // The extension's IndexedDB schema (Dexie): books, conflict copies and small transactional values, with migrations.
 import Dexie, { type DexieOptions, type EntityTable, type Transaction } from 'dexie';
+import type { ManuscriptPatch } from '../../../shared/manuscript/patch.ts';
 
 export const DB_NAME = 'AncloraPress';
 
@@ -94,6 +95,54 @@ export function conflictCopyOf(
   return { id: copy.id, bookId, title, author, content, metadata, updatedAt, createdAt: copy.createdAt, serverRevision: copy.serverRevision };
 }
 
+/**
+ * The last version of a book this device and the server agreed on (sync v2): pushes are patches from it, pulled
+ * patches apply to it. Written only by the sync engine, in the same transaction as the outcome that makes it, and in
+ * its own table so that saving a draft never rewrites it.
+ */
+export interface SyncBase {
+  bookId: string;
+  /** The server revision whose text this is; a push patches from it only while the book's `revision` is the same. */
+  revision: number;
+  content: string;
+  /** contentHash(content); null for bases migrated from version 1 (an upgrade cannot await WebCrypto). */
+  hash: string | null;
+}
+
+/**
+ * A passage both this device and another changed differently, as a merge settled it: the later edit (`kept`) is in
+ * the book, the other (`lost`) only here, for the writer to see and restore.
+ */
+export interface MergeOverlapRecord {
+  id: string;
+  bookId: string;
+  /** The merged revision. */
+  revision: number;
+  /** When this device learnt of it (ms since epoch). */
+  at: number;
+  base: string;
+  kept: string;
+  lost: string;
+  /** Whose text the book now holds there. */
+  keptSide: 'this-device' | 'other-device';
+}
+
+/**
+ * A push whose answer this device has not applied yet: written before the request goes out, removed in the transaction
+ * that applies its answer. One left behind means the answer was lost (or the worker died waiting): the next cycle sends
+ * exactly the same input again before anything newer, so the server recognises a retry of what it may already hold
+ * instead of merging this device's later text with its own earlier one.
+ */
+export interface UnansweredPush {
+  bookId: string;
+  /** The version sent (whole). */
+  sent: LocalBook;
+  /** The patch it was sent as, if it was. */
+  patch?: ManuscriptPatch;
+  /** Hash of the text sent. */
+  hash: string;
+}
+
 export interface KvEntry {
   key: string;
   value: unknown;
@@ -118,12 +167,31 @@ export const MIGRATIONS: readonly Migration[] = [
       kv: '&key',
     },
   },
+  {
+    // Sync v2: the base of every synced book, and the passages merges settled. A clean synced book's text is what
+    // the server holds at its revision, so it becomes its base; a book with unsynced edits has lost that text and
+    // gets none (its next push carries whole content once).
+    version: 2,
+    stores: { bases: '&bookId', overlaps: '&id, bookId', unanswered: '&bookId' },
+    upgrade: async (tx) => {
+      const clean = await tx
+        .table<LocalBook, string>('books')
+        .filter((b) => b.dirty === 0 && !b.deleted && b.revision !== null)
+        .toArray();
+      await tx
+        .table<SyncBase, string>('bases')
+        .bulkPut(clean.map((b) => ({ bookId: b.id, revision: b.revision!, content: b.content, hash: null })));
+    },
+  },
 ];
 
 export class AncloraDB extends Dexie {
   books!: EntityTable<LocalBook, 'id'>;
   conflicts!: EntityTable<ConflictCopy, 'id'>;
   kv!: EntityTable<KvEntry, 'key'>;
+  bases!: EntityTable<SyncBase, 'bookId'>;
+  overlaps!: EntityTable<MergeOverlapRecord, 'id'>;
+  unanswered!: EntityTable<UnansweredPush, 'bookId'>;
 
   constructor(name: string = DB_NAME, options: DexieOptions = {}, migrations: readonly Migration[] = MIGRATIONS) {
     super(name, options);

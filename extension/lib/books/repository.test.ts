@@ -258,6 +258,9 @@ describe('the database schema', () => {
       books: 'id, updatedAt, dirty, title',
       conflicts: 'id, bookId',
       kv: 'key',
+      bases: 'bookId',
+      overlaps: 'id, bookId',
+      unanswered: 'bookId',
     });
   });
 
@@ -287,6 +290,41 @@ describe('the database schema', () => {
     expect(book).toMatchObject({ title: 'Old', content: '<p>old text</p>', deleted: 0 });
     expect(upgraded.verno).toBe(nextStep.version);
     expect(await upgraded.books.where('deleted').equals(0).count()).toBe(1);
+  });
+});
+
+describe('migration 2 (sync v2: the device keeps the base)', () => {
+  it('gives every clean synced book its text as base, and none to a book with unsynced edits, a tombstone or a new book', async () => {
+    const name = `migration-2-${crypto.randomUUID()}`;
+    const v1 = new Dexie(name);
+    v1.version(1).stores(MIGRATIONS[0]!.stores);
+    const book = (id: string, fields: Partial<LocalBook>): LocalBook => ({
+      id, title: id, author: '', content: `<p>${id} text</p>`, metadata: { wordCount: 2, charCount: 8 },
+      createdAt: 1, updatedAt: 2, dirty: 0, revision: 3, syncedAt: 2, deleted: 0, syncIssue: null, ...fields,
+    });
+    await v1.table('books').bulkAdd([
+      book('clean', {}),
+      book('edited', { dirty: 1 }),
+      book('new', { dirty: 1, revision: null, syncedAt: null }),
+      book('tombstone', { dirty: 1, deleted: 1 }),
+    ]);
+    await v1.table('conflicts').add({ id: 'c1', bookId: 'edited', content: '<p>kept</p>' });
+    v1.close();
+
+    const upgraded = new AncloraDB(name);
+    opened.push(upgraded);
+    expect(upgraded.verno).toBe(2);
+    expect(await upgraded.bases.toArray()).toEqual([{ bookId: 'clean', revision: 3, content: '<p>clean text</p>', hash: null }]);
+    // Nothing else changed: the books and conflict copies are as version 1 left them.
+    expect((await upgraded.books.toArray()).map((b) => [b.id, b.content, b.dirty])).toEqual([
+      ['clean', '<p>clean text</p>', 0],
+      ['edited', '<p>edited text</p>', 1],
+      ['new', '<p>new text</p>', 1],
+      ['tombstone', '<p>tombstone text</p>', 1],
+    ]);
+    expect(await upgraded.conflicts.count()).toBe(1);
+    expect(await upgraded.overlaps.count()).toBe(0);
+    expect(await upgraded.unanswered.count()).toBe(0);
   });
 });
 

@@ -133,7 +133,7 @@ export class SimServer {
       results.forEach((result, k) => {
         if (!result.ok) return;
         this.record(result.book.id, result.book.revision);
-        this.checkSeen(result.book.id, writes[k]!.expectedRevision);
+        this.checkSeen(result.book.id, writes[k]!.expectedRevision, mergeOf(writes[k]!.book)?.mergedWith);
       });
       if (this.crash) this.crash.writes += results.length;
       return results;
@@ -173,10 +173,12 @@ export class SimServer {
 
   /**
    * An accepted write may replace a revision only if its edit started from that revision (or carried no base at all:
-   * a book the device never got, where the later edit wins): otherwise it silently replaced text its writer never saw.
+   * a book the device never got, where the later edit wins), or merged it: otherwise it silently replaced text its
+   * writer never saw.
    */
-  private checkSeen(id: string, replaced: number | null): void {
-    if (replaced === null) return;
+  private checkSeen(id: string, replaced: number | null, mergedWith?: number): void {
+    // A three-way merge keeps the replaced revision's edits and records where it set any aside: nothing silent.
+    if (replaced === null || mergedWith === replaced) return;
     const bases = this.basesOf(id);
     if (bases.length === 0 || bases.some((b) => b === undefined || b === replaced)) return;
     this.unseenReplaced.push(`book ${id}: revision ${replaced + 1} replaced revision ${replaced}, but its edit started from revision ${bases.join(' or ')}`);
@@ -292,6 +294,8 @@ export class SimDevice {
   held: Held | null = null;
   /** Book entries carried by this device's requests that reached the network. */
   pushed = 0;
+  /** Of those, entries sent as a patch from the device's base (sync v2). */
+  patched = 0;
   /** How often each fault met a request (the suite checks that every kind happens). */
   readonly fired = new Map<Fault['kind'], number>();
   private stop: ((why: 'parked' | 'killed') => void) | null = null;
@@ -392,7 +396,11 @@ export class SimDevice {
     return async (input, init) => {
       const path = input.startsWith(SERVER_URL) ? input.slice(SERVER_URL.length) : input;
       if (this.offline) throw new TypeError('fetch failed: offline');
-      if (path === '/api/sync') this.pushed += (JSON.parse(String(init?.body)) as { changes: unknown[] }).changes.length;
+      if (path === '/api/sync') {
+        const { changes } = JSON.parse(String(init?.body)) as { changes: Array<{ patch?: unknown }> };
+        this.pushed += changes.length;
+        this.patched += changes.filter((c) => c.patch !== undefined).length;
+      }
       const forward = () => this.server.forward(path, init);
       const fault = path === '/api/sync' ? this.faults.shift() : undefined;
       if (fault) this.fired.set(fault.kind, (this.fired.get(fault.kind) ?? 0) + 1);
@@ -472,6 +480,14 @@ function inFlightEdits(init: RequestInit | undefined): InFlightEdit[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * How a three-way merge made a stored book or revision, if one did: the merge record a merging store keeps with it
+ * (read structurally, so the property runs against a store with or without merges).
+ */
+export function mergeOf(book: object): { mergedWith: number; overlaps: Array<{ lost: string }> } | undefined {
+  return (book as { merge?: { mergedWith: number; overlaps: Array<{ lost: string }> } }).merge;
 }
 
 /** Ids that are valid v4 UUIDs yet reproducible from run to run (the order of dirty books depends on them). */

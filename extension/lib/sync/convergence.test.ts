@@ -15,7 +15,7 @@ import { stopAll, storeFactories, type StoreFactory } from '../../../server/stor
 import { clipToBook } from '../clipping/clipper.ts';
 import type { ConflictCopy, LocalBook } from '../books/db.ts';
 import { keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
-import { SimClock, SimDevice, SimServer, sequentialIds, type Fault, type SimServerOptions } from './convergence-world.testing.ts';
+import { mergeOf, SimClock, SimDevice, SimServer, sequentialIds, type Fault, type SimServerOptions } from './convergence-world.testing.ts';
 
 const fuzzing = process.env.FUZZ === '1';
 const fuzzRuns = Number(process.env.FUZZ_RUNS ?? 2000);
@@ -141,10 +141,16 @@ type Version = { title: string; author: string; content: string; metadata: unkno
 const textsOf = (b: Version | undefined) => (b ? [b.title, b.author, b.content, JSON.stringify(b.metadata)] : []);
 const tokensIn = (...versions: Array<Version | undefined>) => tokensOf(...versions.flatMap(textsOf));
 
+/** The passages a merge recorded with a stored book or revision as set aside (what the merge review shows). */
+const setAside = (book: object) => (mergeOf(book)?.overlaps ?? []).map((o) => o.lost);
+
 /** Markup nested deeper than the server accepts (LIMITS.markupDepthMax). */
 const tooDeep = (html: string) => '<blockquote>'.repeat(LIMITS.markupDepthMax + 8) + html + '</blockquote>'.repeat(LIMITS.markupDepthMax + 8);
 /** A paragraph that alone takes a book past the server's MAX_PAYLOAD_BYTES. */
 const padding = (token: string) => `<p>padding ${token} ${'x'.repeat(MAX_PAYLOAD_BYTES)}</p>`;
+
+/** The opening every new or rewritten book starts with: long enough that an edit travels as a patch (sync v2). */
+const OPENING = Array.from({ length: 12 }, (_, i) => `<p>Opening paragraph ${i}, the same on every device until someone edits the book.</p>`).join('');
 
 /** A paragraph as the editor saves it: line breaks as <br>, runs of spaces with &nbsp;, marks. */
 function typed(token: string, variant: number): string {
@@ -233,7 +239,7 @@ class Run {
     const { repo } = device;
     switch (s.op) {
       case 'create': {
-        const book = await repo.create({ title: `Book ${this.token(s.d)}`, content: typed(this.token(s.d), s.d) });
+        const book = await repo.create({ title: `Book ${this.token(s.d)}`, content: OPENING + typed(this.token(s.d), s.d) });
         this.created.add(book.id);
         return;
       }
@@ -267,7 +273,7 @@ class Run {
         if (!book) return;
         const before = tokensIn(book);
         if (s.op === 'append') await repo.save(book.id, { content: book.content + typed(this.token(s.d), s.pick) });
-        if (s.op === 'replace') await repo.save(book.id, { content: typed(this.token(s.d), s.pick) });
+        if (s.op === 'replace') await repo.save(book.id, { content: OPENING + typed(this.token(s.d), s.pick) });
         if (s.op === 'rename') await repo.rename(book.id, `Renamed ${this.token(s.d)}`);
         if (s.op === 'author' || s.op === 'metadata') this.authorOrMetadataEdits++;
         if (s.op === 'author') await repo.save(book.id, { author: `Author ${this.token(s.d)}` });
@@ -413,7 +419,10 @@ const comparable = (b: { id: string; title: string; author: string; content: str
 
 async function checkConverged(run: Run) {
   const { server } = run;
-  /** Per account: the texts its users can reach (device books and conflict copies, live server books). */
+  /**
+   * Per account: the texts its users can reach (device books, conflict copies and the passages merges set aside, live
+   * server books and the merge records of their revisions).
+   */
   const reachable = run.owners.map((): string[] => []);
   const serverBooks = [];
 
@@ -421,7 +430,7 @@ async function checkConverged(run: Run) {
     const books = (await server.store.changesSince(owner, 0, 10_000)).books;
     serverBooks.push(...books);
     const live = books.filter((b) => !b.deleted);
-    for (const b of live) reachable[a]!.push(...textsOf(b));
+    for (const b of live) reachable[a]!.push(...textsOf(b), ...setAside(b));
     const expected = live.map(comparable).sort((x, y) => x.id.localeCompare(y.id));
     for (const device of run.devices.filter((d) => run.accountOf[d.index] === a)) {
       const local = await device.panelDb.books.orderBy('id').toArray();
@@ -430,10 +439,12 @@ async function checkConverged(run: Run) {
       expect(local.map(comparable), `device ${device.index} holds what the server holds for its account`).toEqual(expected);
       for (const b of local) reachable[a]!.push(...textsOf(b));
       for (const c of await device.panelDb.conflicts.toArray()) reachable[a]!.push(...textsOf(c));
+      for (const o of await device.panelDb.overlaps.toArray()) reachable[a]!.push(o.lost);
     }
 
     for (const book of books) {
       const revisions = (await server.store.listRevisions(owner, book.id))?.revisions ?? [];
+      if (!book.deleted) for (const r of revisions) reachable[a]!.push(...setAside(r));
       const numbers = revisions.map((r) => r.revision);
       // Newest first, strictly decreasing, all older than the current one.
       expect(numbers, `revisions of ${book.id}`).toEqual([...new Set(numbers)].sort((x, y) => y - x));
@@ -473,6 +484,7 @@ async function tally(run: Run) {
   for (const device of run.devices) {
     for (const [kind, n] of device.fired) add(`fault ${kind}`, n);
     add('conflict copies left', await device.panelDb.conflicts.count());
+    add('edits sent as patches', device.patched);
   }
   add('server restarts', run.server.restarts);
   add('conflicts resolved', run.resolved);
@@ -520,7 +532,8 @@ describe('sync under faults (property-based)', () => {
         const kinds: Array<Fault['kind']> = ['network', 'lose-response', 'duplicate', 'status', 'rate-limit', 'crash', 'hold-request', 'hold-response', 'kill'];
         for (const kind of kinds) expect(tallied[`fault ${kind}`] ?? 0, `runs where "${kind}" happened`).toBeGreaterThan(0);
         const outcomes = ['server restarts', 'conflict copies left', 'conflicts resolved', 'workers killed while idle or held', 'texts checked'];
-        for (const key of [...outcomes, 'books the server refused', 'runs with a second account', 'author or metadata edits']) {
+        const more = ['books the server refused', 'runs with a second account', 'author or metadata edits', 'edits sent as patches'];
+        for (const key of [...outcomes, ...more]) {
           expect(tallied[key] ?? 0, key).toBeGreaterThan(0);
         }
         if (fuzzing) console.log(`[fuzz] ${factory.name}: ${JSON.stringify(tallied)}`);

@@ -69,17 +69,21 @@ async function editBefore(d: Device, bookId: string, content: string) {
   await d.db.books.update(bookId, { content, dirty: 1, updatedAt: Date.now() - 60_000 });
 }
 
-/** A's edit reaches the server first; B's concurrent, older edit then loses to it in B's next cycle. */
-async function loseConflict(a: Device, b: Device, bookId: string, serverText: string, mineText: string) {
-  await a.engine.runCycle();
-  await a.books.save(bookId, { content: serverText });
-  await a.engine.runCycle();
-  await editBefore(b, bookId, mineText);
-  await b.engine.runCycle();
-}
-
 async function localBook(d: Device, id: string) {
   return d.db.books.get(id);
+}
+
+/**
+ * Everything of a book a device's writer can reach: its text, its conflict copies, and the passages a merge set aside.
+ * A stale edit is merged by a merging server (the later edit keeps what both changed, the other is set aside) and is a
+ * conflict otherwise (the device keeps a conflict copy): either way nothing is silently lost, which is what this checks.
+ */
+async function reachable(d: Device, id: string): Promise<string> {
+  return [
+    (await localBook(d, id))?.content ?? '',
+    ...(await listConflicts(d.db, id)).map((c) => c.content),
+    ...(await d.db.overlaps.where('bookId').equals(id).toArray()).map((o) => o.lost),
+  ].join('\n');
 }
 
 describe('a sync cycle against the real server', () => {
@@ -418,13 +422,15 @@ describe('two devices on one account', () => {
     await cycle;
     expect(await localBook(b, book.id)).toMatchObject({ content: '<p>from b, newer</p>', dirty: 1 });
 
-    // B's edit is later but started from the revision before A's: a conflict, never a silent overwrite of A's text.
-    // B's writer keeps their text as a conflict copy and chooses.
+    // B's edit is later but started from the revision before A's: never a silent overwrite of A's text. Both
+    // devices end on the same text, and both writers' words stay within B's writer's reach.
     await b.engine.runCycle();
     await a.engine.runCycle();
-    expect(await localBook(a, book.id)).toMatchObject({ content: '<p>from a</p>', dirty: 0 });
-    expect(await localBook(b, book.id)).toMatchObject({ content: '<p>from a</p>', dirty: 0 });
-    expect(await listConflicts(b.db, book.id)).toMatchObject([{ content: '<p>from b, newer</p>' }]);
+    const settled = (await localBook(b, book.id))!;
+    expect(settled.dirty).toBe(0);
+    expect(await localBook(a, book.id)).toMatchObject({ content: settled.content, dirty: 0 });
+    expect(await reachable(b, book.id)).toContain('from a');
+    expect(await reachable(b, book.id)).toContain('from b, newer');
   });
 
   it('an edit made after a lost answer goes on top of its own earlier version, without a conflict copy', async () => {
@@ -445,38 +451,42 @@ describe('two devices on one account', () => {
   it('keeps the losing local version as a conflict copy and offers keep mine, use server and keep both', async () => {
     const a = await device();
     const b = await device({ email: a.email });
-    const book = await a.books.create({ title: 'Draft', content: '<p>base</p>' });
-    await a.engine.runCycle();
+    /** A book both devices hold; A deletes it while B, unaware, edits it: a conflict whatever the server merges. */
+    const conflictOver = async (title: string, mine: string) => {
+      const book = await a.books.create({ title, content: '<p>base</p>' });
+      await a.engine.runCycle();
+      await b.engine.runCycle();
+      await a.books.remove(book.id);
+      await a.engine.runCycle();
+      await b.books.save(book.id, { content: mine });
+      await b.engine.runCycle();
+      const [copy] = await listConflicts(b.db, book.id);
+      expect(copy).toMatchObject({ bookId: book.id, content: mine, serverRevision: 2 });
+      expect(await localBook(b, book.id)).toBeUndefined();
+      return { book, copy: copy! };
+    };
+
+    // Keep mine: the local text goes back on top of the winning revision (the deletion).
+    const first = await conflictOver('Draft 1', '<p>mine 1</p>');
+    await keepMine(b.db, first.copy.id, Date.now());
     await b.engine.runCycle();
-
-    await loseConflict(a, b, book.id, '<p>server wins</p>', '<p>mine 1</p>');
-
-    expect(await localBook(b, book.id)).toMatchObject({ content: '<p>server wins</p>', dirty: 0, revision: 2 });
-    const [copy] = await listConflicts(b.db, book.id);
-    expect(copy).toMatchObject({ bookId: book.id, content: '<p>mine 1</p>', serverRevision: 2 });
-
-    // Keep mine: the local text goes back on top of the winning revision.
-    await keepMine(b.db, copy!.id, Date.now());
-    await b.engine.runCycle();
-    expect((await serverBooks(b)).get(book.id)).toMatchObject({ content: '<p>mine 1</p>', revision: 3 });
+    expect((await serverBooks(b)).get(first.book.id)).toMatchObject({ content: '<p>mine 1</p>', revision: 3, deleted: false });
     expect(await listConflicts(b.db)).toEqual([]);
 
-    // Another conflict; keep both: the local text becomes a new book.
-    await loseConflict(a, b, book.id, '<p>server again</p>', '<p>mine 2</p>');
-    const [second] = await listConflicts(b.db, book.id);
-    const newId = await keepBoth(b.db, second!.id, Date.now(), () => crypto.randomUUID());
+    // Keep both: the local text becomes a new book.
+    const second = await conflictOver('Draft 2', '<p>mine 2</p>');
+    const newId = await keepBoth(b.db, second.copy.id, Date.now(), () => crypto.randomUUID());
     await b.engine.runCycle();
     const onServer = await serverBooks(b);
-    expect(onServer.get(newId)).toMatchObject({ title: 'Draft (conflict copy)', content: '<p>mine 2</p>' });
-    expect(onServer.get(book.id)).toMatchObject({ content: '<p>server again</p>' });
+    expect(onServer.get(newId)).toMatchObject({ title: 'Draft 2 (conflict copy)', content: '<p>mine 2</p>' });
+    expect(onServer.get(second.book.id)).toMatchObject({ deleted: true });
 
-    // A third; use server: the copy is dropped and the server's text stays.
-    await loseConflict(a, b, book.id, '<p>server thrice</p>', '<p>mine 3</p>');
-    const [third] = await listConflicts(b.db, book.id);
-    await keepServer(b.db, third!.id);
+    // Use server: the copy is dropped and the deletion stands.
+    const third = await conflictOver('Draft 3', '<p>mine 3</p>');
+    await keepServer(b.db, third.copy.id);
     await b.engine.runCycle();
     expect(await listConflicts(b.db)).toEqual([]);
-    expect(await localBook(b, book.id)).toMatchObject({ content: '<p>server thrice</p>', dirty: 0 });
+    expect(await localBook(b, third.book.id)).toBeUndefined();
   });
 
   it('keeps the text of a book edited on one device and deleted on the other', async () => {
@@ -532,14 +542,10 @@ describe('two devices on one account', () => {
     expect(ids).toEqual([shared.id, fromA.id, fromB.id].sort());
     expect((await summary(a)).every((x) => x.dirty === 0)).toBe(true);
 
-    // Whatever lost on `shared` is still somewhere: the server's current copy, or a conflict copy.
-    const texts = [
-      (await localBook(a, shared.id))!.content,
-      ...(await listConflicts(a.db)).map((c) => c.content),
-      ...(await listConflicts(b.db)).map((c) => c.content),
-    ];
-    expect(texts).toContain('<p>b edit</p>');
-    expect(texts).toContain('<p>a edit</p>');
+    // Whatever lost on `shared` is still somewhere: the current text, a conflict copy or a passage a merge set aside.
+    const texts = (await reachable(a, shared.id)) + (await reachable(b, shared.id));
+    expect(texts).toContain('b edit');
+    expect(texts).toContain('a edit');
   });
 });
 
@@ -588,16 +594,19 @@ describe('answers bounded by bytes', () => {
     await a.engine.runCycle();
     const b = await device({ on: small, email: a.email });
     await b.engine.runCycle();
-    for (const [i, book] of books.entries()) await a.books.save(book.id, { content: text(40, 'abcde'[i]!) });
+    // 5 × 32 KiB: more than one answer's budget when sent whole, and room in the quota for a merged revision of each.
+    for (const [i, book] of books.entries()) await a.books.save(book.id, { content: text(32, 'abcde'[i]!) });
     expect(await a.engine.runCycle()).toEqual({ kind: 'synced' });
 
     for (const [i, book] of books.entries()) await editBefore(b, book.id, `<p>b's older edit ${i}</p>`);
     expect(await b.engine.runCycle()).toEqual({ kind: 'synced' });
 
+    const held = await serverBooks(b);
     for (const [i, book] of books.entries()) {
-      expect(await localBook(b, book.id)).toMatchObject({ content: text(40, 'abcde'[i]!), dirty: 0, revision: 2 });
-      const copies = await listConflicts(b.db, book.id);
-      expect(copies.map((c) => c.content)).toEqual([`<p>b's older edit ${i}</p>`]);
+      // The server's text (A's newer edit won the passage both changed), and B's older edit within B's reach.
+      expect(await localBook(b, book.id)).toMatchObject({ content: held.get(book.id)!.content, dirty: 0 });
+      expect(held.get(book.id)!.content).toBe(text(32, 'abcde'[i]!));
+      expect(await reachable(b, book.id)).toContain(`b's older edit ${i}`);
     }
     // All five went in one request, so the answer could not carry all five server versions.
     expect(b.faults.syncBodies.filter((body) => body.changes.length > 0).map((body) => body.changes.length)).toEqual([5]);

@@ -1,15 +1,22 @@
 // The edges the sync engine is given: local book storage, key-value persistence, clock and logger.
 import type { BookMetadata } from '../../../shared/protocol.ts';
-import type { ConflictCopy, LocalBook, SyncIssue } from '../books/db.ts';
+import type { ConflictCopy, LocalBook, MergeOverlapRecord, SyncBase, SyncIssue, UnansweredPush } from '../books/db.ts';
 import { countHtml } from '../books/words.ts';
 
-export type { ConflictCopy, LocalBook, SyncIssue };
+export type { ConflictCopy, LocalBook, MergeOverlapRecord, SyncBase, SyncIssue, UnansweredPush };
 
-/** What one local transaction writes: the final state of the books it touched, new conflict copies, the cursor. */
+/**
+ * What one local transaction writes: the final state of the books it touched, their bases (put, or dropped by book
+ * id), new conflict copies and merge overlaps, the cursor.
+ */
 export interface LocalChanges {
   put: LocalBook[];
   remove: string[];
   conflicts: ConflictCopy[];
+  bases?: { put: SyncBase[]; remove: string[] };
+  overlaps?: MergeOverlapRecord[];
+  /** Books whose push was answered (their UnansweredPush is removed). */
+  answered?: string[];
   cursor?: { scope: string; value: string };
 }
 
@@ -18,6 +25,14 @@ export interface LocalBookStore {
   /** Dirty books (local tombstones included). */
   listDirty(): Promise<LocalBook[]>;
   countPending(): Promise<number>;
+  /** The bases of these books (those that have one). */
+  getBases(ids: string[]): Promise<Map<string, SyncBase>>;
+  /** Every push whose answer was never applied. */
+  listUnanswered(): Promise<UnansweredPush[]>;
+  /** Records pushes about to be sent (replacing earlier records of the same books). */
+  recordSent(pushes: UnansweredPush[]): Promise<void>;
+  /** Forgets these books' unanswered pushes (settled otherwise). */
+  forgetUnanswered(ids: string[]): Promise<void>;
   /** The pull cursor saved for an account; a cursor of another account is ignored. */
   getCursor(scope: string): Promise<string | undefined>;
   /**

@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { ServerBook } from '../../../shared/protocol.ts';
 import type { LocalBook } from './ports.ts';
 import { versionMark } from '../books/db.ts';
-import { afterAccepted, afterConflict, afterNotFound, afterRefused, onPulled, shouldSend, toBookInput } from './reconcile.ts';
+import {
+  afterAccepted,
+  afterConflict,
+  afterMerged,
+  afterNotFound,
+  afterRefused,
+  afterResend,
+  onPulled,
+  shouldSend,
+  toBookInput,
+  withBase,
+  type LocalDecision,
+} from './reconcile.ts';
 
 const ID = '6f1c1d0e-8a52-4c35-9d55-0d7a3c1f2b10';
 
@@ -181,5 +193,79 @@ describe('onPulled', () => {
   it('fills in word and character counts the server copy lacks', () => {
     const d = onPulled(undefined, server({ metadata: {}, content: '<p>two words</p>' }));
     expect(d.put?.metadata).toMatchObject({ wordCount: 2, charCount: 9 });
+  });
+});
+
+describe('withBase: the base each outcome leaves', () => {
+  const agreed = (revision: number, content = '<p>server</p>') => ({ bookId: ID, revision, content, hash: 'h' });
+  const now = 9_000;
+  it.each<[string, () => LocalDecision, number, 'set' | 'dropped' | 'kept']>([
+    ['synced: the text the server holds at the new revision', () => afterAccepted(local(), local(), 4, now, now), 4, 'set'],
+    ['synced-edited: the text sent, at the new revision', () => afterAccepted(local({ content: '<p>more</p>', updatedAt: 2_100 }), local(), 4, now, now), 4, 'set'],
+    ['a tombstone the server took: dropped with the book', () => afterAccepted(local({ deleted: 1 }), local({ deleted: 1 }), 4, now, now), 4, 'dropped'],
+    ['conflict: the winning version', () => afterConflict(local(), local(), server(), now, ids()), 4, 'set'],
+    ['conflict with a server deletion: dropped', () => afterConflict(local(), local(), server({ deleted: true }), now, ids()), 4, 'dropped'],
+    ['rebased on its own earlier version', () => afterConflict(local({ ownVersions: [versionMark({ ...server(), title: 'Novel', author: 'Ana' })] }), local(), server(), now, ids()), 4, 'set'],
+    ['pulled and applied', () => onPulled(local({ dirty: 0 }), server()), 4, 'set'],
+    ['pulled deletion: dropped', () => onPulled(local({ dirty: 0 }), server({ deleted: true })), 4, 'dropped'],
+    ['pulled over unsent edits (kept-local): kept on its revision', () => onPulled(local(), server()), 4, 'kept'],
+    ['pulled, older than the local revision: kept', () => onPulled(local({ dirty: 0, revision: 5 }), server()), 4, 'kept'],
+    ['refused: kept', () => afterRefused(local(), local(), { kind: 'invalid', message: 'x', at: 1 }), 4, 'kept'],
+    ['moved to a new id: dropped, the new id has none', () => afterNotFound(local(), local(), ids()), 4, 'dropped'],
+    ['a text agreed at another revision is never the base', () => afterAccepted(local(), local(), 4, now, now), 5, 'kept'],
+  ])('%s', (_name, decide, revision, expected) => {
+    const decision = withBase(decide(), agreed(revision));
+    if (expected === 'set') expect(decision.base).toEqual(agreed(revision));
+    else expect(decision.base).toBeUndefined();
+    expect(decision.dropBase).toBe(expected === 'dropped' ? ID : undefined);
+  });
+
+  it('resend drops the base, so the book goes whole', () => {
+    expect(afterResend(local())).toEqual({ outcome: 'resend', dropBase: ID });
+  });
+});
+
+describe('afterMerged', () => {
+  const rest = '<p>Middle.</p><p>End.</p>';
+  const sent = local({ content: '<p>One cat.</p>' + rest });
+  const merged = server({ content: '<p>One cat.</p>' + rest.replace('End.', 'End, said B.'), revision: 6, title: 'Novel (B)' });
+  const context = { now: 9_000, newId: ids() };
+  const overlap = { base: 'fish.', kept: 'cat.', lost: 'dog.', keptSide: 'stored' as const };
+
+  it('makes the merged book the local copy, clean, and records the overlaps from this device\'s side', () => {
+    const d = afterMerged(sent, sent, merged, [overlap], context);
+    expect(d.outcome).toBe('merged');
+    expect(d.put).toMatchObject({ content: merged.content, title: 'Novel (B)', revision: 6, dirty: 0 });
+    expect(d.overlaps).toEqual([
+      { id: 'copy-1', bookId: ID, revision: 6, at: 9_000, base: 'fish.', kept: 'cat.', lost: 'dog.', keptSide: 'other-device' },
+    ]);
+  });
+
+  it('merges edits made while the request was in flight on top, keeping fields edited here and taking the others', () => {
+    const current = local({ content: '<p>One cat.</p><p>Middle, typed later.</p><p>End.</p>', author: 'Ana M.', updatedAt: 2_500 });
+    const d = afterMerged(current, sent, merged, [], { now: 9_000, newId: ids() });
+    expect(d.outcome).toBe('merged-edited');
+    expect(d.put).toMatchObject({
+      content: '<p>One cat.</p><p>Middle, typed later.</p><p>End, said B.</p>',
+      title: 'Novel (B)',
+      author: 'Ana M.',
+      revision: 6,
+      dirty: 1,
+      updatedAt: 2_500,
+      metadata: { wordCount: 8 },
+    });
+    expect(d.overlaps ?? []).toEqual([]);
+  });
+
+  it('lets an edit made in flight win a passage the merge also changed, and records what it replaced', () => {
+    const current = local({ content: '<p>One cat.</p><p>Middle.</p><p>End, said A.</p>', updatedAt: 2_500 });
+    const d = afterMerged(current, sent, merged, [], { now: 9_000, newId: ids() });
+    expect(d.put?.content).toBe('<p>One cat.</p><p>Middle.</p><p>End, said A.</p>');
+    expect(d.overlaps).toEqual([expect.objectContaining({ base: 'End.', kept: 'End, said A.', lost: 'End, said B.', keptSide: 'this-device', revision: 6 })]);
+  });
+
+  it('keeps a deletion made while the request was in flight, now based on the merged revision', () => {
+    const current = local({ deleted: 1, updatedAt: 2_500 });
+    expect(afterMerged(current, sent, merged, [], context).put).toMatchObject({ deleted: 1, dirty: 1, revision: 6 });
   });
 });

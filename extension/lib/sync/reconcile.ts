@@ -1,13 +1,18 @@
 // Pure decisions of the sync engine: what becomes of the local copy of a book after the server answered for it, or
 // when a change arrives from the server. No text is ever dropped: a losing local version becomes a conflict copy.
 import { sameBookText } from '../../../shared/book-text.ts';
-import type { BookInput, ServerBook } from '../../../shared/protocol.ts';
+import { mergeManuscripts } from '../../../shared/manuscript/merge.ts';
+import type { BookInput, ManuscriptPatch, MergeOverlap, ServerBook } from '../../../shared/protocol.ts';
 import { conflictCopyOf, versionMark } from '../books/db.ts';
-import { withCounts, type ConflictCopy, type LocalBook, type SyncIssue } from './ports.ts';
+import { countHtml } from '../books/words.ts';
+import { withCounts, type ConflictCopy, type LocalBook, type MergeOverlapRecord, type SyncBase, type SyncIssue } from './ports.ts';
 
 export type Outcome =
   | 'synced' // the server has exactly the local copy now
   | 'synced-edited' // the server accepted what was sent, but the book was edited meanwhile: stays dirty
+  | 'merged' // the server merged what was sent with another device's edits: the local copy is the merged text
+  | 'merged-edited' // merged, and the book was edited meanwhile: those edits are merged on top and stay dirty
+  | 'resend' // the server could not apply the patch: the book goes again with whole content
   | 'conflict' // the server version won; the local version is a conflict copy
   | 'rebased' // the server held this device's own earlier version (a lost answer): the edits go on top, stay dirty
   | 'refused' // marked with a sync issue
@@ -22,6 +27,12 @@ export interface LocalDecision {
   put?: LocalBook;
   remove?: string;
   conflictCopy?: ConflictCopy;
+  /** The book's new base (see withBase). */
+  base?: SyncBase;
+  /** The book whose base is dropped (its next push carries whole content). */
+  dropBase?: string;
+  /** Passages a merge settled (recorded for the writer to review). */
+  overlaps?: MergeOverlapRecord[];
 }
 
 /** The same version: same edit time, deletion state and text. */
@@ -29,15 +40,18 @@ export function sameVersion(a: LocalBook, b: LocalBook): boolean {
   return a.updatedAt === b.updatedAt && a.deleted === b.deleted && sameBookText(a, b);
 }
 
-/** What is sent for a dirty book: its text plus the revision it was based on. */
-export function toBookInput(book: LocalBook): BookInput {
+/**
+ * What is sent for a dirty book: its text (whole, or as `patch` from the text of its revision) plus the revision it
+ * was based on.
+ */
+export function toBookInput(book: LocalBook, patch?: ManuscriptPatch): BookInput {
   return {
     id: book.id,
     title: book.title,
     author: book.author,
     // A tombstone carries no content: no screen shows it, and a book the server refused (too large, markup over the
     // limits) must still be deletable. The server keeps the text it replaces among the book's revisions.
-    content: book.deleted ? '' : book.content,
+    ...(patch && !book.deleted ? { patch } : { content: book.deleted ? '' : book.content }),
     metadata: book.metadata as BookInput['metadata'],
     updatedAt: book.updatedAt,
     ...(book.revision !== null ? { baseRevision: book.revision } : {}),
@@ -144,4 +158,72 @@ export function onPulled(current: LocalBook | undefined, server: ServerBook): Lo
   if (current.dirty) return { outcome: 'kept-local' };
   if (server.deleted) return { outcome: 'deleted', remove: current.id };
   return { outcome: 'applied', put: fromServer(server) };
+}
+
+/**
+ * The base a decision leaves. `agreed` is the text the server holds at the revision the answer or pull was about;
+ * it becomes the base of a book that is now based on that revision. A book removed loses its base; a book on any
+ * other revision (moved, kept-local, refused) keeps the base it had.
+ */
+export function withBase(decision: LocalDecision, agreed: SyncBase | undefined): LocalDecision {
+  const { put, remove } = decision;
+  if (put && agreed && put.id === agreed.bookId && put.revision === agreed.revision) return { ...decision, base: agreed };
+  if (remove && put?.id !== remove) return { ...decision, dropBase: remove };
+  return decision;
+}
+
+/** The server could not apply the patch sent (it no longer keeps that base, or the hashes differ): drop the base. */
+export function afterResend(sent: LocalBook): LocalDecision {
+  return { outcome: 'resend', dropBase: sent.id };
+}
+
+/**
+ * The server merged `sent` with edits another device made since its base: `merged` is the book as stored at the
+ * merged revision. An edit made here while the request was in flight is merged again on top (it is the newest edit),
+ * so neither it nor the other device's changes are lost; passages both changed are recorded.
+ */
+export function afterMerged(
+  current: LocalBook | undefined,
+  sent: LocalBook,
+  merged: ServerBook,
+  overlaps: MergeOverlap[],
+  context: { now: number; newId: () => string },
+): LocalDecision {
+  const { now, newId } = context;
+  const record = (o: MergeOverlap | Omit<MergeOverlap, 'keptSide'>, keptHere: boolean): MergeOverlapRecord => ({
+    id: newId(),
+    bookId: sent.id,
+    revision: merged.revision,
+    at: now,
+    base: o.base,
+    kept: o.kept,
+    lost: o.lost,
+    keptSide: keptHere ? 'this-device' : 'other-device',
+  });
+  const fromServer = overlaps.map((o) => record(o, o.keptSide === 'incoming'));
+  const withOverlaps = (decision: LocalDecision): LocalDecision =>
+    fromServer.length || decision.overlaps?.length
+      ? { ...decision, overlaps: [...fromServer, ...(decision.overlaps ?? [])] }
+      : decision;
+  if (!current || current.deleted || merged.deleted || sameVersion(current, sent)) {
+    // Unedited (or deleted) meanwhile: the same as an accepted write whose stored copy is the merged text.
+    const accepted = afterAccepted(current, sent, merged.revision, merged.syncedAt, now, merged);
+    return withOverlaps({ ...accepted, outcome: accepted.outcome === 'synced' ? 'merged' : accepted.outcome });
+  }
+  // Base: what was sent. Stored: the merge. Incoming: this device's newer text.
+  const text = mergeManuscripts(sent.content, merged.content, current.content, { newer: 'incoming' });
+  // Title, author and metadata: this device's value if it changed them meanwhile, else the merged one.
+  const metadataOf = ({ wordCount: _w, charCount: _c, ...rest }: LocalBook['metadata']) => JSON.stringify(rest);
+  const metadataEdited = metadataOf(current.metadata) !== metadataOf(sent.metadata);
+  const put: LocalBook = {
+    ...current,
+    title: current.title !== sent.title ? current.title : merged.title,
+    author: current.author !== sent.author ? current.author : merged.author,
+    content: text.html,
+    metadata: { ...(metadataEdited ? current.metadata : merged.metadata), ...countHtml(text.html) },
+    revision: merged.revision,
+    syncedAt: merged.syncedAt,
+    dirty: 1,
+  };
+  return withOverlaps({ outcome: 'merged-edited', put, overlaps: text.overlaps.map((o) => record(o, true)) });
 }
