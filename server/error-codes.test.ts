@@ -87,11 +87,12 @@ describe.each(storeFactories)('error codes ($name store)', (factory) => {
     expect(res).toMatchObject({ status: 405, body: { code: ErrorCode.methodNotAllowed } });
   });
 
-  it('conflict: a write based on an old revision, and email_taken', async () => {
+  it('conflict: a deletion based on an old revision that another edit changed since, and email_taken', async () => {
+    // (A stale edit whose base is kept merges; a deletion against an edit made since its base is a real conflict.)
     const book = buildBook();
     await writer.client.put(`/api/books/${book.id}`, book);
-    await writer.client.put(`/api/books/${book.id}`, { ...book, title: 'Second', baseRevision: 1, updatedAt: book.updatedAt + 1 });
-    const stale = await writer.client.put(`/api/books/${book.id}`, { ...book, title: 'Stale', baseRevision: 1, updatedAt: book.updatedAt - 1 });
+    await writer.client.put(`/api/books/${book.id}`, { ...book, content: '<p>Second</p>', baseRevision: 1, updatedAt: book.updatedAt + 1 });
+    const stale = await writer.client.put(`/api/books/${book.id}`, { ...book, deleted: true, baseRevision: 1, updatedAt: book.updatedAt + 2 });
     expect(stale).toMatchObject({ status: 409, body: { code: ErrorCode.conflict, conflict: true } });
 
     const taken = await anonymous.post('/api/users', { email: writer.email, password: PASSWORD });
