@@ -307,6 +307,7 @@ describe('conflicts between two devices on one account', () => {
       message: "the tablet's offline edit to be saved",
     });
 
+    await laptop.panel.locator(sel('book-more')).click();
     await laptop.panel.locator(sel('delete-book')).click();
     await laptop.panel.waitForSelector(sel('book-list'));
     await until(async () => (await checker.book(id))?.deleted, { timeout: SYNC_TIMEOUT, message: 'the deletion to reach the server' });
