@@ -39,6 +39,13 @@ const tables: string[] = [];
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const save = () => writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
 
+/** Builds the Chrome extension into .tmp/bench-build for `group` (untimed), unless a group in `builtBy` does it. */
+async function buildChromeFor(group: Group, builtBy: Group[], purpose = ''): Promise<void> {
+  if (builtBy.some((other) => only.has(other))) return;
+  log(`${group}: building the Chrome extension into .tmp/bench-build (untimed)${purpose}`);
+  await buildChrome();
+}
+
 log(`${machine.cpus.count} × ${machine.cpus.model}, ${machine.memoryGiB} GiB, load ${machine.loadAverageAtStart.join(' ')}, node ${machine.node}`);
 
 if (only.has('throughput')) {
@@ -161,10 +168,7 @@ if (only.has('sync')) {
 }
 
 if (only.has('room')) {
-  if (!only.has('build') && !only.has('browser')) {
-    log('room: building the Chrome extension into .tmp/bench-build (untimed)');
-    await buildChrome();
-  }
+  await buildChromeFor('room', ['build', 'browser']);
   log(`room: search over 50 novels in Node, then ${runs} runs in Chromium with focus mode and typewriter scrolling`);
   const f = await measureRoom(runs, CHROME_BENCH_DIR, log);
   results.room = f;
@@ -190,10 +194,7 @@ if (only.has('room')) {
 }
 
 if (only.has('browser')) {
-  if (!only.has('build')) {
-    log('browser: building the Chrome extension into .tmp/bench-build (untimed)');
-    await buildChrome();
-  }
+  await buildChromeFor('browser', ['build']);
   log(`browser: ${runs} runs in Chromium (headless) with the built extension`);
   const f = await measureBrowser(runs, CHROME_BENCH_DIR, log);
   results.browser = f;
@@ -307,10 +308,7 @@ if (only.has('merge')) {
 }
 
 if (only.has('export')) {
-  if (!only.has('build') && !only.has('browser')) {
-    log('export: building the Chrome extension into .tmp/bench-build (untimed), for the side panel bundle figures');
-    await buildChrome();
-  }
+  await buildChromeFor('export', ['build', 'browser'], ', for the side panel bundle figures');
   log(`export: ${runs} runs per format, ${EXPORT_BOOK_WORDS.toLocaleString('en-US')}-word book`);
   const f = await measureExport(runs, CHROME_BENCH_DIR, log);
   results.export = f;

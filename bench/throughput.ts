@@ -80,6 +80,20 @@ function editClock() {
   return () => (last = Math.max(Date.now(), last + 1));
 }
 
+/** One bench book's successive writes: `base` plus a numbered edit, stamped by `now`, based on `baseRevision` if known. */
+function bookEdits(base: string, now: () => number) {
+  let sequence = 0;
+  return (id: string, baseRevision?: number) => ({
+    id,
+    title: 'Bench book',
+    author: 'Bench Writer',
+    content: `${base}<p>Edit ${++sequence}</p>`,
+    metadata: { wordCount: BOOK_WORDS + 2, charCount: base.length },
+    updatedAt: now(),
+    ...(baseRevision === undefined ? {} : { baseRevision }),
+  });
+}
+
 /**
  * Round-robin over items that are not in flight; a busy item is not handed to a second connection unless all are
  * busy (fewer items than connections, or after timeouts).
@@ -218,23 +232,14 @@ async function putTarget(
     Array.from({ length: perWriter }, () => ({ id: randomUUID(), writer, busy: false })),
   );
   const take = roundRobin(books);
-  const now = editClock();
-  let sequence = 0;
+  const edited = bookEdits(base, editClock());
   const byId = new Map(books.map((b) => [b.id, b]));
   const request: autocannon.Request = {
     method: 'PUT',
     setupRequest: (req, context) => {
       const book = take();
       (context as { id?: string }).id = book.id;
-      const body = {
-        id: book.id,
-        title: 'Bench book',
-        author: 'Bench Writer',
-        content: `${base}<p>Edit ${++sequence}</p>`,
-        metadata: { wordCount: BOOK_WORDS + 2, charCount: base.length },
-        updatedAt: now(),
-        ...(book.revision === undefined ? {} : { baseRevision: book.revision }),
-      };
+      const body = edited(book.id, book.revision);
       return {
         ...req,
         path: `/api/books/${book.id}`,
@@ -254,16 +259,7 @@ async function putTarget(
   return {
     writeCeiling: {
       keys: books.map((b) => b.id),
-      body: () =>
-        JSON.stringify({
-          id: sampleBook.id,
-          title: 'Bench book',
-          author: 'Bench Writer',
-          content: `${base}<p>Edit ${++sequence}</p>`,
-          metadata: { wordCount: BOOK_WORDS + 2, charCount: base.length },
-          updatedAt: now(),
-          baseRevision: 1,
-        }),
+      body: () => JSON.stringify(edited(sampleBook.id, 1)),
     },
     label: `${store}-put`,
     serverLog: server.output,
@@ -299,8 +295,6 @@ async function syncTarget(server: Child, store: 'embedded' | 'mongodb', writers:
   );
   const byToken = new Map(devices.map((d) => [d.writer.token, d]));
   const take = roundRobin(devices);
-  const now = editClock();
-  let sequence = 0;
   const request: autocannon.Request = {
     method: 'POST',
     path: '/api/sync',
@@ -324,15 +318,8 @@ async function syncTarget(server: Child, store: 'embedded' | 'mongodb', writers:
       if (device) device.busy = false;
     },
   };
-  const changesOf = (ids: string[]) =>
-    ids.map((id) => ({
-      id,
-      title: 'Bench book',
-      author: 'Bench Writer',
-      content: `${base}<p>Edit ${++sequence}</p>`,
-      metadata: { wordCount: BOOK_WORDS + 2, charCount: base.length },
-      updatedAt: now(),
-    }));
+  const edited = bookEdits(base, editClock());
+  const changesOf = (ids: string[]) => ids.map((id) => edited(id));
   return {
     writeCeiling: {
       keys: devices.map((d) => d.writer.token.slice(-16)),

@@ -3,10 +3,10 @@
 // Pages are served by the test. A toolbar press through CDP stands in for the writer's gesture (support/gesture.ts);
 // everything after it is the extension's own code.
 import type { Page } from 'puppeteer';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { seriousViolations } from './support/a11y.ts';
-import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
-import { launchFirefoxWithExtension, type FirefoxWithExtension } from './support/firefox.ts';
+import { useChromiumPerFile } from './support/browser.ts';
+import { useFirefoxPerFile } from './support/firefox.ts';
 import { localBook, putStoredBook, storedBook, storedBooks } from './support/books.ts';
 import { clickConfirmationButton, confirmationText, grantActiveTab } from './support/gesture.ts';
 import { createBook, sel } from './support/panel.ts';
@@ -71,34 +71,55 @@ const PAGES: Record<string, string> = {
     </script>`),
 };
 
-let ext: ExtensionBrowser;
+const chromium = useChromiumPerFile();
 let site: PageServer;
 let panel: Page;
 
 beforeAll(async () => {
-  [ext, site] = await Promise.all([launchWithExtension(), servePages(PAGES)]);
+  site = await servePages(PAGES);
 });
 
 afterAll(async () => {
-  await Promise.all([ext?.close(), site?.close()]);
+  await site?.close();
 });
 
 beforeEach(async () => {
-  panel = await ext.openPanel();
-  await panel.waitForSelector(sel('book-list'));
-});
-
-afterEach(async () => {
-  if (!panel.isClosed()) await panel.close();
+  panel = await chromium.openPanel();
 });
 
 type ClipAnswer = { bookId: string; created: boolean; clipId: string };
 
 /** Opens `path` on the test site in a new tab. */
 async function openPage(path: string): Promise<Page> {
-  const tab = await ext.browser.newPage();
+  const tab = await chromium.ext.browser.newPage();
   await tab.goto(site.url(path));
   return tab;
+}
+
+/** Selects the page's #quote paragraph, as the writer's drag would. */
+function selectQuote(tab: Page): Promise<void> {
+  return tab.evaluate(() => {
+    const range = document.createRange();
+    range.selectNodeContents(document.getElementById('quote')!);
+    getSelection()!.removeAllRanges();
+    getSelection()!.addRange(range);
+  });
+}
+
+/**
+ * What a click on the page's context-menu entry runs in the background (a headless browser cannot click one): the
+ * tab's `kind` clipped to `destination`. The tab must have been granted first (`grantActiveTab`).
+ */
+function clipFromTab<T = ClipAnswer>(tabId: number, kind: 'article' | 'selection', destination: 'default' | 'pick'): Promise<T> {
+  return chromium.ext.evaluateInWorker(
+    (request) =>
+      (globalThis as unknown as { __clipFromTab: (t: unknown, k: string, d: string) => Promise<T> }).__clipFromTab(
+        { tabId: request.tabId },
+        request.kind,
+        request.destination,
+      ),
+    { tabId, kind, destination },
+  );
 }
 
 /** The references in `html` (the paragraph after each block quote) as a reader sees them: *italics*, link text. */
@@ -191,7 +212,7 @@ describe('citations', () => {
         return metadata?.citation?.style === style && metadata.citation?.language === language;
       }, { message: `the citation style ${choice} to be stored` });
       for (const { path, selection, facts } of read) {
-        await ext.evaluateInWorker(
+        await chromium.ext.evaluateInWorker(
           (request) => (globalThis as unknown as { __clip: (r: unknown) => Promise<unknown> }).__clip(request),
           { ...selection, page: facts, bookId, at: ACCESSED },
         );
@@ -205,11 +226,8 @@ describe('citations', () => {
 describe('whole articles, feedback and undo', () => {
   test('clip an article: the table stays a table, the image a linked reference with its alt text and caption', async () => {
     const tab = await openPage('/article');
-    const tabId = await grantActiveTab(ext, tab);
-    const result = await ext.evaluateInWorker(
-      (id) => (globalThis as unknown as { __clipFromTab: (t: unknown, k: string, d: string) => Promise<ClipAnswer> }).__clipFromTab({ tabId: id }, 'article', 'default'),
-      tabId,
-    );
+    const tabId = await grantActiveTab(chromium.ext, tab);
+    const result = await clipFromTab(tabId, 'article', 'default');
     const html = (await storedBook(panel, result.bookId))!.content;
     const clip = await panel.evaluate((source) => {
       const doc = new DOMParser().parseFromString(source, 'text/html');
@@ -230,24 +248,15 @@ describe('whole articles, feedback and undo', () => {
     expect(html).not.toMatch(/<img|onerror|onclick|javascript:/i);
     // The page shows the confirmation; the badge says the clip is in.
     await until(async () => (await confirmationText(tab)).includes('Clipped to'), { message: 'the confirmation on the page' });
-    expect(await ext.evaluateInWorker((id) => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({ tabId: id }), tabId)).toBe('✓');
+    expect(await chromium.ext.evaluateInWorker((id) => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({ tabId: id }), tabId)).toBe('✓');
     await tab.close();
   });
 
   test('"Undo" on the page’s confirmation takes the clip back out of the book', async () => {
     const tab = await openPage('/open-graph');
-    await tab.evaluate(() => {
-      const range = document.createRange();
-      range.selectNodeContents(document.getElementById('quote')!);
-      getSelection()!.removeAllRanges();
-      getSelection()!.addRange(range);
-    });
+    await selectQuote(tab);
     const before = new Map((await storedBooks(panel)).map((b) => [b.id, b.content]));
-    const tabId = await grantActiveTab(ext, tab);
-    const result = await ext.evaluateInWorker(
-      ({ id }) => (globalThis as unknown as { __clipFromTab: (t: unknown, k: string, d: string) => Promise<ClipAnswer> }).__clipFromTab({ tabId: id }, 'selection', 'default'),
-      { id: tabId },
-    );
+    const result = await clipFromTab(await grantActiveTab(chromium.ext, tab), 'selection', 'default');
     const clippedInto = result.bookId;
     const clipped = (await storedBook(panel, clippedInto))!.content;
     expect(clipped.startsWith(before.get(clippedInto) ?? '')).toBe(true);
@@ -266,18 +275,10 @@ describe('whole articles, feedback and undo', () => {
 
   test('"Open" on the page’s confirmation opens the clipped book', async () => {
     const tab = await openPage('/json-ld');
-    await tab.evaluate(() => {
-      const range = document.createRange();
-      range.selectNodeContents(document.getElementById('quote')!);
-      getSelection()!.addRange(range);
-    });
-    const tabId = await grantActiveTab(ext, tab);
-    const result = await ext.evaluateInWorker(
-      (id) => (globalThis as unknown as { __clipFromTab: (t: unknown, k: string, d: string) => Promise<ClipAnswer> }).__clipFromTab({ tabId: id }, 'selection', 'default'),
-      tabId,
-    );
+    await selectQuote(tab);
+    const result = await clipFromTab(await grantActiveTab(chromium.ext, tab), 'selection', 'default');
     await until(async () => (await confirmationText(tab)).includes('Open'), { message: 'the confirmation with its open button' });
-    const opened = ext.browser.waitForTarget((t) => t.url().includes('sidepanel.html') && t.url().includes(result.bookId), { timeout: 10_000 });
+    const opened = chromium.ext.browser.waitForTarget((t) => t.url().includes('sidepanel.html') && t.url().includes(result.bookId), { timeout: 10_000 });
     await clickConfirmationButton(tab, 'open');
     const editor = (await (await opened).page())!;
     await editor.waitForSelector(`${sel('editor')} blockquote`);
@@ -288,14 +289,14 @@ describe('whole articles, feedback and undo', () => {
   test('an open panel shows the new clip: it scrolls into view, and one undo in the editor removes it whole', async () => {
     const book = localBook({ title: 'Long draft', content: '<p>A paragraph of the draft.</p>'.repeat(200) });
     await putStoredBook(panel, book);
-    await panel.goto(ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
+    await panel.goto(chromium.ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
     await panel.waitForSelector(`${sel('editor')} p`);
     await panel.locator(`${sel('editor')} .ProseMirror`).click();
     const tab = await openPage('/plain');
     const selection = await selectAndRead(tab, 'quote');
     await tab.close();
     await panel.bringToFront();
-    await ext.evaluateInWorker(
+    await chromium.ext.evaluateInWorker(
       (request) => (globalThis as unknown as { __clip: (r: unknown) => Promise<unknown> }).__clip(request),
       { ...selection, bookId: book.id },
     );
@@ -325,19 +326,9 @@ describe('whole articles, feedback and undo', () => {
       await putStoredBook(panel, book);
     }
     const tab = await openPage('/plain');
-    await tab.evaluate(() => {
-      const range = document.createRange();
-      range.selectNodeContents(document.getElementById('quote')!);
-      getSelection()!.addRange(range);
-    });
-    const tabId = await grantActiveTab(ext, tab);
-    const pickerOpened = ext.browser.waitForTarget((t) => t.url().endsWith('/clip-picker.html'));
-    expect(
-      await ext.evaluateInWorker(
-        (id) => (globalThis as unknown as { __clipFromTab: (t: unknown, k: string, d: string) => Promise<unknown> }).__clipFromTab({ tabId: id }, 'selection', 'pick'),
-        tabId,
-      ),
-    ).toBe('picking');
+    await selectQuote(tab);
+    const pickerOpened = chromium.ext.browser.waitForTarget((t) => t.url().endsWith('/clip-picker.html'));
+    expect(await clipFromTab<unknown>(await grantActiveTab(chromium.ext, tab), 'selection', 'pick')).toBe('picking');
     const picker = (await (await pickerOpened).page())!;
     await picker.waitForSelector(sel('clip-picker-book'));
     expect((await picker.$$(sel('clip-picker-book'))).length).toBeGreaterThanOrEqual(50);
@@ -362,8 +353,8 @@ describe('hostile pages', () => {
   for (const path of ['/deep', '/huge']) {
     test(`an article clip of ${path} is refused with a message on the page, and the background stays responsive`, async () => {
       const tab = await openPage(path);
-      const tabId = await grantActiveTab(ext, tab);
-      const clipping = ext.evaluateInWorker(
+      const tabId = await grantActiveTab(chromium.ext, tab);
+      const clipping = chromium.ext.evaluateInWorker(
         (id) =>
           (globalThis as unknown as { __clipFromTab: (t: unknown, k: string, d: string) => Promise<unknown> })
             .__clipFromTab({ tabId: id }, 'article', 'default')
@@ -386,7 +377,7 @@ describe('hostile pages', () => {
   test('a selection inside the 160,000-deep page clips as clean text', async () => {
     const tab = await openPage('/deep');
     const selection = await selectAndRead(tab, 'quote');
-    const result = await ext.evaluateInWorker(
+    const result = await chromium.ext.evaluateInWorker(
       (request) => (globalThis as unknown as { __clip: (r: unknown) => Promise<ClipAnswer> }).__clip(request),
       selection,
     );
@@ -398,21 +389,11 @@ describe('hostile pages', () => {
 });
 
 describe('in Firefox', () => {
-  let firefox: FirefoxWithExtension;
-  let editorTab: Page;
-
-  beforeAll(async () => {
-    firefox = await launchFirefoxWithExtension();
-    // The editor tab the add-on opens on first install is the way in (BiDi cannot open moz-extension:// pages).
-    editorTab = await firefox.findExtensionPage('sidepanel.html');
-    await editorTab.waitForSelector(sel('book-list'));
-  });
-
-  afterAll(async () => {
-    await firefox?.close();
-  });
+  // The editor tab the add-on opens on first install is the way in (BiDi cannot open moz-extension:// pages).
+  const inFirefox = useFirefoxPerFile();
 
   test('cite each family of page metadata exactly, in every style, through the background page', async () => {
+    const { firefox, editorTab } = inFirefox;
     const bookId = await createBook(editorTab);
     const read = [];
     for (const path of METADATA_PAGES) {

@@ -1,12 +1,11 @@
 // A change made on another device landing in an open editor (issue 11 item 7), in real Chromium with the built
 // extension against the real server: the writer keeps typing undisturbed while the pulled change appears elsewhere.
 import type { KeyInput, Page } from 'puppeteer';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ApiClient } from './support/api.ts';
 import { storedConflicts } from './support/books.ts';
 import { bookItem, createBook, EDITOR, editorText, pasteHtml, sel, typeAtEnd } from './support/panel.ts';
-import { startServer, type RunningServer } from './support/server.ts';
-import { closeSettings, newAccount, signInThroughSettings, startDevice, waitForSyncState, type Device } from './support/sync-ui.ts';
+import { closeSettings, newAccount, signInThroughSettings, useSyncWorld, waitForSyncState, type Device } from './support/sync-ui.ts';
 import { until } from '../shared/wait.testing.ts';
 
 /** `chrome` inside functions evaluated in the extension's pages. */
@@ -20,24 +19,10 @@ const SYNC_TIMEOUT = 20_000;
  */
 const TYPING_BUDGET_MS = 2_000;
 
-let server: RunningServer;
-const devices: Device[] = [];
-
-beforeAll(async () => {
-  server = await startServer({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_PER_MINUTE: '100000' } });
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-afterEach(async () => {
-  await Promise.all(devices.splice(0).map((device) => device.close()));
-});
+const world = useSyncWorld();
 
 async function signedInDevice(account: { email: string; password: string }): Promise<Device> {
-  const device = await startDevice(server.url);
-  devices.push(device);
+  const device = await world.device();
   await signInThroughSettings(device.panel, device.network.url, account);
   await closeSettings(device.panel);
   return device;
@@ -74,7 +59,7 @@ function workParagraph(page: Page): Promise<{ text: string; top: number }> {
 describe('a change from another device reaching the open editor', () => {
   test('typing continues undisturbed while a remote change lands in another chapter', async () => {
     const account = newAccount();
-    const checker = await ApiClient.signUp(server.url, account.email, account.password);
+    const checker = await ApiClient.signUp(world.serverUrl, account.email, account.password);
     const other = await signedInDevice(account);
     const writer = await signedInDevice(account);
 

@@ -1,9 +1,9 @@
 // The side panel editor in real Chromium with the built extension: persistence, clipping, big books, the book manager
 // and accessibility (issue 3).
 import type { Page } from 'puppeteer';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { seriousViolations } from './support/a11y.ts';
-import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
+import { useChromiumPerFile } from './support/browser.ts';
 import { localBook, putStoredBook, storedBook } from './support/books.ts';
 import {
   bookIdInUrl,
@@ -21,24 +21,11 @@ import {
 import { selectAndRead, servePages, type PageServer } from './support/page-server.ts';
 import { until } from '../shared/wait.testing.ts';
 
-let ext: ExtensionBrowser;
+const chromium = useChromiumPerFile();
 let panel: Page;
 
-beforeAll(async () => {
-  ext = await launchWithExtension();
-});
-
-afterAll(async () => {
-  await ext?.close();
-});
-
 beforeEach(async () => {
-  panel = await ext.openPanel();
-  await panel.waitForSelector(sel('book-list'));
-});
-
-afterEach(async () => {
-  if (!panel.isClosed()) await panel.close();
+  panel = await chromium.openPanel();
 });
 
 /** The number a word-count label shows ("150,003 words" → 150003), whatever the locale's separators. */
@@ -66,8 +53,7 @@ describe('the side panel editor', () => {
     await panel.close();
     expect(Date.now() - lastKeystroke).toBeLessThan(300);
 
-    panel = await ext.browser.newPage();
-    await panel.goto(ext.extensionUrl(`sidepanel.html#/book/${id}`));
+    panel = await chromium.openPage(`sidepanel.html#/book/${id}`);
     await waitForEditorText(panel, 'Words typed just before closing');
     await until(async () => (await storedBook(panel, id))?.content.includes('Words typed just before closing'), {
       message: 'the text to be in IndexedDB after reopening',
@@ -82,7 +68,7 @@ describe('the side panel editor', () => {
     expect(book.metadata.wordCount).toBe(150_000);
     await putStoredBook(panel, book);
 
-    await panel.goto(ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
+    await panel.goto(chromium.ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
     await panel.waitForSelector(EDITOR, { timeout: 30_000 });
     await until(async () => (await shownWordCount(panel)) === 150_000, { timeout: 30_000, message: '150,000 words' });
 
@@ -117,11 +103,11 @@ describe('clipping research', () => {
    * click a context menu, everything after the click is the real code.
    */
   async function clipQuote(bookId?: string): Promise<{ bookId: string; created: boolean; clipId: string }> {
-    const article = await ext.browser.newPage();
+    const article = await chromium.ext.browser.newPage();
     try {
       await article.goto(site.url('/article'));
       const selection = await selectAndRead(article, 'quote');
-      return await ext.evaluateInWorker(
+      return await chromium.ext.evaluateInWorker(
         (request) =>
           (
             globalThis as unknown as { __clip: (r: unknown) => Promise<{ bookId: string; created: boolean; clipId: string }> }
@@ -184,8 +170,7 @@ describe('clipping research', () => {
 
     expect(await clipQuote(id)).toMatchObject({ bookId: id, created: false });
 
-    panel = await ext.browser.newPage();
-    await panel.goto(ext.extensionUrl(`sidepanel.html#/book/${id}`));
+    panel = await chromium.openPage(`sidepanel.html#/book/${id}`);
     await waitForEditorText(panel, 'turns at dawn');
     const stored = (await storedBook(panel, id))!;
     expect(stored.content).toMatch(/^<p>Chapter one\.<\/p>/);

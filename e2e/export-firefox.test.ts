@@ -1,6 +1,6 @@
 // Manuscripts in and out in Firefox ESR (WebDriver BiDi) with the built add-on (issue 14): a DOCX exported through a
 // real download converts with pandoc; a backup of every book restores into a fresh profile, twice without duplicates.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer';
@@ -27,19 +27,13 @@ async function downloaded(dir: string, name: RegExp): Promise<string> {
   return until(
     async () => {
       const files = await readdir(dir);
-      // Firefox writes a .part file beside the target until the download is complete.
+      // Firefox writes a .part file beside the target until the download is complete, and creates the target empty
+      // first: a moment may list the empty target before its .part appears.
       const done = files.find((f) => name.test(f) && !files.includes(`${f}.part`));
-      return done ? join(dir, done) : undefined;
+      return done && (await stat(join(dir, done))).size > 0 ? join(dir, done) : undefined;
     },
     { timeout: 60_000, message: `a download named ${name} in ${dir}` },
   );
-}
-
-/** The editor tab the add-on opens on first install, reloaded after books were written straight into IndexedDB. */
-async function editorTab(firefox: FirefoxWithExtension): Promise<Page> {
-  const tab = await firefox.findExtensionPage('sidepanel.html');
-  await tab.waitForSelector(sel('book-list'));
-  return tab;
 }
 
 let dir: string;
@@ -49,7 +43,7 @@ let tab: Page;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'anclora-firefox-downloads-'));
   firefox = await launchFirefoxWithExtension(undefined, downloadPrefs(dir));
-  tab = await editorTab(firefox);
+  tab = await firefox.editorTab();
 });
 
 afterAll(async () => {
@@ -89,7 +83,7 @@ describe('manuscripts in and out in Firefox', () => {
 
     const fresh = await launchFirefoxWithExtension();
     try {
-      const page = await editorTab(fresh);
+      const page = await fresh.editorTab();
       expect(await storedBooks(page)).toHaveLength(0);
       const restore = async (summary: RegExp) => {
         const input = (await page.waitForSelector(sel('restore-backup'))) as ElementHandle<HTMLInputElement>;

@@ -6,7 +6,7 @@ import { ApiClient } from './support/api.ts';
 import { storedBook } from './support/books.ts';
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from './support/firefox.ts';
 import { selectAndRead, servePages, type PageServer } from './support/page-server.ts';
-import { bookWithSavedText, EDITOR, sel, showList, waitForEditorText } from './support/panel.ts';
+import { bookWithSavedText, EDITOR, showList, waitForEditorText } from './support/panel.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import { closeSettings, newAccount, signInThroughSettings, waitForSyncState } from './support/sync-ui.ts';
 import { until } from '../shared/wait.testing.ts';
@@ -28,8 +28,7 @@ beforeAll(async () => {
   for (const outcome of starting) if (outcome.status === 'rejected') throw outcome.reason;
   // The extension opens its editor in a tab on first install, and that tab is the way in: BiDi refuses to navigate
   // to moz-extension:// URLs (see BROWSER-TESTING.md).
-  tab = await firefox.findExtensionPage('sidepanel.html');
-  await tab.waitForSelector(sel('book-list'));
+  tab = await firefox.editorTab();
 });
 
 afterAll(async () => {

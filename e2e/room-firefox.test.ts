@@ -1,25 +1,14 @@
 // The writing room in Firefox ESR (WebDriver BiDi) with the built add-on (issue 13): the outline jumps to a chapter,
 // themes switch and persist, and the book manager's search opens a book at its match.
 import type { Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { localBook, putStoredBook } from './support/books.ts';
-import { launchFirefoxWithExtension, type FirefoxWithExtension } from './support/firefox.ts';
+import { useFirefoxPerFile } from './support/firefox.ts';
 import { EDITOR, sel } from './support/panel.ts';
 import { until } from '../shared/wait.testing.ts';
 
-let firefox: FirefoxWithExtension;
-let tab: Page;
-
-beforeAll(async () => {
-  firefox = await launchFirefoxWithExtension();
-  // BiDi refuses to navigate to moz-extension:// URLs: the tab the add-on opens on install is the way in.
-  tab = await firefox.findExtensionPage('sidepanel.html');
-  await tab.waitForSelector(sel('book-list'));
-});
-
-afterAll(async () => {
-  await firefox?.close();
-});
+// BiDi refuses to navigate to moz-extension:// URLs: the tab the add-on opens on install is the way in.
+const firefox = useFirefoxPerFile();
 
 /** Where the caret is (the chapter heading before it) and how far that heading is from the top of the manuscript. */
 function caretChapter(page: Page, heading: string) {
@@ -45,6 +34,7 @@ describe('the writing room in Firefox', () => {
   const book = localBook({ title: 'A Firefox Novel', content: Array.from({ length: 40 }, (_, i) => chapter(i + 1)).join('') });
 
   test('jumps to chapter 30 from the outline', async () => {
+    const tab = firefox.editorTab;
     await putStoredBook(tab, book);
     // Stored outside Dexie: reload so the page reads it.
     await tab.evaluate((id) => {
@@ -64,6 +54,7 @@ describe('the writing room in Firefox', () => {
   });
 
   test('switches themes and keeps them after a reload', async () => {
+    const tab = firefox.editorTab;
     await tab.locator(sel('toggle-display')).click();
     await tab.locator(sel('theme-sepia')).click();
     await until(async () => tab.evaluate(() => getComputedStyle(document.documentElement).backgroundColor === 'rgb(245, 237, 218)'), {
@@ -78,6 +69,7 @@ describe('the writing room in Firefox', () => {
   });
 
   test('finds a word of chapter 17 from the book list and opens the book there', async () => {
+    const tab = firefox.editorTab;
     await goTo(tab, '#/');
     await tab.waitForSelector(sel('book-search'));
     await tab.locator(sel('book-search')).fill('f17w4');

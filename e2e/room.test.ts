@@ -3,38 +3,25 @@
 // compact chrome of a 400 × 900 panel, and accessibility of the new views in light and dark.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'puppeteer';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { seriousViolations } from './support/a11y.ts';
-import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
+import { launchWithExtension, useChromiumPerFile, type ExtensionBrowser } from './support/browser.ts';
 import { localBook, putStoredBook, storedBook } from './support/books.ts';
 import { createBook, EDITOR, editorText, sel, typeAtEnd, waitForEditorText } from './support/panel.ts';
 import { until } from '../shared/wait.testing.ts';
 
-let ext: ExtensionBrowser;
+const chromium = useChromiumPerFile();
 let panel: Page;
 
-beforeAll(async () => {
-  ext = await launchWithExtension();
-});
-
-afterAll(async () => {
-  await ext?.close();
-});
-
 beforeEach(async () => {
-  panel = await ext.openPanel();
+  panel = await chromium.openPanel();
   await panel.setViewport({ width: 400, height: 900 });
-  await panel.waitForSelector(sel('book-list'));
   // Each test starts from the default display settings (the profile, and so localStorage, is shared).
   if (await panel.evaluate(() => localStorage.getItem('anclora.display'))) {
     await panel.evaluate(() => localStorage.removeItem('anclora.display'));
     await panel.reload();
     await panel.waitForSelector(sel('book-list'));
   }
-});
-
-afterEach(async () => {
-  if (!panel.isClosed()) await panel.close();
 });
 
 /** A novel of 40 chapters, 3,750 words each (150,000 words in all, headings included), stored and opened. */
@@ -45,7 +32,7 @@ async function openNovel(page: Page, tag = 'c'): Promise<string> {
   const book = localBook({ title: 'The Long Novel', content });
   expect(book.metadata.wordCount).toBe(40 * (2 + 30 * 125));
   await putStoredBook(page, book);
-  await page.goto(ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
+  await page.goto(chromium.ext.extensionUrl(`sidepanel.html#/book/${book.id}`));
   await page.waitForSelector(EDITOR, { timeout: 30_000 });
   await waitForEditorText(page, 'Chapter 40', 30_000);
   return book.id;

@@ -1,18 +1,17 @@
 // Background sync end to end (issue 4): the built extension in real Chromium against the real server, with each
 // browser reaching the server through its own fault proxy to simulate lost networks and failing servers.
 import type { Page } from 'puppeteer';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { BACKOFF_KEY } from '../extension/lib/sync/engine.ts';
 import { seriousViolations } from './support/a11y.ts';
 import { ApiClient } from './support/api.ts';
 import { storedBook, storedConflicts } from './support/books.ts';
 import { bookItem, createBook, EDITOR, pasteHtml, sel, showList, typeAtEnd, waitForEditorText } from './support/panel.ts';
-import { startServer, type RunningServer } from './support/server.ts';
 import {
   closeSettings,
   newAccount,
   signInThroughSettings,
-  startDevice,
+  useSyncWorld,
   waitForSyncState,
   type Account,
   type Device,
@@ -27,33 +26,13 @@ const SYNC_TIMEOUT = 20_000;
 /** For waits that may legitimately need the next 30 s alarm (a retry after the network returns). */
 const ALARM_TIMEOUT = 45_000;
 
-let server: RunningServer;
-const devices: Device[] = [];
-
-beforeAll(async () => {
-  // Several accounts and sign-ins per minute from 127.0.0.1: raise the limits that would otherwise answer 429.
-  server = await startServer({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_PER_MINUTE: '100000' } });
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-/** Each test closes the devices it started, also when it fails. */
-afterEach(async () => {
-  await Promise.all(devices.splice(0).map((device) => device.close()));
-});
-
-async function device(): Promise<Device> {
-  const started = await startDevice(server.url);
-  devices.push(started);
-  return started;
-}
+const world = useSyncWorld();
+const device = () => world.device();
 
 /** An account that exists on the server, and a client that checks the server's copy over HTTP. */
 async function accountWithChecker(): Promise<{ account: Account; checker: ApiClient }> {
   const account = newAccount();
-  const checker = await ApiClient.signUp(server.url, account.email, account.password);
+  const checker = await ApiClient.signUp(world.serverUrl, account.email, account.password);
   return { account, checker };
 }
 
@@ -91,7 +70,7 @@ describe('background sync', () => {
     await writer.panel.locator(sel('book-title')).fill('First Light');
     await typeAtEnd(writer.panel, 'The first sentence to reach the server.');
 
-    const checker = await ApiClient.signIn(server.url, account.email, account.password);
+    const checker = await ApiClient.signIn(world.serverUrl, account.email, account.password);
     const onServer = await serverCopy(checker, id, (content) => content.includes('The first sentence'));
     expect(onServer).toMatchObject({ title: 'First Light', deleted: false });
     await waitForSyncState(writer.panel, ['synced']);

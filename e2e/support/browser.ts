@@ -3,6 +3,8 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page, type Target } from 'puppeteer';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { sel } from './panel.ts';
 import { within } from '../../shared/wait.testing.ts';
 
 /** WXT's output folder; E2E_OUTPUT_DIR points the suites at a build made elsewhere (e.g. while iterating). */
@@ -24,6 +26,54 @@ export interface ExtensionBrowser {
   /** Stops the background service worker the way Chrome does when it is idle, and waits until it is gone. */
   stopWorker(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A test file's one Chromium with the extension, and the tabs its tests open (each closed after its test). */
+export interface ChromiumPerFile {
+  readonly ext: ExtensionBrowser;
+  /** Opens the side panel at the book list and waits until it is shown. */
+  openPanel(): Promise<Page>;
+  /** Opens `path` of the extension (e.g. `sidepanel.html#/book/ID`) in a new tab, without waiting for anything in it. */
+  openPage(path: string): Promise<Page>;
+}
+
+/**
+ * Registers the file's hooks: the browser is launched once for the file (launching is the slow part) and every tab
+ * a test opened through it is closed after that test, also when it fails.
+ */
+export function useChromiumPerFile(): ChromiumPerFile {
+  let ext: ExtensionBrowser | undefined;
+  const opened: Page[] = [];
+  beforeAll(async () => {
+    ext = await launchWithExtension();
+  });
+  afterAll(async () => {
+    await ext?.close();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((page) => (page.isClosed() ? undefined : page.close())));
+  });
+  const launched = (): ExtensionBrowser => {
+    if (!ext) throw new Error('the browser is not running (useChromiumPerFile() must be called at the top of the file)');
+    return ext;
+  };
+  return {
+    get ext() {
+      return launched();
+    },
+    async openPanel() {
+      const page = await launched().openPanel();
+      opened.push(page);
+      await page.waitForSelector(sel('book-list'));
+      return page;
+    },
+    async openPage(path) {
+      const page = await launched().browser.newPage();
+      opened.push(page);
+      await page.goto(launched().extensionUrl(path));
+      return page;
+    },
+  };
 }
 
 /** `lang` starts the browser in that interface language (e.g. "es"), as `--lang` does for a writer's Chromium. */

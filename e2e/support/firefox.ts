@@ -1,7 +1,9 @@
 // Launches Firefox ESR over WebDriver BiDi with the built extension (.output/firefox-mv2) installed as a temporary add-on.
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { afterAll, beforeAll } from 'vitest';
 import { assertBuilt, OUTPUT_DIR } from './browser.ts';
+import { sel } from './panel.ts';
 import { until } from '../../shared/wait.testing.ts';
 
 export const FIREFOX_EXTENSION_DIR = join(OUTPUT_DIR, 'firefox-mv2');
@@ -20,6 +22,8 @@ export interface FirefoxWithExtension {
    * may report such a tab's url() as about:blank, hence the evaluate.
    */
   findExtensionPage(path: string, timeout?: number): Promise<Page>;
+  /** The editor tab the add-on opens on first install (the way in), once it shows the book list. */
+  editorTab(): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -43,20 +47,57 @@ export async function launchFirefoxWithExtension(
     throw error;
   }
   const extensionUrl = (path: string) => `moz-extension://${FIREFOX_EXTENSION_UUID}/${path.replace(/^\//, '')}`;
+  const findExtensionPage = (path: string, timeout = 15_000) =>
+    until(
+      async () => {
+        for (const page of await browser.pages()) {
+          const href = await page.evaluate(() => location.href).catch(() => '');
+          if (href.startsWith(extensionUrl(path))) return page;
+        }
+        return undefined;
+      },
+      { timeout, interval: 100, message: `a tab showing ${extensionUrl(path)}` },
+    );
   return {
     browser,
     extensionUrl,
-    findExtensionPage: (path, timeout = 15_000) =>
-      until(
-        async () => {
-          for (const page of await browser.pages()) {
-            const href = await page.evaluate(() => location.href).catch(() => '');
-            if (href.startsWith(extensionUrl(path))) return page;
-          }
-          return undefined;
-        },
-        { timeout, interval: 100, message: `a tab showing ${extensionUrl(path)}` },
-      ),
+    findExtensionPage,
+    async editorTab() {
+      const tab = await findExtensionPage('sidepanel.html');
+      await tab.waitForSelector(sel('book-list'));
+      return tab;
+    },
     close: () => browser.close(),
+  };
+}
+
+/** Firefox with the add-on for a test file (or a `describe`), and its editor tab. */
+export interface FirefoxPerFile {
+  readonly firefox: FirefoxWithExtension;
+  readonly editorTab: Page;
+}
+
+/** Registers the hooks: Firefox launched once, its editor tab found before the first test, Firefox closed after the last. */
+export function useFirefoxPerFile(): FirefoxPerFile {
+  let firefox: FirefoxWithExtension | undefined;
+  let editorTab: Page | undefined;
+  beforeAll(async () => {
+    firefox = await launchFirefoxWithExtension();
+    editorTab = await firefox.editorTab();
+  });
+  afterAll(async () => {
+    await firefox?.close();
+  });
+  const ready = () => {
+    if (!firefox || !editorTab) throw new Error('Firefox is not running (useFirefoxPerFile() must be called in the file or describe)');
+    return { firefox, editorTab };
+  };
+  return {
+    get firefox() {
+      return ready().firefox;
+    },
+    get editorTab() {
+      return ready().editorTab;
+    },
   };
 }

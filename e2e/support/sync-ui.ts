@@ -1,9 +1,11 @@
 // The sync side of the panel for e2e: a "device" (browser profile + its own switchable network), sign-in through the
 // settings view, and the sync status badge.
 import type { Page } from 'puppeteer';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from './browser.ts';
 import { startFaultProxy, type FaultProxy } from './proxy.ts';
 import { sel } from './panel.ts';
+import { startServer, type RunningServer } from './server.ts';
 import { until } from '../../shared/wait.testing.ts';
 
 export type SyncState = 'offline' | 'syncing' | 'pending' | 'error' | 'synced';
@@ -41,6 +43,46 @@ export async function startDevice(serverUrl: string): Promise<Device> {
     async close() {
       await ext.close();
       await network.close();
+    },
+  };
+}
+
+/** A test file's real server and the devices its tests start against it. */
+export interface SyncWorld {
+  /** The server's own address (devices reach it through their proxies). */
+  readonly serverUrl: string;
+  /** Starts a device against the server; it is closed after the test, also when the test fails. */
+  device(): Promise<Device>;
+}
+
+/**
+ * Registers the file's hooks: one server for the whole file, every device closed after its test. Several accounts
+ * and sign-ins per minute come from 127.0.0.1, so the limits that would otherwise answer 429 are raised.
+ */
+export function useSyncWorld(): SyncWorld {
+  let server: RunningServer | undefined;
+  const devices: Device[] = [];
+  beforeAll(async () => {
+    server = await startServer({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_PER_MINUTE: '100000' } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((device) => device.close()));
+  });
+  const running = (): RunningServer => {
+    if (!server) throw new Error('the sync server is not running (useSyncWorld() must be called at the top of the file)');
+    return server;
+  };
+  return {
+    get serverUrl() {
+      return running().url;
+    },
+    async device() {
+      const started = await startDevice(running().url);
+      devices.push(started);
+      return started;
     },
   };
 }

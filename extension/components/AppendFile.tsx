@@ -4,16 +4,16 @@ import { useState, type ChangeEvent } from 'react';
 import { bookRepository } from '../lib/books/repository.ts';
 import { t } from '../lib/i18n.ts';
 import { appendBookFile } from '../lib/manuscripts/library.ts';
-import { failureMessage, notKeptMessage } from './LibraryTools.tsx';
+import { failureMessage, notKeptMessage, takeFile } from './LibraryTools.tsx';
+import { OutcomeLine, type Outcome } from './OutcomeLine.tsx';
 
-type Status = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; message: string } | { kind: 'failed'; message: string };
+type Status = { kind: 'idle' } | { kind: 'working' } | Outcome;
 
 export function AppendFile({ bookId }: { bookId: string }) {
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
 
   const onChange = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    event.target.value = '';
+    const file = takeFile(event);
     if (!file) return;
     setStatus({ kind: 'working' });
     try {
@@ -36,16 +36,7 @@ export function AppendFile({ bookId }: { bookId: string }) {
         />
         <span>{status.kind === 'working' ? t('importing') : t('appendFile')}</span>
       </label>
-      {status.kind === 'done' && (
-        <p role="status" data-testid="append-status">
-          {status.message}
-        </p>
-      )}
-      {status.kind === 'failed' && (
-        <p role="alert" data-testid="append-status">
-          {status.message}
-        </p>
-      )}
+      <OutcomeLine status={status} testId="append-status" />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { t, type MessageKey } from '../lib/i18n.ts';
 import type { BookForExport } from '../lib/manuscripts/document.ts';
 import { downloadBook, type ExportChoices } from '../lib/manuscripts/download.ts';
+import { OutcomeLine, type Outcome } from './OutcomeLine.tsx';
 
 const FORMATS: ReadonlyArray<[ExportChoices['format'], MessageKey]> = [
   ['docx', 'formatDocx'],
@@ -13,7 +14,7 @@ const FORMATS: ReadonlyArray<[ExportChoices['format'], MessageKey]> = [
   ['txt', 'formatTxt'],
 ];
 
-type Status = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; filename: string } | { kind: 'failed'; message: string };
+type Status = { kind: 'idle' } | { kind: 'working' } | Outcome;
 
 interface ExportBookProps {
   /** The book as it should be exported, read when the writer confirms (the editor passes what it shows). */
@@ -34,9 +35,9 @@ export function ExportBook({ load, label }: ExportBookProps) {
     try {
       const book = await load();
       if (!book) throw new Error(t('bookMissing'));
-      setStatus({ kind: 'done', filename: await downloadBook(book, choices) });
+      setStatus({ kind: 'done', message: t('exportDone', await downloadBook(book, choices)) });
     } catch (error) {
-      setStatus({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+      setStatus({ kind: 'failed', message: t('exportFailed', error instanceof Error ? error.message : String(error)) });
     }
   };
 
@@ -103,16 +104,7 @@ export function ExportBook({ load, label }: ExportBookProps) {
               {t('cancel')}
             </button>
           </div>
-          {status.kind === 'done' && (
-            <p role="status" data-testid="export-status">
-              {t('exportDone', status.filename)}
-            </p>
-          )}
-          {status.kind === 'failed' && (
-            <p role="alert" data-testid="export-status">
-              {t('exportFailed', status.message)}
-            </p>
-          )}
+          <OutcomeLine status={status} testId="export-status" />
         </form>
       )}
     </div>

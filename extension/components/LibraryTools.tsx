@@ -4,6 +4,7 @@ import { bookRepository } from '../lib/books/repository.ts';
 import { t, type MessageKey } from '../lib/i18n.ts';
 import type { Dropped, DroppedKind } from '../lib/manuscripts/import.ts';
 import { downloadBackup, importBookFile, restoreBackupFile } from '../lib/manuscripts/library.ts';
+import { OutcomeLine, type Outcome } from './OutcomeLine.tsx';
 
 const DROPPED_LABELS: Record<DroppedKind, MessageKey> = {
   image: 'droppedImage',
@@ -18,8 +19,7 @@ type Status =
   | { kind: 'idle' }
   | { kind: 'working'; label: MessageKey }
   | { kind: 'imported'; bookId: string; title: string; dropped: Dropped[] }
-  | { kind: 'done'; message: string }
-  | { kind: 'failed'; message: string };
+  | Outcome;
 
 /** What an import could not keep, in the writer's words. */
 export function notKeptMessage(dropped: Dropped[]): string {
@@ -38,6 +38,13 @@ export function failureMessage(error: unknown): string {
   return t('libraryFailed', message ?? String(error));
 }
 
+/** The chosen file, and the input cleared so that choosing the same file again runs again. */
+export function takeFile(event: ChangeEvent<HTMLInputElement>): File | undefined {
+  const file = event.target.files?.[0];
+  event.target.value = '';
+  return file;
+}
+
 export function LibraryTools({ onOpen }: { onOpen: (bookId: string) => void }) {
   const [importOpen, setImportOpen] = useState(false);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
@@ -51,13 +58,6 @@ export function LibraryTools({ onOpen }: { onOpen: (bookId: string) => void }) {
       setStatus({ kind: 'failed', message: failureMessage(error) });
     }
   }
-
-  /** The chosen file, and the input cleared so that choosing the same file again runs again. */
-  const takeFile = (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    return file;
-  };
 
   const onImport = (event: ChangeEvent<HTMLInputElement>) => {
     const file = takeFile(event);
@@ -119,16 +119,7 @@ export function LibraryTools({ onOpen }: { onOpen: (bookId: string) => void }) {
           </button>
         </div>
       )}
-      {status.kind === 'done' && (
-        <p role="status" data-testid="library-status">
-          {status.message}
-        </p>
-      )}
-      {status.kind === 'failed' && (
-        <p role="alert" data-testid="library-status">
-          {status.message}
-        </p>
-      )}
+      <OutcomeLine status={status} testId="library-status" />
     </div>
   );
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makePatch } from '../../shared/manuscript/patch.ts';
 import { stopAll, storeFactories } from '../store/testing.ts';
-import { buildBook, Client, serveStore, signedInWriter } from '../test/harness.ts';
+import { buildBook, serveOnTickingClock } from '../test/harness.ts';
 
 afterAll(stopAll);
 
@@ -50,12 +50,7 @@ function applyEdits(paragraphs: string[][], edits: Edit[], device: number): { pa
 const html = (paragraphs: string[][]) => paragraphs.map((p) => `<p>${p.join(' ')}</p>`).join('');
 
 describe.each(storeFactories)('offline edits of 2–5 devices merged through the HTTP API ($name store)', (factory) => {
-  let clock = T0;
-  const served = serveStore(factory, {}, { now: () => clock++ });
-  let client: Client;
-  beforeAll(async () => {
-    client = (await signedInWriter(served.server.url)).client;
-  });
+  const served = serveOnTickingClock(factory, T0);
 
   it('lose no typed word: each is in the merged book or in a passage a merge returned', async () => {
     await fc.assert(
@@ -65,7 +60,7 @@ describe.each(storeFactories)('offline edits of 2–5 devices merged through the
         async (baseParagraphs, devices) => {
           const base = html(baseParagraphs);
           const book = buildBook({ content: base, updatedAt: T0 - 10_000 });
-          expect((await client.put(`/api/books/${book.id}`, book)).status).toBe(200);
+          expect((await served.client.put(`/api/books/${book.id}`, book)).status).toBe(200);
           const typed: string[] = [];
           const returned: string[] = [];
           // Each device edited revision 1 offline and now pushes, one after another, in the order they reconnect.
@@ -77,12 +72,12 @@ describe.each(storeFactories)('offline edits of 2–5 devices merged through the
             const change = asPatch
               ? { ...fields, patch: await makePatch(base, content), baseRevision: 1, updatedAt: T0 - late }
               : { ...fields, content, baseRevision: 1, updatedAt: T0 - late };
-            const res = await client.post('/api/sync', { changes: [change], patches: true });
+            const res = await served.client.post('/api/sync', { changes: [change], patches: true });
             const [answer] = res.body.results;
             expect(['ok', 'merged']).toContain(answer.status);
             for (const overlap of answer.overlaps ?? []) returned.push(overlap.lost);
           }
-          const final = (await client.get(`/api/books/${book.id}`)).body.data.content as string;
+          const final = (await served.client.get(`/api/books/${book.id}`)).body.data.content as string;
           const found = [final, ...returned].join(' ').replace(/<[^>]*>/g, ' ');
           for (const word of typed) expect(found.split(/\s+/), word).toContain(word);
         },

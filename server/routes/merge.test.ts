@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLEAN_MERGES, MERGE_BASE, p } from '../../shared/manuscript/merge-cases.testing.ts';
 import { applyPatch, contentHash, makePatch } from '../../shared/manuscript/patch.ts';
 import { LIMITS, type BookChange, type MergeOverlap } from '../../shared/protocol.ts';
 import { stopAll, storeFactories } from '../store/testing.ts';
-import { buildBook, Client, serveStore, signedInWriter } from '../test/harness.ts';
+import { buildBook, serveOnTickingClock, signedInWriter } from '../test/harness.ts';
 
 afterAll(stopAll);
 
 const T0 = 1_800_000_000_000;
-const p = (...texts: string[]) => texts.map((t) => `<p>${t}</p>`).join('');
-const BASE = p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Old fish.');
-
-/** [case, the other device's text (stored first), this device's text, the merge whatever the clocks say]. */
-const CLEAN: Array<[string, string, string, string]> = [
-  ['different paragraphs', p('One cat.', 'Two fish. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red fish.', 'Blue dog.', 'Old fish.'), p('One cat.', 'Two fish. Red fish.', 'Blue dog.', 'Old fish.')],
-  ['different sentences of one paragraph', p('One fish.', 'Two cats. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red dogs.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two cats. Red dogs.', 'Blue fish.', 'Old fish.')],
-  ['a paragraph joined on one side, edited on the other', p('One fish. Two fish. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red cats.', 'Blue fish.', 'Old fish.'), p('One fish. Two fish. Red cats.', 'Blue fish.', 'Old fish.')],
-  ['a paragraph split on one side, its end edited on the other', p('One fish.', 'Two fish.', 'Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red cats.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish.', 'Red cats.', 'Blue fish.', 'Old fish.')],
-  ['formatting on one side, typing on the other', p('One fish.', 'Two <em>fish</em>. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red fish, said Sam.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two <em>fish</em>. Red fish, said Sam.', 'Blue fish.', 'Old fish.')],
-  ['the same fix made on both (not doubled)', p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Gold fish.'), p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Gold fish.'), p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Gold fish.')],
-];
 
 /** A long book: patches are sent only when smaller than the text. */
 const long = (edit = '') => p(...Array.from({ length: 200 }, (_, i) => `Paragraph ${i} of the long book.${i === 100 ? edit : ''}`));
@@ -30,43 +19,37 @@ const ORDERS: Array<['stored' | 'incoming', number, number]> = [
 ];
 
 describe.each(storeFactories)('three-way merges through the HTTP API ($name store)', (factory) => {
-  // A clock that moves (1 ms a reading), so that each write and each cursor has its own time.
-  let clock = T0;
-  const served = serveStore(factory, {}, { now: () => clock++ });
-  let client: Client;
-  beforeAll(async () => {
-    client = (await signedInWriter(served.server.url)).client;
-  });
+  const served = serveOnTickingClock(factory, T0);
 
   /** A book at revision 1 with `base`, then the other device's edit from it at revision 2. */
-  async function editedElsewhere(other: string, otherAt: number, base = BASE) {
+  async function editedElsewhere(other: string, otherAt: number, base = MERGE_BASE) {
     const book = buildBook({ content: base, updatedAt: T0 - 60_000 });
-    expect((await client.put(`/api/books/${book.id}`, book)).status).toBe(200);
-    const res = await client.put(`/api/books/${book.id}`, { ...book, content: other, baseRevision: 1, updatedAt: otherAt });
+    expect((await served.client.put(`/api/books/${book.id}`, book)).status).toBe(200);
+    const res = await served.client.put(`/api/books/${book.id}`, { ...book, content: other, baseRevision: 1, updatedAt: otherAt });
     expect(res.body.data.revision).toBe(2);
     return book;
   }
 
   describe.each(ORDERS)('the %s edit is the later one', (newer, otherAt, mineAt) => {
-    it.each(CLEAN)('keeps both edits: %s', async (_name, other, mine, merged) => {
+    it.each(CLEAN_MERGES)('keeps both edits: %s', async (_name, other, mine, merged) => {
       const book = await editedElsewhere(other, otherAt);
-      const res = await client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: mineAt }], patches: true });
+      const res = await served.client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: mineAt }], patches: true });
       // Merging this device's edit changes nothing when the other device made the same fix.
       const same = other === mine;
       expect(res.body.results[0]).toMatchObject({ status: 'merged', revision: same ? 2 : 3, overlaps: [] });
       expect(res.body.results[0].serverVersion).toMatchObject({ content: merged });
-      const stored = (await client.get(`/api/books/${book.id}`)).body.data;
+      const stored = (await served.client.get(`/api/books/${book.id}`)).body.data;
       // A merge that changes nothing writes nothing.
       expect(stored).toMatchObject({ content: merged, revision: same ? 2 : 3, updatedAt: same ? otherAt : Math.max(otherAt, mineAt) });
       if (!same) expect(stored.merge).toEqual({ baseRevision: 1, mergedWith: 2, newer, overlaps: [] });
     });
 
     it('keeps both devices\' appended paragraphs, the earlier first', async () => {
-      const book = await editedElsewhere(BASE + p('Other end.'), otherAt);
-      const res = await client.put(`/api/books/${book.id}`, { ...book, content: BASE + p('My end.'), baseRevision: 1, updatedAt: mineAt });
+      const book = await editedElsewhere(MERGE_BASE + p('Other end.'), otherAt);
+      const res = await served.client.put(`/api/books/${book.id}`, { ...book, content: MERGE_BASE + p('My end.'), baseRevision: 1, updatedAt: mineAt });
       expect(res.status).toBe(200);
       const ends = newer === 'incoming' ? p('Other end.', 'My end.') : p('My end.', 'Other end.');
-      expect(res.body.merged).toEqual({ serverVersion: expect.objectContaining({ content: BASE + ends, revision: 3 }), overlaps: [] });
+      expect(res.body.merged).toEqual({ serverVersion: expect.objectContaining({ content: MERGE_BASE + ends, revision: 3 }), overlaps: [] });
       expect(res.body.data).toMatchObject({ revision: 3, updatedAt: Math.max(otherAt, mineAt) });
     });
 
@@ -74,18 +57,18 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
       const other = p('One fish.', 'Two fish. Red fish.', 'Blue whale.', 'Old cat.');
       const mine = p('One dog.', 'Two fish. Red fish.', 'Blue shark.', 'Old fish.');
       const book = await editedElsewhere(other, otherAt);
-      const res = await client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: mineAt }], patches: true });
+      const res = await served.client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: mineAt }], patches: true });
       const [kept, lost] = newer === 'incoming' ? ['shark.', 'whale.'] : ['whale.', 'shark.'];
       const overlaps: MergeOverlap[] = [{ base: 'fish.', kept, lost, keptSide: newer }];
       expect(res.body.results[0]).toMatchObject({ status: 'merged', revision: 3, overlaps });
       // Edits only one side made are kept whatever the clocks say.
       const merged = p('One dog.', 'Two fish. Red fish.', `Blue ${kept}`, 'Old cat.');
       expect(res.body.results[0].serverVersion.content).toBe(merged);
-      const stored = (await client.get(`/api/books/${book.id}`)).body.data;
+      const stored = (await served.client.get(`/api/books/${book.id}`)).body.data;
       expect(stored).toMatchObject({ content: merged, merge: { baseRevision: 1, mergedWith: 2, newer, overlaps } });
       // Still recorded once the merged revision is replaced.
-      await client.put(`/api/books/${book.id}`, { ...book, content: merged + p('More.'), baseRevision: 3, updatedAt: T0 });
-      const history = (await client.get(`/api/books/${book.id}/revisions`)).body.data;
+      await served.client.put(`/api/books/${book.id}`, { ...book, content: merged + p('More.'), baseRevision: 3, updatedAt: T0 });
+      const history = (await served.client.get(`/api/books/${book.id}/revisions`)).body.data;
       expect(history[0]).toMatchObject({ revision: 3, merge: { overlaps } });
       expect(history[1].merge).toBeUndefined();
     });
@@ -94,7 +77,7 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
       const other = p('One fish.', 'Blue fish.', 'Old fish.');
       const mine = p('One fish.', 'Two fish. Red fish, edited.', 'Blue fish.', 'Old fish.');
       const book = await editedElsewhere(other, otherAt);
-      const res = await client.put(`/api/books/${book.id}`, { ...book, content: mine, baseRevision: 1, updatedAt: mineAt });
+      const res = await served.client.put(`/api/books/${book.id}`, { ...book, content: mine, baseRevision: 1, updatedAt: mineAt });
       expect(res.status).toBe(200);
       const { serverVersion, overlaps } = res.body.merged;
       expect(overlaps).toHaveLength(1);
@@ -108,9 +91,9 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
     });
 
     it('merges title, author and metadata field by field: a field one side changed takes that side\'s value', async () => {
-      const book = await editedElsewhere(BASE, otherAt);
-      await client.put(`/api/books/${book.id}`, { ...book, title: 'Other title', metadata: { wordCount: 1 }, baseRevision: 2, updatedAt: otherAt + 1 });
-      const res = await client.put(`/api/books/${book.id}`, { ...book, author: 'My name', metadata: { wordCount: 2 }, baseRevision: 1, updatedAt: mineAt });
+      const book = await editedElsewhere(MERGE_BASE, otherAt);
+      await served.client.put(`/api/books/${book.id}`, { ...book, title: 'Other title', metadata: { wordCount: 1 }, baseRevision: 2, updatedAt: otherAt + 1 });
+      const res = await served.client.put(`/api/books/${book.id}`, { ...book, author: 'My name', metadata: { wordCount: 2 }, baseRevision: 1, updatedAt: mineAt });
       expect(res.body.merged.serverVersion).toMatchObject({
         title: 'Other title',
         author: 'My name',
@@ -123,7 +106,7 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
     for (const [, otherAt, mineAt] of ORDERS) {
       const book = await editedElsewhere(p('Edited elsewhere.'), otherAt);
       const deletion = { ...book, deleted: true, baseRevision: 1, updatedAt: mineAt };
-      const res = await client.put(`/api/books/${book.id}`, deletion);
+      const res = await served.client.put(`/api/books/${book.id}`, deletion);
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ conflict: true, code: 'conflict', serverVersion: { revision: 2, deleted: false }, clientVersion: deletion });
     }
@@ -132,16 +115,16 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
   it('answers a stale edit whose base the server no longer keeps as before: a conflict', async () => {
     const book = await editedElsewhere(p('v2'), T0 - 50_000);
     for (let revision = 2; revision <= LIMITS.revisionsKept + 1; revision++) {
-      await client.put(`/api/books/${book.id}`, { ...book, content: p(`v${revision + 1}`), baseRevision: revision, updatedAt: T0 - 40_000 });
+      await served.client.put(`/api/books/${book.id}`, { ...book, content: p(`v${revision + 1}`), baseRevision: revision, updatedAt: T0 - 40_000 });
     }
-    const res = await client.post('/api/sync', { changes: [{ ...book, content: p('stale'), baseRevision: 1, updatedAt: T0 }], patches: true });
+    const res = await served.client.post('/api/sync', { changes: [{ ...book, content: p('stale'), baseRevision: 1, updatedAt: T0 }], patches: true });
     expect(res.body.results[0]).toMatchObject({ status: 'conflict', revision: LIMITS.revisionsKept + 2 });
   });
 
   it('answers a sync client that does not read Sync v2 answers (no `patches`) with a conflict for a stale edit, as before', async () => {
-    const [, other, mine] = CLEAN[0]!;
+    const [, other, mine] = CLEAN_MERGES[0]!;
     const book = await editedElsewhere(other, T0 - 20_000);
-    const res = await client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: T0 - 10_000 }] });
+    const res = await served.client.post('/api/sync', { changes: [{ ...book, content: mine, baseRevision: 1, updatedAt: T0 - 10_000 }] });
     expect(res.body.results[0]).toMatchObject({ status: 'conflict', revision: 2, serverVersion: { content: other } });
     expect(res.body.results[0].overlaps).toBeUndefined();
   });
@@ -151,9 +134,9 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
       const book = await editedElsewhere(p('One', 'Two'), T0 - 50_000, p('One', 'Zero'));
       const patch = await makePatch(p('One', 'Two'), p('One', 'Two and more'));
       const { content: _content, ...fields } = book;
-      const res = await client.post('/api/sync', { changes: [{ ...fields, patch, baseRevision: 2, updatedAt: T0 - 1_000 }] });
+      const res = await served.client.post('/api/sync', { changes: [{ ...fields, patch, baseRevision: 2, updatedAt: T0 - 1_000 }] });
       expect(res.body.results).toEqual([{ id: book.id, status: 'ok', revision: 3, syncedAt: expect.any(Number) }]);
-      expect((await client.get(`/api/books/${book.id}`)).body.data.content).toBe(p('One', 'Two and more'));
+      expect((await served.client.get(`/api/books/${book.id}`)).body.data.content).toBe(p('One', 'Two and more'));
     });
 
     it('applies a patch to a kept earlier revision and merges the result with the stored book', async () => {
@@ -161,10 +144,10 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
       const book = await editedElsewhere(p('One') + long(' Three'), T0 - 50_000, p('One') + long());
       const patch = await makePatch(p('One') + long(), mine);
       const { content: _content, ...fields } = book;
-      const res = await client.post('/api/sync', { changes: [{ ...fields, patch, baseRevision: 1, updatedAt: T0 - 1_000 }], patches: true });
+      const res = await served.client.post('/api/sync', { changes: [{ ...fields, patch, baseRevision: 1, updatedAt: T0 - 1_000 }], patches: true });
       expect(res.body.results[0]).toMatchObject({ status: 'merged', revision: 3, overlaps: [] });
       const merged = p('One more') + long(' Three');
-      expect((await client.get(`/api/books/${book.id}`)).body.data.content).toBe(merged);
+      expect((await served.client.get(`/api/books/${book.id}`)).body.data.content).toBe(merged);
       // The merged book comes back as a patch from the text this device sent.
       const version: BookChange = res.body.results[0].serverVersion;
       expect(version.content).toBeUndefined();
@@ -183,12 +166,12 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
         // Made from revision 2's text but claiming revision 1 (kept, with other text).
         { ...fields, patch: good, baseRevision: 1, updatedAt: T0 },
       ];
-      const res = await client.post('/api/sync', { changes: cases });
+      const res = await served.client.post('/api/sync', { changes: cases });
       expect(res.body.results).toEqual(cases.map(() => ({ id: book.id, status: 'resend', code: 'patch_not_applicable' })));
-      const put = await client.put(`/api/books/${book.id}`, cases[0]);
+      const put = await served.client.put(`/api/books/${book.id}`, cases[0]);
       expect(put.status).toBe(400);
       expect(put.body.code).toBe('patch_not_applicable');
-      expect((await client.get(`/api/books/${book.id}`)).body.data).toMatchObject({ revision: 2, content: p('One', 'Two') });
+      expect((await served.client.get(`/api/books/${book.id}`)).body.data).toMatchObject({ revision: 2, content: p('One', 'Two') });
     });
 
     it('sanitises what a patch brings in, and hands the stored text back as a patch', async () => {
@@ -196,10 +179,10 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
       const sent = long() + '<script>alert(1)</script><p onclick="x()">Three</p>';
       const patch = await makePatch(long(), sent);
       const { content: _content, ...fields } = book;
-      const res = await client.post('/api/sync', { changes: [{ ...fields, patch, baseRevision: 2, updatedAt: T0 }], patches: true });
+      const res = await served.client.post('/api/sync', { changes: [{ ...fields, patch, baseRevision: 2, updatedAt: T0 }], patches: true });
       expect(res.body.results[0]).toMatchObject({ status: 'ok', revision: 3 });
       const stored = long() + p('Three');
-      expect((await client.get(`/api/books/${book.id}`)).body.data.content).toBe(stored);
+      expect((await served.client.get(`/api/books/${book.id}`)).body.data.content).toBe(stored);
       expect(await applyPatch(sent, res.body.results[0].serverVersion.patch)).toBe(stored);
     });
   });

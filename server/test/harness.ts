@@ -88,6 +88,24 @@ export function serveStore(factory: StoreFactory, ...args: [Partial<Config>?, Pa
   return served;
 }
 
+export interface ServedWithWriter extends Served {
+  /** A signed-in writer's client, ready before the tests. */
+  client: Client;
+}
+
+/**
+ * For a describe block: `serveStore` on a clock that moves 1 ms a reading from `start` (so that each write and each
+ * cursor has its own time), with one writer signed in before the tests.
+ */
+export function serveOnTickingClock(factory: StoreFactory, start: number): ServedWithWriter {
+  let clock = start;
+  const served = serveStore(factory, {}, { now: () => clock++ }) as ServedWithWriter;
+  beforeAll(async () => {
+    served.client = (await signedInWriter(served.server.url)).client;
+  });
+  return served;
+}
+
 /**
  * For a describe block whose tests each need their own server (their own config): returns `serve`, which opens a
  * fresh store from `factory` and serves it; everything served is closed after each test.

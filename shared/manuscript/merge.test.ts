@@ -1,20 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitBlocks, tokenize } from './blocks.ts';
+import { CLEAN_MERGES, MERGE_BASE as base, p } from './merge-cases.testing.ts';
 import { mergeManuscripts, type Side } from './merge.ts';
 
-const p = (...texts: string[]) => texts.map((t) => `<p>${t}</p>`).join('');
-const base = p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Old fish.');
 const both: Side[] = ['stored', 'incoming'];
 
 describe('mergeManuscripts keeps every edit that does not overlap another, whichever is newer', () => {
-  it.each<[string, string, string, string]>([
-    ['different paragraphs', p('One cat.', 'Two fish. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red fish.', 'Blue dog.', 'Old fish.'), p('One cat.', 'Two fish. Red fish.', 'Blue dog.', 'Old fish.')],
-    ['different sentences of one paragraph', p('One fish.', 'Two cats. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red dogs.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two cats. Red dogs.', 'Blue fish.', 'Old fish.')],
-    ['a paragraph joined on one side, edited on the other', p('One fish. Two fish. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red cats.', 'Blue fish.', 'Old fish.'), p('One fish. Two fish. Red cats.', 'Blue fish.', 'Old fish.')],
-    ['a paragraph split on one side, its end edited on the other', p('One fish.', 'Two fish.', 'Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red cats.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish.', 'Red cats.', 'Blue fish.', 'Old fish.')],
-    ['formatting on one side, typing on the other', p('One fish.', 'Two <em>fish</em>. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red fish, said Sam.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two <em>fish</em>. Red fish, said Sam.', 'Blue fish.', 'Old fish.')],
-    ['the same fix made on both (not doubled)', p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Gold fish.'), p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Gold fish.'), p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Gold fish.')],
+  it.each<readonly [string, string, string, string]>([
+    ...CLEAN_MERGES,
     ['a chapter deleted on one side, another edited on the other', p('Two fish. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Old whale.'), p('Two fish. Red fish.', 'Blue fish.', 'Old whale.')],
   ])('%s', (_name, stored, incoming, expected) => {
     for (const newer of both) {
