@@ -2,29 +2,17 @@
 // edits are in both editors, with no conflict banner and no conflict copy. The built extension in real Chromium
 // against the real server, which merges three ways; each browser reaches it through its own switchable network.
 import type { Page } from 'puppeteer';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { until } from '../shared/wait.testing.ts';
 import { ApiClient } from './support/api.ts';
 import { storedBook, storedConflicts } from './support/books.ts';
 import { bookItem, createBook, EDITOR, pasteHtml, sel, waitForEditorText } from './support/panel.ts';
-import { startServer, type RunningServer } from './support/server.ts';
-import { closeSettings, newAccount, signInThroughSettings, startDevice, type Device } from './support/sync-ui.ts';
+import { closeSettings, newAccount, signInThroughSettings, useSyncWorld } from './support/sync-ui.ts';
 
 /** The engine syncs within 2 s of an edit; a manual sync (the badge) runs at once. */
 const SYNC_TIMEOUT = 20_000;
 
-let server: RunningServer;
-const devices: Device[] = [];
-
-beforeAll(async () => {
-  server = await startServer({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_PER_MINUTE: '100000' } });
-});
-afterAll(async () => {
-  await server?.stop();
-});
-afterEach(async () => {
-  await Promise.all(devices.splice(0).map((device) => device.close()));
-});
+const world = useSyncWorld();
 
 /** Paragraphs long enough that an edit travels as a patch: the first and the last are the ones edited. */
 const PARAGRAPHS = Array.from({ length: 30 }, (_, i) => `Paragraph ${i + 1} of the chapter, as both devices first saw it.`);
@@ -47,9 +35,8 @@ async function noConflictBanner(page: Page): Promise<void> {
 describe('two devices editing one book offline', () => {
   test('edits to different paragraphs are both kept, on both devices, with no conflict', async () => {
     const account = newAccount();
-    const checker = await ApiClient.signUp(server.url, account.email, account.password);
-    const [laptop, tablet] = [await startDevice(server.url), await startDevice(server.url)];
-    devices.push(laptop, tablet);
+    const checker = await ApiClient.signUp(world.serverUrl, account.email, account.password);
+    const [laptop, tablet] = [await world.device(), await world.device()];
     for (const d of [laptop, tablet]) {
       await signInThroughSettings(d.panel, d.network.url, account);
       await closeSettings(d.panel);

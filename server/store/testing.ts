@@ -108,7 +108,7 @@ async function openMongo(): Promise<OpenedStore> {
   };
 }
 
-export const storeFactories: StoreFactory[] = [
-  { name: 'embedded', open: openEmbedded },
-  { name: 'mongodb', open: openMongo },
-];
+/** The embedded store: what tests of the extension against a real server use (fast, no database process). */
+export const embeddedStore: StoreFactory = { name: 'embedded', open: openEmbedded };
+
+export const storeFactories: StoreFactory[] = [embeddedStore, { name: 'mongodb', open: openMongo }];

@@ -3,11 +3,11 @@
 // and against a scripted server through the engine's transport seam for what it does not send yet (merged results,
 // patched serverVersions and pulls, hash mismatches).
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyPatch, contentHash, makePatch } from '../../../shared/manuscript/patch.ts';
 import type { BookChange, BookInput, ServerBook, SyncResponse, SyncResult } from '../../../shared/protocol.ts';
-import { storeFactories, type OpenedStore } from '../../../server/store/testing.ts';
-import { PASSWORD, startServer, uniqueEmail, type RunningServer } from '../../../server/test/harness.ts';
+import { embeddedStore } from '../../../server/store/testing.ts';
+import { PASSWORD, serveStore, uniqueEmail } from '../../../server/test/harness.ts';
 import { AncloraDB, type LocalBook } from '../books/db.ts';
 import { createBookRepository } from '../books/repository.ts';
 import { createDexieBookStore } from './dexie-store.ts';
@@ -23,21 +23,12 @@ const p = (...texts: string[]) => texts.map((t) => `<p>${t}</p>`).join('');
 const novel = (n: number) => p(...Array.from({ length: n }, (_, i) => `Paragraph ${i} of the novel, where the story goes on.`));
 
 describe('against the real server', () => {
-  let opened: OpenedStore;
-  let server: RunningServer;
-  beforeAll(async () => {
-    opened = await storeFactories.find((f) => f.name === 'embedded')!.open();
-    server = await startServer(opened.store);
-  });
-  afterAll(async () => {
-    await server.close();
-    await opened.cleanup();
-  });
+  const served = serveStore(embeddedStore);
 
   async function device(email = uniqueEmail()) {
     const faults = faultyFetch();
     const d = createDevice({ fetch: faults.fetch });
-    const credentials = { serverUrl: server.url, email, password: PASSWORD };
+    const credentials = { serverUrl: served.server.url, email, password: PASSWORD };
     await d.account.createAccount(credentials).catch(() => d.account.signIn(credentials));
     return Object.assign(d, { faults, email });
   }
@@ -145,7 +136,7 @@ describe('against the real server', () => {
 
     const [lostOne, retry] = sentChanges(a).slice(before - 1).map((changes) => changes[0]!);
     expect(retry).toEqual(lostOne);
-    const onServer = (await a.transport.getBook(server.url, (await a.account.current())!.token, book.id))!;
+    const onServer = (await a.transport.getBook(served.server.url, (await a.account.current())!.token, book.id))!;
     expect(onServer.content).toBe(p('One two three.') + rest);
     expect(await a.db.books.get(book.id)).toMatchObject({ content: onServer.content, revision: onServer.revision, dirty: 0 });
     expect(await a.db.unanswered.count()).toBe(0);
