@@ -3,30 +3,16 @@
 // based on (when kept) and the incoming edit, what happens.
 import { sameBookText } from '../../shared/book-text.ts';
 import type { Overlap, Side } from '../../shared/manuscript/merge.ts';
-import { LIMITS, type BookMetadata } from '../../shared/protocol.ts';
+import { LIMITS } from '../../shared/protocol.ts';
+import type { BookVersion } from '../store/book-store.ts';
+import type { EditedFields } from '../store/book-writes.ts';
 import { mergeVersions, type MergeableVersion } from './three-way.ts';
 
 /** The parts of a stored book the decision looks at. */
-export interface StoredVersion {
-  title: string;
-  author: string;
-  content: string;
-  metadata: BookMetadata;
-  updatedAt: number;
-  revision: number;
-  deleted: boolean;
-}
+export type StoredVersion = EditedFields & Pick<BookVersion, 'updatedAt' | 'revision'>;
 
-/** An incoming edit, already validated and sanitised. */
-export interface IncomingEdit {
-  title: string;
-  author: string;
-  content: string;
-  metadata: BookMetadata;
-  updatedAt: number;
-  baseRevision?: number;
-  deleted: boolean;
-}
+/** An incoming edit, already validated and sanitised: what the writer wrote, when, and from which revision. */
+export type IncomingEdit = EditedFields & { updatedAt: number; baseRevision?: number };
 
 export type WriteDecision =
   /** Write it, with this (possibly clamped) updatedAt. */

@@ -3,15 +3,10 @@
 import { sameBookText, sameJson } from '../../shared/book-text.ts';
 import { mergeManuscripts, type Overlap, type Side } from '../../shared/manuscript/merge.ts';
 import type { BookMetadata } from '../../shared/protocol.ts';
+import type { EditedFields } from '../store/book-writes.ts';
 
-/** The fields of a version a merge combines. */
-export interface MergeableVersion {
-  title: string;
-  author: string;
-  content: string;
-  metadata: BookMetadata;
-  deleted: boolean;
-}
+/** The fields of a version a merge combines: what a writer writes (the clocks and bookkeeping follow from it). */
+export type MergeableVersion = EditedFields;
 
 export type ThreeWayResult =
   | { kind: 'merged'; version: MergeableVersion; newer: Side; overlaps: Overlap[] }
