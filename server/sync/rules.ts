@@ -6,7 +6,7 @@ import type { Overlap, Side } from '../../shared/manuscript/merge.ts';
 import { LIMITS } from '../../shared/protocol.ts';
 import type { BookVersion } from '../store/book-store.ts';
 import type { EditedFields } from '../store/book-writes.ts';
-import { mergeVersions, type MergeableVersion } from './three-way.ts';
+import { mergeVersions, type MergeableVersion } from '../../shared/manuscript/three-way.ts';
 
 /** The parts of a stored book the decision looks at. */
 export type StoredVersion = EditedFields & Pick<BookVersion, 'updatedAt' | 'revision'>;

@@ -558,6 +558,47 @@ describe('sync under faults (found scenarios)', () => {
       finale: [],
     });
   });
+  it.each(storeFactories)('a rename meets a crashed push, another rename and a new book ($name store)', async (factory) => {
+    await runScenario(factory, {
+      skews: [0, 0, 0, 0],
+      secondAccount: false,
+      shared: 1,
+      steps: [
+        { op: 'rename', d: 0, pick: 0 },
+        { op: 'append', d: 2, pick: 0 },
+        { op: 'cycle', d: 2, force: false, faults: [{ kind: 'crash', afterWrites: 0 }] },
+        { op: 'round' },
+        { op: 'rename', d: 2, pick: 0 },
+        { op: 'create', d: 0 },
+        { op: 'round' },
+        { op: 'round' },
+        { op: 'tick', ms: 1000 },
+        { op: 'cycle', d: 0, force: false, faults: [] },
+      ],
+      finale: [],
+    });
+  });
+  it.each(storeFactories)('a held push, "keep mine", a deletion and new books ($name store)', async (factory) => {
+    await runScenario(factory, {
+      skews: [0, 0, 0],
+      secondAccount: false,
+      shared: 1,
+      steps: [
+        { op: 'append', d: 0, pick: 0 },
+        { op: 'cycle', d: 0, force: false, faults: [{ kind: 'hold-request' }] },
+        { op: 'append', d: 1, pick: 0 },
+        { op: 'cycle', d: 0, force: false, faults: [] },
+        { op: 'round' },
+        { op: 'resolve', d: 0, pick: 0, choice: 'mine' },
+        { op: 'delete', d: 0, pick: 0 },
+        { op: 'create', d: 0 },
+        { op: 'create', d: 0 },
+        { op: 'cycle', d: 0, force: false, faults: [] },
+        { op: 'cycle', d: 0, force: false, faults: [] },
+      ],
+      finale: [],
+    });
+  });
 });
 
 // The test of the test: a server that lets an edit replace one its writer never saw must make the property fail.

@@ -264,8 +264,27 @@ describe('afterMerged', () => {
     expect(d.overlaps).toEqual([expect.objectContaining({ base: 'End.', kept: 'End, said A.', lost: 'End, said B.', keptSide: 'this-device', revision: 6 })]);
   });
 
-  it('keeps a deletion made while the request was in flight, now based on the merged revision', () => {
+  it('keeps a deletion made while the request was in flight on the revision its writer saw when the merge brought in other words', () => {
+    // Found by the convergence property: based on the merged revision, the tombstone would delete words of another
+    // device (here "said B." and the title) that this writer never saw; on its own base the server weighs it instead.
     const current = local({ deleted: 1, updatedAt: 2_500 });
-    expect(afterMerged(current, sent, merged, [], context).put).toMatchObject({ deleted: 1, dirty: 1, revision: 6 });
+    const d = afterMerged(current, sent, merged, [], context);
+    expect(d).toMatchObject({ outcome: 'merged-edited', put: { deleted: 1, dirty: 1, revision: 3, updatedAt: 2_500 } });
+    expect(withBase(d, { bookId: ID, revision: 6, content: merged.content, hash: 'h' }).base).toBeUndefined();
+  });
+
+  it('bases a deletion made in flight on the merged revision when the merge holds only what this device sent', () => {
+    const current = local({ deleted: 1, updatedAt: 2_500 });
+    const same = server({ ...sent, metadata: { wordCount: 9, charCount: 40 }, revision: 6 });
+    expect(afterMerged(current, sent, same, [], context).put).toMatchObject({ deleted: 1, dirty: 1, revision: 6 });
+  });
+
+  it('sets aside a title the merge changed when this device renamed the book in flight (never replaced unseen)', () => {
+    // Found by the convergence property: the next push is based on the merged revision, so without this record the
+    // other device's title would be replaced by a rename whose writer never saw it.
+    const current = local({ content: sent.content, title: 'Novel (A)', updatedAt: 2_500 });
+    const d = afterMerged(current, sent, merged, [], { now: 9_000, newId: ids() });
+    expect(d.put).toMatchObject({ title: 'Novel (A)', content: merged.content, revision: 6, dirty: 1 });
+    expect(d.overlaps).toEqual([expect.objectContaining({ base: 'Novel', kept: 'Novel (A)', lost: 'Novel (B)', keptSide: 'this-device' })]);
   });
 });

@@ -1,7 +1,7 @@
 // Pure decisions of the sync engine: what becomes of the local copy of a book after the server answered for it, or
 // when a change arrives from the server. No text is ever dropped: a losing local version becomes a conflict copy.
 import { sameBookText } from '../../../shared/book-text.ts';
-import { mergeManuscripts } from '../../../shared/manuscript/merge.ts';
+import { mergeVersions } from '../../../shared/manuscript/three-way.ts';
 import type { BookInput, ManuscriptPatch, MergeOverlap, ServerBook } from '../../../shared/protocol.ts';
 import { conflictCopyOf, versionMark } from '../books/db.ts';
 import { countHtml } from '../books/words.ts';
@@ -33,6 +33,12 @@ export interface LocalDecision {
   dropBase?: string;
   /** Passages a merge settled (recorded for the writer to review). */
   overlaps?: MergeOverlapRecord[];
+}
+
+/** The same words: title, author, content and metadata, apart from the counts derived from the text. */
+function sameWords(a: LocalBook, b: ServerBook): boolean {
+  const written = ({ wordCount: _w, charCount: _c, ...rest }: Record<string, unknown>) => rest;
+  return sameBookText({ ...a, metadata: written(a.metadata) }, { ...b, metadata: written(b.metadata) });
 }
 
 /** The same version: same edit time, deletion state and text. */
@@ -205,25 +211,35 @@ export function afterMerged(
     fromServer.length || decision.overlaps?.length
       ? { ...decision, overlaps: [...fromServer, ...(decision.overlaps ?? [])] }
       : decision;
+  if ((!current || current.deleted) && !sent.deleted && !sameWords(sent, merged)) {
+    // Deleted here while the push was in flight, and the merge brought in words of another device this one never
+    // showed its writer: the deletion stays based on what the writer saw, so the server weighs it against those edits
+    // (a deletion removes no words its writer did not see; the book comes back with them).
+    const tombstone: LocalBook = { ...(current ?? sent), deleted: 1, dirty: 1, syncIssue: null };
+    if (!current) tombstone.updatedAt = Math.max(now, sent.updatedAt + 1);
+    return withOverlaps({ outcome: 'merged-edited', put: tombstone });
+  }
   if (!current || current.deleted || merged.deleted || sameVersion(current, sent)) {
     // Unedited (or deleted) meanwhile: the same as an accepted write whose stored copy is the merged text.
     const accepted = afterAccepted(current, sent, merged.revision, merged.syncedAt, now, merged);
     return withOverlaps({ ...accepted, outcome: accepted.outcome === 'synced' ? 'merged' : accepted.outcome });
   }
-  // Base: what was sent. Stored: the merge. Incoming: this device's newer text.
-  const text = mergeManuscripts(sent.content, merged.content, current.content, { newer: 'incoming' });
-  // Title, author and metadata: this device's value if it changed them meanwhile, else the merged one.
-  const metadataOf = ({ wordCount: _w, charCount: _c, ...rest }: LocalBook['metadata']) => JSON.stringify(rest);
-  const metadataEdited = metadataOf(current.metadata) !== metadataOf(sent.metadata);
+  // Base: what was sent. Stored: the merge. Incoming: this device's newer edit, which wins where both changed the same
+  // passage or field; what the merge had there is set aside, never replaced unseen (the push that follows is based on
+  // the merged revision, so the server would take it as it is).
+  const version = (b: LocalBook | ServerBook) => ({ title: b.title, author: b.author, content: b.content, metadata: b.metadata as ServerBook['metadata'], deleted: false });
+  const result = mergeVersions(version(sent), version(merged), version(current), 'incoming');
+  if (result.kind !== 'merged') throw new Error('a merge of two live versions is always a merge');
+  const { title, author, content, metadata } = result.version;
   const put: LocalBook = {
     ...current,
-    title: current.title !== sent.title ? current.title : merged.title,
-    author: current.author !== sent.author ? current.author : merged.author,
-    content: text.html,
-    metadata: { ...(metadataEdited ? current.metadata : merged.metadata), ...countHtml(text.html) },
+    title,
+    author,
+    content,
+    metadata: { ...(metadata as LocalBook['metadata']), ...countHtml(content) },
     revision: merged.revision,
     syncedAt: merged.syncedAt,
     dirty: 1,
   };
-  return withOverlaps({ outcome: 'merged-edited', put, overlaps: text.overlaps.map((o) => record(o, true)) });
+  return withOverlaps({ outcome: 'merged-edited', put, overlaps: result.overlaps.map((o) => record(o, true)) });
 }

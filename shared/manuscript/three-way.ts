@@ -1,12 +1,18 @@
-// The three-way merge of two edits of one book made from a common base revision, as one pure function: the text
-// merged passage by passage (shared/manuscript/merge.ts), the other fields last-writer-wins each on its own.
-import { sameBookText, sameJson } from '../../shared/book-text.ts';
-import { mergeManuscripts, type Overlap, type Side } from '../../shared/manuscript/merge.ts';
-import type { BookMetadata } from '../../shared/protocol.ts';
-import type { EditedFields } from '../store/book-writes.ts';
+// The three-way merge of two edits of one book made from a common base, as one pure function: the text merged passage
+// by passage (merge.ts), the other fields last-writer-wins each on its own. One rule for the server (a stale push) and
+// the device (an edit made while its own push was being merged).
+import { sameBookText, sameJson } from '../book-text.ts';
+import type { BookMetadata } from '../protocol.ts';
+import { mergeManuscripts, type Overlap, type Side } from './merge.ts';
 
 /** The fields of a version a merge combines: what a writer writes (the clocks and bookkeeping follow from it). */
-export type MergeableVersion = EditedFields;
+export interface MergeableVersion {
+  title: string;
+  author: string;
+  content: string;
+  metadata: BookMetadata;
+  deleted: boolean;
+}
 
 export type ThreeWayResult =
   | { kind: 'merged'; version: MergeableVersion; newer: Side; overlaps: Overlap[] }
