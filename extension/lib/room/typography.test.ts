@@ -2,7 +2,7 @@
 import { Editor } from '@tiptap/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manuscriptExtensions } from '../editor/schema.ts';
-import { ProseTypography, smartQuote, type QuoteLanguage } from './typography.ts';
+import { NBSP, ProseTypography, smartQuote, type QuoteLanguage } from './typography.ts';
 
 /** Runs `typed` through smartQuote one straight quote at a time, as typing would. */
 function typeQuotes(typed: string, language: QuoteLanguage): string {
@@ -96,5 +96,50 @@ describe('typography as the writer types', () => {
     language = 'es';
     type(editor, '"b"');
     expect(editor.getText()).toBe('“a” «b»');
+  });
+});
+
+describe('no-break spaces', () => {
+  const shown = (text: string) => text.replaceAll(NBSP, '·');
+
+  it('keeps the spaces a Spanish writer types inside « » from breaking, and closes the same way', () => {
+    const editor = editorIn('es');
+    type(editor, 'Dijo: " Es "raro" aquí". Y « otra ». Al 10 %.');
+    expect(shown(editor.getText())).toBe('Dijo: «·Es “raro” aquí·». Y «·otra·». Al 10·%.');
+  });
+
+  it('leaves unspaced guillemets unspaced', () => {
+    const editor = editorIn('es');
+    type(editor, '"Hola", dijo.');
+    expect(editor.getText()).toBe('«Hola», dijo.');
+  });
+
+  it('adds none in English or with straight quotes', () => {
+    for (const language of ['en', null] as const) {
+      const editor = editorIn(language);
+      type(editor, '« a » 10 %');
+      expect(editor.getText()).toBe('« a » 10 %');
+    }
+  });
+
+  it('gives the plain space back on Backspace right after', () => {
+    const editor = editorIn('es');
+    type(editor, '« ');
+    expect(shown(editor.getText())).toBe('«·');
+    editor.commands.undoInputRule();
+    expect(editor.getText()).toBe('« ');
+  });
+
+  it('is saved as the manuscript HTML, so sync and export carry it', () => {
+    const editor = editorIn('es');
+    type(editor, '" texto"');
+    expect(editor.getHTML()).toBe('<p>«&nbsp;texto&nbsp;»</p>');
+  });
+
+  it('never touches code', () => {
+    const editor = editorIn('es');
+    editor.commands.toggleCode();
+    type(editor, '« a » 10 %');
+    expect(editor.getText()).toBe('« a » 10 %');
   });
 });
