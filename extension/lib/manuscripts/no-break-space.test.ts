@@ -6,7 +6,7 @@ import { packagedPdfFonts, pdfText, tempFile, TEST_PDF_LABELS } from './validato
 
 const OPTIONS: ExportOptions = { language: 'es', pdfFonts: packagedPdfFonts, pdfLabels: TEST_PDF_LABELS, now: new Date('2026-11-29T10:00:00Z') };
 // What the editor saves for « texto » typed with spaces, and for 10 %.
-const BOOK = { title: 'Espacios', author: 'Ana', content: '<p>Dijo: «&nbsp;texto&nbsp;». Al 10&nbsp;%.</p>' };
+const BOOK = { id: 'nbsp-book', title: 'Espacios', author: 'Ana', content: '<p>Dijo: «&nbsp;texto&nbsp;». Al 10&nbsp;%.</p>' };
 const KEPT = 'Dijo: «\u00a0texto\u00a0». Al 10\u00a0%.';
 
 async function exported(format: ExportFormat): Promise<string> {
