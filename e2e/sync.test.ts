@@ -109,11 +109,11 @@ describe('background sync', () => {
     await panel.locator(sel('password')).fill(account.password);
     await panel.locator(sel('sign-in')).click();
     await panel.waitForFunction(
-      (selector) => (document.querySelector(selector)?.textContent ?? '').includes('Cannot reach the server'),
+      (selector) => (document.querySelector(selector)?.textContent ?? '').includes("Can't reach your sync server"),
       {},
       sel('settings-error'),
     );
-    expect(await errorText()).toBe(`Cannot reach the server at ${writer.network.url}`);
+    expect(await errorText()).toBe(`Can't reach your sync server at ${writer.network.url}`);
     expect(await panel.$eval(sel('account-status'), (el) => el.getAttribute('data-signed-in'))).toBe('false');
     expect(await panel.$eval(sel('password'), (el) => (el as HTMLInputElement).value)).toBe(account.password);
 
