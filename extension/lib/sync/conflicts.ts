@@ -21,7 +21,7 @@ export async function listConflicts(db: AncloraDB, bookId?: string): Promise<Con
 
 async function takeCopy(db: AncloraDB, copyId: string): Promise<ConflictCopy> {
   const copy = await db.conflicts.get(copyId);
-  if (!copy) throw new Error('This conflict was already resolved');
+  if (!copy) throw new Error(t('conflictAlreadyResolved'));
   await db.conflicts.delete(copyId);
   return copy;
 }
