@@ -208,6 +208,20 @@ describe('typography and formatting', () => {
     await waitForEditorText(panel, 'Dijo: «Es “raro” aquí».');
   });
 
+  test('keeps Spanish guillemets on the line of their words with no-break spaces, saved as such; Backspace undoes one', async () => {
+    const id = await createBook(panel);
+    await panel.locator(sel('toggle-display')).click();
+    await panel.select(sel('display-quotes'), 'es');
+    await typeAtEnd(panel, 'Dijo: " sí". Al 10 %.');
+    await waitForEditorText(panel, 'Dijo: «\u00a0sí\u00a0». Al 10\u00a0%.');
+    await until(async () => (await storedBook(panel, id))?.content === '<p>Dijo: «&nbsp;sí&nbsp;». Al 10&nbsp;%.</p>', {
+      message: 'the no-break spaces saved',
+    });
+    await typeAtEnd(panel, ' « ');
+    await panel.keyboard.press('Backspace');
+    expect(await editorText(panel)).toBe('Dijo: «\u00a0sí\u00a0». Al 10\u00a0%. « ');
+  });
+
   test('underlines with Ctrl+U and stores it', async () => {
     const id = await createBook(panel);
     await typeAtEnd(panel, 'plain ');
