@@ -102,24 +102,22 @@ describe('typography as the writer types', () => {
 describe('no-break spaces', () => {
   const shown = (text: string) => text.replaceAll(NBSP, '·');
 
-  it('keeps the spaces a Spanish writer types inside « » from breaking, and closes the same way', () => {
-    const editor = editorIn('es');
-    type(editor, 'Dijo: " Es "raro" aquí". Y « otra ». Al 10 %.');
-    expect(shown(editor.getText())).toBe('Dijo: «·Es “raro” aquí·». Y «·otra·». Al 10·%.');
+  it.each([
+    ['es', 'Dijo: " Es "raro" aquí". Y « otra ». Al 10 %.', 'Dijo: «·Es “raro” aquí·». Y «·otra·». Al 10·%.'],
+    ['es', '"Hola", dijo.', '«Hola», dijo.'],
+    ['en', '« a » 10 %', '« a » 10 %'],
+    [null, '« a » 10 %', '« a » 10 %'],
+  ] as const)('with the %s style, typing %s gives %s', (language, typed, expected) => {
+    const editor = editorIn(language);
+    type(editor, typed);
+    expect(shown(editor.getText())).toBe(expected);
   });
 
-  it('leaves unspaced guillemets unspaced', () => {
+  it('never touches code', () => {
     const editor = editorIn('es');
-    type(editor, '"Hola", dijo.');
-    expect(editor.getText()).toBe('«Hola», dijo.');
-  });
-
-  it('adds none in English or with straight quotes', () => {
-    for (const language of ['en', null] as const) {
-      const editor = editorIn(language);
-      type(editor, '« a » 10 %');
-      expect(editor.getText()).toBe('« a » 10 %');
-    }
+    editor.commands.toggleCode();
+    type(editor, '« a » 10 %');
+    expect(editor.getText()).toBe('« a » 10 %');
   });
 
   it('gives the plain space back on Backspace right after', () => {
@@ -134,12 +132,5 @@ describe('no-break spaces', () => {
     const editor = editorIn('es');
     type(editor, '" texto"');
     expect(editor.getHTML()).toBe('<p>«&nbsp;texto&nbsp;»</p>');
-  });
-
-  it('never touches code', () => {
-    const editor = editorIn('es');
-    editor.commands.toggleCode();
-    type(editor, '« a » 10 %');
-    expect(editor.getText()).toBe('« a » 10 %');
   });
 });
