@@ -17,7 +17,8 @@ describe('folding text for search', () => {
     expect(foldText('Canción ÑANDÚ Über')).toBe('cancion nandu uber');
   });
 
-  it('keeps every offset where it was, whatever the text', () => {
+  // A few seconds alone (every code point folds once), several times that on a loaded machine.
+  it('keeps every offset where it was, whatever the text', { timeout: 30_000 }, () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => foldText(text).length === text.length));
   });
 });
@@ -78,7 +79,7 @@ describe('the word prefilter', () => {
     expect(wordProbes(queryWords(foldQuery(query)))).toEqual(probes);
   });
 
-  it('never leaves out a book the text scan would find, nor finds one it would not', () => {
+  it('never leaves out a book the text scan would find, nor finds one it would not', { timeout: 30_000 }, () => {
     const text = fc.stringMatching(/^[a-cé ,.’\-]{0,80}$/);
     fc.assert(
       fc.property(text, fc.nat(), fc.nat(), (body, from, length) => {
