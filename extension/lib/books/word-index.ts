@@ -72,28 +72,33 @@ export function mayContain(index: WordIndex, words: readonly QueryWord[]): boole
   // word of a phrase but never in that order. It starts from the places of the rarest word the query has whole (or of
   // its first word, when it has none whole) and looks at the words around each.
   const { vocabulary, sequence, starts, places } = index;
-  const fits = (j: number, id: number): boolean => {
-    const { word, starts: whole, ends } = words[j]!;
-    const candidate = vocabulary[id]!;
-    return whole && ends ? candidate === word : whole ? candidate.startsWith(word) : candidate.endsWith(word);
+  // The id of each word the query has whole (-1 for the others); a whole word the book lacks was ruled out above.
+  const ids = words.map(({ word, starts: whole, ends }) => (whole && ends ? vocabulary.indexOf(word) : -1));
+  const partial = (j: number, id: number): boolean => {
+    const { word, starts: whole } = words[j]!;
+    return whole ? vocabulary[id]!.startsWith(word) : vocabulary[id]!.endsWith(word);
   };
   let anchor = 0;
-  let anchorIds: number[] = [];
   let fewest = Infinity;
-  words.forEach(({ word, starts: whole, ends }, j) => {
-    if (!whole || !ends) return;
-    const id = vocabulary.indexOf(word);
-    const count = id < 0 ? 0 : starts[id + 1]! - starts[id]!;
-    if (count < fewest) [anchor, anchorIds, fewest] = [j, id < 0 ? [] : [id], count];
+  ids.forEach((id, j) => {
+    const count = id < 0 ? Infinity : starts[id + 1]! - starts[id]!;
+    if (count < fewest) [anchor, fewest] = [j, count];
   });
-  if (fewest === Infinity) anchorIds = vocabulary.flatMap((_, id) => (fits(0, id) ? [id] : []));
+  const anchorIds = fewest < Infinity ? [ids[anchor]!] : vocabulary.flatMap((_, id) => (partial(0, id) ? [id] : []));
+  // Whole words are checked first, by id; the words the query cuts (its first and last) only where those fit.
+  const order = words.map((_, j) => j).filter((j) => j !== anchor).sort((x, y) => Number(ids[x]! < 0) - Number(ids[y]! < 0));
+  // Plain loops: this runs at every place of the anchor word, thousands of times a book.
   for (const id of anchorIds) {
     for (let p = starts[id]!; p < starts[id + 1]!; p++) {
       const at = places[p]! - anchor;
       if (at < 0 || at + words.length > sequence.length) continue;
-      let j = 0;
-      while (j < words.length && (j === anchor || fits(j, sequence[at + j]!))) j++;
-      if (j === words.length) return true;
+      let k = 0;
+      for (; k < order.length; k++) {
+        const j = order[k]!;
+        const found = sequence[at + j]!;
+        if (ids[j]! >= 0 ? found !== ids[j] : !partial(j, found)) break;
+      }
+      if (k === order.length) return true;
     }
   }
   return false;
