@@ -8,6 +8,7 @@ import { seriousViolations } from './support/a11y.ts';
 import { launchWithExtension, useChromiumPerFile, type ExtensionBrowser } from './support/browser.ts';
 import { localBook, putConflictCopy, putStoredBook, storedBook, storedBooks } from './support/books.ts';
 import { startServer } from './support/server.ts';
+import { showServerUrl } from './support/sync-ui.ts';
 import { createBook, EDITOR, editorText, sel, typeAtEnd, waitForEditorText } from './support/panel.ts';
 import { until } from '../shared/wait.testing.ts';
 
@@ -478,7 +479,7 @@ describe('in Spanish (--lang=es)', () => {
     await page.close();
   });
 
-  test('shows only Spanish in the settings, a server refusal, an unreachable server and the conflict banner', async () => {
+  test('shows only Spanish in the settings, a server refusal, an unreachable server, the conflict banner and the sync states', async () => {
     const server = await startServer();
     try {
       page = await es.openPanel();
@@ -524,6 +525,22 @@ describe('in Spanish (--lang=es)', () => {
       await page.waitForFunction((s) => !document.querySelector(s), {}, sel('conflict-banner'));
       const copy = catalogue('es').conflictCopyTitle!.message.replace('$TITLE$', 'Mi novela');
       await until(async () => (await storedBooks(page)).some((b) => b.title === copy), { message: `a book titled ${copy}` });
+
+      // Signed in, then the server goes away: the account and the sync status say so in Spanish.
+      await page.locator(sel('open-settings')).click();
+      await showServerUrl(page);
+      await page.locator(sel('server-url')).fill(server.url);
+      await page.locator(sel('email')).fill(`escritora-${Date.now()}@example.com`);
+      await page.locator(sel('password')).fill('una contraseña larga');
+      await page.locator(sel('create-account')).click();
+      await page.waitForSelector(`${sel('account-status')}[data-signed-in="true"]`, { timeout: 15_000 });
+      expect(await notFromSpanishCatalogue(page)).toEqual([]);
+      await page.locator(sel('close-settings')).click();
+      await page.waitForSelector(`${sel('sync-status')}[data-state="synced"]`, { timeout: 20_000 });
+      await server.stop();
+      await page.locator(sel('sync-status')).click();
+      await page.waitForSelector(`${sel('sync-status')}[data-state="unreachable"]`, { timeout: 20_000 });
+      expect(await notFromSpanishCatalogue(page)).toEqual([]);
       await page.close();
     } finally {
       await server.stop();
