@@ -186,7 +186,7 @@ if (only.has('room')) {
         [`  the same typing with both off (same runs), ms (${f.keystrokePlain.samples} keystrokes)`, round(f.keystrokePlain.p50, 1), round(f.keystrokePlain.p95, 1), ''],
       ],
       [
-        'search: extension/lib/books/search.ts in Node (the same V8 as Chromium) over books built by bench/lib/manuscript.ts; later searches reuse the index and re-read only changed books',
+        'search: extension/lib/books/search.ts in Node (the same V8 as Chromium) over books built by bench/lib/manuscript.ts; later searches reuse the index and re-read only changed books; each book\'s word index (word-index.ts) rules it out before its text is scanned unless it has the query\'s words in the query\'s order',
         'keystroke → next frame: as in the browser group (keydown → message posted from the next requestAnimationFrame)',
       ],
     ),

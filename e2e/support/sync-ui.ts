@@ -9,7 +9,7 @@ import { sel } from './panel.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { until } from '../../shared/wait.testing.ts';
 
-export type SyncState = 'offline' | 'syncing' | 'pending' | 'error' | 'synced';
+export type SyncState = 'offline' | 'unreachable' | 'syncing' | 'pending' | 'error' | 'synced';
 
 /**
  * One browser profile with the extension, reaching the server through its own fault proxy, so each device can be
@@ -117,6 +117,7 @@ export async function signInThroughSettings(
   action: 'sign-in' | 'create-account' = 'sign-in',
 ): Promise<void> {
   await panel.locator(sel('open-settings')).click();
+  await showServerUrl(panel);
   await panel.locator(sel('server-url')).fill(serverUrl);
   await panel.locator(sel('email')).fill(account.email);
   await panel.locator(sel('password')).fill(account.password);
@@ -130,6 +131,14 @@ export async function signInThroughSettings(
     sel('account-status'),
     account.email,
   );
+}
+
+/** Opens the settings' "Advanced" disclosure, where the server address is, if it is closed. */
+export async function showServerUrl(panel: Page): Promise<void> {
+  await panel.waitForSelector(sel('advanced-settings'));
+  if (!(await panel.$eval(sel('advanced-settings'), (el) => (el as HTMLDetailsElement).open))) {
+    await panel.locator(sel('advanced-toggle')).click();
+  }
 }
 
 export function closeSettings(page: Page): Promise<void> {

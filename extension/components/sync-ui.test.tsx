@@ -26,13 +26,27 @@ describe('SyncStatusView', () => {
     [{ pendingCount: 1 }, 'pending', '1 pending'],
     [{ pendingCount: 3 }, 'pending', '3 pending'],
     [{ isSyncing: true }, 'syncing', 'Syncing...'],
-    [{ isOnline: false, pendingCount: 2 }, 'offline', 'Offline'],
+    [{ isOnline: false, pendingCount: 2 }, 'unreachable', "Can't reach server"],
     [{ lastError: 'Server error (500)' }, 'error', 'Error (retry)'],
   ] as const)('shows %o as %s with the label "%s"', (patch, state, label) => {
     render(<SyncStatusView status={status(patch)} signedIn onSync={() => undefined} />);
     const badge = screen.getByTestId('sync-status');
     expect(badge.getAttribute('data-state')).toBe(state);
     expect(badge.textContent).toContain(label);
+  });
+
+  it('tells a browser without a network apart from a server that does not answer, and says what to do about each', () => {
+    const { rerender } = render(<SyncStatusView status={status({ isOnline: false })} signedIn browserOnline onSync={() => undefined} />);
+    const badge = screen.getByTestId('sync-status');
+    expect(badge.getAttribute('data-state')).toBe('unreachable');
+    expect(badge.getAttribute('title')).toBe(en.syncUnreachableHint.message);
+    rerender(<SyncStatusView status={status({ isOnline: false })} signedIn browserOnline={false} onSync={() => undefined} />);
+    expect(badge.getAttribute('data-state')).toBe('offline');
+    expect(badge.textContent).toContain('Offline');
+    expect(badge.getAttribute('title')).toBe(en.syncOfflineHint.message);
+    // The browser's own word wins even when the last cycle reached the server.
+    rerender(<SyncStatusView status={status({})} signedIn browserOnline={false} onSync={() => undefined} />);
+    expect(badge.getAttribute('data-state')).toBe('offline');
   });
 
   it('explains a failure of this device in its own words, not as a server error', () => {
@@ -73,6 +87,39 @@ describe('SettingsForm', () => {
     signOutEverywhere: vi.fn(async () => ({ sessions: 1, tokens: 2 })),
   });
 
+  it('leads with the account and keeps the default server address, prefilled, under a closed "Advanced"', () => {
+    render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: '' }} account={account()} />);
+    const order = ['account-status', 'email', 'password', 'sign-in', 'advanced-settings', 'server-url'].map((id) => screen.getByTestId(id));
+    for (let i = 1; i < order.length; i++) {
+      expect(order[i - 1]!.compareDocumentPosition(order[i]!) & Node.DOCUMENT_POSITION_FOLLOWING, `${i}`).toBeTruthy();
+    }
+    const advanced = screen.getByTestId('advanced-settings') as HTMLDetailsElement;
+    expect(advanced.open).toBe(false);
+    expect(advanced.contains(screen.getByTestId('server-url'))).toBe(true);
+    expect((screen.getByTestId('server-url') as HTMLInputElement).value).toBe('http://127.0.0.1:8787');
+  });
+
+  it('opens "Advanced" at once for a writer who chose another server', () => {
+    render(<SettingsForm settings={{ serverUrl: 'https://sync.example.org', email: '' }} account={account()} />);
+    expect((screen.getByTestId('advanced-settings') as HTMLDetailsElement).open).toBe(true);
+  });
+
+  it('says what is missing in the form before sending anything', async () => {
+    const a = account();
+    render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: '' }} account={a} />);
+    fireEvent.click(screen.getByTestId('sign-in'));
+    expect((await screen.findByTestId('settings-error')).textContent).toBe(en.enterEmail.message);
+    fireEvent.change(screen.getByTestId('email'), { target: { value: 'ana@example.com' } });
+    fireEvent.click(screen.getByTestId('create-account'));
+    await waitFor(() => expect(screen.getByTestId('settings-error').textContent).toBe(en.enterPassword.message));
+    fireEvent.change(screen.getByTestId('password'), { target: { value: 'correct horse' } });
+    fireEvent.change(screen.getByTestId('server-url'), { target: { value: 'ftp://example.org' } });
+    fireEvent.click(screen.getByTestId('sign-in'));
+    await waitFor(() => expect(screen.getByTestId('settings-error').textContent).toBe(en.serverUrlInvalid.message));
+    expect(a.signIn).not.toHaveBeenCalled();
+    expect(a.createAccount).not.toHaveBeenCalled();
+  });
+
   it('signs in with the server URL, email and password typed, and clears the password afterwards', async () => {
     const a = account();
     render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: '' }} account={a} />);
@@ -98,8 +145,11 @@ describe('SettingsForm', () => {
     const a = account();
     a.signIn.mockRejectedValueOnce(new TransportError('network', 'Network error'));
     render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: 'ana@example.com' }} account={a} />);
+    fireEvent.change(screen.getByTestId('password'), { target: { value: 'correct horse' } });
     fireEvent.click(screen.getByTestId('sign-in'));
-    expect((await screen.findByTestId('settings-error')).textContent).toBe('Cannot reach the server at http://127.0.0.1:8787');
+    expect((await screen.findByTestId('settings-error')).textContent).toBe("Can't reach your sync server at http://127.0.0.1:8787");
+    // The address is most often what is wrong: it is shown.
+    expect((screen.getByTestId('advanced-settings') as HTMLDetailsElement).open).toBe(true);
     a.signIn.mockRejectedValueOnce(new TransportError('unauthorized', 'Invalid email or password'));
     fireEvent.click(screen.getByTestId('sign-in'));
     await waitFor(() => expect(screen.getByTestId('settings-error').textContent).toBe('Invalid email or password'));
@@ -166,7 +216,7 @@ describe('SettingsForm: sign out everywhere', () => {
     render(<SettingsForm settings={signedIn} account={a} />);
     fireEvent.click(screen.getByTestId('sign-out-everywhere'));
     fireEvent.click(screen.getByTestId('confirm-sign-out-everywhere'));
-    expect((await screen.findByTestId('settings-error')).textContent).toBe('Cannot reach the server at http://s');
+    expect((await screen.findByTestId('settings-error')).textContent).toBe("Can't reach your sync server at http://s");
     expect(screen.getByTestId('sign-out-everywhere-confirm')).toBeTruthy();
   });
 });

@@ -4,14 +4,13 @@ import { LIMITS } from '../../../shared/limits.ts';
 import { liveQuery, type Observable } from 'dexie';
 import { sameBookText } from '../../../shared/book-text.ts';
 import { announceBookWrite } from '../books/repository.ts';
+import { t } from '../i18n.ts';
 import { conflictCopyOf, database, newLocalBook, type AncloraDB, type ConflictCopy, type LocalBook } from '../books/db.ts';
 
-export const CONFLICT_COPY_SUFFIX = ' (conflict copy)';
-
-/** "Title (conflict copy)", shortened so the whole title still fits the server's limit. */
+/** "Title (conflict copy)" in the writer's language, shortened so the whole title still fits the server's limit. */
 export function conflictCopyTitle(title: string): string {
-  const room = LIMITS.titleMax - CONFLICT_COPY_SUFFIX.length;
-  return `${title.length > room ? title.slice(0, room) : title}${CONFLICT_COPY_SUFFIX}`;
+  const room = LIMITS.titleMax - t('conflictCopyTitle', '').length;
+  return t('conflictCopyTitle', title.length > room ? title.slice(0, room) : title);
 }
 
 /** Conflict copies oldest first: the banner offers them one at a time. */
@@ -22,7 +21,7 @@ export async function listConflicts(db: AncloraDB, bookId?: string): Promise<Con
 
 async function takeCopy(db: AncloraDB, copyId: string): Promise<ConflictCopy> {
   const copy = await db.conflicts.get(copyId);
-  if (!copy) throw new Error('This conflict was already resolved');
+  if (!copy) throw new Error(t('conflictAlreadyResolved'));
   await db.conflicts.delete(copyId);
   return copy;
 }
