@@ -8,7 +8,7 @@ import { DEFAULT_SERVER_URL } from '../extension/lib/sync/account.ts';
 import { seriousViolations } from './support/a11y.ts';
 import { localBook, putStoredBook } from './support/books.ts';
 import { createBook, EDITOR, sel, typeAtEnd } from './support/panel.ts';
-import { closeSettings, newAccount, signInThroughSettings, useSyncWorld, waitForSyncState, type Device } from './support/sync-ui.ts';
+import { closeSettings, newAccount, signInThroughSettings, useSyncWorld, waitForSyncState, type ChromiumDevice } from './support/sync-ui.ts';
 import { ApiClient } from './support/api.ts';
 import { until } from '../shared/wait.testing.ts';
 
@@ -18,7 +18,7 @@ declare const chrome: typeof import('wxt/browser').browser;
 const world = useSyncWorld();
 
 /** The text on the toolbar icon, as the background last set it. */
-function toolbarBadge(device: Device): Promise<string> {
+function toolbarBadge(device: ChromiumDevice): Promise<string> {
   return device.ext.evaluateInWorker(() => chrome.action.getBadgeText({}));
 }
 
@@ -35,7 +35,7 @@ function documentOrder(page: Page, ids: string[]): Promise<number[]> {
   }, ids);
 }
 
-async function signedInDevice(): Promise<Device> {
+async function signedInDevice(): Promise<ChromiumDevice> {
   const account = newAccount();
   await ApiClient.signUp(world.serverUrl, account.email, account.password);
   const device = await world.device();
