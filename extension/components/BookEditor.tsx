@@ -14,6 +14,7 @@ import { AppendFile } from './AppendFile.tsx';
 import { CitationStyleField } from './CitationStyleField.tsx';
 import { ExportBook } from './ExportBook.tsx';
 import { DisplayMenu } from './DisplayMenu.tsx';
+import { MergeReview } from './MergeReview.tsx';
 import { OutlineNav } from './OutlineNav.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { MOD, Toolbar } from './Toolbar.tsx';
@@ -210,6 +211,13 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
             </div>
           </details>
         </div>
+      )}
+      {!quiet && (
+        <MergeReview
+          bookId={book.id}
+          title={title.trim() || t('untitled')}
+          onInsert={editor ? (html) => editor.chain().focus().insertContent(html).run() : undefined}
+        />
       )}
       {displayOpen && !quiet && <DisplayMenu settings={display} onChange={changeDisplay} onClose={() => setDisplayOpen(false)} />}
       {editor && !quiet && (

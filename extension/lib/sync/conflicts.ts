@@ -1,5 +1,6 @@
-// The three choices a writer has for a conflict copy (a local version that lost to the server), applied to Dexie.
-// Each runs in one transaction, so a choice either happens completely or not at all.
+// The three choices a writer has for a conflict copy (a version of a book set aside: the writer's own that lost to
+// another device's, or another device's that the writer's edit replaced), applied to Dexie, and their undo. Each runs
+// in one transaction, so a choice either happens completely or not at all.
 import { LIMITS } from '../../../shared/limits.ts';
 import { liveQuery, type Observable } from 'dexie';
 import { sameBookText } from '../../../shared/book-text.ts';
@@ -80,12 +81,53 @@ export async function keepBoth(db: AncloraDB, copyId: string, now: number, newId
   });
 }
 
+/** What a choice changed, so it can be undone: the copy it took, the book's text it replaced, the book it made. */
+export interface ConflictReceipt {
+  copy: ConflictCopy;
+  /** The book as it was when its text was replaced by the copy's (keep mine). */
+  replacedBook?: LocalBook;
+  /** The new book keep both made. */
+  madeBookId?: string;
+}
+
+/**
+ * Undoes a choice: the copy is offered again, a replaced text comes back as a new edit of the book (so it syncs), and
+ * a book made by keep both goes (as a deletion the server learns of, when it had reached it).
+ */
+export async function undoConflictChoice(db: AncloraDB, receipt: ConflictReceipt, now: number): Promise<void> {
+  await db.transaction('rw', db.books, db.conflicts, async () => {
+    await db.conflicts.put(receipt.copy);
+    const before = receipt.replacedBook;
+    if (before) {
+      const current = await db.books.get(before.id);
+      const { title, author, content, metadata } = before;
+      await db.books.put({
+        ...(current ?? before),
+        title,
+        author,
+        content,
+        metadata,
+        deleted: 0,
+        dirty: 1,
+        syncIssue: null,
+        updatedAt: Math.max(now, (current?.updatedAt ?? before.updatedAt) + 1),
+      });
+    }
+    if (receipt.madeBookId) {
+      const made = await db.books.get(receipt.madeBookId);
+      if (made && made.revision === null) await db.books.delete(made.id);
+      else if (made) await db.books.put({ ...made, deleted: 1, dirty: 1, updatedAt: Math.max(now, made.updatedAt + 1) });
+    }
+  });
+}
+
 /** What pages do with conflict copies: watch them and apply a choice; choices that write books are announced. */
 export interface ConflictChoices {
   watch(): Observable<ConflictCopy[]>;
   keepMine(copyId: string): Promise<string>;
   keepServer(copyId: string): Promise<void>;
   keepBoth(copyId: string): Promise<string>;
+  undo(receipt: ConflictReceipt): Promise<void>;
 }
 
 export function createConflictChoices(
@@ -108,6 +150,10 @@ export function createConflictChoices(
       const id = await keepBoth(db, copyId, now(), newId);
       announce();
       return id;
+    },
+    async undo(receipt) {
+      await undoConflictChoice(db, receipt, now());
+      announce();
     },
   };
 }
