@@ -8,7 +8,7 @@ import { until } from '../shared/wait.testing.ts';
 import { seriousViolations } from './support/a11y.ts';
 import { ApiClient } from './support/api.ts';
 import { putStoredBook, storedBook } from './support/books.ts';
-import { bookItem, createBook, EDITOR, pasteHtml, sel, waitForEditorText } from './support/panel.ts';
+import { bookItem, createBook, EDITOR, editorText, pasteHtml, sel, showList, waitForEditorText } from './support/panel.ts';
 import { closeSettings, newAccount, signInThroughSettings, useSyncWorld } from './support/sync-ui.ts';
 
 const SYNC_TIMEOUT = 20_000;
@@ -134,7 +134,9 @@ describe('merge review', () => {
       return book?.content.includes('first light') ? book : undefined;
     }, { timeout: SYNC_TIMEOUT, message: 'the book on the server' });
 
-    // A seed-style version of this book (no base revision, an older clock) loses to the server's whole.
+    // A seed-style version of this book (no base revision, an older clock) loses to the server's whole. It is written
+    // while the book is closed (an open editor would save its own text over it when the page goes).
+    await showList(device.panel);
     const local = await storedBook(device.panel, id);
     await putStoredBook(device.panel, {
       ...local!,
@@ -144,6 +146,8 @@ describe('merge review', () => {
       updatedAt: onServer.updatedAt - 60_000,
     });
     await device.panel.reload();
+    await device.panel.locator(bookItem(id)).click();
+    await waitForEditorText(device.panel, 'The harbour at last light.');
     await device.panel.locator(sel('sync-status')).click();
 
     const banner = await device.panel.waitForSelector(sel('conflict-banner'), { timeout: SYNC_TIMEOUT });
@@ -152,10 +156,18 @@ describe('merge review', () => {
     expect(await diff!.$$eval('ins', (els) => els.map((el) => el.textContent))).toEqual(['added: last']);
     expect(await diff!.$$eval('del', (els) => els.map((el) => el.textContent))).toEqual(['removed: first']);
     expect(await seriousViolations(device.panel, sel('conflict-banner'))).toEqual([]);
+    // The open editor did not switch to the other text: it still shows the writer's, read-only, until they choose.
+    await device.panel.waitForSelector(sel('editor-held'));
+    expect(await editorText(device.panel)).toBe('The harbour at last light.');
+    expect(await device.panel.$eval(EDITOR, (el) => el.getAttribute('contenteditable'))).toBe('false');
+    expect((await storedBook(device.panel, id))?.content).toBe('<p>The harbour at first light.</p>');
 
-    // Keep mine: the set-aside text becomes the book again and reaches the server.
+    // Keep mine: the set-aside text becomes the book again and reaches the server; the editor takes typing again.
     await device.panel.locator(sel('conflict-keep-mine')).click();
     await device.panel.waitForSelector(sel('conflict-undo'));
+    await device.panel.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('contenteditable') === 'true', {}, EDITOR);
+    expect(await device.panel.$(sel('editor-held'))).toBeNull();
+    expect(await editorText(device.panel)).toBe('The harbour at last light.');
     await until(async () => (await checker.book(id))?.content.includes('last light'), {
       timeout: SYNC_TIMEOUT,
       message: 'the kept version on the server',

@@ -65,7 +65,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
   const [room] = useState(() => new WritingRoom(display, uiLocale()));
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const session = useBookSession(book, room.extensions);
-  const { editor, title, author, counts, saveState, saveError, missing, titleInput } = session;
+  const { editor, title, author, counts, saveState, saveError, missing, held, titleInput } = session;
   const [openingWords] = useState(book.metadata.wordCount);
   const outline = useOutline(editor);
   // The outline is a sidebar in the tab (open by default) and a drawer in the panel; "goto" is it opened to search.
@@ -211,6 +211,11 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
             </div>
           </details>
         </div>
+      )}
+      {held && (
+        <p className="held-note" role="status" data-testid="editor-held">
+          {t('editorHeld')}
+        </p>
       )}
       {!quiet && (
         <MergeReview

@@ -128,6 +128,7 @@ export interface ConflictChoices {
   keepServer(copyId: string): Promise<void>;
   keepBoth(copyId: string): Promise<string>;
   undo(receipt: ConflictReceipt): Promise<void>;
+  watchOpenBook(bookId: string, since: number): Observable<OpenBook>;
 }
 
 export function createConflictChoices(
@@ -155,7 +156,37 @@ export function createConflictChoices(
       await undoConflictChoice(db, receipt, now());
       announce();
     },
+    watchOpenBook: (bookId, since) => watchOpenBook(db, bookId, since),
   };
+}
+
+/** The open book as its editor follows it, and whether the editor must hold still (see `holdsEditor`). */
+export interface OpenBook {
+  /** The live book; undefined once deleted. */
+  book: LocalBook | undefined;
+  held: boolean;
+}
+
+/**
+ * A conflict copy holding the writer's own version (not the other text their edit replaced) means the book now holds
+ * another device's text the writer has not chosen: their editor keeps showing what they wrote until they choose.
+ */
+export function holdsEditor(copy: ConflictCopy): boolean {
+  return copy.origin !== 'replaced-by-edit';
+}
+
+/**
+ * The book and its conflict copies read together, so the editor never sees the other text before the copy. Only
+ * copies made since `since` (the editor opened) hold it: a book opened later shows the book's text from the start.
+ */
+export function watchOpenBook(db: AncloraDB, bookId: string, since: number): Observable<OpenBook> {
+  // One read transaction: two separate reads could fall either side of the sync engine's write of both.
+  return liveQuery(() =>
+    db.transaction('r', db.books, db.conflicts, async () => {
+      const [book, copies] = await Promise.all([db.books.get(bookId), db.conflicts.where('bookId').equals(bookId).toArray()]);
+      return { book: book && !book.deleted ? book : undefined, held: copies.some((c) => c.createdAt >= since && holdsEditor(c)) };
+    }),
+  );
 }
 
 let shared: ConflictChoices | undefined;
