@@ -78,6 +78,13 @@ describe('merge review', () => {
     expect(await summary!.evaluate((el) => el.textContent)).toMatch(
       /^This browser \(Chrome · [0-9a-z]{4}\) and another device both changed 2 passages in “The Long Tide”\.$/,
     );
+    // The full-tab editor says the same.
+    const tab = await tablet.ext.browser.newPage();
+    await tab.goto(tablet.ext.extensionUrl(`sidepanel.html?view=tab#/book/${id}`));
+    const tabSummary = await tab.waitForSelector(sel('merge-summary'));
+    expect(await tabSummary!.evaluate((el) => el.textContent)).toBe(await summary!.evaluate((el) => el.textContent));
+    await tab.close();
+
     // Opened from the keyboard.
     await tablet.panel.$eval(sel('merge-review-toggle'), (el) => (el as HTMLElement).focus());
     await tablet.panel.keyboard.press('Enter');

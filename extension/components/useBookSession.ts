@@ -92,7 +92,8 @@ export function useBookSession(book: LocalBook, extensions: Extensions = []): Bo
     return () => subscription.unsubscribe();
   }, [session, openedAt]);
   useEffect(() => {
-    if (editor && !editor.isDestroyed) editor.setEditable(!held);
+    // No update event: the text did not change, and an "edit" now would save the writer's text over the book unchosen.
+    if (editor && !editor.isDestroyed) editor.setEditable(!held, false);
   }, [editor, held]);
 
   // A brand-new book starts with its title selected, ready to be typed over.
