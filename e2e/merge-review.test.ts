@@ -126,6 +126,19 @@ describe('merge review', () => {
         'Xray golf zulu.',
       ]);
     }
+
+    // Reviewed passages stay listed with the words not kept, and a choice can be undone: the replaced words return
+    // and the passage is up for review again.
+    await tablet.panel.locator(`${sel('merge-reviewed')} summary`).click();
+    expect(await texts(tablet.panel, sel('overlap-reviewed'))).toEqual([
+      expect.stringContaining('Both versions were kept.'),
+      expect.stringMatching(/The set-aside words replaced it\..*hotel/),
+    ]);
+    expect(await seriousViolations(tablet.panel, sel('merge-review'))).toEqual([]);
+    await tablet.panel.locator(`${sel('overlap-reviewed')}:nth-of-type(2) ${sel('overlap-undo')}`).click();
+    await waitForEditorText(tablet.panel, 'Xray hotel zulu.');
+    await tablet.panel.waitForSelector(sel('merge-summary'));
+    expect(await tablet.panel.$eval(sel('merge-summary'), (el) => el.textContent)).toContain('both changed a passage in “The Long Tide”');
   });
 
   test('a whole-book conflict shows both versions with the difference before any choice', async () => {

@@ -28,7 +28,8 @@ export function MergeReview({ bookId, title, onInsert }: MergeReviewProps) {
   const [undoable, setUndoable] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const pending = records.filter((r) => !r.reviewed);
-  if (pending.length === 0 && !undoable) return null;
+  const reviewed = records.filter((r) => r.reviewed);
+  if (pending.length === 0 && reviewed.length === 0 && !undoable) return null;
   const device = thisDeviceLabel(account?.deviceName);
 
   async function undo(id: string) {
@@ -43,7 +44,11 @@ export function MergeReview({ bookId, title, onInsert }: MergeReviewProps) {
   }
 
   return (
-    <section className="merge-review" aria-labelledby={`merge-summary-${bookId}`} data-testid="merge-review">
+    <section
+      className="merge-review"
+      {...(pending.length > 0 ? { 'aria-labelledby': `merge-summary-${bookId}` } : { 'aria-label': t('mergeReviewedHeading') })}
+      data-testid="merge-review"
+    >
       {pending.length > 0 && (
         <div className="merge-review__head">
           <p id={`merge-summary-${bookId}`} data-testid="merge-summary">
@@ -67,6 +72,16 @@ export function MergeReview({ bookId, title, onInsert }: MergeReviewProps) {
             />
           ))}
         </ol>
+      )}
+      {reviewed.length > 0 && (
+        <details className="merge-review__reviewed" data-testid="merge-reviewed">
+          <summary>{t('mergeReviewedCount', String(reviewed.length))}</summary>
+          <ul>
+            {reviewed.map((record) => (
+              <ReviewedItem key={record.id} record={record} onUndo={() => void undo(record.id)} onError={setError} />
+            ))}
+          </ul>
+        </details>
       )}
       {undoable && (
         <div className="notice" role="status">
@@ -192,6 +207,37 @@ function OverlapItem({ record, index, device, onInsert, onChosen }: OverlapItemP
         </div>
       )}
       {error && <p role="alert">{error}</p>}
+    </li>
+  );
+}
+
+const CHOICE_LABEL = { kept: 'mergeChoseKept', other: 'mergeChoseOther', both: 'mergeChoseBoth' } as const;
+
+/** A reviewed passage: what was chosen, the words not kept (still here until dismissed), undo and dismiss. */
+function ReviewedItem({ record, onUndo, onError }: { record: MergeOverlapRecord; onUndo: () => void; onError: (message: string) => void }) {
+  const choice = record.reviewed!.choice;
+  const notKept = choice === 'kept' ? record.lost : choice === 'other' ? record.kept : '';
+  return (
+    <li className="overlap overlap--reviewed" data-testid="overlap-reviewed">
+      <p>{t(CHOICE_LABEL[choice])}</p>
+      {notKept.trim() && (
+        <div className="overlap__base">
+          <h4>{t('mergeNotKept')}</h4>
+          <PassageText html={notKept} />
+        </div>
+      )}
+      <div className="conflict-banner__actions">
+        <button type="button" data-testid="overlap-undo" onClick={onUndo}>
+          {t('undo')}
+        </button>
+        <button
+          type="button"
+          data-testid="overlap-dismiss"
+          onClick={() => void mergeReview().dismiss(record.id).catch((e: unknown) => onError(t('conflictFailed', e instanceof Error ? e.message : String(e))))}
+        >
+          {t('dismiss')}
+        </button>
+      </div>
     </li>
   );
 }

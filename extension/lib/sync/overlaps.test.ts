@@ -87,6 +87,15 @@ describe('merge review', () => {
     expect((await db.overlaps.get('o-shark'))?.reviewed).toMatchObject({ choice: 'other' });
   });
 
+  it('a reviewed passage stays until dismissed; a pending one cannot be dismissed', async () => {
+    const { db, review } = await setup();
+    await expect(review.dismiss('o-shark')).rejects.toThrow(/not reviewed/);
+    await review.choose('o-shark', 'other');
+    expect(await db.overlaps.get('o-shark')).toBeDefined();
+    await review.dismiss('o-shark');
+    expect(await db.overlaps.get('o-shark')).toBeUndefined();
+  });
+
   it('a passage is reviewed once', async () => {
     const { review } = await setup();
     await review.choose('o-shark', 'kept');

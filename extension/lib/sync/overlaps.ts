@@ -43,6 +43,8 @@ export interface MergeReview {
   markReviewed(overlapId: string, choice: ReviewChoice): Promise<void>;
   /** Reverses a choice's edit of the book and makes the overlap pending again. */
   undo(overlapId: string): Promise<ChoiceResult>;
+  /** Forgets a reviewed overlap: the words the writer did not keep are gone from this device (history still has them). */
+  dismiss(overlapId: string): Promise<void>;
 }
 
 export function createMergeReview(db: AncloraDB, repo: BookRepository, now: () => number = Date.now): MergeReview {
@@ -95,6 +97,15 @@ export function createMergeReview(db: AncloraDB, repo: BookRepository, now: () =
       // Dexie removes a property updated to undefined: the overlap is pending again.
       await db.overlaps.update(id, { reviewed: undefined });
       return result;
+    },
+
+    async dismiss(id) {
+      await db.transaction('rw', db.overlaps, async () => {
+        const record = await db.overlaps.get(id);
+        // A pending passage is never dismissed unseen: it is reviewed first.
+        if (record && !record.reviewed) throw new Error('This passage is not reviewed yet');
+        await db.overlaps.delete(id);
+      });
     },
   };
 }
