@@ -21,8 +21,10 @@ export function watchOverlapCounts(db: AncloraDB = database()): Observable<Map<s
 
 /** A book's overlaps, earliest merge first and, within one merge, in the order their passages are in the book. */
 export async function listOverlaps(db: AncloraDB, bookId: string): Promise<MergeOverlapRecord[]> {
-  const [records, book] = await Promise.all([db.overlaps.where('bookId').equals(bookId).toArray(), db.books.get(bookId)]);
-  const content = book?.content ?? '';
+  const records = await db.overlaps.where('bookId').equals(bookId).toArray();
+  if (records.length < 2) return records;
+  // Read only when there is an order to find: this query re-runs on every save of the open book.
+  const content = (await db.books.get(bookId))?.content ?? '';
   const place = new Map(records.map((r) => [r.id, r.kept ? content.indexOf(r.kept) : -1]));
   const position = (r: MergeOverlapRecord) => (place.get(r.id)! < 0 ? Infinity : place.get(r.id)!);
   return records.sort((a, b) => a.at - b.at || a.revision - b.revision || position(a) - position(b));
