@@ -14,7 +14,7 @@ import {
   useSyncWorld,
   waitForSyncState,
   type Account,
-  type Device,
+  type ChromiumDevice,
 } from './support/sync-ui.ts';
 import { until } from '../shared/wait.testing.ts';
 
@@ -37,7 +37,7 @@ async function accountWithChecker(): Promise<{ account: Account; checker: ApiCli
 }
 
 /** A device signed into a fresh account, with one book holding `text` that has reached the server. */
-async function writerWithSyncedBook(text: string): Promise<{ writer: Device; checker: ApiClient; id: string }> {
+async function writerWithSyncedBook(text: string): Promise<{ writer: ChromiumDevice; checker: ApiClient; id: string }> {
   const { account, checker } = await accountWithChecker();
   const writer = await device();
   await signInThroughSettings(writer.panel, writer.network.url, account);
@@ -243,8 +243,8 @@ describe('background sync', () => {
 describe('conflicts between two devices on one account', () => {
   let account: Account;
   let checker: ApiClient;
-  let laptop: Device;
-  let tablet: Device;
+  let laptop: ChromiumDevice;
+  let tablet: ChromiumDevice;
   let round = 0;
 
   beforeAll(async () => {

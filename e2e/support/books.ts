@@ -36,8 +36,26 @@ export function storedConflicts(page: Page): Promise<ConflictCopy[]> {
   return readTable<ConflictCopy>(page, 'conflicts');
 }
 
-export async function storedBook(page: Page, id: string): Promise<LocalBook | undefined> {
-  return (await storedBooks(page)).find((book) => book.id === id);
+export function storedBook(page: Page, id: string): Promise<LocalBook | undefined> {
+  // One record, not the whole table: tests poll this, and cloning every stored novel each time (a room test keeps
+  // several 150k-word books) starves the page's own saves under load.
+  return page.evaluate(
+    (key) =>
+      new Promise<LocalBook | undefined>((resolve, reject) => {
+        const open = indexedDB.open('AncloraPress');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction('books', 'readonly').objectStore('books').get(key);
+          request.onsuccess = () => {
+            db.close();
+            resolve(request.result as LocalBook | undefined);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    id,
+  );
 }
 
 /**

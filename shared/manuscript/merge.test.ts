@@ -16,6 +16,14 @@ describe('mergeManuscripts keeps every edit that does not overlap another, which
     }
   });
 
+  it('keeps two different additions at one point even when one holds the other\'s words out of order', () => {
+    const stored = base + p('Fish two.');
+    const incoming = base + p('Two fish.');
+    expect(mergeManuscripts(base, stored, incoming, { newer: 'incoming' }).html).toBe(base + p('Fish two.', 'Two fish.'));
+    // Whole words: "The end" is not held by "The endless sea".
+    expect(mergeManuscripts(base, base + p('The end'), base + p('The endless sea'), { newer: 'incoming' }).html).toBe(base + p('The end', 'The endless sea'));
+  });
+
   it('keeps both sides appending, the older first', () => {
     const stored = base + p('Stored end.');
     const incoming = base + p('Incoming end.');

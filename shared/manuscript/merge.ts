@@ -104,12 +104,28 @@ function merge3(base: string[], stored: string[], incoming: string[], newer: Sid
     }
     const region = { base: base.slice(start, end).join(''), stored: version('stored'), incoming: version('incoming') };
     if (region.stored === region.incoming) out.push(region.stored);
-    // Both sides added something at the same point and changed nothing else: keep both, the older first.
-    else if (start === end) out.push(region[older], region[newer]);
+    // Both sides added something at the same point and changed nothing else: keep both, the older first — unless one
+    // addition already holds the other (typing that went on after an earlier copy was stored): then it alone.
+    else if (start === end) out.push(...(extending(region.stored, region.incoming) ?? [region[older], region[newer]]));
     else out.push(resolve(region));
   }
   out.push(...base.slice(at));
   return out.join('');
+}
+
+/**
+ * Of two insertions at one point, the one whose words hold the other's whole (typing that went on after an earlier copy
+ * was stored): keeping it alone loses no word and doubles none. Null otherwise, and for additions without words (a
+ * rule, a line break), which text containment cannot vouch for.
+ */
+function extending(a: string, b: string): [string] | null {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const words = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const inner = words(short);
+  if (inner === '') return null;
+  // Whole words only: "The end" is held by "The end, at last", not by "The endless".
+  const held = new RegExp(`(?<![\\p{L}\\p{N}])${inner.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u');
+  return held.test(words(long)) ? [long] : null;
 }
 
 function width(hunk: Hunk): number {
