@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyChoice, chosenText, locatePassage, similarity, undoChoice, type ReviewChoice } from './merge-review.ts';
+import { applyChoice, chosenText, locatePassage, similarity, undoChoice, type PassageContext, type Placement, type ReviewChoice } from './merge-review.ts';
 
 const BOOK = '<p>The tide came in at dusk, grey as a shark.</p><p>Nobody on the pier said a word.</p><p>End.</p>';
 
@@ -19,6 +19,17 @@ describe('locatePassage', () => {
     ['two paragraphs equally like it are ambiguous', '<p>a b c d</p><p>a b c e</p>', '<p>a b c f</p>', { kind: 'ambiguous', count: 2 }],
   ])('%s', (_name, content, passage, placement) => {
     expect(locatePassage(content, passage)).toEqual(placement);
+  });
+
+  const twice = '<p>Grey as a shark.</p><p>Quick as a shark.</p>';
+  it.each<[string, string, string, PassageContext, Placement]>([
+    ['words found twice are placed by the text the merge left around them', twice, 'shark.', { before: '<p>Quick as a ', after: '</p>' }, { kind: 'found', start: twice.lastIndexOf('shark.'), end: twice.lastIndexOf('shark.') + 6 }],
+    ['…still when that text was edited a little since', twice, 'shark.', { before: '</p><p>Quick as a ', after: '</p><p>New.' }, { kind: 'found', start: twice.lastIndexOf('shark.'), end: twice.lastIndexOf('shark.') + 6 }],
+    ['…but not when it is as like one place as the other', twice, 'shark.', { before: ' as a ', after: '</p>' }, { kind: 'ambiguous', count: 2 }],
+    ['a kept deletion is placed between the text around it', '<p>One two.</p>', '', { before: '<p>One ', after: 'two.</p>' }, { kind: 'found', start: 7, end: 7 }],
+    ['…and is missing when that text is gone', '<p>Three.</p>', '', { before: '<p>One ', after: 'two.</p>' }, { kind: 'missing' }],
+  ])('%s', (_name, content, passage, context, placement) => {
+    expect(locatePassage(content, passage, context)).toEqual(placement);
   });
 });
 
@@ -74,6 +85,18 @@ describe('applyChoice', () => {
     ['the passage is there twice', BOOK.replace('End.', 'shark.'), { kind: 'ambiguous', count: 2 }],
   ])('when %s the words are handed back to place by hand, nothing is changed', (_name, content, placement) => {
     expect(applyChoice(content, record, 'other')).toEqual({ kind: 'unplaced', placement, text: 'whale.' });
+  });
+
+  it('takes the other words where the merge kept a deletion, and undo finds them by their surroundings', () => {
+    const content = '<p>One two.</p><p>One two.</p>';
+    const record = { kept: '', lost: 'and a half ', before: '</p><p>One ', after: 'two.</p>' };
+    const result = applyChoice(content, record, 'other');
+    expect(result).toMatchObject({ kind: 'applied', content: '<p>One two.</p><p>One and a half two.</p>', replaced: '' });
+    if (result.kind !== 'applied') return;
+    expect(undoChoice(`<p>One and a half two.</p>${result.content}`, result)).toMatchObject({
+      kind: 'applied',
+      content: `<p>One and a half two.</p>${content}`,
+    });
   });
 
   it('undo after the inserted words were edited away hands back the replaced words', () => {

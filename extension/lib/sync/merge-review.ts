@@ -1,6 +1,7 @@
 // The merge review's decisions (pure): where a passage a merge settled is in the book now, and what each of the
 // writer's choices makes of the text — keep what the merge kept, take the other device's words, or keep both.
 import { splitBlocks } from '../../../shared/manuscript/blocks.ts';
+import { CONTEXT_CHARS } from '../../../shared/manuscript/merge.ts';
 import { diffStrings } from '../../../shared/manuscript/diff.ts';
 import type { MergeOverlapRecord } from '../books/db.ts';
 import { passageText } from '../books/version-diff.ts';
@@ -38,15 +39,67 @@ function isWholeBlocks(passage: string): boolean {
   return /^\s*</.test(passage) && splitBlocks(passage).every((b) => /^\s*<[^/]/.test(b) || b.trim() === '');
 }
 
+/** The text the merge left around a passage (MergeOverlapRecord before/after). */
+export interface PassageContext {
+  before?: string;
+  after?: string;
+}
+
+function commonSuffix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
+
+/** Of several places `passage` is at, the one whose surroundings are most like the merge's, when only one is. */
+function byContext(content: string, passage: string, at: number[], context: PassageContext): number | null {
+  const before = context.before ?? '';
+  const after = context.after ?? '';
+  let best = -1;
+  let bestScore = 0;
+  let tie = false;
+  for (const start of at) {
+    const end = start + passage.length;
+    const score =
+      commonSuffix(content.slice(Math.max(0, start - before.length), start), before) +
+      commonPrefix(content.slice(end, end + after.length), after);
+    if (score > bestScore) {
+      [best, bestScore, tie] = [start, score, false];
+    } else if (score === bestScore) tie = true;
+  }
+  return best >= 0 && !tie ? best : null;
+}
+
 /**
- * Where `passage` is in `content`: exactly, once; or, for a whole paragraph edited since, the one paragraph that is
- * still most like it. Never a guess between equals.
+ * Where `passage` is in `content`: exactly, once; among several, the one the merge's surrounding text still points to;
+ * where the merge kept a deletion, the point between that surrounding text; or, for a whole paragraph edited since,
+ * the one paragraph that is still most like it. Never a guess between equals.
  */
-export function locatePassage(content: string, passage: string): Placement {
-  if (!passage) return { kind: 'missing' };
+export function locatePassage(content: string, passage: string, context: PassageContext = {}): Placement {
+  if (!passage) {
+    // Nothing to find but the place: the text that was on both sides of it, still together.
+    const joined = `${context.before ?? ''}${context.after ?? ''}`;
+    if (!context.before && !context.after) return { kind: 'missing' };
+    const around = occurrences(content, joined, 2);
+    if (around.length === 1) {
+      const point = around[0]! + (context.before ?? '').length;
+      return { kind: 'found', start: point, end: point };
+    }
+    return around.length > 1 ? { kind: 'ambiguous', count: occurrences(content, joined, 1000).length } : { kind: 'missing' };
+  }
   const exact = occurrences(content, passage, 2);
   if (exact.length === 1) return { kind: 'found', start: exact[0]!, end: exact[0]! + passage.length };
-  if (exact.length > 1) return { kind: 'ambiguous', count: occurrences(content, passage, 1000).length };
+  if (exact.length > 1) {
+    const all = occurrences(content, passage, 100_000);
+    const start = context.before || context.after ? byContext(content, passage, all, context) : null;
+    return start === null ? { kind: 'ambiguous', count: all.length } : { kind: 'found', start, end: start + passage.length };
+  }
   if (!isWholeBlocks(passage)) return { kind: 'missing' };
   const wanted = passageText(passage);
   let best: { start: number; end: number; score: number } | null = null;
@@ -76,6 +129,7 @@ export function chosenText(record: Pick<MergeOverlapRecord, 'kept' | 'lost'>, ch
       return record.lost;
     case 'both': {
       if (!record.lost) return kept;
+      if (!kept) return record.lost;
       // Paragraphs follow each other; words inside a paragraph are kept apart by a space.
       const joiner = isWholeBlocks(kept) || /\s$/.test(kept) || /^\s/.test(record.lost) ? '' : ' ';
       return kept + joiner + record.lost;
@@ -83,33 +137,50 @@ export function chosenText(record: Pick<MergeOverlapRecord, 'kept' | 'lost'>, ch
   }
 }
 
+/** An edit of the book: `replaced` became `inserted`, between `before` and `after` (the text around it then). */
+export interface PassageEdit extends PassageContext {
+  replaced: string;
+  inserted: string;
+}
+
 export type ChoiceResult =
-  /** The book's text after the choice, and the edit made (`replaced` → `inserted`), which undo reverses. */
-  | { kind: 'applied'; content: string; replaced: string; inserted: string }
+  /** The book's text after the choice, and the edit made, which undo reverses. */
+  | ({ kind: 'applied'; content: string } & PassageEdit)
   /** Nothing to change in the text (keeping what the merge kept). */
   | { kind: 'unchanged' }
   /** The passage could not be placed with certainty: the writer copies the words or inserts them where they want. */
   | { kind: 'unplaced'; placement: Exclude<Placement, { kind: 'found' }>; text: string };
 
+/** Replaces [start, end) of `content` with `inserted`, noting the text around it so the edit can be found again. */
+function replaceAt(content: string, start: number, end: number, inserted: string): Extract<ChoiceResult, { kind: 'applied' }> {
+  const next = content.slice(0, start) + inserted + content.slice(end);
+  const after = start + inserted.length;
+  return {
+    kind: 'applied',
+    content: next,
+    replaced: content.slice(start, end),
+    inserted,
+    before: next.slice(Math.max(0, start - CONTEXT_CHARS), start),
+    after: next.slice(after, after + CONTEXT_CHARS),
+  };
+}
+
 /** What choosing `choice` for `record` makes of the book's current `content`. */
-export function applyChoice(content: string, record: Pick<MergeOverlapRecord, 'kept' | 'lost'>, choice: ReviewChoice): ChoiceResult {
+export function applyChoice(
+  content: string,
+  record: Pick<MergeOverlapRecord, 'kept' | 'lost' | 'before' | 'after'>,
+  choice: ReviewChoice,
+): ChoiceResult {
   if (choice === 'kept' || (choice === 'both' && !record.lost)) return { kind: 'unchanged' };
-  const placement = locatePassage(content, record.kept);
+  const placement = locatePassage(content, record.kept, record);
   if (placement.kind !== 'found') return { kind: 'unplaced', placement, text: record.lost };
-  const replaced = content.slice(placement.start, placement.end);
-  const inserted = chosenText(record, choice, replaced);
-  return { kind: 'applied', content: content.slice(0, placement.start) + inserted + content.slice(placement.end), replaced, inserted };
+  const inserted = chosenText(record, choice, content.slice(placement.start, placement.end));
+  return replaceAt(content, placement.start, placement.end, inserted);
 }
 
 /** Undoes an applied choice: the words it inserted go back to the words it replaced, wherever they are now. */
-export function undoChoice(content: string, edit: { replaced: string; inserted: string }): ChoiceResult {
-  const placement = edit.inserted ? locatePassage(content, edit.inserted) : ({ kind: 'missing' } as const);
+export function undoChoice(content: string, edit: PassageEdit): ChoiceResult {
+  const placement = locatePassage(content, edit.inserted, edit);
   if (placement.kind !== 'found') return { kind: 'unplaced', placement, text: edit.replaced };
-  const inserted = edit.replaced;
-  return {
-    kind: 'applied',
-    content: content.slice(0, placement.start) + inserted + content.slice(placement.end),
-    replaced: content.slice(placement.start, placement.end),
-    inserted,
-  };
+  return replaceAt(content, placement.start, placement.end, edit.replaced);
 }

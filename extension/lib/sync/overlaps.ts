@@ -59,7 +59,9 @@ export function createMergeReview(db: AncloraDB, repo: BookRepository, now: () =
   const review = (choice: ReviewChoice, result: ChoiceResult): OverlapReview => ({
     at: now(),
     choice,
-    ...(result.kind === 'applied' ? { edit: { replaced: result.replaced, inserted: result.inserted } } : {}),
+    ...(result.kind === 'applied'
+      ? { edit: { replaced: result.replaced, inserted: result.inserted, before: result.before, after: result.after } }
+      : {}),
   });
 
   return {
