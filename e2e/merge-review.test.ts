@@ -15,7 +15,9 @@ const SYNC_TIMEOUT = 20_000;
 
 const world = useSyncWorld();
 
-const PARAGRAPHS = ['Alpha bravo charlie.', 'Gulls circled the old pier at dusk.', 'Xray yankee zulu.'];
+// The middle paragraph holds the words both devices will write too: the review must place each passage by the text
+// around it, not by its words alone.
+const PARAGRAPHS = ['Alpha bravo charlie.', 'Gulls circled the old pier; an echo answered, a hotel light went out.', 'Xray yankee zulu.'];
 
 /** Replaces the words of paragraph `index` (0-based) by selecting them and typing, as a writer would. */
 async function retypeParagraph(page: Page, index: number, text: string): Promise<void> {
