@@ -276,6 +276,11 @@ if (only.has('merge')) {
           round(f.sanitise.changedBlocksMs, 2),
           `${round(f.sanitise.wholeMs, 1)} (the whole book)`,
         ],
+        [
+          `version diff shown to the writer (merge review, conflict, history): ${f.diff.edits.toLocaleString('en-US')} scattered edits, median ms (${f.diff.shownBlocks.toLocaleString('en-US')} blocks shown)`,
+          round(f.diff.medianMs, 1),
+          'no diff was shown (the banner swapped the text)',
+        ],
       ],
       [
         'patch = JSON of shared/manuscript/patch.ts makePatch (changed blocks, in-block spans, two SHA-256 hashes), as POST /api/sync carries it (issue 11)',
