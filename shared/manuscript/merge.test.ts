@@ -24,6 +24,16 @@ describe('mergeManuscripts keeps every edit that does not overlap another, which
     expect(mergeManuscripts(base, base + p('The end'), base + p('The endless sea'), { newer: 'incoming' }).html).toBe(base + p('The end', 'The endless sea'));
   });
 
+  it('keeps once a paragraph one side added beside a paragraph the other side rewrote and also added there', () => {
+    // The diff folds the second side's added paragraph into its rewrite of the one before it.
+    const rewritten = p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Old whale.', 'Added.');
+    const added = base + p('Added.');
+    for (const newer of both) {
+      expect(mergeManuscripts(base, rewritten, added, { newer }).html).toBe(rewritten);
+      expect(mergeManuscripts(base, added, rewritten, { newer }).html).toBe(rewritten);
+    }
+  });
+
   it('keeps both sides appending, the older first', () => {
     const stored = base + p('Stored end.');
     const incoming = base + p('Incoming end.');

@@ -102,6 +102,19 @@ interface Change {
   hunk: Hunk;
 }
 
+/** A change taken from one side alone: its side, where it ends in the base, and the text written for it. */
+interface Taken {
+  side: Side;
+  end: number;
+  text: string;
+  insertion: boolean;
+}
+
+/** `last` when it is the other side's change and ends where the change at `start` begins (nothing between them). */
+function besideOther(last: Taken | null, side: Side, start: number): Taken | null {
+  return last && last.side !== side && last.end === start ? last : null;
+}
+
 /**
  * diff3 over token sequences: edits of one side only are taken; edits of both sides to the same base range are taken
  * once when equal, and otherwise handed to `resolve` (with the merged parts written before it). Insertions of both
@@ -121,6 +134,8 @@ function merge3(
   ].sort((x, y) => x.hunk.aStart - y.hunk.aStart || width(x.hunk) - width(y.hunk) || (x.side === older ? -1 : 1));
   const text = { stored, incoming };
   const out: string[] = [];
+  /** The last change taken from one side alone, while nothing has been written after it. */
+  let last: Taken | null = null;
   let at = 0;
   for (let i = 0; i < changes.length; ) {
     // A group: changes that touch a change of the other side in it, transitively.
@@ -138,9 +153,18 @@ function merge3(
     const version = (side: Side) =>
       sideVersion(base, text[side], start, end, group.filter((g) => g.side === side).map((g) => g.hunk));
     if (group.every((g) => g.side === group[0]!.side)) {
-      out.push(version(group[0]!.side));
+      const side = group[0]!.side;
+      let taken = version(side);
+      // A diff may fold an insertion into the change next to it: what one side inserted right beside the other side's
+      // change, which already holds it at that edge, is the same addition made on both (kept once, not doubled).
+      const beside = besideOther(last, side, start);
+      if (beside && start === end && taken !== '' && beside.text.endsWith(taken)) taken = '';
+      else if (beside?.insertion && beside.text !== '' && taken.startsWith(beside.text)) taken = taken.slice(beside.text.length);
+      out.push(taken);
+      last = { side, end, text: taken, insertion: start === end };
       continue;
     }
+    last = null;
     const region = { base: base.slice(start, end).join(''), stored: version('stored'), incoming: version('incoming') };
     if (region.stored === region.incoming) out.push(region.stored);
     // Both sides added something at the same point and changed nothing else: keep both, the older first — unless one

@@ -624,6 +624,27 @@ describe('sync under faults (found scenarios)', () => {
       finale: [],
     });
   });
+  it.each(storeFactories)('a rewrite on one device and an appended paragraph resent by another: nothing doubled ($name store)', async (factory) => {
+    // The diff of the merged book folds the appended paragraph into the rewritten one beside it; the resent push
+    // inserts the same paragraph at that edge.
+    await runScenario(factory, {
+      skews: [0, 0, 0, 0],
+      secondAccount: false,
+      shared: 1,
+      steps: [
+        { op: 'append', d: 3, pick: 0 },
+        { op: 'tick', ms: 1000 },
+        { op: 'replace', d: 0, pick: 0 },
+        { op: 'release', d: 0 },
+        { op: 'cycle', d: 0, force: false, faults: [] },
+        { op: 'cycle', d: 3, force: false, faults: [{ kind: 'kill', when: 'after' }] },
+        { op: 'release', d: 0 },
+        { op: 'release', d: 0 },
+        { op: 'fix', d: 0 },
+      ],
+      finale: [],
+    });
+  });
 });
 
 // The test of the test: a server that lets an edit replace one its writer never saw must make the property fail.
