@@ -5,7 +5,7 @@ import { LIMITS } from '../../../shared/limits.ts';
 import { testDatabases } from '../testing.ts';
 import { AncloraDB, MIGRATIONS, type LocalBook, type TrashEntry } from './db.ts';
 import { createBookRepository } from './repository.ts';
-import { createTrash, daysLeft, restoredBook, TRASH_RETENTION_MS, trashEntryOf, trashToPurge } from './trash.ts';
+import { createTrash, daysLeft, purgedUpTo, restoredBook, TRASH_RETENTION_MS, trashEntryOf } from './trash.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const freshDb = testDatabases('trash-test');
@@ -38,14 +38,16 @@ describe('the trash rules', () => {
     expect(daysLeft({ deletedAt: 10 * DAY }, 10 * DAY + elapsed)).toBe(left);
   });
 
-  it('purges exactly the entries whose retention has ended', () => {
-    const now = 100 * DAY;
-    const entries = [
-      { bookId: 'old', deletedAt: now - 30 * DAY },
-      { bookId: 'older', deletedAt: now - 45 * DAY },
-      { bookId: 'recent', deletedAt: now - 30 * DAY + 1 },
-    ];
-    expect(trashToPurge(entries, now)).toEqual(['old', 'older']);
+  it('purges exactly the entries whose retention has ended', async () => {
+    const { db, bin, clock } = setup(100 * DAY);
+    await db.trash.bulkPut([
+      entry({ bookId: 'old', deletedAt: clock.now - 30 * DAY }),
+      entry({ bookId: 'older', deletedAt: clock.now - 45 * DAY }),
+      entry({ bookId: 'recent', deletedAt: clock.now - 30 * DAY + 1 }),
+    ]);
+    expect(purgedUpTo(clock.now)).toBe(clock.now - 30 * DAY);
+    expect(await bin.purge()).toBe(2);
+    expect((await bin.list()).map((e) => e.bookId)).toEqual(['recent']);
   });
 
   it.each<[string, LocalBook | undefined, number | null]>([

@@ -36,9 +36,9 @@ export function daysLeft(entry: Pick<TrashEntry, 'deletedAt'>, now: number, rete
   return Math.max(0, Math.ceil((entry.deletedAt + retentionMs - now) / DAY_MS) - 1);
 }
 
-/** The entries whose retention has ended. */
-export function trashToPurge(entries: ReadonlyArray<Pick<TrashEntry, 'bookId' | 'deletedAt'>>, now: number, retentionMs = TRASH_RETENTION_MS): string[] {
-  return entries.filter((e) => now - e.deletedAt >= retentionMs).map((e) => e.bookId);
+/** Entries deleted at or before this time have had their retention: they are purged. */
+export function purgedUpTo(now: number, retentionMs = TRASH_RETENTION_MS): number {
+  return now - retentionMs;
 }
 
 /**
@@ -66,6 +66,8 @@ export interface Trash {
   /** Books in the trash, most recently deleted first. */
   list(): Promise<TrashEntry[]>;
   watch(): Observable<TrashEntry[]>;
+  /** How many books are in the trash (their texts are not read). */
+  watchCount(): Observable<number>;
   /** Brings a book back as it was when deleted (a new edit that syncs); false when it is no longer in the trash. */
   restore(bookId: string): Promise<boolean>;
   /** Forgets a trashed book's text on this device (the server purges its copy when its own retention ends). */
@@ -89,6 +91,7 @@ export function createTrash(db: AncloraDB, options: TrashOptions = {}): Trash {
   return {
     list,
     watch: () => liveQuery(list),
+    watchCount: () => liveQuery(() => db.trash.count()),
     async restore(bookId) {
       const restored = await db.transaction('rw', [db.books, db.trash, db.conflicts, db.snapshots, db.snapshotTexts], async () => {
         const entry = await db.trash.get(bookId);
@@ -117,8 +120,9 @@ export function createTrash(db: AncloraDB, options: TrashOptions = {}): Trash {
       await db.trash.clear();
     },
     async purge() {
+      // By the deletedAt index: only the keys of what goes are read, never the texts.
       return db.transaction('rw', db.trash, async () => {
-        const gone = trashToPurge(await db.trash.toArray(), now());
+        const gone = await db.trash.where('deletedAt').belowOrEqual(purgedUpTo(now())).primaryKeys();
         await db.trash.bulkDelete(gone);
         return gone.length;
       });
