@@ -29,6 +29,8 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
   const locale = uiLocale();
   const deletedFormat = useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }), [locale]);
   const heading = useRef<HTMLHeadingElement>(null);
+  // Days left are whole days: the time the view opened is precise enough.
+  const [now] = useState(() => Date.now());
 
   // Books past the retention go as soon as anyone looks; the heading takes focus so keyboard users start here.
   useEffect(() => {
@@ -48,7 +50,6 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
     heading.current?.focus();
   };
 
-  const now = Date.now();
   return (
     <section className="trash-view" aria-labelledby={headingId} data-testid="trash-view">
       <div className="list-bar">
