@@ -11,6 +11,7 @@ import { errorHandler } from './middleware/errors.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { corsPolicy, securityHeaders } from './middleware/security.ts';
 import { bookRoutes } from './routes/books.ts';
+import { trashRoutes } from './routes/trash.ts';
 import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -58,6 +59,7 @@ export function createApp({ config, store, sanitizer, logger, now = Date.now }: 
     tokenRoutes(deps, guards),
     sessionRoutes(deps, guards),
     bookRoutes(deps, guards),
+    trashRoutes(deps, guards),
     syncRoutes(deps, guards),
   ]) {
     app.use(router.routes()).use(router.allowedMethods());
