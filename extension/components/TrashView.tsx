@@ -1,11 +1,13 @@
-// The trash: books deleted here or on another device, with when, where and how long they stay; restore one, delete one
-// forever, or empty the trash (each asks once first).
+// The trash: books deleted here or on another device (and, signed in, those only the server's trash still holds), with
+// when, where and how long they stay; restore one, delete one forever, or empty the trash (each asks once first).
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { LIMITS } from '../../shared/limits.ts';
+import type { TrashedBook } from '../../shared/protocol.ts';
 import type { TrashEntry } from '../lib/books/db.ts';
 import { bookTrash } from '../lib/books/repository.ts';
 import { daysLeft } from '../lib/books/trash.ts';
 import { t, uiLocale, wordCountLabel } from '../lib/i18n.ts';
+import { fetchServerTrashed, listServerTrash } from '../lib/sync/server-trash.ts';
 import { useObservable } from './useObservable.ts';
 
 interface TrashViewProps {
@@ -31,6 +33,13 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   // Days left are whole days: the time the view opened is precise enough.
   const [now] = useState(() => Date.now());
+  // Books deleted on another device that this one never held: the server's trash (empty when signed out or offline).
+  const [remote, setRemote] = useState<TrashedBook[]>([]);
+  useEffect(() => {
+    listServerTrash().then(setRemote, () => setRemote([]));
+  }, []);
+  const localIds = useMemo(() => new Set(entries?.map((e) => e.bookId)), [entries]);
+  const remoteOnly = remote.filter((b) => !localIds.has(b.id));
 
   // Books past the retention go as soon as anyone looks; the heading takes focus so keyboard users start here.
   useEffect(() => {
@@ -38,8 +47,14 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
     heading.current?.focus();
   }, []);
 
-  const restore = async (entry: TrashEntry) => {
-    if (await bookTrash().restore(entry.bookId)) onRestored(entry.bookId);
+  const restore = async (bookId: string) => {
+    if (await bookTrash().restore(bookId)) onRestored(bookId);
+  };
+
+  // A book only the server's trash holds comes into this device's trash with its text first, then back like any other.
+  const restoreRemote = async (bookId: string) => {
+    await fetchServerTrashed(bookId);
+    await restore(bookId);
   };
 
   const confirm = async () => {
@@ -79,7 +94,7 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
       {entries === undefined ? (
         <p className="loading">{t('loading')}</p>
       ) : entries.length === 0 ? (
-        <p className="empty">{t('trashEmpty')}</p>
+        remoteOnly.length === 0 && <p className="empty">{t('trashEmpty')}</p>
       ) : (
         <button
           type="button"
@@ -109,7 +124,7 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
                 </span>
               </div>
               <div className="book-row-actions">
-                <button type="button" data-testid="restore-book" onClick={() => void restore(entry)}>
+                <button type="button" data-testid="restore-book" onClick={() => void restore(entry.bookId)}>
                   {t('restoreBook')}
                   <span className="sr-only"> {title}</span>
                 </button>
@@ -121,6 +136,29 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
                   onClick={() => setAsking({ kind: 'one', entry })}
                 >
                   {t('deleteForever')}
+                  <span className="sr-only"> {title}</span>
+                </button>
+              </div>
+            </li>
+          );
+        })}
+        {remoteOnly.map((book) => {
+          const title = book.title.trim() || t('untitled');
+          return (
+            <li key={book.id} className="book-row" data-testid="trash-item" data-book-id={book.id} data-on-server="true">
+              <div className="book-item">
+                <span className="book-item-title">{title}</span>
+                {book.author && <span className="book-item-author">{book.author}</span>}
+                <span className="book-item-meta">
+                  {t('deletedAt', deletedFormat.format(book.deletedAt))} {t('deletedElsewhere')}
+                </span>
+                <span className="book-item-meta" data-testid="trash-days-left">
+                  {daysLeftLabel(daysLeft(book, now, book.purgeAt - book.deletedAt))}
+                </span>
+              </div>
+              <div className="book-row-actions">
+                <button type="button" data-testid="restore-book" onClick={() => void restoreRemote(book.id)}>
+                  {t('restoreBook')}
                   <span className="sr-only"> {title}</span>
                 </button>
               </div>

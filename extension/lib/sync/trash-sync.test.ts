@@ -5,6 +5,7 @@ import { storeFactories } from '../../../server/store/testing.ts';
 import { PASSWORD, serveStore, uniqueEmail } from '../../../server/test/harness.ts';
 import { getSnapshot, listSnapshots } from '../books/snapshots.ts';
 import { createTrash } from '../books/trash.ts';
+import { answerServerTrash } from './server-trash.ts';
 import { createDevice, faultyFetch } from './testing.ts';
 
 const p = (...texts: string[]) => texts.map((t) => `<p>${t}</p>`).join('');
@@ -54,6 +55,31 @@ describe.each(storeFactories)('the trash across devices ($name store)', (factory
     expect(await a.books.get(book.id)).toMatchObject({ dirty: 0, deleted: 0 });
     await b.engine.runCycle();
     expect(await b.books.get(book.id)).toMatchObject({ content: p('Kept.') });
+  });
+
+  it('a device that never held a deleted book lists it in the server\'s trash, brings its text in, and restores it', async () => {
+    const a = await device();
+    const book = await a.books.create({ title: 'Only on A', content: p('Written on the laptop.') });
+    await a.engine.runCycle();
+    await a.books.remove(book.id);
+    await a.engine.runCycle();
+
+    const c = await device(a.email);
+    await c.engine.runCycle();
+    expect(await c.trash.list()).toEqual([]);
+    const deps = { transport: c.transport, account: c.account, db: c.db };
+    const listed = await answerServerTrash(deps, { action: 'list' });
+    expect(listed).toMatchObject({ ok: true, books: [{ id: book.id, title: 'Only on A', revision: 2 }] });
+    expect(await answerServerTrash(deps, { action: 'fetch', id: book.id })).toMatchObject({ ok: true });
+    expect(await c.trash.list()).toMatchObject([{ bookId: book.id, content: p('Written on the laptop.'), deletedBy: 'other-device', revision: 2 }]);
+
+    await c.trash.restore(book.id);
+    await c.engine.runCycle();
+    await a.engine.runCycle();
+    expect(await a.books.get(book.id)).toMatchObject({ content: p('Written on the laptop.'), dirty: 0 });
+    // Live again: no longer in the server's trash, and a fetch of it says so.
+    expect(await answerServerTrash(deps, { action: 'list' })).toEqual({ ok: true, books: [] });
+    expect(await answerServerTrash(deps, { action: 'fetch', id: book.id })).toEqual({ ok: false, message: 'This book is no longer in the trash' });
   });
 
   it('keeps a snapshot of the text a pulled change replaces, readable through the books layer', async () => {
