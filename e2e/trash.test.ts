@@ -67,6 +67,33 @@ describe('the trash', () => {
     expect(await laptop.panel.$eval(sel('open-trash'), (el) => el.textContent)).toContain('(0)');
   });
 
+  test('a device signed in after the deletion finds the book in the server\'s trash and restores it', async () => {
+    const account = newAccount();
+    const checker = await ApiClient.signUp(world.serverUrl, account.email, account.password);
+    const laptop = await world.device();
+    await signInThroughSettings(laptop.panel, laptop.network.url, account);
+    await closeSettings(laptop.panel);
+    const id = await bookWithSavedText(laptop.panel, 'Chapter one, written on the old laptop.');
+    await until(async () => (await checker.book(id))?.content.includes('old laptop'), { timeout: SYNC_TIMEOUT, message: 'the book on the server' });
+    await deleteOpenBook(laptop.panel);
+    await until(async () => (await checker.book(id))?.deleted, { timeout: SYNC_TIMEOUT, message: 'the deletion on the server' });
+
+    // A new device: it never held the book, so only the server's trash knows its text.
+    const desktop = await world.device();
+    await signInThroughSettings(desktop.panel, desktop.network.url, account);
+    await closeSettings(desktop.panel);
+    await desktop.panel.locator(sel('open-trash')).click();
+    const item = await desktop.panel.waitForSelector(`${trashItem(id)}[data-on-server="true"]`, { timeout: SYNC_TIMEOUT });
+    expect(await item!.evaluate((el) => el.textContent)).toMatch(/on another device.*29 days left/);
+    expect(await seriousViolations(desktop.panel, sel('trash-view'))).toEqual([]);
+    await desktop.panel.locator(`${trashItem(id)} ${sel('restore-book')}`).click();
+    await waitForEditorText(desktop.panel, 'old laptop');
+    await until(async () => {
+      const book = await checker.book(id);
+      return book && !book.deleted && book.content.includes('old laptop');
+    }, { timeout: SYNC_TIMEOUT, message: 'the restored book on the server' });
+  });
+
   test('a book that never reached a server survives a panel reload in the trash, and comes back from the keyboard', async () => {
     const device = await world.device();
     const page = device.panel;
