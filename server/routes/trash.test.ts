@@ -77,6 +77,19 @@ describe.each(storeFactories)('the trash API ($name store)', (factory) => {
     expect((await alice.get(`/api/books/${old.id}`)).body.data).toMatchObject({ deleted: true });
   });
 
+  it('purges the text of books past the retention as their owner syncs, even if nobody opens the trash', async () => {
+    const { client: carol, userId } = await signedInWriter(served.server.url);
+    const book = buildBook();
+    await carol.put(`/api/books/${book.id}`, book);
+    await carol.put(`/api/books/${book.id}`, { ...book, content: '', deleted: true, baseRevision: 1, updatedAt: book.updatedAt + 1 });
+    const quotaWithText = await served.opened.store.storedBytes(userId);
+    expect((await served.opened.store.getBook(userId, book.id))?.trashed).toBeDefined();
+    clock.now += 3 * DAY + 1000;
+    expect((await carol.post('/api/sync', { changes: [] })).status).toBe(200);
+    expect((await served.opened.store.getBook(userId, book.id))?.trashed).toBeUndefined();
+    expect(await served.opened.store.storedBytes(userId)).toBeLessThan(quotaWithText - book.content.length);
+  });
+
   it('needs a signed-in user', async () => {
     expect((await new Client(served.server.url).get('/api/trash')).status).toBe(401);
   });

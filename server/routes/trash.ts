@@ -7,6 +7,7 @@ import { ApiError, badRequest, notFound, quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { presentBook } from '../presenters.ts';
 import { applyBook, storageQuota } from '../sync/service.ts';
+import type { TrashPurge } from '../sync/trash-purge.ts';
 import type { BookStore, StoredBook } from '../store/book-store.ts';
 import { parseId } from '../validate.ts';
 
@@ -25,16 +26,14 @@ function presentTrashed(book: StoredBook & { trashed: NonNullable<StoredBook['tr
   };
 }
 
-export function trashRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<AppState> {
+export function trashRoutes(deps: DepsWith<BookStore>, guards: Guards, purge: TrashPurge): Router<AppState> {
   const router = new Router<AppState>();
   const guarded = [guards.requireUser, guards.userLimit];
   const retentionMs = deps.config.trashRetentionMs;
 
   /** The owner's trash as of now, the text of books past the retention purged first (so it never comes back). */
   async function currentTrash(owner: string): Promise<StoredBook[]> {
-    const since = deps.now() - retentionMs;
-    await deps.store.purgeTrash(owner, since);
-    return deps.store.listTrash(owner, since);
+    return deps.store.listTrash(owner, await purge.now(owner));
   }
 
   /** The owner's trashed book `id`, or 404 (unknown, another owner's, live, or purged). */
