@@ -107,65 +107,75 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
         </button>
       )}
       <ul className="books" data-testid="trash-list">
-        {entries?.map((entry) => {
-          const title = entry.title.trim() || t('untitled');
-          return (
-            <li key={entry.bookId} className="book-row" data-testid="trash-item" data-book-id={entry.bookId}>
-              <div className="book-item">
-                <span className="book-item-title">{title}</span>
-                {entry.author && <span className="book-item-author">{entry.author}</span>}
-                <span className="book-item-meta">
-                  {wordCountLabel(typeof entry.metadata.wordCount === 'number' ? entry.metadata.wordCount : 0)} ·{' '}
-                  {t('deletedAt', deletedFormat.format(entry.deletedAt))}{' '}
-                  {entry.deletedBy === 'this-device' ? t('deletedHere') : t('deletedElsewhere')}
-                </span>
-                <span className="book-item-meta" data-testid="trash-days-left">
-                  {daysLeftLabel(daysLeft(entry, now))}
-                </span>
-              </div>
-              <div className="book-row-actions">
-                <button type="button" data-testid="restore-book" onClick={() => void restore(entry.bookId)}>
-                  {t('restoreBook')}
-                  <span className="sr-only"> {title}</span>
-                </button>
-                <button
-                  type="button"
-                  className="danger"
-                  data-testid="delete-forever"
-                  disabled={asking !== null}
-                  onClick={() => setAsking({ kind: 'one', entry })}
-                >
-                  {t('deleteForever')}
-                  <span className="sr-only"> {title}</span>
-                </button>
-              </div>
-            </li>
-          );
-        })}
-        {remoteOnly.map((book) => {
-          const title = book.title.trim() || t('untitled');
-          return (
-            <li key={book.id} className="book-row" data-testid="trash-item" data-book-id={book.id} data-on-server="true">
-              <div className="book-item">
-                <span className="book-item-title">{title}</span>
-                {book.author && <span className="book-item-author">{book.author}</span>}
-                <span className="book-item-meta">
-                  {t('deletedAt', deletedFormat.format(book.deletedAt))} {t('deletedElsewhere')}
-                </span>
-                <span className="book-item-meta" data-testid="trash-days-left">
-                  {daysLeftLabel(daysLeft(book, now, book.purgeAt - book.deletedAt))}
-                </span>
-              </div>
-              <div className="book-row-actions">
-                <button type="button" data-testid="restore-book" onClick={() => void restoreRemote(book.id)}>
-                  {t('restoreBook')}
-                  <span className="sr-only"> {title}</span>
-                </button>
-              </div>
-            </li>
-          );
-        })}
+        {entries?.map((entry) => (
+          <TrashRow
+            key={entry.bookId}
+            id={entry.bookId}
+            title={entry.title}
+            author={entry.author}
+            words={typeof entry.metadata.wordCount === 'number' ? entry.metadata.wordCount : undefined}
+            deleted={`${t('deletedAt', deletedFormat.format(entry.deletedAt))} ${entry.deletedBy === 'this-device' ? t('deletedHere') : t('deletedElsewhere')}`}
+            daysLeft={daysLeft(entry, now)}
+            onRestore={() => void restore(entry.bookId)}
+            onDeleteForever={asking === null ? () => setAsking({ kind: 'one', entry }) : undefined}
+          />
+        ))}
+        {remoteOnly.map((book) => (
+          <TrashRow
+            key={book.id}
+            id={book.id}
+            title={book.title}
+            author={book.author}
+            deleted={`${t('deletedAt', deletedFormat.format(book.deletedAt))} ${t('deletedElsewhere')}`}
+            daysLeft={daysLeft(book, now, book.purgeAt - book.deletedAt)}
+            onRestore={() => void restoreRemote(book.id)}
+            onServer
+          />
+        ))}
       </ul>
     </section>
+  );
+}
+
+interface TrashRowProps {
+  id: string;
+  title: string;
+  author: string;
+  /** Unknown for a book only the server's trash holds (its text is read when it is restored). */
+  words?: number;
+  /** When and where it was deleted, in words. */
+  deleted: string;
+  daysLeft: number;
+  onRestore: () => void;
+  /** Absent while a question is open, and for a book only on the server (its own retention purges it). */
+  onDeleteForever?: () => void;
+  onServer?: boolean;
+}
+
+function TrashRow({ id, title: rawTitle, author, words, deleted, daysLeft: left, onRestore, onDeleteForever, onServer }: TrashRowProps) {
+  const title = rawTitle.trim() || t('untitled');
+  return (
+    <li className="book-row" data-testid="trash-item" data-book-id={id} data-on-server={onServer ? 'true' : undefined}>
+      <div className="book-item">
+        <span className="book-item-title">{title}</span>
+        {author && <span className="book-item-author">{author}</span>}
+        <span className="book-item-meta">{words === undefined ? deleted : `${wordCountLabel(words)} · ${deleted}`}</span>
+        <span className="book-item-meta" data-testid="trash-days-left">
+          {daysLeftLabel(left)}
+        </span>
+      </div>
+      <div className="book-row-actions">
+        <button type="button" data-testid="restore-book" onClick={onRestore}>
+          {t('restoreBook')}
+          <span className="sr-only"> {title}</span>
+        </button>
+        {!onServer && (
+          <button type="button" className="danger" data-testid="delete-forever" disabled={!onDeleteForever} onClick={onDeleteForever}>
+            {t('deleteForever')}
+            <span className="sr-only"> {title}</span>
+          </button>
+        )}
+      </div>
+    </li>
   );
 }
