@@ -3,11 +3,10 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { LIMITS } from '../../shared/limits.ts';
 import type { TrashedBook } from '../../shared/protocol.ts';
-import type { TrashEntry } from '../lib/books/db.ts';
 import { bookTrash } from '../lib/books/repository.ts';
 import { daysLeft } from '../lib/books/trash.ts';
 import { t, uiLocale, wordCountLabel } from '../lib/i18n.ts';
-import { fetchServerTrashed, listServerTrash } from '../lib/sync/server-trash.ts';
+import { fetchServerTrashed, forgetServerTrashed, listServerTrash } from '../lib/sync/server-trash.ts';
 import { useObservable } from './useObservable.ts';
 
 interface TrashViewProps {
@@ -17,7 +16,7 @@ interface TrashViewProps {
 }
 
 /** What the view is asking the writer to confirm: one book deleted forever, or the whole trash emptied. */
-type Asking = { kind: 'one'; entry: TrashEntry } | { kind: 'all'; count: number } | null;
+type Asking = { kind: 'one'; bookId: string; title: string } | { kind: 'all'; count: number } | null;
 
 function daysLeftLabel(days: number): string {
   if (days === 0) return t('daysLeftNone');
@@ -59,8 +58,16 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
 
   const confirm = async () => {
     if (!asking) return;
-    if (asking.kind === 'one') await bookTrash().deleteForever(asking.entry.bookId);
-    else await bookTrash().empty();
+    // Here and on the server, so the book does not come back into this view from the server's trash.
+    if (asking.kind === 'one') {
+      await bookTrash().deleteForever(asking.bookId);
+      await forgetServerTrashed(asking.bookId);
+      setRemote((books) => books.filter((b) => b.id !== asking.bookId));
+    } else {
+      await bookTrash().empty();
+      await forgetServerTrashed();
+      setRemote([]);
+    }
     setAsking(null);
     heading.current?.focus();
   };
@@ -81,7 +88,7 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
           <p id={`${headingId}-ask`}>
             {asking.kind === 'all'
               ? t('confirmEmptyTrash', asking.count)
-              : t('confirmDeleteForever', asking.entry.title.trim() || t('untitled'))}
+              : t('confirmDeleteForever', asking.title.trim() || t('untitled'))}
           </p>
           <button type="button" className="danger" data-testid="trash-confirm-yes" autoFocus onClick={() => void confirm()}>
             {asking.kind === 'all' ? t('emptyTrash') : t('deleteForever')}
@@ -93,15 +100,15 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
       )}
       {entries === undefined ? (
         <p className="loading">{t('loading')}</p>
-      ) : entries.length === 0 ? (
-        remoteOnly.length === 0 && <p className="empty">{t('trashEmpty')}</p>
+      ) : entries.length + remoteOnly.length === 0 ? (
+        <p className="empty">{t('trashEmpty')}</p>
       ) : (
         <button
           type="button"
           className="danger"
           data-testid="empty-trash"
           disabled={asking !== null}
-          onClick={() => setAsking({ kind: 'all', count: entries.length })}
+          onClick={() => setAsking({ kind: 'all', count: entries.length + remoteOnly.length })}
         >
           {t('emptyTrash')}
         </button>
@@ -117,7 +124,7 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
             deleted={`${t('deletedAt', deletedFormat.format(entry.deletedAt))} ${entry.deletedBy === 'this-device' ? t('deletedHere') : t('deletedElsewhere')}`}
             daysLeft={daysLeft(entry, now)}
             onRestore={() => void restore(entry.bookId)}
-            onDeleteForever={asking === null ? () => setAsking({ kind: 'one', entry }) : undefined}
+            onDeleteForever={asking === null ? () => setAsking({ kind: 'one', bookId: entry.bookId, title: entry.title }) : undefined}
           />
         ))}
         {remoteOnly.map((book) => (
@@ -129,6 +136,7 @@ export function TrashView({ onBack, onRestored }: TrashViewProps) {
             deleted={`${t('deletedAt', deletedFormat.format(book.deletedAt))} ${t('deletedElsewhere')}`}
             daysLeft={daysLeft(book, now, book.purgeAt - book.deletedAt)}
             onRestore={() => void restoreRemote(book.id)}
+            onDeleteForever={asking === null ? () => setAsking({ kind: 'one', bookId: book.id, title: book.title }) : undefined}
             onServer
           />
         ))}
@@ -147,7 +155,7 @@ interface TrashRowProps {
   deleted: string;
   daysLeft: number;
   onRestore: () => void;
-  /** Absent while a question is open, and for a book only on the server (its own retention purges it). */
+  /** Absent while a question is open. */
   onDeleteForever?: () => void;
   onServer?: boolean;
 }
@@ -169,12 +177,10 @@ function TrashRow({ id, title: rawTitle, author, words, deleted, daysLeft: left,
           {t('restoreBook')}
           <span className="sr-only"> {title}</span>
         </button>
-        {!onServer && (
-          <button type="button" className="danger" data-testid="delete-forever" disabled={!onDeleteForever} onClick={onDeleteForever}>
-            {t('deleteForever')}
-            <span className="sr-only"> {title}</span>
-          </button>
-        )}
+        <button type="button" className="danger" data-testid="delete-forever" disabled={!onDeleteForever} onClick={onDeleteForever}>
+          {t('deleteForever')}
+          <span className="sr-only"> {title}</span>
+        </button>
       </div>
     </li>
   );

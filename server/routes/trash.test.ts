@@ -77,6 +77,20 @@ describe.each(storeFactories)('the trash API ($name store)', (factory) => {
     expect((await alice.get(`/api/books/${old.id}`)).body.data).toMatchObject({ deleted: true });
   });
 
+  it('deletes one book forever, then empties the trash; the tombstones stay', async () => {
+    const one = await deletedBook();
+    const two = await deletedBook();
+    expect((await alice.delete(`/api/trash/${one.id}`)).body).toEqual({ success: true, data: { id: one.id } });
+    expect((await alice.get(`/api/trash/${one.id}`)).status).toBe(404);
+    expect((await alice.delete(`/api/trash/${one.id}`)).status).toBe(404);
+    expect((await bob.delete(`/api/trash/${two.id}`)).status).toBe(404);
+    const emptied = await alice.delete('/api/trash');
+    expect(emptied.status).toBe(200);
+    expect(emptied.body.data.purged).toBeGreaterThanOrEqual(1);
+    expect((await alice.get('/api/trash')).body.data).toEqual([]);
+    expect((await alice.get(`/api/books/${two.id}`)).body.data).toMatchObject({ deleted: true });
+  });
+
   it('purges the text of books past the retention as their owner syncs, even if nobody opens the trash', async () => {
     const { client: carol, userId } = await signedInWriter(served.server.url);
     const book = buildBook();

@@ -1,4 +1,5 @@
-// The trash: the owner's deleted books whose text is still kept (listed, read, restored), purged after the retention.
+// The trash: the owner's deleted books whose text is still kept (listed, read, restored, deleted forever), purged after
+// the retention.
 import Router from '@koa/router';
 import type { TrashedBook } from '../../shared/protocol.ts';
 import { currentUser, type AppContext, type AppState, type DepsWith } from '../context.ts';
@@ -53,6 +54,18 @@ export function trashRoutes(deps: DepsWith<BookStore>, guards: Guards, purge: Tr
   router.get('/api/trash/:id', ...guarded, async (ctx) => {
     const { book } = await trashed(ctx);
     ctx.body = { success: true, data: presentTrashed(book, retentionMs, true) };
+  });
+
+  // Delete forever: the kept text goes now (the tombstone stays, so devices still learn of the deletion).
+  router.delete('/api/trash/:id', ...guarded, async (ctx) => {
+    const { owner, book } = await trashed(ctx);
+    await deps.store.purgeTrash(owner, Number.MAX_SAFE_INTEGER, [book.id]);
+    ctx.body = { success: true, data: { id: book.id } };
+  });
+
+  router.delete('/api/trash', ...guarded, async (ctx) => {
+    const purged = await deps.store.purgeTrash(currentUser(ctx).id, Number.MAX_SAFE_INTEGER);
+    ctx.body = { success: true, data: { purged } };
   });
 
   // A restore is a new edit on top of the tombstone, through the normal write rules (sanitiser, quota, compare-and-set).

@@ -151,8 +151,9 @@ export interface BookStore {
    */
   listTrash(owner: string, deletedAfter: number): Promise<StoredBook[]>;
   /**
-   * Forgets the deleted text of the owner's tombstones deleted at or before `deletedUpTo` (the tombstones stay, so
-   * devices still learn of the deletion; sizes and the owner's stored bytes shrink). Returns how many were purged.
+   * Forgets the deleted text of the owner's tombstones deleted at or before `deletedUpTo` (only those among `ids`,
+   * when given) — the tombstones stay, so devices still learn of the deletion; sizes and the owner's stored bytes
+   * shrink. Returns how many were purged.
    */
-  purgeTrash(owner: string, deletedUpTo: number): Promise<number>;
+  purgeTrash(owner: string, deletedUpTo: number, ids?: readonly string[]): Promise<number>;
 }

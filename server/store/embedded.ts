@@ -467,8 +467,9 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     return writes.map((write) => putOne(owner, write, usage));
   });
   // Each purged tombstone shrinks to its size without the deleted text, and the owner's total with it, in one step.
-  const purgeTrashTx = db.transaction((owner: string, deletedUpTo: number): number => {
-    const rows = q.trashUpTo.all(owner, deletedUpTo);
+  const purgeTrashTx = db.transaction((owner: string, deletedUpTo: number, ids?: readonly string[]): number => {
+    const only = ids && new Set(ids);
+    const rows = q.trashUpTo.all(owner, deletedUpTo).filter((row) => !only || only.has(row.id));
     let shrunk = 0;
     for (const row of rows) {
       const { trashed: _gone, ...tombstone } = toBook(row);
@@ -552,8 +553,8 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
       return q.trash.all(owner, deletedAfter).map(toBook);
     },
 
-    async purgeTrash(owner, deletedUpTo) {
-      return purgeTrashTx(owner, deletedUpTo);
+    async purgeTrash(owner, deletedUpTo, ids) {
+      return purgeTrashTx(owner, deletedUpTo, ids);
     },
 
     async storedBytes(owner) {

@@ -391,12 +391,13 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
       return docs.map(toBook);
     },
 
-    async purgeTrash(owner, deletedUpTo) {
+    async purgeTrash(owner, deletedUpTo, ids) {
       // Each purged tombstone shrinks to its size without the deleted text, and the owner's total with it, together.
       const session = client.startSession();
       try {
         return await session.withTransaction(async () => {
-          const docs = await books.find({ owner, syncedAt: { $lte: deletedUpTo }, trashed: { $exists: true } }, { session }).toArray();
+          const only = ids ? { _id: { $in: [...ids] } } : {};
+          const docs = await books.find({ owner, ...only, syncedAt: { $lte: deletedUpTo }, trashed: { $exists: true } }, { session }).toArray();
           let shrunk = 0;
           for (const doc of docs) {
             const { trashed: _gone, ...tombstone } = toBook(doc);

@@ -109,4 +109,11 @@ describe.each(storeFactories)('the trash in the $name store', (factory) => {
     expect((await store.listTrash(alice, 0)).map((b) => b.id)).toEqual([recent.live.id]);
     expect(await store.purgeTrash(alice, T0 + 1000)).toBe(0);
   });
+
+  it('purges only the books named, whenever they were deleted (delete forever)', async () => {
+    const one = await deleted(T0 + 100);
+    const other = await deleted(T0 + 200);
+    expect(await store.purgeTrash(alice, Number.MAX_SAFE_INTEGER, [one.live.id, `unknown-${randomUUID()}`])).toBe(1);
+    expect((await store.listTrash(alice, 0)).map((b) => b.id)).toEqual([other.live.id]);
+  });
 });

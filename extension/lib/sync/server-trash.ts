@@ -6,7 +6,7 @@ import { sendToBackground } from '../messaging.ts';
 import type { AccountService } from './account.ts';
 import type { Transport } from './transport.ts';
 
-export type ServerTrashRequest = { action: 'list' } | { action: 'fetch'; id: string };
+export type ServerTrashRequest = { action: 'list' } | { action: 'fetch'; id: string } | { action: 'forget'; id?: string };
 
 /** Errors travel as data: runtime messages carry JSON, not Error objects. */
 export type ServerTrashAnswer = { ok: true; books: TrashedBook[] } | { ok: false; message: string };
@@ -29,16 +29,21 @@ export function trashEntryFromServer(book: TrashedBook & { content: string }): T
 }
 
 /**
- * Background side: lists the server's trash, or brings one of its books into this device's trash (unless the book is
- * live here, or already in the trash here). Signed out, the server's trash is simply empty.
+ * Background side: lists the server's trash, brings one of its books into this device's trash (unless the book is
+ * live here, or already in the trash here), or deletes one book (or all) from it forever. Signed out, the server's
+ * trash is simply empty.
  */
 export async function answerServerTrash(
-  deps: { transport: Pick<Transport, 'listTrash' | 'getTrashed'>; account: Pick<AccountService, 'current'>; db: AncloraDB },
+  deps: { transport: Pick<Transport, 'listTrash' | 'getTrashed' | 'forgetTrashed'>; account: Pick<AccountService, 'current'>; db: AncloraDB },
   request: ServerTrashRequest,
 ): Promise<ServerTrashAnswer> {
   try {
     const account = await deps.account.current();
     if (!account) return { ok: true, books: [] };
+    if (request.action === 'forget') {
+      await deps.transport.forgetTrashed(account.serverUrl, account.token, request.id);
+      return { ok: true, books: [] };
+    }
     if (request.action === 'list') {
       const books = await deps.transport.listTrash(account.serverUrl, account.token);
       // A book live here (restored here, the restore not yet synced) is not in the trash for this device.
@@ -74,4 +79,12 @@ export function listServerTrash(): Promise<TrashedBook[]> {
 /** Page side: brings a book of the server's trash into this device's trash, so it can be restored here. */
 export async function fetchServerTrashed(id: string): Promise<void> {
   await ask({ action: 'fetch', id });
+}
+
+/**
+ * Page side: deletes a book (or, without `id`, every book) from the server's trash forever, so that it does not come
+ * back into this trash view from there. Signed out it does nothing; a failure is left to the server's own retention.
+ */
+export async function forgetServerTrashed(id?: string): Promise<void> {
+  await ask(id === undefined ? { action: 'forget' } : { action: 'forget', id }).catch(() => undefined);
 }

@@ -176,6 +176,16 @@ export function createTransport(options: TransportOptions) {
         throw error;
       }
     },
+    /** Deletes the text the server's trash keeps of one book (`id`), or of every book (no `id`) forever. */
+    async forgetTrashed(serverUrl: string, token: string, id?: string): Promise<void> {
+      const path = id === undefined ? '/api/trash' : `/api/trash/${encodeURIComponent(id)}`;
+      try {
+        await request(NoContent, 'DELETE', `${serverUrl}${path}`, { token });
+      } catch (error) {
+        // Already gone from the server's trash: what was asked for is done.
+        if (!(error instanceof TransportError && error.kind === 'not_found')) throw error;
+      }
+    },
   };
 }
 

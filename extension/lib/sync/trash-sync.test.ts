@@ -82,6 +82,24 @@ describe.each(storeFactories)('the trash across devices ($name store)', (factory
     expect(await answerServerTrash(deps, { action: 'fetch', id: book.id })).toEqual({ ok: false, message: 'This book is no longer in the trash' });
   });
 
+  it('deleting forever from the server\'s trash keeps the book from coming back there; the deletion still reaches devices', async () => {
+    const a = await device();
+    const first = await a.books.create({ title: 'First', content: p('One.') });
+    const second = await a.books.create({ title: 'Second', content: p('Two.') });
+    await a.engine.runCycle();
+    await a.books.remove(first.id);
+    await a.books.remove(second.id);
+    await a.engine.runCycle();
+    const deps = { transport: a.transport, account: a.account, db: a.db };
+    expect((await answerServerTrash(deps, { action: 'list' })) as { books: unknown[] }).toMatchObject({ books: [{}, {}] });
+    await answerServerTrash(deps, { action: 'forget', id: first.id });
+    expect(await answerServerTrash(deps, { action: 'list' })).toMatchObject({ ok: true, books: [{ id: second.id }] });
+    await answerServerTrash(deps, { action: 'forget' });
+    expect(await answerServerTrash(deps, { action: 'list' })).toEqual({ ok: true, books: [] });
+    // Forgetting again is not an error: it is already done.
+    expect(await answerServerTrash(deps, { action: 'forget', id: first.id })).toEqual({ ok: true, books: [] });
+  });
+
   it('keeps a snapshot of the text a pulled change replaces, readable through the books layer', async () => {
     const a = await device();
     const b = await device(a.email);
