@@ -1,6 +1,6 @@
 // The local safety net: text a change from elsewhere (a pull, a merge, a restore, a conflict choice) replaced, kept on
 // this device, thinned by age and bounded in space; the history view lists these as offline entries.
-import type { AncloraDB, LocalBook, SnapshotCause, SnapshotInfo, SnapshotText } from './db.ts';
+import { database, type AncloraDB, type LocalBook, type SnapshotCause, type SnapshotInfo, type SnapshotText } from './db.ts';
 import { countHtml } from './words.ts';
 
 /**
@@ -109,13 +109,13 @@ export interface Snapshot extends SnapshotInfo {
 }
 
 /** A book's snapshots, newest first, without their text (the history view lists them as offline entries). */
-export async function listSnapshots(bookId: string, db: AncloraDB): Promise<SnapshotInfo[]> {
+export async function listSnapshots(bookId: string, db: AncloraDB = database()): Promise<SnapshotInfo[]> {
   const rows = await db.snapshots.where('bookId').equals(bookId).toArray();
   return rows.sort((a, b) => b.at - a.at || b.id.localeCompare(a.id));
 }
 
 /** One snapshot with its text; undefined once thinned away. */
-export async function getSnapshot(id: string, db: AncloraDB): Promise<Snapshot | undefined> {
+export async function getSnapshot(id: string, db: AncloraDB = database()): Promise<Snapshot | undefined> {
   return db.transaction('r', db.snapshots, db.snapshotTexts, async () => {
     const [info, text] = await Promise.all([db.snapshots.get(id), db.snapshotTexts.get(id)]);
     return info && text ? { ...info, content: text.content } : undefined;
