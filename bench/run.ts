@@ -1,5 +1,5 @@
 // `npm run bench`: runs each figure group in order, prints one table per group and writes bench/results.json.
-// Options: --only throughput,build,sync,browser,healthz,merge,room,export   --runs N (repeats per figure)   --duration S (autocannon seconds)
+// Options: --only throughput,build,sync,browser,healthz,merge,room,export,safety   --runs N (repeats per figure)   --duration S (autocannon seconds)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,10 +14,11 @@ import { measureHealthzUnderWrite } from './healthz-under-write.ts';
 import { FEED_BOOK_WORDS, measureFeedCycle } from './feed-cycle.ts';
 import { MERGE_BOOK_WORDS, measureMerge } from './merge.ts';
 import { measureRoom } from './room.ts';
+import { measureSafetyNet, SAFETY_NET_BOOKS, SAFETY_NET_WORDS } from './safety-net.ts';
 import { DELTA_BOOK_WORDS, measureDeltaCycles, measureSyncCycles } from './sync-cycle.ts';
 import { measureThroughput } from './throughput.ts';
 
-const GROUPS = ['throughput', 'build', 'sync', 'browser', 'healthz', 'merge', 'room', 'export'] as const;
+const GROUPS = ['throughput', 'build', 'sync', 'browser', 'healthz', 'merge', 'room', 'export', 'safety'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -307,6 +308,31 @@ if (only.has('merge')) {
       [
         'real server (child process, embedded store); bodies as JSON, gzip = Node zlib default level of the same bytes (what a compressed request or answer carries)',
         'down: the change feed sends the book as a patch from the revision current when the device\'s cursor was issued (server/sync/patch-answers.ts)',
+      ],
+    ),
+  );
+}
+
+if (only.has('safety')) {
+  log('safety: a month of changes from other devices landing in 50 novels, through the real sync store');
+  const f = await measureSafetyNet(log);
+  results.safetyNet = f;
+  save();
+  const mib = (bytes: number) => round(bytes / 2 ** 20, 1);
+  tables.push(
+    table(
+      `Local safety net — ${SAFETY_NET_BOOKS} novels of ${SAFETY_NET_WORDS.toLocaleString('en-US')} words on one device, ${f.pulls.toLocaleString('en-US')} changes from other devices over 30 days`,
+      ['figure', 'value', 'budget'],
+      [
+        [`snapshots kept (after thinning by age and budget)`, f.snapshotsKept, ''],
+        ['snapshot text in IndexedDB, MiB', mib(f.snapshotBytes), `≤ ${mib(f.budgetBytes)} (SNAPSHOT_BUDGET_BYTES)`],
+        ['all text in IndexedDB (books, bases, snapshots), MiB', mib(f.totalBytes), `books alone: ${mib(f.booksBytes)}`],
+        ['a pulled change landing (snapshot and thinning included), ms median / p95', `${round(f.pullMs.median, 1)} / ${round(f.pullMs.p95, 1)}`, ''],
+      ],
+      [
+        'extension/lib/sync/dexie-store.ts transact (what applies every pull) on fake-indexeddb in this Node process, with the real snapshot rule (extension/lib/books/snapshots.ts)',
+        'bytes as browsers keep strings: one per character of Latin-1 text, two otherwise (snapshotBytes); IndexedDB adds its own record overhead',
+        'each day: 2 changes per book (a sentence added to one paragraph); one day, 12 more to 5 books in an afternoon',
       ],
     ),
   );

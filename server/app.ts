@@ -11,6 +11,8 @@ import { errorHandler } from './middleware/errors.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { corsPolicy, securityHeaders } from './middleware/security.ts';
 import { bookRoutes } from './routes/books.ts';
+import { trashRoutes } from './routes/trash.ts';
+import { createTrashPurge } from './sync/trash-purge.ts';
 import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -33,6 +35,7 @@ export interface AppOptions {
 export function createApp({ config, store, sanitizer, logger, now = Date.now }: AppOptions): Koa<AppState> {
   const deps: AppDeps = { config, store, sanitizer, logger, now };
   const guards = createGuards(deps);
+  const trashPurge = createTrashPurge(store, config.trashRetentionMs, now);
   // Each trusted proxy appends the address it saw to X-Forwarded-For; entries left of those were written by the client.
   const app = new Koa<AppState>({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
 
@@ -58,7 +61,8 @@ export function createApp({ config, store, sanitizer, logger, now = Date.now }: 
     tokenRoutes(deps, guards),
     sessionRoutes(deps, guards),
     bookRoutes(deps, guards),
-    syncRoutes(deps, guards),
+    trashRoutes(deps, guards, trashPurge),
+    syncRoutes(deps, guards, trashPurge),
   ]) {
     app.use(router.routes()).use(router.allowedMethods());
   }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { LIMITS } from '../shared/limits.ts';
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -58,6 +59,7 @@ const EnvSchema = z.object({
   /** Default: ANSWER_BUDGET_PAYLOADS × MAX_PAYLOAD_BYTES. */
   ANSWER_BUDGET_BYTES: int(1024, 4 * 1024 * 1024 * 1024).optional(),
   STORAGE_QUOTA_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(200 * 1024 * 1024),
+  TRASH_RETENTION_DAYS: int(1, 3650).default(LIMITS.trashRetentionDays),
   ALLOWED_ORIGINS: z
     .string()
     .default('')
@@ -117,6 +119,8 @@ export interface Config {
   answerBudgetBytes: number;
   /** The most bytes of books (tombstones included) one account may store; 0 for no quota. */
   storageQuotaBytes: number;
+  /** How long a deleted book's text stays restorable from the trash (ms); then it is purged. */
+  trashRetentionMs: number;
   allowedOrigins: string[];
   logLevel: string;
   /** Reverse proxies in front of the server (0: none); each appends one X-Forwarded-For entry. */
@@ -177,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
     answerBudgetBytes,
     storageQuotaBytes: e.STORAGE_QUOTA_BYTES,
+    trashRetentionMs: e.TRASH_RETENTION_DAYS * 24 * 60 * 60 * 1000,
     allowedOrigins: e.ALLOWED_ORIGINS,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,

@@ -9,6 +9,9 @@ export const LIMITS = {
   pageMax: 500,
   /** Client clocks may run ahead of the server by at most this much before being clamped. */
   futureSkewMs: 5 * 60 * 1000,
+  /** Days a deleted book stays in the trash (server and devices) before it is purged; the server's TRASH_RETENTION_DAYS
+   * may change it there, and its trash answers say when each book goes. */
+  trashRetentionDays: 30,
   /** Replaced versions kept per book (at least). */
   revisionsKept: 20,
   passwordMin: 8,

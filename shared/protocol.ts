@@ -168,6 +168,25 @@ export type MergeRecord = z.infer<typeof MergeRecord>;
 export const BookRevision = ServerBook.extend({ replacedAt: Millis, merge: MergeRecord.optional() });
 export type BookRevision = z.infer<typeof BookRevision>;
 
+/**
+ * A deleted book in the trash (GET /api/trash): its last live version's title and author, when it was deleted
+ * (`deletedAt`, server time), when the server forgets its text (`purgeAt`), and the tombstone's revision. The text
+ * (`content`, `metadata`) comes only from GET /api/trash/:id.
+ */
+export const TrashedBook = z.object({
+  id: BookId,
+  title: z.string(),
+  author: z.string(),
+  /** When the deleted version was last edited. */
+  updatedAt: Millis,
+  deletedAt: Millis,
+  purgeAt: Millis,
+  revision: Revision,
+  content: z.string().optional(),
+  metadata: BookMetadata.optional(),
+});
+export type TrashedBook = z.infer<typeof TrashedBook>;
+
 export const Cursor = z.string().max(200);
 
 export const SyncRequest = z.strictObject({

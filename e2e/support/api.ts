@@ -55,6 +55,23 @@ export class ApiClient {
     return Revisions.parse(await res.json()).data;
   }
 
+  /** Writes a book as another device would (PUT, whole content); returns its revision. */
+  async put(book: { id: string; title: string; content: string; updatedAt: number; baseRevision?: number }): Promise<number> {
+    const res = await fetch(`${this.baseUrl}/api/books/${book.id}`, {
+      method: 'PUT',
+      headers: { ...this.headers(), 'content-type': 'application/json' },
+      body: JSON.stringify({ author: '', metadata: {}, ...book }),
+    });
+    await expectStatus(res, 200, `PUT /api/books/${book.id}`);
+    return ((await res.json()) as { data: { revision: number } }).data.revision;
+  }
+
+  /** Deletes a book as another device would (DELETE: the server keeps a tombstone). */
+  async delete(id: string): Promise<void> {
+    const res = await fetch(`${this.baseUrl}/api/books/${id}`, { method: 'DELETE', headers: this.headers() });
+    await expectStatus(res, 200, `DELETE /api/books/${id}`);
+  }
+
   private headers(): Record<string, string> {
     return this.token ? { authorization: `Bearer ${this.token}` } : {};
   }

@@ -1,8 +1,8 @@
 // The book manager: every live book with its words and last edit, sorted as the writer chooses; full-text search
-// over titles, authors and text with the matching snippet; rename and delete from the list.
+// over titles, authors and text with the matching snippet; rename and delete (to the trash) from the list.
 import { useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import type { LocalBook } from '../lib/books/db.ts';
-import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
+import { bookRepository, bookTrash, type RemovedBook } from '../lib/books/repository.ts';
 import { bookSearch, firstLine, type BookMatch } from '../lib/books/search.ts';
 import { t, uiLocale, wordCountLabel, type MessageKey } from '../lib/i18n.ts';
 import { requestFind } from '../lib/room/find-in-doc.ts';
@@ -18,6 +18,7 @@ interface BookListProps {
   onCreate: () => void;
   /** A book was deleted from the list (the shell offers to undo it). */
   onDeleted?: (removed: RemovedBook) => void;
+  onOpenTrash?: () => void;
 }
 
 const SORTS = ['edited', 'created', 'title', 'length'] as const;
@@ -33,12 +34,13 @@ function sortBooks(books: readonly LocalBook[], sort: Sort, collator: Intl.Colla
   return [...books].sort(by[sort]);
 }
 
-export function BookList({ onOpen, onCreate, onDeleted }: BookListProps) {
+export function BookList({ onOpen, onCreate, onDeleted, onOpenTrash }: BookListProps) {
   const [search, setSearch] = useState('');
   const query = useDeferredValue(search.trim());
   const [sort, setSort] = useState<Sort>('edited');
   const books = useObservable(() => bookRepository().watchList(), []);
   const overlaps = useObservable(() => watchOverlapCounts(), []);
+  const trashed = useObservable(() => bookTrash().watchCount(), []);
   const headingId = useId();
   const locale = uiLocale();
   const edited = useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }), [locale]);
@@ -136,6 +138,11 @@ export function BookList({ onOpen, onCreate, onDeleted }: BookListProps) {
           />
         ))}
       </ul>
+      {onOpenTrash && (
+        <button type="button" className="open-trash" data-testid="open-trash" onClick={onOpenTrash}>
+          {t('openTrash', trashed ?? 0)}
+        </button>
+      )}
     </section>
   );
 }

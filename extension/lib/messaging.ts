@@ -5,6 +5,7 @@
 import { browser } from 'wxt/browser';
 import type { ClipRequest, ClipResult, UndoOutcome } from './clipping/clipper.ts';
 import type { AccountAnswer, AccountRequest } from './sync/messages.ts';
+import type { ServerTrashAnswer, ServerTrashRequest } from './sync/server-trash.ts';
 
 export interface Protocol {
   /** Local books changed (a save, a delete, a conflict choice): sync soon. */
@@ -13,6 +14,8 @@ export interface Protocol {
   'sync-now': { data: void; answer: void };
   /** Signing in, creating an account, signing out: the background holds the one HTTP client and the token. */
   account: { data: AccountRequest; answer: AccountAnswer };
+  /** The server's trash: list it, or bring one of its books into this device's trash (to restore it here). */
+  'server-trash': { data: ServerTrashRequest; answer: ServerTrashAnswer };
   /** Opens the editor in a full tab (Firefox e2e reaches the editor this way). */
   'open-editor-tab': { data: { bookId?: string }; answer: { tabId?: number } };
   /** Clips into a book, exactly as the context menu does after reading the selection (e2e). */
@@ -47,7 +50,7 @@ interface Envelope {
 }
 
 const TYPES: ReadonlySet<string> = new Set<MessageType>([
-  'books-changed', 'sync-now', 'account', 'open-editor-tab', 'clip', 'clip-pending', 'clip-pick', 'clip-undo', 'clip-open',
+  'books-changed', 'sync-now', 'account', 'server-trash', 'open-editor-tab', 'clip', 'clip-pending', 'clip-pick', 'clip-undo', 'clip-open',
 ]);
 
 function isEnvelope(value: unknown): value is Envelope {

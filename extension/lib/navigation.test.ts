@@ -8,6 +8,11 @@ describe('panel routes', () => {
     expect(parseRoute(routeHash({ view: 'book', bookId: ID }))).toEqual({ view: 'book', bookId: ID });
   });
 
+  it('round-trip the trash through the URL hash (a reload stays there)', () => {
+    expect(routeHash({ view: 'trash' })).toBe('#/trash');
+    expect(parseRoute('#/trash')).toEqual({ view: 'trash' });
+  });
+
   it('fall back to the book list for an empty or unknown hash', () => {
     expect(parseRoute('')).toEqual({ view: 'list' });
     expect(parseRoute('#/book/not-a-uuid')).toEqual({ view: 'list' });

@@ -1,14 +1,16 @@
 // Where the panel is, kept in the URL hash so a reload (or "Open in tab") lands on the same book.
-export type Route = { view: 'list' } | { view: 'book'; bookId: string };
+export type Route = { view: 'list' } | { view: 'trash' } | { view: 'book'; bookId: string };
 
 const BOOK_HASH = /^#\/book\/([0-9a-f-]{36})$/i;
 
 export function parseRoute(hash: string): Route {
   const m = BOOK_HASH.exec(hash);
-  return m ? { view: 'book', bookId: m[1]!.toLowerCase() } : { view: 'list' };
+  if (m) return { view: 'book', bookId: m[1]!.toLowerCase() };
+  return hash === '#/trash' ? { view: 'trash' } : { view: 'list' };
 }
 
 export function routeHash(route: Route): string {
+  if (route.view === 'trash') return '#/trash';
   return route.view === 'book' ? `#/book/${route.bookId}` : '#/';
 }
 

@@ -14,6 +14,7 @@ import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
 import { storedDiffersFromSent } from '../sync/rules.ts';
 import { presentChange, presentFeed } from '../sync/patch-answers.ts';
 import { applyBooks, storageQuota } from '../sync/service.ts';
+import type { TrashPurge } from '../sync/trash-purge.ts';
 import { parse } from '../validate.ts';
 
 const SERVER_VERSION_KEY_BYTES = ',"serverVersion":'.length;
@@ -29,12 +30,14 @@ function entryId(entry: unknown): string {
   return typeof id === 'string' ? id.slice(0, 100) : '';
 }
 
-export function syncRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<AppState> {
+export function syncRoutes(deps: DepsWith<BookStore>, guards: Guards, trashPurge?: TrashPurge): Router<AppState> {
   const router = new Router<AppState>();
   router.post('/api/sync', guards.requireUser, guards.userLimit, jsonBody({ limit: deps.config.maxPayloadBytes }), async (ctx) => {
     const request = parse(SyncRequest, ctx.request.body, 'Invalid sync request');
     const since = cursorPosition(request.cursor, 'cursor');
     const owner = currentUser(ctx).id;
+    // Books past the trash retention leave the owner's quota even if nobody opens the trash.
+    await trashPurge?.whenDue(owner);
 
     // Each entry is judged on its own: an invalid one is answered as such and the valid ones are applied, in order
     // (a batch may hold several edits of one book, and later ones must see earlier ones).

@@ -40,6 +40,20 @@ export function bookVersion(book: BookVersion): BookVersion {
   return Object.fromEntries(BOOK_FIELDS.map((field) => [field, book[field]])) as unknown as BookVersion;
 }
 
+/**
+ * The trash: a deleted book's last live version, kept with its tombstone (in the books table or collection, not among
+ * the revisions) so that any device can list and restore it until the retention ends (book-writes.ts trashedText).
+ */
+export interface TrashedText {
+  title: string;
+  author: string;
+  content: string;
+  metadata: BookMetadata;
+  /** When that version was written, and its revision. */
+  updatedAt: number;
+  revision: number;
+}
+
 /** A book as stored: its current version, its owner and its position in the owner's change feed. */
 export interface StoredBook extends BookVersion {
   owner: string;
@@ -47,6 +61,8 @@ export interface StoredBook extends BookVersion {
   seq: number;
   /** Present when a three-way merge made this version (kept with it when it is archived). */
   merge?: MergeRecord;
+  /** Present on a tombstone in the trash: the text it deleted. */
+  trashed?: TrashedText;
 }
 
 /** An earlier version, kept when an accepted write replaced it. */
@@ -55,8 +71,11 @@ export interface StoredRevision extends BookVersion {
   merge?: MergeRecord;
 }
 
-/** What a writer supplies: a whole version (and how a merge made it, when one did); the store assigns `seq`. */
-export type BookWrite = BookVersion & { merge?: MergeRecord };
+/**
+ * What a writer supplies: a whole version (and how a merge made it, when one did); the store assigns `seq`, and keeps
+ * the text a deletion replaces as `trashed` (book-writes.ts trashedText).
+ */
+export type BookWrite = BookVersion & { merge?: MergeRecord; trashed?: TrashedText };
 
 export interface CasWrite {
   book: BookWrite;
@@ -126,4 +145,15 @@ export interface BookStore {
   getRevision(owner: string, id: string, which: { revision: number } | { currentAt: number }): Promise<StoredRevision | null>;
   /** Bytes the owner's stored books take (the sum of their sizes, tombstones included): what the quota counts. */
   storedBytes(owner: string): Promise<number>;
+  /**
+   * The owner's tombstones that still hold their deleted text (the trash), deleted (syncedAt) after `deletedAfter`,
+   * most recently deleted first.
+   */
+  listTrash(owner: string, deletedAfter: number): Promise<StoredBook[]>;
+  /**
+   * Forgets the deleted text of the owner's tombstones deleted at or before `deletedUpTo` (only those among `ids`,
+   * when given) — the tombstones stay, so devices still learn of the deletion; sizes and the owner's stored bytes
+   * shrink. Returns how many were purged.
+   */
+  purgeTrash(owner: string, deletedUpTo: number, ids?: readonly string[]): Promise<number>;
 }

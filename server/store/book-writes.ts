@@ -1,7 +1,7 @@
 // The compare-and-set rules below the sync decision, one definition for both stores: which writes of a step may land,
 // and how they change the owner's stored bytes. The stores only read and write; they decide nothing here themselves.
 import { bookSize } from './paging.ts';
-import { bookVersion, type BookVersion, type BookWrite, type CasWrite, type PutResult, type StoredBook } from './book-store.ts';
+import { bookVersion, type BookVersion, type BookWrite, type CasWrite, type PutResult, type StoredBook, type TrashedText } from './book-store.ts';
 
 /** The book a write replaces, as the store found it, with its recorded size. */
 export interface CurrentBook {
@@ -54,4 +54,22 @@ export function checkWrite(current: CurrentBook | null, write: CasWrite, usage: 
   const growth = size - (current?.size ?? 0);
   if (growth > 0 && !book.deleted && usage.bytes + growth > usage.quota) return { ok: false, reason: 'quota', used: usage.bytes };
   return { ok: true, size, growth };
+}
+
+/**
+ * The text a write keeps for the trash: a deletion of a live book keeps that book's version; a tombstone written over
+ * a tombstone carries its kept text on (a retried or repeated deletion); a live book keeps none.
+ */
+export function trashedText(current: StoredBook | null, next: Pick<BookVersion, 'deleted'>): TrashedText | undefined {
+  if (!next.deleted || !current) return undefined;
+  if (current.deleted) return current.trashed;
+  const { title, author, content, metadata, updatedAt, revision } = current;
+  return { title, author, content, metadata, updatedAt, revision };
+}
+
+/** The write as the store keeps it: with the text it sends to the trash, if any. */
+export function withTrash(current: StoredBook | null, book: BookWrite): BookWrite {
+  const { trashed: _ignored, ...rest } = book;
+  const trashed = trashedText(current, book);
+  return trashed ? { ...rest, trashed } : rest;
 }

@@ -16,8 +16,9 @@ import {
   type RevisionQuery,
   type StoredBook,
   type StoredRevision,
+  type TrashedText,
 } from './book-store.ts';
-import { assertDistinctBooks, checkWrite, type StepUsage } from './book-writes.ts';
+import { assertDistinctBooks, checkWrite, withTrash, type StepUsage } from './book-writes.ts';
 import type { RevokedCount, SessionRecord, TokenRecord } from './credential-store.ts';
 import { bookSize, cutPage, REPLACED_AT_BYTES, UNBOUNDED, type PageBudget } from './paging.ts';
 import { reportingFullDisk, type Store } from './types.ts';
@@ -140,6 +141,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE books ADD COLUMN merge TEXT;
   ALTER TABLE revisions ADD COLUMN merge TEXT;
   `,
+  // The trash: a tombstone keeps the text it deleted (JSON TrashedText) until the retention ends.
+  `
+  ALTER TABLE books ADD COLUMN trashed TEXT;
+  CREATE INDEX books_owner_trash ON books(owner, synced_at) WHERE trashed IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -176,6 +182,8 @@ interface BookRow extends VersionRow {
   size: number;
   /** JSON MergeRecord, or null. */
   merge: string | null;
+  /** JSON TrashedText, or null (absent from rows read without it: the change feed). */
+  trashed?: string | null;
 }
 
 interface RevisionRow extends VersionRow {
@@ -231,7 +239,8 @@ function withMerge(merge: string | null): { merge?: MergeRecord } {
 }
 
 function toBook(row: BookRow): StoredBook {
-  return { ...toVersion(row), owner: row.owner, seq: row.seq, ...withMerge(row.merge) };
+  const trashed = row.trashed ? { trashed: JSON.parse(row.trashed) as TrashedText } : {};
+  return { ...toVersion(row), owner: row.owner, seq: row.seq, ...withMerge(row.merge), ...trashed };
 }
 
 function toRevision(row: RevisionRow): StoredRevision {
@@ -337,7 +346,7 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
   const revisionFields = `${selectFields(REVISION_COLUMNS)}, replaced_at AS replacedAt, merge`;
   const q = {
     // By owner and id together: another owner's book is never read (its size would show in the time taken).
-    ownBook: db.prepare<[string, string], BookRow>(`SELECT ${bookFields}, owner, seq, size, merge FROM books WHERE id = ? AND owner = ?`),
+    ownBook: db.prepare<[string, string], BookRow>(`SELECT ${bookFields}, owner, seq, size, merge, trashed FROM books WHERE id = ? AND owner = ?`),
     ownsBook: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ? AND owner = ?'),
     idTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ?'),
     // The replaced version is copied row to row, inside the write's transaction.
@@ -354,12 +363,21 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
        ON CONFLICT (owner) DO UPDATE SET seq = seq + 1, bytes = bytes + excluded.bytes RETURNING seq, bytes`,
     ),
     storedBytes: db.prepare<[string], { bytes: number }>('SELECT bytes FROM counters WHERE owner = ?'),
-    upsertBook: db.prepare<VersionRow & { owner: string; seq: number; size: number; merge: string | null }>(
-      `INSERT INTO books (${bookColumns.join(', ')}, owner, seq, size, merge)
-       VALUES (${BOOK_FIELDS.map((field) => `@${field}`).join(', ')}, @owner, @seq, @size, @merge)
+    upsertBook: db.prepare<VersionRow & { owner: string; seq: number; size: number; merge: string | null; trashed: string | null }>(
+      `INSERT INTO books (${bookColumns.join(', ')}, owner, seq, size, merge, trashed)
+       VALUES (${BOOK_FIELDS.map((field) => `@${field}`).join(', ')}, @owner, @seq, @size, @merge, @trashed)
        ON CONFLICT (id) DO UPDATE SET
-         ${[...bookColumns.filter((column) => column !== 'id'), 'seq', 'size', 'merge'].map((column) => `${column} = excluded.${column}`).join(', ')}`,
+         ${[...bookColumns.filter((column) => column !== 'id'), 'seq', 'size', 'merge', 'trashed'].map((column) => `${column} = excluded.${column}`).join(', ')}`,
     ),
+    trash: db.prepare<[string, number], BookRow>(
+      `SELECT ${bookFields}, owner, seq, size, merge, trashed FROM books
+       WHERE owner = ? AND synced_at > ? AND trashed IS NOT NULL ORDER BY synced_at DESC, id`,
+    ),
+    trashUpTo: db.prepare<[string, number], BookRow>(
+      `SELECT ${bookFields}, owner, seq, size, merge, trashed FROM books WHERE owner = ? AND synced_at <= ? AND trashed IS NOT NULL`,
+    ),
+    forgetTrashed: db.prepare<[number, string, string]>('UPDATE books SET trashed = NULL, size = ? WHERE id = ? AND owner = ?'),
+    addBytes: db.prepare<[number, string]>('UPDATE counters SET bytes = bytes + ? WHERE owner = ?'),
     // Sizes come from the (owner, seq, size) index alone; only the books that fit are read.
     changeSizes: db.prepare<[string, number, number], { seq: number; size: number }>(
       'SELECT seq, size FROM books WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?',
@@ -421,10 +439,11 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
   };
 
   /** One write of a step; `usage` is the owner's stored bytes, kept up to date across the step. */
-  const putOne = (owner: string, write: CasWrite, usage: StepUsage): PutResult => {
-    const { book } = write;
-    const row = q.ownBook.get(book.id, owner);
+  const putOne = (owner: string, asWritten: CasWrite, usage: StepUsage): PutResult => {
+    const row = q.ownBook.get(asWritten.book.id, owner);
     const current = row ? { book: toBook(row), size: row.size } : null;
+    const write = { ...asWritten, book: withTrash(current?.book ?? null, asWritten.book) };
+    const { book } = write;
     // Checked for creates too: the upsert below would otherwise take over another owner's book.
     const check = checkWrite(current, write, usage, !row && q.idTaken.get(book.id) !== undefined);
     if (!check.ok) return check;
@@ -435,8 +454,10 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     const counter = q.nextSeq.get(owner, check.growth)!;
     usage.bytes = counter.bytes;
     const merge = book.merge ? JSON.stringify(book.merge) : null;
-    q.upsertBook.run({ ...toVersionRow(book), owner, seq: counter.seq, size: check.size, merge });
-    return { ok: true, book: { ...bookVersion(book), owner, seq: counter.seq, ...(book.merge ? { merge: book.merge } : {}) } };
+    const trashed = book.trashed ? JSON.stringify(book.trashed) : null;
+    q.upsertBook.run({ ...toVersionRow(book), owner, seq: counter.seq, size: check.size, merge, trashed });
+    const kept = { ...(book.merge ? { merge: book.merge } : {}), ...(book.trashed ? { trashed: book.trashed } : {}) };
+    return { ok: true, book: { ...bookVersion(book), owner, seq: counter.seq, ...kept } };
   };
   // One IMMEDIATE transaction for the whole step: the write lock is taken before the first read, so no revision
   // check, archive, seq or new row can interleave with another writer (another connection waits on busy_timeout),
@@ -444,6 +465,20 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
   const putBooksTx = db.transaction((owner: string, writes: readonly CasWrite[], quota: number) => {
     const usage = { bytes: q.storedBytes.get(owner)?.bytes ?? 0, quota };
     return writes.map((write) => putOne(owner, write, usage));
+  });
+  // Each purged tombstone shrinks to its size without the deleted text, and the owner's total with it, in one step.
+  const purgeTrashTx = db.transaction((owner: string, deletedUpTo: number, ids?: readonly string[]): number => {
+    const only = ids && new Set(ids);
+    const rows = q.trashUpTo.all(owner, deletedUpTo).filter((row) => !only || only.has(row.id));
+    let shrunk = 0;
+    for (const row of rows) {
+      const { trashed: _gone, ...tombstone } = toBook(row);
+      const size = bookSize(tombstone);
+      q.forgetTrashed.run(size, row.id, owner);
+      shrunk += row.size - size;
+    }
+    if (shrunk) q.addBytes.run(-shrunk, owner);
+    return rows.length;
   });
   // Sizes then rows in one read transaction, so both see the same snapshot.
   const changesTx = db.transaction((owner: string, since: number, limit: number, budget: PageBudget): ChangePage => {
@@ -512,6 +547,14 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
           ? q.revisionNumbered.get(owner, id, which.revision)
           : q.revisionCurrentAt.get(owner, id, which.currentAt, which.currentAt);
       return row ? toRevision(row) : null;
+    },
+
+    async listTrash(owner, deletedAfter) {
+      return q.trash.all(owner, deletedAfter).map(toBook);
+    },
+
+    async purgeTrash(owner, deletedUpTo, ids) {
+      return purgeTrashTx(owner, deletedUpTo, ids);
     },
 
     async storedBytes(owner) {

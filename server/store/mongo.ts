@@ -16,8 +16,9 @@ import {
   type RevisionPage,
   type StoredBook,
   type StoredRevision,
+  type TrashedText,
 } from './book-store.ts';
-import { assertDistinctBooks, checkWrite, type StepUsage } from './book-writes.ts';
+import { assertDistinctBooks, checkWrite, withTrash, type StepUsage } from './book-writes.ts';
 import type { SessionRecord, TokenRecord } from './credential-store.ts';
 import { bookSize, cutPage, REPLACED_AT_BYTES, UNBOUNDED } from './paging.ts';
 import { reportingFullDisk, type Store } from './types.ts';
@@ -38,6 +39,8 @@ interface BookDoc extends VersionDoc {
   size: number;
   /** How a three-way merge made this revision; absent otherwise. */
   merge?: MergeRecord;
+  /** On a tombstone in the trash: the text it deleted. */
+  trashed?: TrashedText;
 }
 
 interface RevisionDoc extends VersionDoc {
@@ -156,11 +159,13 @@ function versionDoc(book: BookVersion): VersionDoc {
 }
 
 function toBook(doc: BookDoc): StoredBook {
-  return { ...bookVersion({ ...doc, id: doc._id }), owner: doc.owner, seq: doc.seq, ...(doc.merge ? { merge: doc.merge } : {}) };
+  const kept = { ...(doc.merge ? { merge: doc.merge } : {}), ...(doc.trashed ? { trashed: doc.trashed } : {}) };
+  return { ...bookVersion({ ...doc, id: doc._id }), owner: doc.owner, seq: doc.seq, ...kept };
 }
 
 function toBookDoc(owner: string, book: BookWrite, seq: number, size: number): BookDoc {
-  return { _id: book.id, ...versionDoc(book), owner, seq, size, ...(book.merge ? { merge: book.merge } : {}) };
+  const kept = { ...(book.merge ? { merge: book.merge } : {}), ...(book.trashed ? { trashed: book.trashed } : {}) };
+  return { _id: book.id, ...versionDoc(book), owner, seq, size, ...kept };
 }
 
 function toRevisionDoc(current: BookDoc, replacedAt: number): RevisionDoc {
@@ -229,6 +234,8 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
     revisions.createIndex({ owner: 1, bookId: 1, revision: -1 }, { name: 'owner_book_revision' }),
     // Cover the size-only queries that cut pages by bytes (projection of seq/revision and size, no _id).
     books.createIndex({ owner: 1, seq: 1, size: 1 }, { name: 'owner_seq_size' }),
+    // The trash: only tombstones that keep their deleted text are in it.
+    books.createIndex({ owner: 1, syncedAt: -1 }, { name: 'owner_trash', partialFilterExpression: { trashed: { $exists: true } } }),
     revisions.createIndex({ owner: 1, bookId: 1, revision: -1, size: 1 }, { name: 'owner_book_revision_size' }),
     users.createIndex({ email: 1 }, { unique: true, name: 'email' }),
     tokens.createIndex({ hash: 1 }, { unique: true, name: 'hash' }),
@@ -249,9 +256,10 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
    * write that got seq n+1 started its successful attempt only after the one with seq n committed: commits are in
    * seq order per owner and a reader whose cursor passed n+1 can never find n appearing later.
    */
-  async function putBookInTransaction(session: ClientSession, owner: string, write: CasWrite, usage: StepUsage): Promise<PutResult> {
+  async function putBookInTransaction(session: ClientSession, owner: string, asWritten: CasWrite, usage: StepUsage): Promise<PutResult> {
+    const doc = await books.findOne({ _id: asWritten.book.id, owner }, { session });
+    const write = { ...asWritten, book: withTrash(doc && toBook(doc), asWritten.book) };
     const { book, expectedRevision } = write;
-    const doc = await books.findOne({ _id: book.id, owner }, { session });
     // Only when an update finds no book of this owner do we look the id up without the owner (a broadcast query
     // when sharded); a create of another owner's id is caught by the unique _id on insert instead.
     const foreign =
@@ -345,8 +353,10 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
         .toArray();
       const { fit, hasMore } = cutPage(sizes, limit, budget);
       const last = fit.at(-1)?.seq ?? since;
-      const docs = fit.length > 0 ? await books.find({ owner, seq: { $gt: since, $lte: last } }).sort({ seq: 1 }).toArray() : [];
-      return { books: docs.map(toBook), last, hasMore };
+      // The text a tombstone keeps for the trash never travels in the feed.
+      const docs =
+        fit.length > 0 ? await books.find({ owner, seq: { $gt: since, $lte: last } }, { projection: { trashed: 0 } }).sort({ seq: 1 }).toArray() : [];
+      return { books: docs.map(({ trashed: _notInFeed, ...doc }) => toBook(doc)), last, hasMore };
     },
 
     async listRevisions(owner, id, query = {}): Promise<RevisionPage | null> {
@@ -374,6 +384,33 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
           : { owner, bookId: id, syncedAt: { $lte: which.currentAt }, replacedAt: { $gt: which.currentAt } };
       const doc = await revisions.findOne(filter, { sort: { revision: -1 } });
       return doc ? toRevision(doc) : null;
+    },
+
+    async listTrash(owner, deletedAfter) {
+      const docs = await books.find({ owner, syncedAt: { $gt: deletedAfter }, trashed: { $exists: true } }).sort({ syncedAt: -1, _id: 1 }).toArray();
+      return docs.map(toBook);
+    },
+
+    async purgeTrash(owner, deletedUpTo, ids) {
+      // Each purged tombstone shrinks to its size without the deleted text, and the owner's total with it, together.
+      const session = client.startSession();
+      try {
+        return await session.withTransaction(async () => {
+          const only = ids ? { _id: { $in: [...ids] } } : {};
+          const docs = await books.find({ owner, ...only, syncedAt: { $lte: deletedUpTo }, trashed: { $exists: true } }, { session }).toArray();
+          let shrunk = 0;
+          for (const doc of docs) {
+            const { trashed: _gone, ...tombstone } = toBook(doc);
+            const size = bookSize(tombstone);
+            await books.updateOne({ _id: doc._id, owner, seq: doc.seq }, { $unset: { trashed: '' }, $set: { size } }, { session });
+            shrunk += doc.size - size;
+          }
+          if (shrunk) await counters.updateOne({ _id: owner }, { $inc: { bytes: -shrunk } }, { session });
+          return docs.length;
+        }, TRANSACTION_OPTIONS);
+      } finally {
+        await session.endSession();
+      }
     },
 
     async storedBytes(owner) {

@@ -4,10 +4,11 @@ import { bookVersion, type BookWrite } from './book-store.ts';
 /**
  * Bytes of the book as JSON (UTF-8) in an answer: what stores record per book on every write, so that they can page
  * by size without reading the text, and what the storage quota adds up. A merge record (shown with the book and its
- * revisions) counts too.
+ * revisions) counts too, and so does the text a tombstone keeps for the trash (never in a feed answer, but stored: the
+ * quota counts it until it is purged).
  */
 export function bookSize(book: BookWrite): number {
-  return Buffer.byteLength(JSON.stringify({ ...bookVersion(book), merge: book.merge }));
+  return Buffer.byteLength(JSON.stringify({ ...bookVersion(book), merge: book.merge, trashed: book.trashed }));
 }
 
 /** A revision is its book plus `,"replacedAt":<ms>`: at most this many more bytes than the version's bookSize. */

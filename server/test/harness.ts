@@ -27,6 +27,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxPayloadBytes: 5 * 1024 * 1024,
     answerBudgetBytes: 20 * 1024 * 1024,
     storageQuotaBytes: 200 * 1024 * 1024,
+    trashRetentionMs: 30 * 24 * 60 * 60 * 1000,
     allowedOrigins: ['https://app.example'],
     logLevel: 'silent',
     trustProxy: 0,

@@ -33,6 +33,7 @@ beforeEach(async () => {
   localStorage.clear();
   fakeBrowser.reset();
   await database().books.clear();
+  await database().trash.clear();
 });
 afterEach(cleanup);
 
@@ -119,6 +120,44 @@ describe('the side panel', () => {
     fireEvent.click(await screen.findByTestId('undo-delete'));
     await waitFor(() => editorOf());
     expect((await bookRepository().get(id))?.content).toBe('<p>Keep me</p>');
+  });
+
+  it('keeps a never-saved-to-the-server deleted book in the trash across a reload, and restores it from there', async () => {
+    const first = render(<App inTab={false} />);
+    const id = await openNewBook();
+    act(() => void editorOf().commands.insertContent('Only on this device'));
+    await waitFor(async () => expect((await bookRepository().get(id))?.content).toBe('<p>Only on this device</p>'), { timeout: 2000 });
+    fireEvent.click(screen.getByTestId('delete-book'));
+    await screen.findByTestId('book-list');
+    first.unmount();
+
+    // A reload: a new tree, no undo notice, the trash still holds the book.
+    render(<App inTab={false} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Trash (1)' }));
+    const item = await screen.findByTestId('trash-item');
+    expect(location.hash).toBe('#/trash');
+    expect(item.textContent).toContain('Untitled');
+    expect(item.textContent).toContain('on this browser');
+    expect(item.textContent).toContain('29 days left');
+    fireEvent.click(screen.getByRole('button', { name: 'Restore Untitled' }));
+    await waitFor(() => editorOf());
+    expect(location.hash).toBe(`#/book/${id}`);
+    expect(await bookRepository().get(id)).toMatchObject({ content: '<p>Only on this device</p>', deleted: 0 });
+  });
+
+  it('empties the trash only after one confirmation', async () => {
+    for (const title of ['One', 'Two']) await bookRepository().remove((await bookRepository().create({ title })).id);
+    location.hash = '#/trash';
+    render(<App inTab={false} />);
+    await waitFor(() => expect(screen.getAllByTestId('trash-item')).toHaveLength(2));
+    fireEvent.click(screen.getByTestId('empty-trash'));
+    expect(screen.getByTestId('trash-confirm').textContent).toContain('Delete 2 books forever?');
+    fireEvent.click(screen.getByTestId('trash-confirm-no'));
+    expect(await database().trash.count()).toBe(2);
+    fireEvent.click(screen.getByTestId('empty-trash'));
+    fireEvent.click(screen.getByTestId('trash-confirm-yes'));
+    await screen.findByText('The trash is empty.');
+    expect(await database().trash.count()).toBe(0);
   });
 
   it('opens the open book in a full tab after saving it', async () => {

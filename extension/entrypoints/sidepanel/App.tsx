@@ -5,10 +5,11 @@ import { BookList } from '../../components/BookList.tsx';
 import { ConflictBanner } from '../../components/ConflictBanner.tsx';
 import { SettingsView } from '../../components/SettingsView.tsx';
 import { SyncStatusBadge } from '../../components/SyncStatusBadge.tsx';
+import { TrashView } from '../../components/TrashView.tsx';
 import { UndoNotice } from '../../components/UndoNotice.tsx';
 import { WelcomeNote } from '../../components/WelcomeNote.tsx';
 import { useDisplaySettings, usePaintedDisplay } from '../../components/useDisplaySettings.ts';
-import { bookRepository, type RemovedBook } from '../../lib/books/repository.ts';
+import { bookRepository, bookTrash, type RemovedBook } from '../../lib/books/repository.ts';
 import { t } from '../../lib/i18n.ts';
 import { parseRoute, routeHash, type Route } from '../../lib/navigation.ts';
 
@@ -18,6 +19,9 @@ export function App({ inTab }: { inTab: boolean }) {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [display] = useDisplaySettings();
   usePaintedDisplay(display);
+
+  // Books whose time in the trash is over go when the panel opens (the trash view purges again when shown).
+  useEffect(() => void bookTrash().purge(), []);
 
   useEffect(() => {
     const onHashChange = () => setRoute(parseRoute(location.hash));
@@ -66,6 +70,15 @@ export function App({ inTab }: { inTab: boolean }) {
             onOpen={(bookId) => navigate({ view: 'book', bookId })}
             onCreate={() => void createBook()}
             onDeleted={setRemoved}
+            onOpenTrash={() => navigate({ view: 'trash' })}
+          />
+        ) : route.view === 'trash' ? (
+          <TrashView
+            onBack={() => navigate({ view: 'list' })}
+            onRestored={(bookId) => {
+              setRemoved(null);
+              navigate({ view: 'book', bookId });
+            }}
           />
         ) : (
           <BookEditor

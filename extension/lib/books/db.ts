@@ -164,6 +164,53 @@ export interface UnansweredPush {
   hash: string;
 }
 
+/**
+ * A book in the trash: the last text this device held of it, kept until the retention ends (LIMITS.trashRetentionDays)
+ * so the writer can bring it back here even when the server never saw it or no longer can.
+ */
+export interface TrashEntry {
+  bookId: string;
+  title: string;
+  author: string;
+  content: string;
+  metadata: LocalBookMetadata;
+  createdAt: number;
+  /** The last edit of the text kept. */
+  updatedAt: number;
+  /** When it was deleted (ms since epoch): the retention counts from here. */
+  deletedAt: number;
+  /** Where it was deleted: here, or on another device (learnt from the server). */
+  deletedBy: 'this-device' | 'other-device';
+  /** The server revision a restore builds on (the tombstone's once known); null for a book the server never saw. */
+  revision: number | null;
+}
+
+/** Why a snapshot was kept: the kind of change, made elsewhere, that was about to replace the text. */
+export type SnapshotCause = 'sync' | 'conflict' | 'restore';
+
+/**
+ * The safety net (what a history view lists as this device's offline entries): text of a book as it was just before a
+ * change this device did not make replaced it. The text itself is in `snapshotTexts`, so thinning reads only these.
+ */
+export interface SnapshotInfo {
+  id: string;
+  bookId: string;
+  /** When the text was replaced (ms since epoch). */
+  at: number;
+  cause: SnapshotCause;
+  title: string;
+  /** The server revision the replaced text was based on; null when it had never synced. */
+  revision: number | null;
+  wordCount: number;
+  /** Bytes the text takes (UTF-16 code units × 2, as IndexedDB keeps strings), counted against the budget. */
+  bytes: number;
+}
+
+export interface SnapshotText {
+  id: string;
+  content: string;
+}
+
 export interface KvEntry {
   key: string;
   value: unknown;
@@ -204,6 +251,12 @@ export const MIGRATIONS: readonly Migration[] = [
         .bulkPut(clean.map((b) => ({ bookId: b.id, revision: b.revision!, content: b.content, hash: null })));
     },
   },
+  {
+    // The trash (books deleted here or elsewhere, kept with their text for a while) and the local safety net
+    // (snapshots of text a change from elsewhere replaced). Books deleted before this version left no text to keep.
+    version: 3,
+    stores: { trash: '&bookId, deletedAt', snapshots: '&id, bookId, at', snapshotTexts: '&id' },
+  },
 ];
 
 export class AncloraDB extends Dexie {
@@ -213,6 +266,9 @@ export class AncloraDB extends Dexie {
   bases!: EntityTable<SyncBase, 'bookId'>;
   overlaps!: EntityTable<MergeOverlapRecord, 'id'>;
   unanswered!: EntityTable<UnansweredPush, 'bookId'>;
+  trash!: EntityTable<TrashEntry, 'bookId'>;
+  snapshots!: EntityTable<SnapshotInfo, 'id'>;
+  snapshotTexts!: EntityTable<SnapshotText, 'id'>;
 
   constructor(name: string = DB_NAME, options: DexieOptions = {}, migrations: readonly Migration[] = MIGRATIONS) {
     super(name, options);

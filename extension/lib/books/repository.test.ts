@@ -261,6 +261,9 @@ describe('the database schema', () => {
       bases: 'bookId',
       overlaps: 'id, bookId',
       unanswered: 'bookId',
+      trash: 'bookId, deletedAt',
+      snapshots: 'id, bookId, at',
+      snapshotTexts: 'id',
     });
   });
 
@@ -311,7 +314,7 @@ describe('migration 2 (sync v2: the device keeps the base)', () => {
     await v1.table('conflicts').add({ id: 'c1', bookId: 'edited', content: '<p>kept</p>' });
     v1.close();
 
-    const upgraded = new AncloraDB(name);
+    const upgraded = new AncloraDB(name, {}, MIGRATIONS.slice(0, 2));
     opened.push(upgraded);
     expect(upgraded.verno).toBe(2);
     expect(await upgraded.bases.toArray()).toEqual([{ bookId: 'clean', revision: 3, content: '<p>clean text</p>', hash: null }]);

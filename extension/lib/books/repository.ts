@@ -3,6 +3,7 @@ import { liveQuery, type Observable } from 'dexie';
 import { LIMITS } from '../../../shared/limits.ts';
 import { mergeManuscripts } from '../../../shared/manuscript/merge.ts';
 import { conflictCopyOf, database, newLocalBook, ownVersionsAfter, type AncloraDB, type BookCounts, type LocalBook } from './db.ts';
+import { createTrash, trashEntryOf, type Trash } from './trash.ts';
 import { countHtml } from './words.ts';
 
 export interface BookDraft {
@@ -16,7 +17,7 @@ export interface BookPatch extends BookDraft {
   metadata?: Record<string, unknown>;
 }
 
-/** What `remove` hands back so the deletion can be undone exactly. */
+/** What `remove` hands back so the deletion can be undone (from the trash, where the book now is). */
 export interface RemovedBook {
   before: LocalBook;
 }
@@ -50,7 +51,9 @@ export interface BookRepository {
   addRestored(
     book: Pick<LocalBook, 'id' | 'title' | 'author' | 'content' | 'createdAt' | 'updatedAt'> & { metadata: { [key: string]: unknown } },
   ): Promise<LocalBook | null>;
+  /** Moves a book to the trash (with its text) and marks it deleted for the server; never-synced books included. */
   remove(id: string): Promise<RemovedBook>;
+  /** Undoes `remove`: the book comes back from the trash. */
   restore(removed: RemovedBook): Promise<void>;
   watchList(search?: string): Observable<LocalBook[]>;
   watchBook(id: string): Observable<LocalBook | undefined>;
@@ -102,6 +105,8 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
   // updatedAt must grow with every save even when two saves land in the same millisecond,
   // because last-writer-wins compares it.
   const nextUpdatedAt = (previous: number) => Math.max(now(), previous + 1);
+
+  const bin = createTrash(db, { now, newId, announce: options.announce });
 
   // Both callers keep the stored text a later edit replaced: another device's words, not the writer's own.
   const copyOf = (version: LocalBook) => ({
@@ -213,8 +218,10 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
     },
 
     async remove(id) {
-      return write(() => db.transaction('rw', db.books, async () => {
+      return write(() => db.transaction('rw', db.books, db.trash, async () => {
         const before = await mustGet(id);
+        // The trash keeps the text, so a book the server never saw survives a reload there too.
+        await db.trash.put(trashEntryOf(before, { deletedAt: now(), deletedBy: 'this-device' }));
         if (before.revision === null) await db.books.delete(id);
         else await db.books.put({ ...before, deleted: 1, dirty: 1, updatedAt: nextUpdatedAt(before.updatedAt), ownVersions: ownVersionsAfter(before) });
         return { before };
@@ -222,14 +229,9 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
     },
 
     async restore({ before }) {
-      await write(() => db.transaction('rw', db.books, async () => {
-        const current = await db.books.get(before.id);
-        // If sync already pushed the tombstone, the restored book is a newer edit of the same id: keep the revision
-        // the tombstone reached so the server accepts it as a normal update.
-        const revision = current?.revision ?? before.revision;
-        const updatedAt = nextUpdatedAt(Math.max(before.updatedAt, current?.updatedAt ?? 0));
-        await db.books.put({ ...before, revision, deleted: 0, dirty: 1, updatedAt });
-      }));
+      // If sync already pushed the tombstone, the restored book is a newer edit of the same id on the revision the
+      // tombstone reached, so the server accepts it as a normal update (see restoredBook).
+      await bin.restore(before.id);
     },
 
     watchList(search = '') {
@@ -248,6 +250,7 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
 }
 
 let shared: BookRepository | undefined;
+let sharedTrash: Trash | undefined;
 let writeListener: () => void = () => {};
 
 /**
@@ -267,4 +270,10 @@ export function announceBookWrite(): void {
 export function bookRepository(): BookRepository {
   shared ??= createBookRepository(database(), { announce: announceBookWrite });
   return shared;
+}
+
+/** The trash on this context's shared database handle (restores are announced like any book write). */
+export function bookTrash(): Trash {
+  sharedTrash ??= createTrash(database(), { announce: announceBookWrite });
+  return sharedTrash;
 }

@@ -7,6 +7,7 @@ import { sameBookText } from '../../../shared/book-text.ts';
 import { announceBookWrite } from '../books/repository.ts';
 import { t } from '../i18n.ts';
 import { conflictCopyOf, database, newLocalBook, type AncloraDB, type ConflictCopy, type LocalBook } from '../books/db.ts';
+import { putSnapshots, snapshotOf } from '../books/snapshots.ts';
 
 /** "Title (conflict copy)" in the writer's language, shortened so the whole title still fits the server's limit. */
 export function conflictCopyTitle(title: string): string {
@@ -33,7 +34,7 @@ async function takeCopy(db: AncloraDB, copyId: string): Promise<ConflictCopy> {
  * last-writer-wins rule applies and any loser is kept again.
  */
 export async function keepMine(db: AncloraDB, copyId: string, now: number, newId: () => string = () => crypto.randomUUID()): Promise<string> {
-  return db.transaction('rw', db.books, db.conflicts, async () => {
+  return db.transaction('rw', [db.books, db.conflicts, db.snapshots, db.snapshotTexts], async () => {
     const copy = await takeCopy(db, copyId);
     const book = await db.books.get(copy.bookId);
     const edited = book && book.dirty && !book.deleted;
@@ -41,6 +42,9 @@ export async function keepMine(db: AncloraDB, copyId: string, now: number, newId
       // The book was edited after the conflict and the server has not got those edits: overwriting them would lose
       // them, so they become a conflict copy in turn (found by convergence.test.ts).
       await db.conflicts.put(conflictCopyOf(book, { id: newId(), createdAt: now, serverRevision: book.revision ?? copy.serverRevision }));
+    } else if (book && !book.deleted && book.content !== copy.content) {
+      // The text the writer had on screen (the server's) is kept on this device before the choice replaces it.
+      await putSnapshots(db, [snapshotOf(book, 'conflict', now, newId())]);
     }
     const next: LocalBook = {
       id: copy.bookId,

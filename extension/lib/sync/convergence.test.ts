@@ -420,8 +420,8 @@ const comparable = (b: { id: string; title: string; author: string; content: str
 async function checkConverged(run: Run) {
   const { server } = run;
   /**
-   * Per account: the texts its users can reach (device books, conflict copies and the passages merges set aside, live
-   * server books and the merge records of their revisions).
+   * Per account: the texts its users can reach (device books, conflict copies, the passages merges set aside and the
+   * books in the trash, live server books and the merge records of their revisions).
    */
   const reachable = run.owners.map((): string[] => []);
   const serverBooks = [];
@@ -440,6 +440,8 @@ async function checkConverged(run: Run) {
       for (const b of local) reachable[a]!.push(...textsOf(b));
       for (const c of await device.panelDb.conflicts.toArray()) reachable[a]!.push(...textsOf(c));
       for (const o of await device.panelDb.overlaps.toArray()) reachable[a]!.push(o.lost);
+      // A book in the trash is restorable with its text on the device that holds it.
+      for (const e of await device.panelDb.trash.toArray()) reachable[a]!.push(...textsOf(e));
     }
 
     for (const book of books) {

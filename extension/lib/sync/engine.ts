@@ -16,6 +16,7 @@ import type {
   MergeOverlapRecord,
   SyncBase,
   SyncIssue,
+  TrashEntry,
 } from './ports.ts';
 import {
   afterAccepted,
@@ -107,6 +108,8 @@ class Plan {
   /** A book's new base, or null when it is dropped. */
   private readonly bases = new Map<string, SyncBase | null>();
   private readonly overlaps: MergeOverlapRecord[] = [];
+  private readonly trash: TrashEntry[] = [];
+  private readonly trashRevisions: Array<{ bookId: string; revision: number }> = [];
 
   constructor(current: Map<string, LocalBook>) {
     this.state = new Map(current);
@@ -129,6 +132,8 @@ class Plan {
     if (decision.dropBase) this.bases.set(decision.dropBase, null);
     if (decision.base) this.bases.set(decision.base.bookId, decision.base);
     if (decision.overlaps) this.overlaps.push(...decision.overlaps);
+    if (decision.trash) this.trash.push(decision.trash);
+    if (decision.trashRevision) this.trashRevisions.push(decision.trashRevision);
   }
 
   changes(cursor?: LocalChanges['cursor']): LocalChanges {
@@ -144,7 +149,8 @@ class Plan {
       if (base) bases.put.push(base);
       else bases.remove.push(id);
     }
-    return { put, remove, conflicts: this.conflicts, bases, overlaps: this.overlaps, ...(cursor ? { cursor } : {}) };
+    const trash = { trash: this.trash, trashRevisions: this.trashRevisions };
+    return { put, remove, conflicts: this.conflicts, bases, overlaps: this.overlaps, ...trash, ...(cursor ? { cursor } : {}) };
   }
 }
 

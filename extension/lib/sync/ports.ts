@@ -1,13 +1,14 @@
 // The edges the sync engine is given: local book storage, key-value persistence, clock and logger.
 import type { BookMetadata } from '../../../shared/protocol.ts';
-import type { ConflictCopy, LocalBook, MergeOverlapRecord, SyncBase, SyncIssue, UnansweredPush } from '../books/db.ts';
+import type { ConflictCopy, LocalBook, MergeOverlapRecord, SyncBase, SyncIssue, TrashEntry, UnansweredPush } from '../books/db.ts';
 import { countHtml } from '../books/words.ts';
 
-export type { ConflictCopy, LocalBook, MergeOverlapRecord, SyncBase, SyncIssue, UnansweredPush };
+export type { ConflictCopy, LocalBook, MergeOverlapRecord, SyncBase, SyncIssue, TrashEntry, UnansweredPush };
 
 /**
  * What one local transaction writes: the final state of the books it touched, their bases (put, or dropped by book
- * id), new conflict copies and merge overlaps, the cursor.
+ * id), new conflict copies and merge overlaps, books deleted elsewhere for the trash, the cursor. The store keeps a
+ * snapshot of any stored text a put replaces (the safety net) and takes a book that comes back out of the trash.
  */
 export interface LocalChanges {
   put: LocalBook[];
@@ -15,6 +16,10 @@ export interface LocalChanges {
   conflicts: ConflictCopy[];
   bases?: { put: SyncBase[]; remove: string[] };
   overlaps?: MergeOverlapRecord[];
+  /** Books deleted elsewhere, with the text this device held. */
+  trash?: TrashEntry[];
+  /** The tombstone revisions this device's deletions reached (a restore builds on them). */
+  trashRevisions?: Array<{ bookId: string; revision: number }>;
   /** Books whose push was answered (their UnansweredPush is removed). */
   answered?: string[];
   cursor?: { scope: string; value: string };

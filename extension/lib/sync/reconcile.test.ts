@@ -110,7 +110,8 @@ describe('afterAccepted', () => {
 
   it('removes a local tombstone once the server has the deletion', () => {
     const sent = local({ deleted: 1 });
-    expect(afterAccepted(sent, sent, 4, 9_000, 9_000)).toEqual({ outcome: 'synced', remove: ID });
+    // The trash entry learns the tombstone's revision, so a restore from the trash is an update on top of it.
+    expect(afterAccepted(sent, sent, 4, 9_000, 9_000)).toEqual({ outcome: 'synced', remove: ID, trashRevision: { bookId: ID, revision: 4 } });
   });
 
   it('turns a book deleted outright during its first upload into a tombstone, so the deletion reaches the server', () => {
@@ -188,6 +189,12 @@ describe('onPulled', () => {
   ];
   it.each(table)('decides correctly when %s', (_name, current, change, outcome) => {
     expect(onPulled(current, change).outcome).toBe(outcome);
+  });
+
+  it('keeps the text of a book deleted elsewhere in the trash, on the tombstone revision a restore builds on', () => {
+    const current = local({ dirty: 0, content: '<p>the words I saw</p>' });
+    const d = onPulled(current, server({ deleted: true, revision: 7, syncedAt: 8_000, content: '' }));
+    expect(d.trash).toMatchObject({ bookId: ID, content: '<p>the words I saw</p>', title: current.title, deletedAt: 8_000, deletedBy: 'other-device', revision: 7 });
   });
 
   it('fills in word and character counts the server copy lacks', () => {

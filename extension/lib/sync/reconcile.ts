@@ -4,8 +4,9 @@ import { sameBookText } from '../../../shared/book-text.ts';
 import { mergeVersions } from '../../../shared/manuscript/three-way.ts';
 import type { BookInput, ManuscriptPatch, MergeOverlap, ServerBook } from '../../../shared/protocol.ts';
 import { conflictCopyOf, versionMark } from '../books/db.ts';
+import { trashEntryOf } from '../books/trash.ts';
 import { countHtml } from '../books/words.ts';
-import { withCounts, type ConflictCopy, type LocalBook, type MergeOverlapRecord, type SyncBase, type SyncIssue } from './ports.ts';
+import { withCounts, type ConflictCopy, type LocalBook, type MergeOverlapRecord, type SyncBase, type SyncIssue, type TrashEntry } from './ports.ts';
 
 export type Outcome =
   | 'synced' // the server has exactly the local copy now
@@ -33,6 +34,10 @@ export interface LocalDecision {
   dropBase?: string;
   /** Passages a merge settled (recorded for the writer to review). */
   overlaps?: MergeOverlapRecord[];
+  /** A book deleted elsewhere: the text this device held goes to the trash. */
+  trash?: TrashEntry;
+  /** This device's deletion reached the server as `revision`: a restore from the trash builds on it. */
+  trashRevision?: { bookId: string; revision: number };
 }
 
 /** The same words: title, author, content and metadata, apart from the counts derived from the text. */
@@ -104,7 +109,7 @@ export function afterAccepted(
     };
   }
   if (sameVersion(current, sent)) {
-    if (current.deleted) return { outcome: 'synced', remove: current.id };
+    if (current.deleted) return { outcome: 'synced', remove: current.id, trashRevision: { bookId: current.id, revision } };
     // Take the server's version (its spelling of the text, a trimmed title, a clamped edit time), so this device holds
     // the same bytes as every device that pulls it.
     const kept = stored && !stored.deleted ? fromServer(stored) : current;
@@ -162,7 +167,10 @@ export function onPulled(current: LocalBook | undefined, server: ServerBook): Lo
   if (!current) return server.deleted ? { outcome: 'unchanged' } : { outcome: 'applied', put: fromServer(server) };
   if (current.revision !== null && server.revision <= current.revision) return { outcome: 'unchanged' };
   if (current.dirty) return { outcome: 'kept-local' };
-  if (server.deleted) return { outcome: 'deleted', remove: current.id };
+  if (server.deleted) {
+    const trash = trashEntryOf(current, { deletedAt: server.syncedAt, deletedBy: 'other-device', revision: server.revision });
+    return { outcome: 'deleted', remove: current.id, trash };
+  }
   return { outcome: 'applied', put: fromServer(server) };
 }
 

@@ -7,6 +7,7 @@ import { database } from '../books/db.ts';
 import { ACCOUNT_KEY, createAccountService, parseAccount } from './account.ts';
 import { showOnBadge, storageKeyValue } from './browser-edges.ts';
 import { createDexieBookStore } from './dexie-store.ts';
+import { answerServerTrash } from './server-trash.ts';
 import { createSyncEngine } from './engine.ts';
 import { defaultLock } from './lock.ts';
 import type { Handlers } from '../messaging.ts';
@@ -33,7 +34,7 @@ export interface BackgroundSync {
   /** Books were written in this context (a clip): recount pending books and sync soon. */
   booksChanged(): void;
   /** How the background answers pages about sync (wired into its one message listener). */
-  handlers: Pick<Handlers, 'books-changed' | 'sync-now' | 'account'>;
+  handlers: Pick<Handlers, 'books-changed' | 'sync-now' | 'account' | 'server-trash'>;
 }
 
 export function setupSync(): BackgroundSync {
@@ -117,6 +118,8 @@ export function setupSync(): BackgroundSync {
       'sync-now': () => void scheduler.request('manual'),
       // Signing in, creating an account and signing out: the panel asks, the background's account service does it.
       account: (request) => answerAccountRequest(account, request),
+      // The server's trash, read with the background's token; a book brought from it lands in this device's trash.
+      'server-trash': (request) => answerServerTrash({ transport, account, db: database() }, request),
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   SignedOutEverywhere,
   ServerBook,
   SyncResponse,
+  TrashedBook,
   type BookInput,
   type SyncRequest,
 } from '../../../shared/protocol.ts';
@@ -27,6 +28,8 @@ const UserAnswer = z.object({ success: z.literal(true), data: PublicUser });
 const TokenAnswer = z.object({ success: z.literal(true), data: CreatedToken });
 const SignedOutEverywhereAnswer = z.object({ success: z.literal(true), data: SignedOutEverywhere });
 const BookAnswer = z.object({ success: z.literal(true), data: ServerBook });
+const TrashAnswer = z.object({ success: z.literal(true), data: z.array(TrashedBook) });
+const TrashedAnswer = z.object({ success: z.literal(true), data: TrashedBook });
 // Read leniently: a proxy in front of the server (or an older server) may answer an error without a code.
 const ErrorAnswer = ErrorBody.partial({ code: true });
 
@@ -158,6 +161,29 @@ export function createTransport(options: TransportOptions) {
       } catch (error) {
         if (error instanceof TransportError && error.kind === 'not_found') return null;
         throw error;
+      }
+    },
+    /** The account's books in the server's trash (deleted on any device, text still kept), without their text. */
+    async listTrash(serverUrl: string, token: string): Promise<TrashedBook[]> {
+      return (await request(TrashAnswer, 'GET', `${serverUrl}/api/trash`, { token })).data;
+    },
+    /** One book in the server's trash with its text; null when it is no longer there. */
+    async getTrashed(serverUrl: string, token: string, id: string): Promise<TrashedBook | null> {
+      try {
+        return (await request(TrashedAnswer, 'GET', `${serverUrl}/api/trash/${encodeURIComponent(id)}`, { token })).data;
+      } catch (error) {
+        if (error instanceof TransportError && error.kind === 'not_found') return null;
+        throw error;
+      }
+    },
+    /** Deletes the text the server's trash keeps of one book (`id`), or of every book (no `id`) forever. */
+    async forgetTrashed(serverUrl: string, token: string, id?: string): Promise<void> {
+      const path = id === undefined ? '/api/trash' : `/api/trash/${encodeURIComponent(id)}`;
+      try {
+        await request(NoContent, 'DELETE', `${serverUrl}${path}`, { token });
+      } catch (error) {
+        // Already gone from the server's trash: what was asked for is done.
+        if (!(error instanceof TransportError && error.kind === 'not_found')) throw error;
       }
     },
   };
