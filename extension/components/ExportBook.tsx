@@ -1,8 +1,8 @@
 // The export choice for one book (editor and book list): a format and its options, then a real download.
-import { useId, useState, type FormEvent } from 'react';
-import { t, type MessageKey } from '../lib/i18n.ts';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { formatCount, t, type MessageKey } from '../lib/i18n.ts';
 import type { BookForExport } from '../lib/manuscripts/document.ts';
-import { downloadBook, type ExportChoices } from '../lib/manuscripts/download.ts';
+import { countCitedSources, downloadBook, type ExportChoices } from '../lib/manuscripts/download.ts';
 import { OutcomeLine, type Outcome } from './OutcomeLine.tsx';
 
 const FORMATS: ReadonlyArray<[ExportChoices['format'], MessageKey]> = [
@@ -14,7 +14,8 @@ const FORMATS: ReadonlyArray<[ExportChoices['format'], MessageKey]> = [
   ['txt', 'formatTxt'],
 ];
 
-type Status = { kind: 'idle' } | { kind: 'working' } | Outcome;
+/** While the file is made: the share done when the format reports it (PDF), else undefined. */
+type Status = { kind: 'idle' } | { kind: 'working'; fraction?: number } | Outcome;
 
 interface ExportBookProps {
   /** The book as it should be exported, read when the writer confirms (the editor passes what it shows). */
@@ -25,19 +26,45 @@ interface ExportBookProps {
 
 export function ExportBook({ load, label }: ExportBookProps) {
   const [open, setOpen] = useState(false);
-  const [choices, setChoices] = useState<ExportChoices>({ format: 'docx', pdfStyle: 'manuscript', chapterPageBreaks: true });
+  const [choices, setChoices] = useState<ExportChoices>({ format: 'docx', pdfStyle: 'manuscript', chapterPageBreaks: true, bibliography: false });
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  /** How many sources the book cites (null until counted): the bibliography is offered, and on, when there are any. */
+  const [sources, setSources] = useState<number | null>(null);
+  const running = useRef<AbortController | null>(null);
   const formId = useId();
+
+  useEffect(() => {
+    if (!open) return;
+    const counting = new AbortController();
+    void (async () => {
+      const book = await load();
+      const count = book ? await countCitedSources(book.content, counting.signal) : 0;
+      setSources(count);
+      setChoices((c) => ({ ...c, bibliography: count > 0 }));
+    })().catch(() => setSources(null));
+    return () => counting.abort();
+    // Counted once per opening: `load` is a new function on every render of the editor.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open]);
+
+  // An export still running when the form goes away is stopped (its worker ends; nothing is downloaded).
+  useEffect(() => () => running.current?.abort(), []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const controller = new AbortController();
+    running.current = controller;
     setStatus({ kind: 'working' });
     try {
       const book = await load();
       if (!book) throw new Error(t('bookMissing'));
-      setStatus({ kind: 'done', message: t('exportDone', await downloadBook(book, choices)) });
+      const onProgress = (fraction: number) => setStatus({ kind: 'working', fraction });
+      setStatus({ kind: 'done', message: t('exportDone', await downloadBook(book, choices, { onProgress, signal: controller.signal })) });
     } catch (error) {
-      setStatus({ kind: 'failed', message: t('exportFailed', error instanceof Error ? error.message : String(error)) });
+      if (controller.signal.aborted) setStatus({ kind: 'done', message: t('exportStopped') });
+      else setStatus({ kind: 'failed', message: t('exportFailed', error instanceof Error ? error.message : String(error)) });
+    } finally {
+      if (running.current === controller) running.current = null;
     }
   };
 
@@ -85,6 +112,17 @@ export function ExportBook({ load, label }: ExportBookProps) {
               </select>
             </label>
           )}
+          {sources !== null && sources > 0 && (
+            <label className="check">
+              <input
+                type="checkbox"
+                data-testid="export-bibliography"
+                checked={choices.bibliography}
+                onChange={(e) => setChoices({ ...choices, bibliography: e.target.checked })}
+              />
+              {t('exportBibliography', formatCount(sources))}
+            </label>
+          )}
           {choices.format === 'docx' && (
             <label className="check">
               <input
@@ -96,13 +134,27 @@ export function ExportBook({ load, label }: ExportBookProps) {
               {t('chapterPageBreaks')}
             </label>
           )}
+          {status.kind === 'working' && (
+            <progress
+              data-testid="export-progress"
+              aria-label={t('exporting')}
+              max={1}
+              {...(status.fraction === undefined ? {} : { value: status.fraction })}
+            />
+          )}
           <div className="export-actions">
             <button type="submit" className="primary" data-testid="export-confirm" disabled={status.kind === 'working'}>
               {status.kind === 'working' ? t('exporting') : t('exportConfirm')}
             </button>
-            <button type="button" onClick={() => setOpen(false)}>
-              {t('cancel')}
-            </button>
+            {status.kind === 'working' ? (
+              <button type="button" data-testid="export-cancel" onClick={() => running.current?.abort()}>
+                {t('exportStop')}
+              </button>
+            ) : (
+              <button type="button" onClick={() => setOpen(false)}>
+                {t('cancel')}
+              </button>
+            )}
           </div>
           <OutcomeLine status={status} testId="export-status" />
         </form>

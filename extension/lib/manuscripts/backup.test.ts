@@ -28,7 +28,7 @@ describe('the backup archive', () => {
     const sample = manifest.books[0];
     expect(strFromU8(files[sample.html]!)).toBe(SAMPLE_BOOK.content);
     expect(strFromU8(files[sample.markdown]!)).toContain('# Capítulo uno: La llegada');
-    expect(sample.sources).toEqual([{ label: 'Veinte mil leguas', url: 'https://example.org/verne' }]);
+    expect(sample.sources).toEqual([{ label: '— Veinte mil leguas, 12 mar 2026', url: 'https://example.org/verne' }]);
     expect(manifest.books[2].markdown).toMatch(/^books\/Sin autor con barra \(b3\)\//);
   });
 

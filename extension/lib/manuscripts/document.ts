@@ -18,7 +18,8 @@ export type OrderedStyle = '1' | 'a' | 'A' | 'i' | 'I';
 
 export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3 | 4 | 5 | 6; inlines: Inline[] }
-  | { kind: 'paragraph'; inlines: Inline[] }
+  // A reference in the bibliography an export adds (bibliography.ts) is set with a hanging indent.
+  | { kind: 'paragraph'; inlines: Inline[]; role?: 'reference' }
   | { kind: 'quote'; blocks: Block[] }
   | { kind: 'list'; ordered: boolean; start: number; style: OrderedStyle; items: Block[][] }
   | { kind: 'code'; text: string }

@@ -25,6 +25,10 @@ export interface ExportOptions {
   pdfLabels?: PdfLabels;
   /** EPUB's modification date; now by default. */
   now?: Date;
+  /** End the book with a list of the sources it cites, in its citation style (bibliography.ts). */
+  bibliography?: boolean;
+  /** PDF: the share of the work done (0–1), reported as it goes. */
+  onProgress?: (fraction: number) => void;
 }
 
 export interface ExportedFile {
@@ -43,7 +47,11 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 
 /** The book written in `format`. */
 export async function exportBook(book: BookForExport, format: ExportFormat, options: ExportOptions): Promise<ExportedFile> {
-  const m = toManuscript(book, options.language);
+  let m = toManuscript(book, options.language);
+  if (options.bibliography) {
+    const [{ withBibliography }, { citationChoiceOf }] = await Promise.all([import('./bibliography.ts'), import('../clipping/clip-record.ts')]);
+    m = withBibliography(m, citationChoiceOf({ metadata: book.metadata ?? {} }, options.language));
+  }
   let bytes: Uint8Array;
   switch (format) {
     case 'docx':
@@ -61,7 +69,7 @@ export async function exportBook(book: BookForExport, format: ExportFormat, opti
     case 'pdf': {
       if (!options.pdfFonts || !options.pdfLabels) throw new Error('PDF export needs fonts and labels');
       const { manuscriptToPdf } = await import('./pdf.ts');
-      bytes = await manuscriptToPdf(m, { style: options.pdfStyle ?? 'manuscript', fonts: await options.pdfFonts(), labels: options.pdfLabels });
+      bytes = await manuscriptToPdf(m, { style: options.pdfStyle ?? 'manuscript', fonts: await options.pdfFonts(), labels: options.pdfLabels, onProgress: options.onProgress });
       break;
     }
     case 'txt':

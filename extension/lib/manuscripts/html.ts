@@ -14,6 +14,7 @@ blockquote { margin: 1.2em 2em; font-style: italic; }
 pre { white-space: pre-wrap; font-size: .9em; }
 hr { border: 0; text-align: center; margin: 2em 0; }
 hr::after { content: '* * *'; }
+p.reference { padding-left: 2em; text-indent: -2em; }
 a { color: inherit; }
 @media (prefers-color-scheme: dark) { body { color: #e8e6e1; background: #1b1b1d; } }
 @media print { body { max-width: none; margin: 0; background: none; } main > h1:not(:first-child) { break-before: page; } }
