@@ -13,12 +13,15 @@ import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts
 import { localBook, putStoredBook, storedBooks } from './support/books.ts';
 import { catchDownloads, type Downloads } from './support/downloads.ts';
 import { EDITOR, bookIdInUrl, sel, waitForEditorText } from './support/panel.ts';
+import { until } from '../shared/wait.testing.ts';
 
 let ext: ExtensionBrowser;
 let downloads: Downloads;
 let panel: Page;
 const book = localBook({ ...SAMPLE_BOOK, id: SAMPLE_BOOK.id });
 const lines = blockLines(parseBlocks(SAMPLE_BOOK.content)).map((l) => l.replace(/\s+/g, ' ').trim());
+/** The sample quotes one source, so an export ends with it by default (the interface is English; the book's style APA). */
+const withSources = [...lines, 'References', '— Veinte mil leguas, 12 mar 2026'];
 const words = wordsOf(lines.join(' '));
 
 beforeAll(async () => {
@@ -69,14 +72,14 @@ describe('exporting a book from the editor', () => {
     expect(file.filename).toBe('La Ciudad & el Mar.epub');
     const check = epubcheck(file.path);
     expect(check.ok, check.report).toBe(true);
-    expect(pandocRead(file.path, 'epub').lines.slice(2)).toEqual(lines);
+    expect(pandocRead(file.path, 'epub').lines.slice(2)).toEqual(withSources);
   });
 
   test('DOCX downloads and converts with pandoc to the book’s text and headings', async () => {
     const file = await exportFromEditor('docx');
     const reading = pandocRead(file.path, 'docx');
-    expect(reading.lines.filter((l) => l !== '* * *')).toEqual(lines);
-    expect(reading.headings.map(([level]) => level)).toEqual([1, 2, 1]);
+    expect(reading.lines.filter((l) => l !== '* * *')).toEqual(withSources);
+    expect(reading.headings.map(([level]) => level)).toEqual([1, 2, 1, 1]);
     expect(reading.meta.title).toBe(SAMPLE_BOOK.title);
   });
 
@@ -89,12 +92,102 @@ describe('exporting a book from the editor', () => {
 
   test('Markdown, HTML and plain text download with the text and headings', async () => {
     const md = await exportFromEditor('md');
-    expect(pandocRead(md.path, 'markdown-smart').lines).toEqual(lines);
+    expect(pandocRead(md.path, 'markdown-smart').lines).toEqual(withSources);
     const html = await exportFromEditor('html');
-    expect(pandocRead(html.path, 'html').headings.map(([, text]) => text)).toEqual(['Capítulo uno: La llegada', 'Una escena', 'Capítulo dos: Voces lejanas']);
+    expect(pandocRead(html.path, 'html').headings.map(([, text]) => text)).toEqual(['Capítulo uno: La llegada', 'Una escena', 'Capítulo dos: Voces lejanas', 'References']);
     const txt = await exportFromEditor('txt');
     expect(inOrder(words, new TextDecoder().decode(txt.bytes))).toEqual({ ok: true });
   });
+});
+
+describe('the sources at the end of an export', () => {
+  test('are offered, and on, for a book that cites sources; off, the file holds the book alone', async () => {
+    if (!(await panel.$(sel('export-format')))) await openExport(panel);
+    const option = await panel.waitForSelector(sel('export-bibliography'));
+    expect(await option!.evaluate((el) => (el as HTMLInputElement).checked)).toBe(true);
+    expect(await option!.evaluate((el) => el.closest('label')?.textContent)).toContain('(1)');
+    await option!.click();
+    const md = await exportFromEditor('md');
+    expect(pandocRead(md.path, 'markdown-smart').lines).toEqual(lines);
+    await option!.click();
+  });
+
+  test('are not offered for a book that cites none', async () => {
+    const bare = localBook({ title: 'Sin fuentes', content: '<h1>Uno</h1><p>Nada citado aquí.</p>' });
+    await putStoredBook(panel, bare);
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${bare.id}`));
+    await waitForEditorText(panel, 'Nada citado aquí.');
+    await openExport(panel);
+    // The form is busy until the worker has counted the sources.
+    await panel.waitForSelector('form.export-form[aria-busy="false"]');
+    await panel.select(sel('export-format'), 'md');
+    const file = await downloads.next(() => panel.locator(sel('export-confirm')).click());
+    expect(new TextDecoder().decode(file.bytes)).not.toMatch(/References|Bibliography|Works Cited/);
+    expect(await panel.$(sel('export-bibliography'))).toBeNull();
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${book.id}`));
+    await waitForEditorText(panel, 'Voces lejanas');
+  });
+});
+
+describe('making a novel’s PDF', () => {
+  const novel = localBook({ ...generatedBook(150_000, 7), id: crypto.randomUUID() });
+
+  /** Opens the novel in the editor with the export form set to PDF. */
+  async function openNovelExport(): Promise<void> {
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${novel.id}`));
+    await waitForEditorText(panel, 'Capítulo 50');
+    if (!(await panel.$(sel('export-format')))) await openExport(panel);
+    await panel.select(sel('export-format'), 'pdf');
+  }
+
+  beforeAll(async () => {
+    await putStoredBook(panel, novel);
+  });
+
+  test('the page answers typing while the file is made, with progress shown, and the file holds the book', async () => {
+    await openNovelExport();
+    const download = downloads.next(async () => {
+      await panel.locator(sel('export-confirm')).click();
+      await panel.waitForSelector(`${sel('export-progress')}[value]`);
+      // Typing in the editor while the worker lays out 150,000 words: the letters must show before the file is done.
+      await panel.focus(EDITOR);
+      await panel.keyboard.type('Qzx');
+      const seen = await panel.waitForFunction(
+        (editor, progress) => {
+          if (!document.querySelector(editor)?.textContent?.includes('Qzx')) return false;
+          const bar = document.querySelector(progress) as HTMLProgressElement | null;
+          return { exporting: !!bar, progress: bar?.value ?? null };
+        },
+        { polling: 'mutation' },
+        EDITOR,
+        sel('export-progress'),
+      );
+      const at = (await seen.jsonValue()) as { exporting: boolean; progress: number | null };
+      expect(at.exporting, 'the typing showed only after the export had finished').toBe(true);
+      expect(at.progress).toBeLessThan(1);
+    }, 180_000);
+    const file = await download;
+    expect(file.filename).toBe(`${novel.title}.pdf`);
+    const text = pdfText(tempFile('novel.pdf', file.bytes));
+    expect(inOrder(wordsOf(blockLines(parseBlocks(novel.content)).join(' ')), text)).toEqual({ ok: true });
+    await panel.waitForSelector(`${sel('export-status')}[role="status"]`);
+  }, 240_000);
+
+  test('Stop ends the work at once: the worker is gone and nothing is downloaded', async () => {
+    await openNovelExport();
+    const before = downloads.begun();
+    await panel.locator(sel('export-confirm')).click();
+    await panel.waitForSelector(sel('export-progress'));
+    await until(async () => (await panel.workers()).length > 0, { timeout: 20_000, message: 'the export worker to start' });
+    await panel.locator(sel('export-cancel')).click();
+    const status = await panel.waitForSelector(`${sel('export-status')}[role="status"]`);
+    expect(await status!.evaluate((el) => el.textContent)).toBe('Export stopped. Nothing was downloaded.');
+    await until(async () => (await panel.workers()).length === 0, { timeout: 10_000, message: 'the export worker to end' });
+    expect(await panel.$(sel('export-progress'))).toBeNull();
+    expect(downloads.begun()).toBe(before);
+    // The form is ready for another try.
+    expect(await panel.$eval(sel('export-confirm'), (el) => (el as HTMLButtonElement).disabled)).toBe(false);
+  }, 120_000);
 });
 
 describe('exporting from the book list', () => {

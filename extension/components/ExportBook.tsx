@@ -41,7 +41,7 @@ export function ExportBook({ load, label }: ExportBookProps) {
       const count = book ? await countCitedSources(book.content, counting.signal) : 0;
       setSources(count);
       setChoices((c) => ({ ...c, bibliography: count > 0 }));
-    })().catch(() => setSources(null));
+    })().catch(() => setSources(0));
     return () => counting.abort();
     // Counted once per opening: `load` is a new function on every render of the editor.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -79,12 +79,13 @@ export function ExportBook({ load, label }: ExportBookProps) {
         onClick={() => {
           setOpen(!open);
           setStatus({ kind: 'idle' });
+          setSources(null);
         }}
       >
         {t('exportBook')}
       </button>
       {open && (
-        <form id={formId} className="export-form" onSubmit={(e) => void submit(e)}>
+        <form id={formId} className="export-form" aria-busy={sources === null} onSubmit={(e) => void submit(e)}>
           <label className="field">
             <span>{t('exportFormat')}</span>
             <select
