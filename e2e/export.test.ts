@@ -2,6 +2,7 @@
 // through a real download, validated with the same tools as the unit tests; printing prints the manuscript only;
 // importing a DOCX made by LibreOffice; backing up 20 books and restoring them into a fresh profile.
 import { copyFile, readFile } from 'node:fs/promises';
+import { strFromU8, unzipSync } from 'fflate';
 import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { blockLines, parseBlocks, wordsOf } from '../extension/lib/manuscripts/document.ts';
@@ -126,6 +127,39 @@ describe('the sources at the end of an export', () => {
     expect(await panel.$(sel('export-bibliography'))).toBeNull();
     await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${book.id}`));
     await waitForEditorText(panel, 'Voces lejanas');
+  });
+});
+
+describe('the book’s language', () => {
+  const entry = (zip: Uint8Array, path: string) => strFromU8(unzipSync(zip)[path]!);
+
+  test('is chosen in the ⋯ menu, any BCP 47 code included, and written into the exported files', async () => {
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${book.id}`));
+    await waitForEditorText(panel, 'Voces lejanas');
+    if (!(await panel.$(sel('book-language')))) await panel.locator(sel('book-more')).click();
+    await panel.select(sel('book-language'), 'es');
+    await until(async () => (await storedBooks(panel)).find((b) => b.id === book.id)?.metadata.language === 'es', { message: 'the language stored' });
+    const html = await exportFromEditor('html');
+    expect(new TextDecoder().decode(html.bytes)).toContain('<html lang="es">');
+
+    await panel.select(sel('book-language'), 'other');
+    const code = await panel.waitForSelector(sel('book-language-code'));
+    await code!.type('Spanish!');
+    await code!.press('Enter');
+    await panel.waitForSelector(sel('book-language-invalid'));
+    await code!.click({ count: 3 });
+    await code!.type('pt-br');
+    await code!.press('Enter');
+    await until(async () => (await storedBooks(panel)).find((b) => b.id === book.id)?.metadata.language === 'pt-BR', { message: 'the code stored' });
+    expect(await panel.$(sel('book-language-invalid'))).toBeNull();
+    const epub = await exportFromEditor('epub');
+    expect(entry(epub.bytes, 'OEBPS/content.opf')).toContain('<dc:language>pt-BR</dc:language>');
+    const check = epubcheck(epub.path);
+    expect(check.ok, check.report).toBe(true);
+
+    await panel.select(sel('book-language'), '');
+    await until(async () => (await storedBooks(panel)).find((b) => b.id === book.id)?.metadata.language === null, { message: 'the language cleared' });
+    expect(await seriousViolations(panel, '.book-bar')).toEqual([]);
   });
 });
 

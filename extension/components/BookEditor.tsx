@@ -11,6 +11,7 @@ import { findInDoc, takeFind } from '../lib/room/find-in-doc.ts';
 import { writingAidsKey } from '../lib/room/writing-aids.ts';
 import { WritingRoom } from '../lib/room/writing-room.ts';
 import { AppendFile } from './AppendFile.tsx';
+import { BookLanguageField } from './BookLanguageField.tsx';
 import { CitationStyleField } from './CitationStyleField.tsx';
 import { ExportBook } from './ExportBook.tsx';
 import { DisplayMenu } from './DisplayMenu.tsx';
@@ -178,7 +179,10 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
               <span className="sr-only">{t('bookMenu')}</span>
             </summary>
             <div className="book-more-menu">
-              <ExportBook load={() => ({ ...book, title, author, content: editor?.getHTML() ?? book.content })} />
+              <ExportBook
+                // What the editor shows, with the book's settings (language, citation style) as stored now.
+                load={async () => ({ ...((await bookRepository().get(book.id)) ?? book), title, author, content: editor?.getHTML() ?? book.content })}
+              />
               <AppendFile bookId={book.id} />
               <label className="field">
                 <span>{t('authorLabel')}</span>
@@ -190,6 +194,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
                 />
               </label>
               <CitationStyleField bookId={book.id} />
+              <BookLanguageField bookId={book.id} />
               {inTab ? (
                 <button type="button" data-testid="enter-quiet" onClick={() => setQuiet(true)}>
                   {t('distractionFree')}

@@ -144,7 +144,7 @@ export function ExportBook({ load, label }: ExportBookProps) {
             />
           )}
           <div className="export-actions">
-            <button type="submit" className="primary" data-testid="export-confirm" disabled={status.kind === 'working'}>
+            <button type="submit" className="primary" data-testid="export-confirm" disabled={status.kind === 'working' || sources === null}>
               {status.kind === 'working' ? t('exporting') : t('exportConfirm')}
             </button>
             {status.kind === 'working' ? (

@@ -9,7 +9,7 @@ header.title-page .book-title { font-size: 2.4em; font-weight: bold; margin: 0 0
 header.title-page .book-author { font-size: 1.2em; font-style: italic; margin: 0; }
 h1, h2, h3, h4, h5, h6 { line-height: 1.25; margin: 2em 0 .8em; }
 h1 { text-align: center; }
-p { margin: 0 0 .9em; }
+p { margin: 0 0 .9em; hyphens: auto; }
 blockquote { margin: 1.2em 2em; font-style: italic; }
 pre { white-space: pre-wrap; font-size: .9em; }
 hr { border: 0; text-align: center; margin: 2em 0; }

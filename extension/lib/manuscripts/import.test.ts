@@ -64,7 +64,7 @@ describe('importing manuscripts', () => {
 
   it('our DOCX imports with the same text by block, headings, quotes, lists, marks, title and author', async () => {
     const imported = await roundTrip('docx');
-    expect(imported).toMatchObject({ title: SAMPLE_BOOK.title, author: SAMPLE_BOOK.author });
+    expect(imported).toMatchObject({ title: SAMPLE_BOOK.title, author: SAMPLE_BOOK.author, language: 'es' });
     expect(kept(parseBlocks(imported.content))).toEqual(kept(original));
     expect(imported.content).toContain('<em>cuaderno</em>');
     expect(imported.content).toContain('<strong>urgentes</strong>');
@@ -77,6 +77,8 @@ describe('importing manuscripts', () => {
     const docx = libreOfficeConvert(tempFile('manuscrito.html', html.bytes), 'docx:MS Word 2007 XML');
     const { readFileSync } = await import('node:fs');
     const imported = await importManuscript('manuscrito.docx', new Uint8Array(readFileSync(docx)));
+    // The document's default language as LibreOffice wrote it (its own locale's: it does not carry over the HTML's lang).
+    expect(imported.language).toMatch(/^[a-z]{2,3}-[A-Z]{2}$/);
     const blocks = parseBlocks(imported.content);
     expect(blocks.filter((b) => b.kind === 'heading').map((b) => (b.kind === 'heading' ? b.level : 0))).toEqual([1, 2, 1]);
     const text = blockLines(blocks).join(' ');
