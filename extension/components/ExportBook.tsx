@@ -59,7 +59,9 @@ export function ExportBook({ load, label }: ExportBookProps) {
       const book = await load();
       if (!book) throw new Error(t('bookMissing'));
       const onProgress = (fraction: number) => setStatus({ kind: 'working', fraction });
-      setStatus({ kind: 'done', message: t('exportDone', await downloadBook(book, choices, { onProgress, signal: controller.signal })) });
+      const file = await downloadBook(book, choices, { onProgress, signal: controller.signal });
+      const notes = file.listsAsHtml ? ` ${t('exportMarkdownLoses', formatCount(file.listsAsHtml))}` : '';
+      setStatus({ kind: 'done', message: t('exportDone', file.filename) + notes });
     } catch (error) {
       if (controller.signal.aborted) setStatus({ kind: 'done', message: t('exportStopped') });
       else setStatus({ kind: 'failed', message: t('exportFailed', error instanceof Error ? error.message : String(error)) });

@@ -99,9 +99,9 @@ export async function countCitedSources(content: string, signal?: AbortSignal): 
   return answer.count;
 }
 
-/** Writes `book` in the chosen format and downloads it; returns the file name. */
-export async function downloadBook(book: BookForExport, choices: ExportChoices, progress: ExportProgress = {}): Promise<string> {
-  const file = await writeInWorker(exportJob(book, choices), progress);
-  saveFile(file);
-  return file.filename;
+/** Writes `book` in the chosen format and downloads it; returns what the writer is told: the file's name and notes. */
+export async function downloadBook(book: BookForExport, choices: ExportChoices, progress: ExportProgress = {}): Promise<Omit<ExportedFile, 'bytes'>> {
+  const { bytes, ...told } = await writeInWorker(exportJob(book, choices), progress);
+  saveFile({ ...told, bytes });
+  return told;
 }

@@ -35,6 +35,8 @@ export interface ExportedFile {
   filename: string;
   type: string;
   bytes: Uint8Array;
+  /** Markdown: lettered or roman lists written as HTML blocks, which the writer is told about. */
+  listsAsHtml?: number;
 }
 
 /** A file name from the book's title: characters no file system accepts removed, never empty. */
@@ -60,9 +62,13 @@ export async function exportBook(book: BookForExport, format: ExportFormat, opti
     case 'epub':
       bytes = (await import('./epub.ts')).manuscriptToEpub(m, { modified: options.now ?? new Date() });
       break;
-    case 'md':
-      bytes = utf8((await import('./markdown.ts')).manuscriptToMarkdown(m));
+    case 'md': {
+      const { manuscriptToMarkdown, lettersKeptAsHtml } = await import('./markdown.ts');
+      bytes = utf8(manuscriptToMarkdown(m));
+      const listsAsHtml = lettersKeptAsHtml(m.blocks);
+      if (listsAsHtml) return { filename: exportFileName(book.title, format), type: TYPES[format], bytes, listsAsHtml };
       break;
+    }
     case 'html':
       bytes = utf8((await import('./html.ts')).manuscriptToHtml(m));
       break;

@@ -56,6 +56,20 @@ describe('importing manuscripts', () => {
     expect(imported.dropped).toEqual(UNDERLINE_KEPT ? [] : [{ kind: 'formatting', count: 1 }]);
   });
 
+  it('Markdown keeps lettered and roman lists (as HTML blocks, nested ones too) through export and import, and says so', async () => {
+    const content =
+      '<p>Pasos:</p><ol type="a" start="3"><li><p>cortar <em>el</em> pan</p><ol type="i"><li><p>fino</p></li><li><p>grueso</p></li></ol></li><li><p>servir</p></li></ol>' +
+      '<ol><li><p>uno</p><ol type="I"><li><p>dentro</p></li></ol></li></ol><blockquote><ol type="A"><li><p>citado</p></li></ol></blockquote>';
+    const file = await exportBook({ ...SAMPLE_BOOK, content }, 'md', { language: 'es' });
+    expect(file.listsAsHtml).toBe(3);
+    const imported = await importManuscript(file.filename, file.bytes);
+    expect(parseBlocks(imported.content)).toEqual(parseBlocks(content));
+    expect(imported.dropped).toEqual([]);
+    const md = new TextDecoder().decode(file.bytes);
+    expect(md).toContain('<ol start="3" type="a">');
+    expect((await exportBook(SAMPLE_BOOK, 'md', { language: 'es' })).listsAsHtml).toBeUndefined();
+  });
+
   it('standalone HTML round-trips to the same blocks, its title page read as title and author', async () => {
     const imported = await roundTrip('html');
     expect(imported).toMatchObject({ title: SAMPLE_BOOK.title, author: SAMPLE_BOOK.author, language: 'es' });
