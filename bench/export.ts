@@ -8,6 +8,7 @@ import { exportBook, type ExportFormat, type ExportOptions } from '../extension/
 import { importManuscript } from '../extension/lib/manuscripts/import.ts';
 import { packagedPdfFonts, TEST_PDF_LABELS } from '../extension/lib/manuscripts/validators.testing.ts';
 import { manuscriptHtml } from './lib/manuscript.ts';
+import { wordLikeDocx } from './lib/word-like.ts';
 import { median } from './lib/stats.ts';
 
 export const EXPORT_BOOK_WORDS = 150_000;
@@ -110,5 +111,9 @@ export async function measureExport(runs: number, extensionDir: string, log: (li
     imports.push({ format, medianMs: median(runsMs), runsMs, bytes: bytes.length });
     log(`import ${format}: ${runsMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
   }
+  const wordLike = wordLikeDocx(EXPORT_BOOK_WORDS);
+  const { runsMs, last } = await timed(runs, () => importManuscript('The Long Book.docx', wordLike));
+  imports.push({ format: 'docx made by LibreOffice from styled HTML (word-processor formatting on every run)', medianMs: median(runsMs), runsMs, bytes: wordLike.length });
+  log(`import word-processor docx: ${runsMs.map((ms) => ms.toFixed(0)).join(', ')} ms, ${last.content.length} bytes of HTML`);
   return { manuscriptBytes: book.content.length, exports, imports, bundle: sidePanelBundle(extensionDir) };
 }

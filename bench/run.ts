@@ -325,7 +325,7 @@ if (only.has('export')) {
       ['figure', 'median ms', 'kB'],
       [
         ...f.exports.map((e) => [`export to ${e.format}`, round(e.medianMs), kB(e.bytes)]),
-        ...f.imports.map((i) => [`import from ${i.format} (our own export of the same book)`, round(i.medianMs), kB(i.bytes)]),
+        ...f.imports.map((i) => [`import from ${i.format.startsWith('docx made') ? i.format : `${i.format} (our own export of the same book)`}`, round(i.medianMs), kB(i.bytes)]),
       ],
       [
         'the export and import modules (extension/lib/manuscripts) run in this Node process (the extension runs the exports in its export worker, imports in the page); the PDF embeds subsets of DejaVu Serif (4 faces)',

@@ -95,6 +95,10 @@ describe('importing manuscripts', () => {
     expect(imported.language).toMatch(/^[a-z]{2,3}-[A-Z]{2}$/);
     const blocks = parseBlocks(imported.content);
     expect(blocks.filter((b) => b.kind === 'heading').map((b) => (b.kind === 'heading' ? b.level : 0))).toEqual([1, 2, 1]);
+    // LibreOffice writes emphasis as the Emphasis character style and quotes as its Quotations paragraph style.
+    expect(imported.content).toContain('<em>cuaderno</em>');
+    expect(imported.content).toContain('<strong>urgentes</strong>');
+    expect(imported.content).toMatch(/<blockquote><p>El mar es todo\./);
     const text = blockLines(blocks).join(' ');
     for (const line of blockLines(original)) expect(text).toContain(line.split(' ').slice(0, 4).join(' '));
   }, SLOW);

@@ -152,6 +152,11 @@ const DOCX_STYLE_MAP = [
   "p[style-name='Quote'] => blockquote > p:fresh",
   "p[style-name='Intense Quote'] => blockquote > p:fresh",
   "p[style-name='Block Text'] => blockquote > p:fresh",
+  // LibreOffice's name for a quotation paragraph (Word calls it Quote).
+  "p[style-name='Quotations'] => blockquote > p:fresh",
+  // Emphasis given as a character style (Word's built-in Emphasis; LibreOffice's <em>) rather than direct italics.
+  "r[style-name='Emphasis'] => em",
+  "r[style-name='Intense Emphasis'] => em",
   'u => u',
   'comment-reference => sup.import-comment',
 ];
