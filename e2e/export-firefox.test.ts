@@ -59,6 +59,7 @@ describe('manuscripts in and out in Firefox', () => {
     await waitForEditorText(tab, 'Voces lejanas');
     await tab.locator(sel('book-more')).click();
     await tab.locator(sel('export-book')).click();
+    await tab.waitForSelector(sel('export-format'));
     await tab.select(sel('export-format'), 'docx');
     await tab.locator(sel('export-confirm')).click();
     const path = await downloaded(dir, /^La Ciudad & el Mar.*\.docx$/);

@@ -44,6 +44,8 @@ afterAll(async () => {
 async function openExport(page: Page) {
   if (!(await page.$(`${sel('book-more')}[open], details[open] > ${sel('book-more')}`))) await page.locator(sel('book-more')).click();
   await page.locator(sel('export-book')).click();
+  // The form loads when first opened.
+  await page.waitForSelector(sel('export-format'));
 }
 
 /** Chooses `format` in the editor's export form and downloads it; returns the file under its suggested name. */
@@ -231,6 +233,7 @@ describe('exporting from the book list', () => {
     });
     const row = `${sel('book-list')} li:has([data-book-id="${book.id}"])`;
     await panel.locator(`${row} ${sel('export-book')}`).click();
+    await panel.waitForSelector(`${row} ${sel('export-format')}`);
     await panel.select(`${row} ${sel('export-format')}`, 'txt');
     const file = await downloads.next(() => panel.locator(`${row} ${sel('export-confirm')}`).click());
     expect(file.filename).toBe('La Ciudad & el Mar.txt');

@@ -1,21 +1,10 @@
-// The export choice for one book (editor and book list): a format and its options, then a real download.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { formatCount, t, type MessageKey } from '../lib/i18n.ts';
+// The Export button of one book (editor and book list); its form loads only when opened (ExportForm), so the side
+// panel's start-up bundle carries the button alone.
+import { lazy, Suspense, useId, useState } from 'react';
+import { t } from '../lib/i18n.ts';
 import type { BookForExport } from '../lib/manuscripts/document.ts';
-import { countCitedSources, downloadBook, type ExportChoices } from '../lib/manuscripts/download.ts';
-import { OutcomeLine, type Outcome } from './OutcomeLine.tsx';
 
-const FORMATS: ReadonlyArray<[ExportChoices['format'], MessageKey]> = [
-  ['docx', 'formatDocx'],
-  ['epub', 'formatEpub'],
-  ['pdf', 'formatPdf'],
-  ['md', 'formatMd'],
-  ['html', 'formatHtml'],
-  ['txt', 'formatTxt'],
-];
-
-/** While the file is made: the share done when the format reports it (PDF), else undefined. */
-type Status = { kind: 'idle' } | { kind: 'working'; fraction?: number } | Outcome;
+const ExportForm = lazy(() => import('./ExportForm.tsx'));
 
 interface ExportBookProps {
   /** The book as it should be exported, read when the writer confirms (the editor passes what it shows). */
@@ -26,141 +15,16 @@ interface ExportBookProps {
 
 export function ExportBook({ load, label }: ExportBookProps) {
   const [open, setOpen] = useState(false);
-  const [choices, setChoices] = useState<ExportChoices>({ format: 'docx', pdfStyle: 'manuscript', chapterPageBreaks: true, bibliography: false });
-  const [status, setStatus] = useState<Status>({ kind: 'idle' });
-  /** How many sources the book cites (null until counted): the bibliography is offered, and on, when there are any. */
-  const [sources, setSources] = useState<number | null>(null);
-  const running = useRef<AbortController | null>(null);
   const formId = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    const counting = new AbortController();
-    void (async () => {
-      const book = await load();
-      const count = book ? await countCitedSources(book.content, counting.signal) : 0;
-      setSources(count);
-      setChoices((c) => ({ ...c, bibliography: count > 0 }));
-    })().catch(() => setSources(0));
-    return () => counting.abort();
-    // Counted once per opening: `load` is a new function on every render of the editor.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open]);
-
-  // An export still running when the form goes away is stopped (its worker ends; nothing is downloaded).
-  useEffect(() => () => running.current?.abort(), []);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const controller = new AbortController();
-    running.current = controller;
-    setStatus({ kind: 'working' });
-    try {
-      const book = await load();
-      if (!book) throw new Error(t('bookMissing'));
-      const onProgress = (fraction: number) => setStatus({ kind: 'working', fraction });
-      const file = await downloadBook(book, choices, { onProgress, signal: controller.signal });
-      const notes = file.listsAsHtml ? ` ${t('exportMarkdownLoses', formatCount(file.listsAsHtml))}` : '';
-      setStatus({ kind: 'done', message: t('exportDone', file.filename) + notes });
-    } catch (error) {
-      if (controller.signal.aborted) setStatus({ kind: 'done', message: t('exportStopped') });
-      else setStatus({ kind: 'failed', message: t('exportFailed', error instanceof Error ? error.message : String(error)) });
-    } finally {
-      if (running.current === controller) running.current = null;
-    }
-  };
-
   return (
     <div className="export-book">
-      <button
-        type="button"
-        data-testid="export-book"
-        aria-expanded={open}
-        aria-controls={formId}
-        aria-label={label}
-        onClick={() => {
-          setOpen(!open);
-          setStatus({ kind: 'idle' });
-          setSources(null);
-        }}
-      >
+      <button type="button" data-testid="export-book" aria-expanded={open} aria-controls={formId} aria-label={label} onClick={() => setOpen(!open)}>
         {t('exportBook')}
       </button>
       {open && (
-        <form id={formId} className="export-form" aria-busy={sources === null} onSubmit={(e) => void submit(e)}>
-          <label className="field">
-            <span>{t('exportFormat')}</span>
-            <select
-              data-testid="export-format"
-              value={choices.format}
-              onChange={(e) => setChoices({ ...choices, format: e.target.value as ExportChoices['format'] })}
-            >
-              {FORMATS.map(([value, key]) => (
-                <option key={value} value={value}>
-                  {t(key)}
-                </option>
-              ))}
-            </select>
-          </label>
-          {choices.format === 'pdf' && (
-            <label className="field">
-              <span>{t('pdfStyle')}</span>
-              <select
-                data-testid="export-pdf-style"
-                value={choices.pdfStyle}
-                onChange={(e) => setChoices({ ...choices, pdfStyle: e.target.value as ExportChoices['pdfStyle'] })}
-              >
-                <option value="manuscript">{t('pdfStyleManuscript')}</option>
-                <option value="book">{t('pdfStyleBook')}</option>
-              </select>
-            </label>
-          )}
-          {sources !== null && sources > 0 && (
-            <label className="check">
-              <input
-                type="checkbox"
-                data-testid="export-bibliography"
-                checked={choices.bibliography}
-                onChange={(e) => setChoices({ ...choices, bibliography: e.target.checked })}
-              />
-              {t('exportBibliography', formatCount(sources))}
-            </label>
-          )}
-          {choices.format === 'docx' && (
-            <label className="check">
-              <input
-                type="checkbox"
-                data-testid="export-page-breaks"
-                checked={choices.chapterPageBreaks}
-                onChange={(e) => setChoices({ ...choices, chapterPageBreaks: e.target.checked })}
-              />
-              {t('chapterPageBreaks')}
-            </label>
-          )}
-          {status.kind === 'working' && (
-            <progress
-              data-testid="export-progress"
-              aria-label={t('exporting')}
-              max={1}
-              {...(status.fraction === undefined ? {} : { value: status.fraction })}
-            />
-          )}
-          <div className="export-actions">
-            <button type="submit" className="primary" data-testid="export-confirm" disabled={status.kind === 'working' || sources === null}>
-              {status.kind === 'working' ? t('exporting') : t('exportConfirm')}
-            </button>
-            {status.kind === 'working' ? (
-              <button type="button" data-testid="export-cancel" onClick={() => running.current?.abort()}>
-                {t('exportStop')}
-              </button>
-            ) : (
-              <button type="button" onClick={() => setOpen(false)}>
-                {t('cancel')}
-              </button>
-            )}
-          </div>
-          <OutcomeLine status={status} testId="export-status" />
-        </form>
+        <Suspense fallback={null}>
+          <ExportForm id={formId} load={load} onClose={() => setOpen(false)} />
+        </Suspense>
       )}
     </div>
   );
