@@ -13,7 +13,7 @@ import { seriousViolations } from './support/a11y.ts';
 import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
 import { localBook, putStoredBook, storedBooks } from './support/books.ts';
 import { catchDownloads, type Downloads } from './support/downloads.ts';
-import { EDITOR, bookIdInUrl, sel, waitForEditorText } from './support/panel.ts';
+import { EDITOR, bookIdInUrl, sel, typeAtEnd, waitForEditorText } from './support/panel.ts';
 import { until } from '../shared/wait.testing.ts';
 
 let ext: ExtensionBrowser;
@@ -162,6 +162,15 @@ describe('the book’s language', () => {
     await panel.select(sel('book-language'), '');
     await until(async () => (await storedBooks(panel)).find((b) => b.id === book.id)?.metadata.language === null, { message: 'the language cleared' });
     expect(await seriousViolations(panel, '.book-bar')).toEqual([]);
+  });
+
+  test('sets the quotes typing makes in the book (Spanish « » in an English interface)', async () => {
+    const spanish = localBook({ title: 'Comillas', content: '<p>Dijo:</p>', metadata: { wordCount: 1, charCount: 5, language: 'es' } });
+    await putStoredBook(panel, spanish);
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${spanish.id}`));
+    await waitForEditorText(panel, 'Dijo:');
+    await typeAtEnd(panel, ' "hola"');
+    await waitForEditorText(panel, 'Dijo: «hola»');
   });
 });
 

@@ -3,6 +3,7 @@
 import { EditorContent } from '@tiptap/react';
 import { useEffect, useState } from 'react';
 import { LIMITS } from '../../shared/limits.ts';
+import { bookLanguageOf } from '../lib/books/language.ts';
 import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
 import type { LocalBook } from '../lib/books/db.ts';
 import { t, uiLocale } from '../lib/i18n.ts';
@@ -61,8 +62,9 @@ function MissingBook({ onBack }: { onBack: () => void }) {
 
 function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { book: LocalBook }) {
   const [display, changeDisplay] = useDisplaySettings();
-  // Created once; its extensions read the settings live, so a change applies without reopening the book.
-  const [room] = useState(() => new WritingRoom(display, uiLocale()));
+  // Created once; its extensions read the settings live, so a change applies without reopening the book. Quotes
+  // follow the book's language when it names one (as it was when the book was opened), else the interface's.
+  const [room] = useState(() => new WritingRoom(display, bookLanguageOf(book) ?? uiLocale()));
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const session = useBookSession(book, room.extensions);
   const { editor, title, author, counts, saveState, saveError, missing, titleInput } = session;
