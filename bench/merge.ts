@@ -1,6 +1,7 @@
 // Sync v2 figures of the manuscript core (shared/manuscript): patch sizes for typical edits of a novel, and the time
 // of a three-way merge of two devices' offline edits. Pure computation in this process, no server.
 import { gzipSync } from 'node:zlib';
+import { diffVersions } from '../extension/lib/books/version-diff.ts';
 import { mergeManuscripts } from '../shared/manuscript/merge.ts';
 import { makePatch } from '../shared/manuscript/patch.ts';
 import { sanitizeManuscript } from '../server/html.ts';
@@ -24,6 +25,8 @@ export interface MergeFigures {
   merge: { edits: number; overlaps: number; medianMs: number; runsMs: number[] };
   /** The server's sanitising of a 50-word edit: the whole book, against only the blocks no stored text holds. */
   sanitise: { wholeMs: number; changedBlocksMs: number; changedBytes: number };
+  /** The diff the merge review, conflict banner and history show (extension/lib/books/version-diff.ts). */
+  diff: { edits: number; shownBlocks: number; medianMs: number; runsMs: number[] };
 }
 
 /** `count` words inserted into scattered paragraphs (deterministic), each tagged with `prefix` so sides differ. */
@@ -87,11 +90,22 @@ export async function measureMerge(runs: number, log: (line: string) => void): P
     }
     changedBytes = runsHtml.reduce((n, r) => n + r.length, 0);
   }
+  // What the writer is shown: two versions of the novel compared paragraph by paragraph, then word by word.
+  const diffRunsMs: number[] = [];
+  let shownBlocks = 0;
+  for (let run = -1; run < runs; run++) {
+    const started = performance.now();
+    shownBlocks = diffVersions(base, stored).blocks.length;
+    if (run >= 0) diffRunsMs.push(performance.now() - started);
+  }
+  log(`version diff: ${diffRunsMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+
   log(`sanitise: whole ${wholeMs.map((ms) => ms.toFixed(1)).join(', ')} ms; changed blocks ${changedMs.map((ms) => ms.toFixed(1)).join(', ')} ms`);
   return {
     manuscriptBytes: base.length,
     patches,
     merge: { edits: OFFLINE_EDITS, overlaps, medianMs: median(runsMs), runsMs },
     sanitise: { wholeMs: median(wholeMs), changedBlocksMs: median(changedMs), changedBytes },
+    diff: { edits: OFFLINE_EDITS, shownBlocks, medianMs: median(diffRunsMs), runsMs: diffRunsMs },
   };
 }

@@ -187,7 +187,7 @@ if (only.has('room')) {
         [`  the same typing with both off (same runs), ms (${f.keystrokePlain.samples} keystrokes)`, round(f.keystrokePlain.p50, 1), round(f.keystrokePlain.p95, 1), ''],
       ],
       [
-        'search: extension/lib/books/search.ts in Node (the same V8 as Chromium) over books built by bench/lib/manuscript.ts; later searches reuse the index and re-read only changed books',
+        'search: extension/lib/books/search.ts in Node (the same V8 as Chromium) over books built by bench/lib/manuscript.ts; later searches reuse the index and re-read only changed books; each book\'s word index (word-index.ts) rules it out before its text is scanned unless it has the query\'s words in the query\'s order',
         'keystroke → next frame: as in the browser group (keydown → message posted from the next requestAnimationFrame)',
       ],
     ),
@@ -276,6 +276,11 @@ if (only.has('merge')) {
           `server sanitising of a 50-word edit, median ms: only the changed blocks (${f.sanitise.changedBytes.toLocaleString('en-US')} bytes; splitting and matching the book's blocks included)`,
           round(f.sanitise.changedBlocksMs, 2),
           `${round(f.sanitise.wholeMs, 1)} (the whole book)`,
+        ],
+        [
+          `version diff shown to the writer (merge review, conflict, history): ${f.diff.edits.toLocaleString('en-US')} scattered edits, median ms (${f.diff.shownBlocks.toLocaleString('en-US')} blocks shown)`,
+          round(f.diff.medianMs, 1),
+          'no diff was shown (the banner swapped the text)',
         ],
       ],
       [

@@ -37,17 +37,24 @@ function chapters(): string {
     .join('');
 }
 
-/** Clicks just after the last character of the paragraph `selector`: the caret is then at its very end. */
+/**
+ * Clicks just after the last character of the paragraph `selector`: the caret is then at its very end. Blocks out of
+ * view are laid out only when scrolled to (content-visibility), so the page can shift between measuring and clicking:
+ * the click is repeated until the caret is in that paragraph.
+ */
 async function clickAtEnd(page: Page, selector: string): Promise<void> {
-  const point = await page.$eval(selector, (p) => {
-    p.scrollIntoView({ block: 'center' });
-    const range = document.createRange();
-    range.selectNodeContents(p);
-    const rects = range.getClientRects();
-    const last = rects[rects.length - 1]!;
-    return { x: last.right - 1, y: last.top + last.height / 2 };
-  });
-  await page.mouse.click(point.x, point.y);
+  await until(async () => {
+    const point = await page.$eval(selector, (p) => {
+      p.scrollIntoView({ block: 'center' });
+      const range = document.createRange();
+      range.selectNodeContents(p);
+      const rects = range.getClientRects();
+      const last = rects[rects.length - 1]!;
+      return { x: last.right - 1, y: last.top + last.height / 2 };
+    });
+    await page.mouse.click(point.x, point.y);
+    return page.$eval(selector, (p) => p.contains(document.getSelection()?.anchorNode ?? null));
+  }, { message: `the caret in ${selector}`, interval: 100 });
   await page.keyboard.press('End');
 }
 

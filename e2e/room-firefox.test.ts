@@ -1,11 +1,14 @@
 // The writing room in Firefox ESR (WebDriver BiDi) with the built add-on (issue 13): the outline jumps to a chapter,
-// themes switch and persist, and the book manager's search opens a book at its match.
+// themes switch and persist, the book manager's search opens a book at its match, and no badge before sign-in.
 import type { Page } from 'puppeteer';
 import { describe, expect, test } from 'vitest';
 import { localBook, putStoredBook } from './support/books.ts';
 import { useFirefoxPerFile } from './support/firefox.ts';
-import { EDITOR, sel } from './support/panel.ts';
+import { EDITOR, sel, typeAtEnd } from './support/panel.ts';
 import { until } from '../shared/wait.testing.ts';
+
+/** `browser` inside functions evaluated in the add-on's pages. */
+declare const browser: typeof import('wxt/browser').browser;
 
 // BiDi refuses to navigate to moz-extension:// URLs: the tab the add-on opens on install is the way in.
 const firefox = useFirefoxPerFile();
@@ -80,5 +83,19 @@ describe('the writing room in Firefox', () => {
     await tab.locator(`${sel('book-item')}[data-book-id="${book.id}"]`).click();
     await tab.waitForSelector(EDITOR, { timeout: 30_000 });
     await until(async () => (await caretChapter(tab, 'Chapter 17')).chapter === 'Chapter 17', { message: 'the caret in chapter 17' });
+  });
+
+  test('puts no badge on the toolbar button before sign-in, however many books wait', async () => {
+    const tab = firefox.editorTab;
+    await tab.waitForSelector(EDITOR, { timeout: 30_000 });
+    await typeAtEnd(tab, ' Not yet on any server.');
+    await until(
+      async () =>
+        tab.evaluate(async () => (((await browser.storage.local.get('syncStatus')).syncStatus as { pendingCount?: number } | undefined)?.pendingCount ?? 0) >= 1),
+      { message: 'the background to count the edited book' },
+    );
+    // MV2: the background page sets the badge on browserAction (Firefox's promise form).
+    type BadgeReader = { getBadgeText(details: object): Promise<string> };
+    expect(await tab.evaluate(() => (browser.browserAction as unknown as BadgeReader).getBadgeText({}))).toBe('');
   });
 });

@@ -6,7 +6,9 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { seriousViolations } from './support/a11y.ts';
 import { launchWithExtension, useChromiumPerFile, type ExtensionBrowser } from './support/browser.ts';
-import { localBook, putStoredBook, storedBook } from './support/books.ts';
+import { localBook, putConflictCopy, putStoredBook, storedBook, storedBooks } from './support/books.ts';
+import { startServer } from './support/server.ts';
+import { showServerUrl } from './support/sync-ui.ts';
 import { createBook, EDITOR, editorText, sel, typeAtEnd, waitForEditorText } from './support/panel.ts';
 import { until } from '../shared/wait.testing.ts';
 
@@ -205,6 +207,20 @@ describe('typography and formatting', () => {
     await panel.select(sel('display-quotes'), 'es');
     await typeAtEnd(panel, 'Dijo: "Es "raro" aquí".');
     await waitForEditorText(panel, 'Dijo: «Es “raro” aquí».');
+  });
+
+  test('keeps Spanish guillemets on the line of their words with no-break spaces, saved as such; Backspace undoes one', async () => {
+    const id = await createBook(panel);
+    await panel.locator(sel('toggle-display')).click();
+    await panel.select(sel('display-quotes'), 'es');
+    await typeAtEnd(panel, 'Dijo: " sí". Al 10 %.');
+    await waitForEditorText(panel, 'Dijo: «\u00a0sí\u00a0». Al 10\u00a0%.');
+    await until(async () => (await storedBook(panel, id))?.content === '<p>Dijo: «&nbsp;sí&nbsp;». Al 10&nbsp;%.</p>', {
+      message: 'the no-break spaces saved',
+    });
+    await typeAtEnd(panel, ' « ');
+    await panel.keyboard.press('Backspace');
+    expect(await editorText(panel)).toBe('Dijo: «\u00a0sí\u00a0». Al 10\u00a0%. « ');
   });
 
   test('underlines with Ctrl+U and stores it', async () => {
@@ -411,7 +427,9 @@ describe('in Spanish (--lang=es)', () => {
    */
   function notFromSpanishCatalogue(p: Page): Promise<string[]> {
     return p.evaluate(() => {
-      const USER_CONTENT = '.ProseMirror, .book-item-title, .book-item-line, .book-item-snippet, .outline-text, .brand, option[value="mono"]';
+      // A row's buttons name their book for screen readers ("Rename <title>"): the title there is the writer's too.
+      const USER_CONTENT =
+        '.ProseMirror, .book-item-title, .book-item-line, .book-item-snippet, .book-row-actions .sr-only, .outline-text, .brand, option[value="mono"]';
       const found = new Set<string>();
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -459,5 +477,73 @@ describe('in Spanish (--lang=es)', () => {
     await typeAtEnd(page, ' "Hola"');
     await waitForEditorText(page, '«Hola»');
     await page.close();
+  });
+
+  test('shows only Spanish in the settings, a server refusal, an unreachable server, the conflict banner and the sync states', async () => {
+    const server = await startServer();
+    try {
+      page = await es.openPanel();
+      await page.setViewport({ width: 400, height: 900 });
+      await page.locator(sel('open-settings')).click();
+      await page.waitForSelector(sel('account-status'));
+      expect(await notFromSpanishCatalogue(page)).toEqual([]);
+      await page.locator(sel('advanced-toggle')).click();
+      await page.waitForSelector(sel('server-url'), { visible: true });
+      expect(await notFromSpanishCatalogue(page)).toEqual([]);
+
+      // A form problem, then the server's refusal by its code, then a server that does not answer.
+      const errorShown = async (expected: string) => {
+        await page.waitForFunction((s, text) => document.querySelector(s)?.textContent === text, { timeout: 15_000 }, sel('settings-error'), expected);
+        expect(await notFromSpanishCatalogue(page)).toEqual([]);
+      };
+      await page.locator(sel('sign-in')).click();
+      await errorShown(catalogue('es').enterEmail!.message);
+      await page.locator(sel('server-url')).fill(server.url);
+      await page.locator(sel('email')).fill(`nadie-${Date.now()}@example.com`);
+      await page.locator(sel('password')).fill('no es la contraseña');
+      await page.locator(sel('sign-in')).click();
+      await errorShown(catalogue('es').error_invalid_credentials!.message);
+      await page.locator(sel('server-url')).fill('http://127.0.0.1:9');
+      await page.locator(sel('sign-in')).click();
+      await errorShown(catalogue('es').serverUnreachable!.message.replace('$URL$', 'http://127.0.0.1:9'));
+
+      // A version that lost to the server's: the banner, and the copy "keep both" makes, in Spanish.
+      const book = localBook({ title: 'Mi novela', content: '<p>La versión del servidor.</p>', dirty: 0, revision: 2 });
+      await putStoredBook(page, book);
+      await putConflictCopy(page, {
+        id: crypto.randomUUID(), bookId: book.id, title: book.title, author: '', content: '<p>Mi versión.</p>',
+        metadata: book.metadata, updatedAt: Date.now(), createdAt: Date.now(), serverRevision: 2,
+      });
+      await page.goto(es.extensionUrl('sidepanel.html'));
+      await page.waitForSelector(sel('conflict-banner'));
+      expect(await notFromSpanishCatalogue(page)).toEqual([]);
+      await page.locator(sel('conflict-use-server')).click();
+      await page.waitForSelector(`${sel('conflict-use-server')}[data-confirming="true"]`);
+      expect(await notFromSpanishCatalogue(page)).toEqual([]);
+      await page.locator(sel('conflict-cancel')).click();
+      await page.locator(sel('conflict-keep-both')).click();
+      await page.waitForFunction((s) => !document.querySelector(s), {}, sel('conflict-banner'));
+      const copy = catalogue('es').conflictCopyTitle!.message.replace('$TITLE$', 'Mi novela');
+      await until(async () => (await storedBooks(page)).some((b) => b.title === copy), { message: `a book titled ${copy}` });
+
+      // Signed in, then the server goes away: the account and the sync status say so in Spanish.
+      await page.locator(sel('open-settings')).click();
+      await showServerUrl(page);
+      await page.locator(sel('server-url')).fill(server.url);
+      await page.locator(sel('email')).fill(`escritora-${Date.now()}@example.com`);
+      await page.locator(sel('password')).fill('una contraseña larga');
+      await page.locator(sel('create-account')).click();
+      await page.waitForSelector(`${sel('account-status')}[data-signed-in="true"]`, { timeout: 15_000 });
+      expect(await notFromSpanishCatalogue(page)).toEqual([]);
+      await page.locator(sel('close-settings')).click();
+      await page.waitForSelector(`${sel('sync-status')}[data-state="synced"]`, { timeout: 20_000 });
+      await server.stop();
+      await page.locator(sel('sync-status')).click();
+      await page.waitForSelector(`${sel('sync-status')}[data-state="unreachable"]`, { timeout: 20_000 });
+      expect(await notFromSpanishCatalogue(page)).toEqual([]);
+      await page.close();
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -10,11 +10,12 @@ import { bookItem, createBook, EDITOR, pasteHtml, sel, showList, typeAtEnd, wait
 import {
   closeSettings,
   newAccount,
+  showServerUrl,
   signInThroughSettings,
   useSyncWorld,
   waitForSyncState,
   type Account,
-  type Device,
+  type ChromiumDevice,
 } from './support/sync-ui.ts';
 import { until } from '../shared/wait.testing.ts';
 
@@ -37,7 +38,7 @@ async function accountWithChecker(): Promise<{ account: Account; checker: ApiCli
 }
 
 /** A device signed into a fresh account, with one book holding `text` that has reached the server. */
-async function writerWithSyncedBook(text: string): Promise<{ writer: Device; checker: ApiClient; id: string }> {
+async function writerWithSyncedBook(text: string): Promise<{ writer: ChromiumDevice; checker: ApiClient; id: string }> {
   const { account, checker } = await accountWithChecker();
   const writer = await device();
   await signInThroughSettings(writer.panel, writer.network.url, account);
@@ -93,6 +94,7 @@ describe('background sync', () => {
 
     // The background carries out the sign-in and sends the server's refusal back to the panel.
     await panel.locator(sel('open-settings')).click();
+    await showServerUrl(panel);
     // A plain http:// server on another computer is named as unencrypted; this computer's is not.
     await panel.locator(sel('server-url')).fill('http://sync.example.org');
     expect(await panel.waitForSelector(sel('unencrypted-warning'))).not.toBeNull();
@@ -107,11 +109,11 @@ describe('background sync', () => {
     await panel.locator(sel('password')).fill(account.password);
     await panel.locator(sel('sign-in')).click();
     await panel.waitForFunction(
-      (selector) => (document.querySelector(selector)?.textContent ?? '').includes('Cannot reach the server'),
+      (selector) => (document.querySelector(selector)?.textContent ?? '').includes("Can't reach your sync server"),
       {},
       sel('settings-error'),
     );
-    expect(await errorText()).toBe(`Cannot reach the server at ${writer.network.url}`);
+    expect(await errorText()).toBe(`Can't reach your sync server at ${writer.network.url}`);
     expect(await panel.$eval(sel('account-status'), (el) => el.getAttribute('data-signed-in'))).toBe('false');
     expect(await panel.$eval(sel('password'), (el) => (el as HTMLInputElement).value)).toBe(account.password);
 
@@ -154,7 +156,7 @@ describe('background sync', () => {
 
     writer.network.setMode('refuse');
     await typeAtEnd(writer.panel, ' Written offline.');
-    await waitForSyncState(writer.panel, ['offline']);
+    await waitForSyncState(writer.panel, ['unreachable']);
     expect(await writer.panel.$eval(sel('sync-status'), (el) => el.getAttribute('data-pending'))).toBe('1');
     await until(async () => (await storedBook(writer.panel, id))?.content.includes('Written offline.'), {
       message: 'the offline edit to be saved locally',
@@ -243,8 +245,8 @@ describe('background sync', () => {
 describe('conflicts between two devices on one account', () => {
   let account: Account;
   let checker: ApiClient;
-  let laptop: Device;
-  let tablet: Device;
+  let laptop: ChromiumDevice;
+  let tablet: ChromiumDevice;
   let round = 0;
 
   beforeAll(async () => {

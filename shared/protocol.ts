@@ -143,6 +143,9 @@ export const MergeOverlap = z.object({
   lost: z.string(),
   /** Whose text was kept: the stored book's (another device's) or this request's. */
   keptSide: z.enum(['stored', 'incoming']),
+  /** The merged text just before and after `kept` (up to 60 characters each), to find the passage again later. */
+  before: z.string().optional(),
+  after: z.string().optional(),
 });
 export type MergeOverlap = z.infer<typeof MergeOverlap>;
 

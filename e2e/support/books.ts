@@ -36,24 +36,39 @@ export function storedConflicts(page: Page): Promise<ConflictCopy[]> {
   return readTable<ConflictCopy>(page, 'conflicts');
 }
 
-export async function storedBook(page: Page, id: string): Promise<LocalBook | undefined> {
-  return (await storedBooks(page)).find((book) => book.id === id);
+export function storedBook(page: Page, id: string): Promise<LocalBook | undefined> {
+  // One record, not the whole table: tests poll this, and cloning every stored novel each time (a room test keeps
+  // several 150k-word books) starves the page's own saves under load.
+  return page.evaluate(
+    (key) =>
+      new Promise<LocalBook | undefined>((resolve, reject) => {
+        const open = indexedDB.open('AncloraPress');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction('books', 'readonly').objectStore('books').get(key);
+          request.onsuccess = () => {
+            db.close();
+            resolve(request.result as LocalBook | undefined);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    id,
+  );
 }
 
-/**
- * Writes a book record as the extension's repository would have. The UI's live queries do not see writes made
- * outside Dexie, so reload or navigate the page afterwards.
- */
-export function putStoredBook(page: Page, book: LocalBook): Promise<void> {
+/** Writes one record into one table, outside Dexie. */
+function putRecord(page: Page, table: 'books' | 'conflicts', record: LocalBook | ConflictCopy): Promise<void> {
   return page.evaluate(
-    (record) =>
+    (name, value) =>
       new Promise<void>((resolve, reject) => {
         const open = indexedDB.open('AncloraPress');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction('books', 'readwrite');
-          tx.objectStore('books').put(record);
+          const tx = db.transaction(name, 'readwrite');
+          tx.objectStore(name).put(value);
           tx.oncomplete = () => {
             db.close();
             resolve();
@@ -61,8 +76,22 @@ export function putStoredBook(page: Page, book: LocalBook): Promise<void> {
           tx.onerror = () => reject(tx.error);
         };
       }),
-    book,
+    table,
+    record,
   );
+}
+
+/**
+ * Writes a book record as the extension's repository would have. The UI's live queries do not see writes made
+ * outside Dexie, so reload or navigate the page afterwards.
+ */
+export function putStoredBook(page: Page, book: LocalBook): Promise<void> {
+  return putRecord(page, 'books', book);
+}
+
+/** Writes a conflict copy (a local version that lost to the server's) as the sync engine would have; reload afterwards. */
+export function putConflictCopy(page: Page, copy: ConflictCopy): Promise<void> {
+  return putRecord(page, 'conflicts', copy);
 }
 
 /** A LocalBook record with the agreed shape, as if created on this device and never synced. */

@@ -56,7 +56,11 @@ export async function pasteHtml(page: Page, html: string, plain: string): Promis
       const clipboard = new DataTransfer();
       clipboard.setData('text/html', data.html);
       clipboard.setData('text/plain', data.plain);
-      editor.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }));
+      const paste = new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true });
+      editor.dispatchEvent(paste);
+      // Firefox drops clipboardData from a constructed event, so the editor never sees the text: insert it through
+      // TipTap's own command, as a paste of that HTML would.
+      if (!paste.defaultPrevented) (editor as HTMLElement & { editor: { commands: { insertContent(html: string): void } } }).editor.commands.insertContent(data.html);
     },
     { html, plain },
   );

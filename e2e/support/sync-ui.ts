@@ -3,56 +3,63 @@
 import type { Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from './browser.ts';
+import { launchFirefoxWithExtension } from './firefox.ts';
 import { startFaultProxy, type FaultProxy } from './proxy.ts';
 import { sel } from './panel.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { until } from '../../shared/wait.testing.ts';
 
-export type SyncState = 'offline' | 'syncing' | 'pending' | 'error' | 'synced';
+export type SyncState = 'offline' | 'unreachable' | 'syncing' | 'pending' | 'error' | 'synced';
 
 /**
  * One browser profile with the extension, reaching the server through its own fault proxy, so each device can be
  * taken offline (or made to see 500s) on its own.
  */
 export interface Device {
-  ext: ExtensionBrowser;
-  /** The side panel page, opened in a tab. */
+  /** The side panel page, opened in a tab (in Firefox, the editor tab the add-on opens on install). */
   panel: Page;
   /** This device's network to the server. */
   network: FaultProxy;
   close(): Promise<void>;
 }
 
-export async function startDevice(serverUrl: string): Promise<Device> {
+/** A Chromium device: its browser too, for what only Chromium lets a test do (evaluate in the service worker). */
+export interface ChromiumDevice extends Device {
+  ext: ExtensionBrowser;
+}
+
+export function startDevice(serverUrl: string): Promise<ChromiumDevice>;
+export function startDevice(serverUrl: string, kind: 'firefox'): Promise<Device>;
+export async function startDevice(serverUrl: string, kind: 'chromium' | 'firefox' = 'chromium'): Promise<Device | ChromiumDevice> {
   const network = await startFaultProxy(serverUrl);
-  let ext: ExtensionBrowser | undefined;
-  let panel: Page;
+  let browser: { close(): Promise<void> } | undefined;
   try {
-    ext = await launchWithExtension();
-    panel = await ext.openPanel();
+    if (kind === 'firefox') {
+      const firefox = await launchFirefoxWithExtension();
+      browser = firefox;
+      const panel = await firefox.editorTab();
+      return { panel, network, close: () => firefox.close().finally(() => network.close()) };
+    }
+    const ext = await launchWithExtension();
+    browser = ext;
+    const panel = await ext.openPanel();
     await panel.waitForSelector(sel('book-list'));
+    return { ext, panel, network, close: () => ext.close().finally(() => network.close()) };
   } catch (error) {
-    await ext?.close();
+    await browser?.close();
     await network.close();
     throw error;
   }
-  return {
-    ext,
-    panel,
-    network,
-    async close() {
-      await ext.close();
-      await network.close();
-    },
-  };
 }
 
 /** A test file's real server and the devices its tests start against it. */
 export interface SyncWorld {
   /** The server's own address (devices reach it through their proxies). */
   readonly serverUrl: string;
-  /** Starts a device against the server; it is closed after the test, also when the test fails. */
-  device(): Promise<Device>;
+  /** Starts a Chromium device against the server; it is closed after the test, also when the test fails. */
+  device(): Promise<ChromiumDevice>;
+  /** The same in Firefox. */
+  firefoxDevice(): Promise<Device>;
 }
 
 /**
@@ -84,6 +91,11 @@ export function useSyncWorld(): SyncWorld {
       devices.push(started);
       return started;
     },
+    async firefoxDevice() {
+      const started = await startDevice(running().url, 'firefox');
+      devices.push(started);
+      return started;
+    },
   };
 }
 
@@ -105,6 +117,7 @@ export async function signInThroughSettings(
   action: 'sign-in' | 'create-account' = 'sign-in',
 ): Promise<void> {
   await panel.locator(sel('open-settings')).click();
+  await showServerUrl(panel);
   await panel.locator(sel('server-url')).fill(serverUrl);
   await panel.locator(sel('email')).fill(account.email);
   await panel.locator(sel('password')).fill(account.password);
@@ -118,6 +131,14 @@ export async function signInThroughSettings(
     sel('account-status'),
     account.email,
   );
+}
+
+/** Opens the settings' "Advanced" disclosure, where the server address is, if it is closed. */
+export async function showServerUrl(panel: Page): Promise<void> {
+  await panel.waitForSelector(sel('advanced-settings'));
+  if (!(await panel.$eval(sel('advanced-settings'), (el) => (el as HTMLDetailsElement).open))) {
+    await panel.locator(sel('advanced-toggle')).click();
+  }
 }
 
 export function closeSettings(page: Page): Promise<void> {

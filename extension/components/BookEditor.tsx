@@ -16,6 +16,7 @@ import { BookLanguageField } from './BookLanguageField.tsx';
 import { CitationStyleField } from './CitationStyleField.tsx';
 import { ExportBook } from './ExportBook.tsx';
 import { DisplayMenu } from './DisplayMenu.tsx';
+import { MergeReview } from './MergeReview.tsx';
 import { OutlineNav } from './OutlineNav.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { MOD, Toolbar } from './Toolbar.tsx';
@@ -67,7 +68,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
   const [room] = useState(() => new WritingRoom(display, bookLanguageOf(book) ?? uiLocale()));
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const session = useBookSession(book, room.extensions);
-  const { editor, title, author, counts, saveState, saveError, missing, titleInput } = session;
+  const { editor, title, author, counts, saveState, saveError, missing, held, titleInput } = session;
   const [openingWords] = useState(book.metadata.wordCount);
   const outline = useOutline(editor);
   // The outline is a sidebar in the tab (open by default) and a drawer in the panel; "goto" is it opened to search.
@@ -217,6 +218,18 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
             </div>
           </details>
         </div>
+      )}
+      {held && (
+        <p className="held-note" role="status" data-testid="editor-held">
+          {t('editorHeld')}
+        </p>
+      )}
+      {!quiet && (
+        <MergeReview
+          bookId={book.id}
+          title={title.trim() || t('untitled')}
+          onInsert={editor ? (html) => editor.chain().focus().insertContent(html).run() : undefined}
+        />
       )}
       {displayOpen && !quiet && <DisplayMenu settings={display} onChange={changeDisplay} onClose={() => setDisplayOpen(false)} />}
       {editor && !quiet && (

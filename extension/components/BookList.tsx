@@ -198,7 +198,7 @@ function BookRow({ book, match, showFirstLine, editedLabel, onOpen, onDelete, ov
           {wordCountLabel(book.metadata.wordCount)} · {editedLabel}
         </span>
         {book.syncIssue && <SyncIssueNote issue={book.syncIssue} />}
-        {overlapCount > 0 && <MergeOverlapNote count={overlapCount} />}
+        {overlapCount > 0 && <MergeOverlapNote count={overlapCount} title={title} />}
       </button>
       <div className="book-row-actions">
         <button type="button" data-testid="rename-book" onClick={() => setRenaming(true)}>

@@ -89,6 +89,7 @@ export function DisplayMenu({ settings, onChange, onClose }: DisplayMenuProps) {
         <input type="checkbox" data-testid="typewriter" checked={settings.typewriter} onChange={(e) => onChange({ typewriter: e.target.checked })} />
         {t('typewriterScrolling')}
       </label>
+      <p className="display-note">{t('perDeviceNote')}</p>
       <button type="button" data-testid="close-display" onClick={onClose}>
         {t('close')}
       </button>

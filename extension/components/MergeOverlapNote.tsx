@@ -1,15 +1,25 @@
-// Shown on a book in the book list when a sync merge kept the later of two edits to the same passage: the writer
-// learns that another device's words were replaced (they are kept on this device for the merge review).
+// Says in plain words that a sync merge found passages both devices changed ("This browser (Chrome · k3f9) and
+// another device both changed 2 passages in “The Long Tide”"): on the book in the list, and above the merge review.
 import { formatCount, t } from '../lib/i18n.ts';
+import { useAccountSettings } from '../lib/sync/panel.ts';
 
-export function mergeOverlapText(count: number): string {
-  return count === 1 ? t('mergeOverlapsOne') : t('mergeOverlapsOther', formatCount(count));
+/**
+ * This device as the writer knows it: its own name is its device token's name. The other device is "another device":
+ * the server's merge record says which side was kept, not which device wrote it.
+ */
+export function thisDeviceLabel(deviceName: string | undefined): string {
+  return deviceName ? t('thisBrowserNamed', deviceName) : t('thisBrowser');
 }
 
-export function MergeOverlapNote({ count }: { count: number }) {
+export function mergeSummaryText(count: number, title: string, device: string): string {
+  return count === 1 ? t('mergeSummaryOne', [device, title]) : t('mergeSummaryOther', [device, formatCount(count), title]);
+}
+
+export function MergeOverlapNote({ count, title }: { count: number; title: string }) {
+  const account = useAccountSettings();
   return (
     <span className="book-item-issue" role="status" data-testid="merge-overlaps">
-      {mergeOverlapText(count)}
+      {mergeSummaryText(count, title, thisDeviceLabel(account?.deviceName))}
     </span>
   );
 }

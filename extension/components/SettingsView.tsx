@@ -1,9 +1,9 @@
-// Sync settings in the side panel: server URL, email and password; create an account, sign in, sign out (here or,
-// after confirming, everywhere).
+// Sync settings in the side panel, account first: who is signed in, or email and password to sign in or create an
+// account; sign out (here or, after confirming, everywhere). The server's address waits under "Advanced", prefilled.
 import { useState, type FormEvent } from 'react';
 import { t } from '../lib/i18n.ts';
 import { codeText, serverErrorText } from '../lib/server-errors.ts';
-import type { AccountSettings } from '../lib/sync/account.ts';
+import { DEFAULT_SERVER_URL, type AccountSettings } from '../lib/sync/account.ts';
 import { backgroundAccountActions, type AccountActions } from '../lib/sync/messages.ts';
 import { useAccountSettings } from '../lib/sync/panel.ts';
 import { TransportError, isUnencryptedRemote, normalizeServerUrl } from '../lib/sync/transport-error.ts';
@@ -13,15 +13,30 @@ export interface SettingsFormProps {
   account: AccountActions;
 }
 
+/** The address as the account stores it, or as typed when it is not a valid address yet. */
+function normalizedOrSame(serverUrl: string): string {
+  try {
+    return normalizeServerUrl(serverUrl);
+  } catch {
+    return serverUrl;
+  }
+}
+
+/** What is missing or wrong in the form, in the writer's language, before anything is sent. */
+function formProblem(serverUrl: string, email: string, password: string): string | null {
+  if (!email.trim()) return t('enterEmail');
+  if (!password) return t('enterPassword');
+  try {
+    normalizeServerUrl(serverUrl);
+  } catch {
+    return t('serverUrlInvalid');
+  }
+  return null;
+}
+
 function describe(error: unknown, serverUrl: string): string {
   if (error instanceof TransportError && error.kind === 'network') {
-    let url = serverUrl;
-    try {
-      url = normalizeServerUrl(serverUrl);
-    } catch {
-      // Keep what the user typed.
-    }
-    return t('serverUnreachable', url);
+    return t(navigator.onLine ? 'serverUnreachable' : 'browserOffline', normalizedOrSame(serverUrl));
   }
   if (error instanceof TransportError) return serverErrorText(error);
   return error instanceof Error ? error.message : String(error);
@@ -61,9 +76,17 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmingEverywhere, setConfirmingEverywhere] = useState(false);
+  // Open from the start when the writer already chose another server than the default.
+  const [advancedOpen, setAdvancedOpen] = useState(normalizedOrSame(settings.serverUrl) !== DEFAULT_SERVER_URL);
   const signedIn = Boolean(settings.signedIn);
 
   async function attempt(action: () => Promise<unknown>) {
+    const problem = formProblem(serverUrl, email, password);
+    if (problem) {
+      setError(problem);
+      setNotice(null);
+      return;
+    }
     setBusy(true);
     setError(null);
     setNotice(null);
@@ -72,6 +95,8 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
       setPassword('');
     } catch (e) {
       setError(describe(e, serverUrl));
+      // A server that cannot be reached is most often a wrong address: show it.
+      if (e instanceof TransportError && e.kind === 'network') setAdvancedOpen(true);
     } finally {
       setBusy(false);
     }
@@ -117,6 +142,7 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
         {signedIn ? t('signedInAs', settings.email) : t('notSignedIn')}
       </p>
       {!signedIn && settings.signedOutReason && <p role="status">{t('signedOutByServer')}</p>}
+      {!signedIn && <p>{t('syncOptional')}</p>}
       {isUnencryptedRemote(signedIn ? settings.serverUrl : serverUrl) && (
         <p role="note" className="settings__warning" data-testid="unencrypted-warning">
           {t('unencryptedServer')}
@@ -124,6 +150,7 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
       )}
       {signedIn ? (
         <>
+          <p data-testid="signed-in-server">{t('syncingWith', settings.serverUrl)}</p>
           <div className="settings__actions">
             <button type="button" data-testid="sign-out" disabled={busy} onClick={() => void signOut()}>
               {t('signOut')}
@@ -166,7 +193,6 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
         </>
       ) : (
         <form onSubmit={submit} noValidate>
-          <Field testId="server-url" label={t('serverUrl')} type="url" value={serverUrl} onChange={setServerUrl} autoComplete="url" />
           <Field testId="email" label={t('email')} type="email" value={email} onChange={setEmail} autoComplete="username" />
           <Field
             testId="password"
@@ -189,6 +215,16 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
               {t('createAccount')}
             </button>
           </div>
+          <details
+            className="settings__advanced"
+            data-testid="advanced-settings"
+            open={advancedOpen}
+            onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}
+          >
+            <summary data-testid="advanced-toggle">{t('advanced')}</summary>
+            <Field testId="server-url" label={t('serverUrl')} type="url" value={serverUrl} onChange={setServerUrl} autoComplete="url" />
+            <p>{t('serverUrlHint')}</p>
+          </details>
         </form>
       )}
       {busy && <p aria-live="polite">{t('working')}</p>}
@@ -198,6 +234,9 @@ export function SettingsForm({ settings, account }: SettingsFormProps) {
         </p>
       )}
       {notice && <p role="status">{notice}</p>}
+      <p className="settings__device" data-testid="per-device-note">
+        {t('perDeviceNote')}
+      </p>
     </section>
   );
 }

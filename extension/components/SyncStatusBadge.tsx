@@ -1,12 +1,13 @@
 // The sync status in the side panel header: one of the seed's five states, clickable to sync at once.
-import { t } from '../lib/i18n.ts';
+import { t, type MessageKey } from '../lib/i18n.ts';
 import { codeText } from '../lib/server-errors.ts';
 import { requestSyncNow } from '../lib/sync/messages.ts';
-import { useSyncStatus } from '../lib/sync/panel.ts';
+import { useBrowserOnline, useSyncStatus } from '../lib/sync/panel.ts';
 import { deriveState, type SyncState, type SyncStatus } from '../lib/sync/status.ts';
 
 const ICONS: Record<SyncState, string> = {
   offline: '⚠️',
+  unreachable: '⚠️',
   syncing: '⏳',
   pending: '🔔',
   error: '❌',
@@ -16,6 +17,8 @@ const ICONS: Record<SyncState, string> = {
 export interface SyncStatusViewProps {
   status: SyncStatus;
   signedIn: boolean;
+  /** navigator.onLine: without a network the state is "offline" whatever the last cycle found. */
+  browserOnline?: boolean;
   /** Clicking: a sync now (it is most useful in the error state, where it retries at once). */
   onSync: () => void;
   /** Clicking while not signed in opens the settings instead. */
@@ -26,6 +29,8 @@ function labelFor(state: SyncState, status: SyncStatus): string {
   switch (state) {
     case 'offline':
       return t('syncOffline');
+    case 'unreachable':
+      return t('syncUnreachable');
     case 'syncing':
       return t('syncSyncing');
     case 'pending':
@@ -38,14 +43,19 @@ function labelFor(state: SyncState, status: SyncStatus): string {
   }
 }
 
-export function SyncStatusView({ status, signedIn, onSync, onOpenSettings }: SyncStatusViewProps) {
+/** What the writer can do about a state that is not the server's fault or doing. */
+const HINTS: Partial<Record<SyncState, MessageKey>> = { offline: 'syncOfflineHint', unreachable: 'syncUnreachableHint' };
+
+export function SyncStatusView({ status, signedIn, browserOnline = true, onSync, onOpenSettings }: SyncStatusViewProps) {
   // Without an account nothing can reach a server: that reads as offline, labelled "Not syncing".
-  const state: SyncState = signedIn ? deriveState(status) : 'offline';
+  const state: SyncState = signedIn ? deriveState(status, browserOnline) : 'offline';
   const label = signedIn ? labelFor(state, status) : t('syncSignedOut');
   // A local failure has its own text; a server refusal reads in the user's language by its code, the stored text
   // being the fallback.
   const lastError = status.localError ? t('syncLocalError') : (codeText(status.lastErrorCode) ?? status.lastError);
-  const title = !signedIn || !lastError ? undefined : status.localError ? lastError : t('syncLastError', lastError);
+  const hint = HINTS[state];
+  const title =
+    !signedIn ? undefined : hint ? t(hint) : !lastError ? undefined : status.localError ? lastError : t('syncLastError', lastError);
   return (
     <button
       type="button"
@@ -64,5 +74,6 @@ export function SyncStatusView({ status, signedIn, onSync, onOpenSettings }: Syn
 
 export function SyncStatusBadge({ onOpenSettings }: { onOpenSettings?: () => void }) {
   const { status, signedIn } = useSyncStatus();
-  return <SyncStatusView status={status} signedIn={signedIn} onSync={requestSyncNow} onOpenSettings={onOpenSettings} />;
+  const browserOnline = useBrowserOnline();
+  return <SyncStatusView status={status} signedIn={signedIn} browserOnline={browserOnline} onSync={requestSyncNow} onOpenSettings={onOpenSettings} />;
 }

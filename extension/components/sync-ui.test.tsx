@@ -5,7 +5,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import en from '../public/_locales/en/messages.json';
 import es from '../public/_locales/es/messages.json';
-import { database, type ConflictCopy } from '../lib/books/db.ts';
+import { database, type ConflictCopy, type LocalBook } from '../lib/books/db.ts';
 import { bookRepository } from '../lib/books/repository.ts';
 import type { Catalog } from '../lib/fake-browser.testing.ts';
 import { INITIAL_STATUS, type SyncStatus } from '../lib/sync/status.ts';
@@ -26,13 +26,27 @@ describe('SyncStatusView', () => {
     [{ pendingCount: 1 }, 'pending', '1 pending'],
     [{ pendingCount: 3 }, 'pending', '3 pending'],
     [{ isSyncing: true }, 'syncing', 'Syncing...'],
-    [{ isOnline: false, pendingCount: 2 }, 'offline', 'Offline'],
+    [{ isOnline: false, pendingCount: 2 }, 'unreachable', "Can't reach server"],
     [{ lastError: 'Server error (500)' }, 'error', 'Error (retry)'],
   ] as const)('shows %o as %s with the label "%s"', (patch, state, label) => {
     render(<SyncStatusView status={status(patch)} signedIn onSync={() => undefined} />);
     const badge = screen.getByTestId('sync-status');
     expect(badge.getAttribute('data-state')).toBe(state);
     expect(badge.textContent).toContain(label);
+  });
+
+  it('tells a browser without a network apart from a server that does not answer, and says what to do about each', () => {
+    const { rerender } = render(<SyncStatusView status={status({ isOnline: false })} signedIn browserOnline onSync={() => undefined} />);
+    const badge = screen.getByTestId('sync-status');
+    expect(badge.getAttribute('data-state')).toBe('unreachable');
+    expect(badge.getAttribute('title')).toBe(en.syncUnreachableHint.message);
+    rerender(<SyncStatusView status={status({ isOnline: false })} signedIn browserOnline={false} onSync={() => undefined} />);
+    expect(badge.getAttribute('data-state')).toBe('offline');
+    expect(badge.textContent).toContain('Offline');
+    expect(badge.getAttribute('title')).toBe(en.syncOfflineHint.message);
+    // The browser's own word wins even when the last cycle reached the server.
+    rerender(<SyncStatusView status={status({})} signedIn browserOnline={false} onSync={() => undefined} />);
+    expect(badge.getAttribute('data-state')).toBe('offline');
   });
 
   it('explains a failure of this device in its own words, not as a server error', () => {
@@ -73,6 +87,39 @@ describe('SettingsForm', () => {
     signOutEverywhere: vi.fn(async () => ({ sessions: 1, tokens: 2 })),
   });
 
+  it('leads with the account and keeps the default server address, prefilled, under a closed "Advanced"', () => {
+    render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: '' }} account={account()} />);
+    const order = ['account-status', 'email', 'password', 'sign-in', 'advanced-settings', 'server-url'].map((id) => screen.getByTestId(id));
+    for (let i = 1; i < order.length; i++) {
+      expect(order[i - 1]!.compareDocumentPosition(order[i]!) & Node.DOCUMENT_POSITION_FOLLOWING, `${i}`).toBeTruthy();
+    }
+    const advanced = screen.getByTestId('advanced-settings') as HTMLDetailsElement;
+    expect(advanced.open).toBe(false);
+    expect(advanced.contains(screen.getByTestId('server-url'))).toBe(true);
+    expect((screen.getByTestId('server-url') as HTMLInputElement).value).toBe('http://127.0.0.1:8787');
+  });
+
+  it('opens "Advanced" at once for a writer who chose another server', () => {
+    render(<SettingsForm settings={{ serverUrl: 'https://sync.example.org', email: '' }} account={account()} />);
+    expect((screen.getByTestId('advanced-settings') as HTMLDetailsElement).open).toBe(true);
+  });
+
+  it('says what is missing in the form before sending anything', async () => {
+    const a = account();
+    render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: '' }} account={a} />);
+    fireEvent.click(screen.getByTestId('sign-in'));
+    expect((await screen.findByTestId('settings-error')).textContent).toBe(en.enterEmail.message);
+    fireEvent.change(screen.getByTestId('email'), { target: { value: 'ana@example.com' } });
+    fireEvent.click(screen.getByTestId('create-account'));
+    await waitFor(() => expect(screen.getByTestId('settings-error').textContent).toBe(en.enterPassword.message));
+    fireEvent.change(screen.getByTestId('password'), { target: { value: 'correct horse' } });
+    fireEvent.change(screen.getByTestId('server-url'), { target: { value: 'ftp://example.org' } });
+    fireEvent.click(screen.getByTestId('sign-in'));
+    await waitFor(() => expect(screen.getByTestId('settings-error').textContent).toBe(en.serverUrlInvalid.message));
+    expect(a.signIn).not.toHaveBeenCalled();
+    expect(a.createAccount).not.toHaveBeenCalled();
+  });
+
   it('signs in with the server URL, email and password typed, and clears the password afterwards', async () => {
     const a = account();
     render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: '' }} account={a} />);
@@ -98,8 +145,11 @@ describe('SettingsForm', () => {
     const a = account();
     a.signIn.mockRejectedValueOnce(new TransportError('network', 'Network error'));
     render(<SettingsForm settings={{ serverUrl: 'http://127.0.0.1:8787', email: 'ana@example.com' }} account={a} />);
+    fireEvent.change(screen.getByTestId('password'), { target: { value: 'correct horse' } });
     fireEvent.click(screen.getByTestId('sign-in'));
-    expect((await screen.findByTestId('settings-error')).textContent).toBe('Cannot reach the server at http://127.0.0.1:8787');
+    expect((await screen.findByTestId('settings-error')).textContent).toBe("Can't reach your sync server at http://127.0.0.1:8787");
+    // The address is most often what is wrong: it is shown.
+    expect((screen.getByTestId('advanced-settings') as HTMLDetailsElement).open).toBe(true);
     a.signIn.mockRejectedValueOnce(new TransportError('unauthorized', 'Invalid email or password'));
     fireEvent.click(screen.getByTestId('sign-in'));
     await waitFor(() => expect(screen.getByTestId('settings-error').textContent).toBe('Invalid email or password'));
@@ -166,7 +216,7 @@ describe('SettingsForm: sign out everywhere', () => {
     render(<SettingsForm settings={signedIn} account={a} />);
     fireEvent.click(screen.getByTestId('sign-out-everywhere'));
     fireEvent.click(screen.getByTestId('confirm-sign-out-everywhere'));
-    expect((await screen.findByTestId('settings-error')).textContent).toBe('Cannot reach the server at http://s');
+    expect((await screen.findByTestId('settings-error')).textContent).toBe("Can't reach your sync server at http://s");
     expect(screen.getByTestId('sign-out-everywhere-confirm')).toBeTruthy();
   });
 });
@@ -201,26 +251,48 @@ describe('ConflictBannerView', () => {
     createdAt: 2,
     serverRevision: 3,
   };
-  const choices = () => ({ keepMine: vi.fn(async () => undefined), keepServer: vi.fn(async () => undefined), keepBoth: vi.fn(async () => undefined) });
+  const book = { id: 'b1', content: '<p>server</p>' } as LocalBook;
+  const choices = () => ({
+    keepMine: vi.fn(async () => 'b1'),
+    keepServer: vi.fn(async () => undefined),
+    keepBoth: vi.fn(async () => 'new-book'),
+    undo: vi.fn(async () => undefined),
+  });
 
   it('shows nothing when there is no conflict', () => {
-    render(<ConflictBannerView copies={[]} choices={choices()} />);
+    render(<ConflictBannerView copies={[]} book={undefined} choices={choices()} />);
     expect(screen.queryByTestId('conflict-banner')).toBeNull();
   });
 
-  it('names the book and applies keep mine and keep both to the offered copy', async () => {
+  it('shows what differs between the set-aside version and the book before any choice', () => {
     const c = choices();
-    render(<ConflictBannerView copies={[copy]} choices={c} />);
+    render(<ConflictBannerView copies={[copy]} book={book} choices={c} />);
+    const diff = screen.getByTestId('conflict-diff');
+    expect(diff.getAttribute('aria-label')).toBe(en.conflictDiffMine.message);
+    expect(diff.querySelector('ins')?.textContent).toBe('added: mine');
+    expect(diff.querySelector('del')?.textContent).toBe('removed: server');
+    expect(c.keepMine).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('conflict-toggle-diff'));
+    expect(screen.queryByTestId('conflict-diff')).toBeNull();
+  });
+
+  it('names the book and applies keep mine and keep both to the offered copy, each undoable', async () => {
+    const c = choices();
+    render(<ConflictBannerView copies={[copy]} book={book} choices={c} />);
     expect(screen.getByTestId('conflict-banner').textContent).toContain('Server has a newer version of “Draft”');
     fireEvent.click(screen.getByTestId('conflict-keep-mine'));
     await waitFor(() => expect(c.keepMine).toHaveBeenCalledWith(copy.id));
+    fireEvent.click(await screen.findByTestId('conflict-undo'));
+    await waitFor(() => expect(c.undo).toHaveBeenCalledWith({ copy, replacedBook: book }));
     fireEvent.click(screen.getByTestId('conflict-keep-both'));
     await waitFor(() => expect(c.keepBoth).toHaveBeenCalledWith(copy.id));
+    fireEvent.click(await screen.findByTestId('conflict-undo'));
+    await waitFor(() => expect(c.undo).toHaveBeenLastCalledWith({ copy, madeBookId: 'new-book' }));
   });
 
   it('drops the local version only after a second, relabelled click on use server', async () => {
     const c = choices();
-    render(<ConflictBannerView copies={[copy]} choices={c} />);
+    render(<ConflictBannerView copies={[copy]} book={book} choices={c} />);
     const button = screen.getByTestId('conflict-use-server');
     fireEvent.click(button);
     expect(c.keepServer).not.toHaveBeenCalled();
@@ -230,6 +302,26 @@ describe('ConflictBannerView', () => {
     fireEvent.click(button);
     fireEvent.click(button);
     await waitFor(() => expect(c.keepServer).toHaveBeenCalledWith(copy.id));
+  });
+
+  it("reads the right way round for the other text the writer's own edit replaced", async () => {
+    const c = choices();
+    const other: ConflictCopy = { ...copy, content: '<p>theirs</p>', origin: 'replaced-by-edit' };
+    render(<ConflictBannerView copies={[other]} book={book} choices={c} />);
+    expect(screen.getByTestId('conflict-banner').textContent).toContain('Your edit to “Draft” replaced words another device changed');
+    expect(screen.getByTestId('conflict-diff').getAttribute('aria-label')).toBe(en.conflictDiffOther.message);
+    // Keep my edit: the book stays as it is and the other text is dropped.
+    expect(screen.getByTestId('conflict-keep-mine').textContent).toBe('Keep my edit');
+    fireEvent.click(screen.getByTestId('conflict-keep-mine'));
+    await waitFor(() => expect(c.keepServer).toHaveBeenCalledWith(other.id));
+    expect(c.keepMine).not.toHaveBeenCalled();
+    // Use the other version: the copy's text becomes the book, after a confirmation.
+    const use = screen.getByTestId('conflict-use-server');
+    expect(use.textContent).toBe('Use the other version');
+    fireEvent.click(use);
+    expect(use.textContent).toBe('Replace my edit (click to confirm)');
+    fireEvent.click(use);
+    await waitFor(() => expect(c.keepMine).toHaveBeenCalledWith(other.id));
   });
 });
 
@@ -253,25 +345,26 @@ describe('SyncIssueNote', () => {
 });
 
 describe('MergeOverlapNote in the book list', () => {
-  it('says on a book how many passages a merge settled by keeping the later edit, and nothing on other books', async () => {
-    const merged = await bookRepository().create({ title: 'Merged' });
+  it('says in plain words on a book how many passages both devices changed, counting only those not reviewed', async () => {
+    const merged = await bookRepository().create({ title: 'The Long Tide' });
     const clean = await bookRepository().create({ title: 'Clean' });
     const overlap = { revision: 3, at: 1, base: 'fish.', kept: 'cat.', lost: 'dog.', keptSide: 'other-device' as const };
     await database().overlaps.bulkPut([
       { id: 'o1', bookId: merged.id, ...overlap },
       { id: 'o2', bookId: merged.id, ...overlap },
+      { id: 'o3', bookId: merged.id, ...overlap, reviewed: { at: 2, choice: 'kept' } },
     ]);
     render(<BookList onOpen={() => undefined} onCreate={() => undefined} />);
     await waitFor(() => expect(screen.queryAllByTestId('merge-overlaps')).toHaveLength(1));
     const item = (id: string) => screen.getAllByTestId('book-item').find((i) => i.getAttribute('data-book-id') === id)!;
     expect(item(merged.id).querySelector('[data-testid=merge-overlaps]')?.textContent).toBe(
-      '2 passages changed on both devices; the later edit was kept',
+      'This browser and another device both changed 2 passages in “The Long Tide”.',
     );
     expect(item(clean.id).querySelector('[data-testid=merge-overlaps]')).toBeNull();
 
-    await database().overlaps.delete('o2');
+    await database().overlaps.update('o2', { reviewed: { at: 3, choice: 'other' } });
     await waitFor(() =>
-      expect(screen.getByTestId('merge-overlaps').textContent).toBe('1 passage changed on both devices; the later edit was kept'),
+      expect(screen.getByTestId('merge-overlaps').textContent).toBe('This browser and another device both changed a passage in “The Long Tide”.'),
     );
   });
 });
@@ -284,7 +377,8 @@ describe('sync messages', () => {
       'settings', 'serverUrl', 'email', 'password', 'signIn', 'createAccount', 'signOut', 'signedInAs', 'notSignedIn',
       'signedOutByServer', 'signOutNotRevoked', 'serverUnreachable', 'working', 'cancel', 'quotaExceeded',
       'signOutEverywhere', 'signOutEverywhereWarning', 'confirmSignOutEverywhere', 'signedOutEverywhere', 'syncLocalError',
-      'mergeOverlapsOne', 'mergeOverlapsOther',
+      'mergeSummaryOne', 'mergeSummaryOther', 'thisBrowser', 'thisBrowserNamed', 'conflictEditReplaced', 'keepMyEdit',
+      'useOtherVersion', 'confirmUseOther', 'useOtherWarning', 'conflictDiffMine', 'conflictDiffOther',
     ];
     for (const key of keys) {
       expect((en as unknown as Catalog)[key]?.message, key).toBeTruthy();

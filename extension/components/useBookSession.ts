@@ -8,6 +8,7 @@ import type { BookCounts, LocalBook } from '../lib/books/db.ts';
 import { EditingSession, type SessionField } from '../lib/editor/session.ts';
 import { openEditorTab } from '../lib/editor/tab.ts';
 import { manuscriptExtensions } from '../lib/editor/schema.ts';
+import { conflictChoices } from '../lib/sync/conflicts.ts';
 import { t } from '../lib/i18n.ts';
 
 export interface BookSession {
@@ -19,6 +20,8 @@ export interface BookSession {
   saveError: string;
   /** The book was deleted elsewhere. */
   missing: boolean;
+  /** The writer's version was set aside while the book was open: the editor shows it, read-only, until they choose. */
+  held: boolean;
   linkFormOpen: boolean;
   setLinkFormOpen: (open: boolean) => void;
   /** The title input: a brand-new book starts with its title selected. */
@@ -72,13 +75,26 @@ export function useBookSession(book: LocalBook, extensions: Extensions = []): Bo
     onUpdate: ({ editor: updated }) => session.edited(updated.state.doc),
   });
 
-  // Follow the stored book while it is open.
+  // Follow the stored book while it is open, except while the writer's own version is set aside as a conflict copy:
+  // then the editor keeps showing what they wrote, read-only, until they choose in the banner (it never switches to
+  // the other text unseen).
+  const [held, setHeld] = useState(false);
+  const [openedAt] = useState(Date.now);
   useEffect(() => {
-    const subscription = bookRepository()
-      .watchBook(session.bookId)
-      .subscribe({ next: (latest) => session.reconcile(latest) });
+    const subscription = conflictChoices()
+      .watchOpenBook(session.bookId, openedAt)
+      .subscribe({
+        next: ({ book: latest, held: hold }) => {
+          setHeld(hold);
+          if (!hold) session.reconcile(latest);
+        },
+      });
     return () => subscription.unsubscribe();
-  }, [session]);
+  }, [session, openedAt]);
+  useEffect(() => {
+    // No update event: the text did not change, and an "edit" now would save the writer's text over the book unchosen.
+    if (editor && !editor.isDestroyed) editor.setEditable(!held, false);
+  }, [editor, held]);
 
   // A brand-new book starts with its title selected, ready to be typed over.
   useEffect(() => {
@@ -116,6 +132,7 @@ export function useBookSession(book: LocalBook, extensions: Extensions = []): Bo
     saveState: save.state,
     saveError: save.error,
     missing,
+    held,
     linkFormOpen,
     setLinkFormOpen,
     titleInput,

@@ -39,10 +39,10 @@ describe('UI strings', () => {
     }
   });
 
-  it("use the seed's Spanish sync labels exactly", () => {
+  it("use the seed's Spanish sync labels exactly, with \"Offline\" said in Spanish", () => {
     expect(es.syncSynced?.message).toBe('Sincronizado');
     expect(es.syncSyncing?.message).toBe('Sincronizando...');
-    expect(es.syncOffline?.message).toBe('Offline');
+    expect(es.syncOffline?.message).toBe('Sin conexión');
     expect(es.syncPending?.message.replace('$COUNT$', 'X')).toBe('X pendiente');
     expect(es.syncPendingMany?.message.replace('$COUNT$', 'N')).toBe('N pendientes');
     expect(es.syncError?.message).toBe('Error (reintentar)');

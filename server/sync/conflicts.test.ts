@@ -167,7 +167,7 @@ describe.each(storeFactories)('last-writer-wins over HTTP ($name store)', (facto
         const lost = writes[answers.indexOf(loser)]!.content.slice(3, -4);
         expect(loser.body.merged).toEqual({
           serverVersion: expect.objectContaining({ content: winnerContent, revision: loser.body.data.revision }),
-          overlaps: [{ base: 'server', kept: winnerContent.slice(3, -4), lost, keptSide: 'stored' }],
+          overlaps: [{ base: 'server', kept: winnerContent.slice(3, -4), lost, keptSide: 'stored', before: '<p>', after: '</p>' }],
         });
       }
       // Each merge took the next revision exactly once (one compare-and-set winner per revision).

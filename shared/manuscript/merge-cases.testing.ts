@@ -14,4 +14,7 @@ export const CLEAN_MERGES: ReadonlyArray<readonly [string, string, string, strin
   ['a paragraph split on one side, its end edited on the other', p('One fish.', 'Two fish.', 'Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red cats.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish.', 'Red cats.', 'Blue fish.', 'Old fish.')],
   ['formatting on one side, typing on the other', p('One fish.', 'Two <em>fish</em>. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two fish. Red fish, said Sam.', 'Blue fish.', 'Old fish.'), p('One fish.', 'Two <em>fish</em>. Red fish, said Sam.', 'Blue fish.', 'Old fish.')],
   ['the same fix made on both (not doubled)', p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Gold fish.'), p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Gold fish.'), p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Gold fish.')],
+  // An earlier copy of the same typing stored (say its answer was lost), the longer one sent from the base again.
+  ['words added at one point, one side\'s addition extending the other\'s (not doubled)', p('One fish. Two', 'Two fish. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish. Two three', 'Two fish. Red fish.', 'Blue fish.', 'Old fish.'), p('One fish. Two three', 'Two fish. Red fish.', 'Blue fish.', 'Old fish.')],
+  ['a paragraph added at one point, one side\'s extending the other\'s (not doubled)', MERGE_BASE + p('The end'), MERGE_BASE + p('The end, <em>at last</em>.'), MERGE_BASE + p('The end, <em>at last</em>.')],
 ];

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitBlocks, tokenize } from './blocks.ts';
 import { CLEAN_MERGES, MERGE_BASE as base, p } from './merge-cases.testing.ts';
-import { mergeManuscripts, type Side } from './merge.ts';
+import { CONTEXT_CHARS, mergeManuscripts, type Side } from './merge.ts';
 
 const both: Side[] = ['stored', 'incoming'];
 
@@ -14,6 +14,14 @@ describe('mergeManuscripts keeps every edit that does not overlap another, which
     for (const newer of both) {
       expect(mergeManuscripts(base, stored, incoming, { newer }), `newer: ${newer}`).toEqual({ html: expected, overlaps: [] });
     }
+  });
+
+  it('keeps two different additions at one point even when one holds the other\'s words out of order', () => {
+    const stored = base + p('Fish two.');
+    const incoming = base + p('Two fish.');
+    expect(mergeManuscripts(base, stored, incoming, { newer: 'incoming' }).html).toBe(base + p('Fish two.', 'Two fish.'));
+    // Whole words: "The end" is not held by "The endless sea".
+    expect(mergeManuscripts(base, base + p('The end'), base + p('The endless sea'), { newer: 'incoming' }).html).toBe(base + p('The end', 'The endless sea'));
   });
 
   it('keeps both sides appending, the older first', () => {
@@ -31,10 +39,12 @@ describe('mergeManuscripts where edits overlap: the later edit wins that passage
     const merged = mergeManuscripts(base, stored, incoming, { newer: 'incoming' });
     // Old cat (stored only) and One dog (incoming only) are both kept; "Blue" differs on both sides.
     expect(merged.html).toBe(p('One dog.', 'Two fish. Red fish.', 'Blue shark.', 'Old cat.'));
-    expect(merged.overlaps).toEqual([{ base: 'fish.', kept: 'shark.', lost: 'whale.', keptSide: 'incoming' }]);
+    // With the merged text around the kept words, to find them again where "shark." is not the only one.
+    const before = '<p>One dog.</p><p>Two fish. Red fish.</p><p>Blue '.slice(-CONTEXT_CHARS);
+    expect(merged.overlaps).toEqual([{ base: 'fish.', kept: 'shark.', lost: 'whale.', keptSide: 'incoming', before, after: '</p><p>Old cat.</p>' }]);
     const other = mergeManuscripts(base, stored, incoming, { newer: 'stored' });
     expect(other.html).toBe(p('One dog.', 'Two fish. Red fish.', 'Blue whale.', 'Old cat.'));
-    expect(other.overlaps).toEqual([{ base: 'fish.', kept: 'whale.', lost: 'shark.', keptSide: 'stored' }]);
+    expect(other.overlaps).toEqual([{ base: 'fish.', kept: 'whale.', lost: 'shark.', keptSide: 'stored', before, after: '</p><p>Old cat.</p>' }]);
   });
 
   it('a paragraph deleted on one side and edited on the other', () => {
@@ -112,6 +122,8 @@ describe('mergeManuscripts as a property', () => {
           // A word only one side typed appears once.
           for (const w of typedWords(merged.html)) expect(merged.html.split(new RegExp(`${w}(?!\\d)`)).length - 1).toBe(1);
           expect(splitBlocks(merged.html).join('')).toBe(merged.html);
+          // Every passage carries the merged text around it: it is found where the merge put it.
+          for (const o of merged.overlaps) expect(merged.html).toContain(`${o.before}${o.kept}${o.after}`);
         },
       ),
       { numRuns: 2000 },

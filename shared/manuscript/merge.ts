@@ -17,7 +17,16 @@ export interface Overlap {
   lost: string;
   /** Whose text was kept. */
   keptSide: Side;
+  /**
+   * The merged text just before and just after the kept passage (up to CONTEXT_CHARS each): how the writer's device
+   * finds the passage again when its words occur more than once, or when the kept side deleted them.
+   */
+  before?: string;
+  after?: string;
 }
+
+/** How much merged text on each side of a passage an overlap carries. */
+export const CONTEXT_CHARS = 60;
 
 export interface MergeResult {
   html: string;
@@ -36,15 +45,22 @@ export function mergeManuscripts(base: string, stored: string, incoming: string,
   if (incoming === base) return { html: stored, overlaps: [] };
   const { newer } = options;
   const overlaps: Overlap[] = [];
-  const lastWriterWins = (region: Region, into: Overlap[]) => {
-    into.push({ base: region.base, kept: region[newer], lost: region[newer === 'stored' ? 'incoming' : 'stored'], keptSide: newer });
+  /** Where each overlap's kept passage starts in the merged text. */
+  const offsets = new Map<Overlap, number>();
+  const lastWriterWins = (region: Region, into: Overlap[], at: number) => {
+    const overlap: Overlap = { base: region.base, kept: region[newer], lost: region[newer === 'stored' ? 'incoming' : 'stored'], keptSide: newer };
+    into.push(overlap);
+    offsets.set(overlap, at);
     return region[newer];
   };
-  const html = merge3(splitBlocks(base), splitBlocks(stored), splitBlocks(incoming), newer, (region) => {
+  const blocksWritten = lengthCounter();
+  const html = merge3(splitBlocks(base), splitBlocks(stored), splitBlocks(incoming), newer, (region, blocksOut) => {
+    const at = blocksWritten(blocksOut);
     // Blocks changed on both sides: merge the passage again, word by word.
     const passages: Overlap[] = [];
-    const words = merge3(tokenize(region.base), tokenize(region.stored), tokenize(region.incoming), newer, (passage) =>
-      lastWriterWins(passage, passages),
+    const wordsWritten = lengthCounter();
+    const words = merge3(tokenize(region.base), tokenize(region.stored), tokenize(region.incoming), newer, (passage, wordsOut) =>
+      lastWriterWins(passage, passages, at + wordsWritten(wordsOut)),
     );
     if (balanced(words)) {
       overlaps.push(...passages);
@@ -52,9 +68,26 @@ export function mergeManuscripts(base: string, stored: string, incoming: string,
     }
     // Word-level edits that combine into broken markup (one side wrapped words in a tag the other side cut through):
     // the later edit takes the whole passage, and the other side's is kept aside.
-    return lastWriterWins(region, overlaps);
+    return lastWriterWins(region, overlaps, at);
   });
+  for (const overlap of overlaps) {
+    const at = offsets.get(overlap)!;
+    const end = at + overlap.kept.length;
+    if (html.slice(at, end) !== overlap.kept) continue;
+    overlap.before = html.slice(Math.max(0, at - CONTEXT_CHARS), at);
+    overlap.after = html.slice(end, end + CONTEXT_CHARS);
+  }
   return { html, overlaps };
+}
+
+/** The length of the text written so far into a growing list of parts, counting each part once. */
+function lengthCounter(): (parts: readonly string[]) => number {
+  let counted = 0;
+  let length = 0;
+  return (parts) => {
+    for (; counted < parts.length; counted++) length += parts[counted]!.length;
+    return length;
+  };
 }
 
 /** The three texts of a region both sides changed. */
@@ -71,10 +104,16 @@ interface Change {
 
 /**
  * diff3 over token sequences: edits of one side only are taken; edits of both sides to the same base range are taken
- * once when equal, and otherwise handed to `resolve`. Insertions of both sides at one point are both kept (the older
- * side's first), or once when equal. Returns the merged text.
+ * once when equal, and otherwise handed to `resolve` (with the merged parts written before it). Insertions of both
+ * sides at one point are both kept (the older side's first), or once when equal. Returns the merged text.
  */
-function merge3(base: string[], stored: string[], incoming: string[], newer: Side, resolve: (region: Region) => string): string {
+function merge3(
+  base: string[],
+  stored: string[],
+  incoming: string[],
+  newer: Side,
+  resolve: (region: Region, written: readonly string[]) => string,
+): string {
   const older: Side = newer === 'stored' ? 'incoming' : 'stored';
   const changes: Change[] = [
     ...diffStrings(base, stored).map((hunk) => ({ side: 'stored' as const, hunk })),
@@ -104,12 +143,28 @@ function merge3(base: string[], stored: string[], incoming: string[], newer: Sid
     }
     const region = { base: base.slice(start, end).join(''), stored: version('stored'), incoming: version('incoming') };
     if (region.stored === region.incoming) out.push(region.stored);
-    // Both sides added something at the same point and changed nothing else: keep both, the older first.
-    else if (start === end) out.push(region[older], region[newer]);
-    else out.push(resolve(region));
+    // Both sides added something at the same point and changed nothing else: keep both, the older first — unless one
+    // addition already holds the other (typing that went on after an earlier copy was stored): then it alone.
+    else if (start === end) out.push(...(extending(region.stored, region.incoming) ?? [region[older], region[newer]]));
+    else out.push(resolve(region, out));
   }
   out.push(...base.slice(at));
   return out.join('');
+}
+
+/**
+ * Of two insertions at one point, the one whose words hold the other's whole (typing that went on after an earlier copy
+ * was stored): keeping it alone loses no word and doubles none. Null otherwise, and for additions without words (a
+ * rule, a line break), which text containment cannot vouch for.
+ */
+function extending(a: string, b: string): [string] | null {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const words = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const inner = words(short);
+  if (inner === '') return null;
+  // Whole words only: "The end" is held by "The end, at last", not by "The endless".
+  const held = new RegExp(`(?<![\\p{L}\\p{N}])${inner.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u');
+  return held.test(words(long)) ? [long] : null;
 }
 
 function width(hunk: Hunk): number {

@@ -81,6 +81,11 @@ export interface ConflictCopy {
   updatedAt: number;
   createdAt: number;
   serverRevision: number;
+  /**
+   * Absent: this is the writer's own version, which lost to the book's (another device's). 'replaced-by-edit': this is
+   * the other text, which the writer's later edit replaced where both changed the same words (the editor's merge).
+   */
+  origin?: 'replaced-by-edit';
 }
 
 /**
@@ -125,6 +130,22 @@ export interface MergeOverlapRecord {
   lost: string;
   /** Whose text the book now holds there. */
   keptSide: 'this-device' | 'other-device';
+  /** The merged text just before and after `kept` (see shared/manuscript/merge.ts): finds the passage again. */
+  before?: string;
+  after?: string;
+  /** Set once the writer chose (merge review): kept for history, no longer pending. */
+  reviewed?: OverlapReview;
+}
+
+export interface OverlapReview {
+  at: number;
+  /** kept: the merge's text stays; other: the set-aside words replaced it; both: both are in the book. */
+  choice: 'kept' | 'other' | 'both';
+  /**
+   * The edit the choice made to the book (`replaced` → `inserted`, with the text around it then), so it can be undone;
+   * absent when none was made.
+   */
+  edit?: { replaced: string; inserted: string; before?: string; after?: string };
 }
 
 /**

@@ -35,7 +35,10 @@ export interface BookRepository {
    * already has them (the editor does), which spares recounting a large book on every save.
    */
   save(id: string, patch: BookPatch, options?: { baseContent?: string; counts?: BookCounts }): Promise<LocalBook>;
-  /** Keeps `version` (text an edit replaced where both changed the same words) as a conflict copy of its book. */
+  /**
+   * Keeps `version` (stored text a later edit replaced where both changed the same words) as a conflict copy of its
+   * book, marked as the other text (origin 'replaced-by-edit') so the banner does not call it the writer's own.
+   */
   keepConflictCopy(version: LocalBook): Promise<void>;
   rename(id: string, title: string): Promise<LocalBook>;
   /** Appends HTML to the end of a book's content in one transaction (clipping). */
@@ -100,8 +103,11 @@ export function createBookRepository(db: AncloraDB, options: BookRepositoryOptio
   // because last-writer-wins compares it.
   const nextUpdatedAt = (previous: number) => Math.max(now(), previous + 1);
 
-  const copyOf = (version: LocalBook) =>
-    conflictCopyOf(version, { id: newId(), createdAt: now(), serverRevision: version.revision ?? 0 });
+  // Both callers keep the stored text a later edit replaced: another device's words, not the writer's own.
+  const copyOf = (version: LocalBook) => ({
+    ...conflictCopyOf(version, { id: newId(), createdAt: now(), serverRevision: version.revision ?? 0 }),
+    origin: 'replaced-by-edit' as const,
+  });
 
   async function mustGet(id: string): Promise<LocalBook> {
     const book = await db.books.get(id);

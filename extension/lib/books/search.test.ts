@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LocalBook } from './db.ts';
-import { BookSearch, firstLine, foldText } from './search.ts';
+import { BookSearch, firstLine, foldQuery, foldText } from './search.ts';
+import { queryWords, wordProbes } from './word-index.ts';
 
 let clock = 1;
 function book(title: string, content: string, author = ''): LocalBook {
@@ -16,7 +17,8 @@ describe('folding text for search', () => {
     expect(foldText('Canción ÑANDÚ Über')).toBe('cancion nandu uber');
   });
 
-  it('keeps every offset where it was, whatever the text', () => {
+  // A few seconds alone (every code point folds once), several times that on a loaded machine.
+  it('keeps every offset where it was, whatever the text', { timeout: 30_000 }, () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => foldText(text).length === text.length));
   });
 });
@@ -62,6 +64,49 @@ describe('searching every book', () => {
     expect(snippet.before.startsWith('…alpha')).toBe(true);
     expect(snippet.after.endsWith('omega…')).toBe(true);
     expect(snippet.before.length).toBeLessThanOrEqual(62);
+  });
+});
+
+describe('the word prefilter', () => {
+  it.each([
+    ['winter harbour', ['winter\n', '\nharbour']],
+    ['ter harb', ['ter\n', '\nharb']],
+    ['needle in chapter forty', ['needle\n', '\nin\n', '\nchapter\n', '\nforty']],
+    ['arbo', ['arbo']],
+    ['“hola”', ['\nhola\n']],
+    ['...', []],
+  ])('asks a book whose words hold %s for %j', (query, probes) => {
+    expect(wordProbes(queryWords(foldQuery(query)))).toEqual(probes);
+  });
+
+  it('never leaves out a book the text scan would find, nor finds one it would not', { timeout: 30_000 }, () => {
+    const text = fc.stringMatching(/^[a-cé ,.’\-]{0,80}$/);
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(), (body, from, length) => {
+        const start = from % (body.length + 1);
+        const query = body.slice(start, start + 1 + (length % 12));
+        const found = new BookSearch().search([book('T', `<p>${body}</p>`)], query).some((m) => m.field === 'text');
+        const needle = foldQuery(query);
+        const expected = needle !== '' && foldText(body.replace(/\s+/g, ' ')).includes(needle);
+        expect(found).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('skips the text of a book that lacks one of the words, and still finds a phrase across an accent', () => {
+    const winter = book('A', '<p>The winter harbour froze.</p>');
+    const summer = book('B', '<p>The summer harbour thawed.</p>');
+    const search = new BookSearch();
+    expect(search.search([winter, summer], 'winter harb').map((m) => m.book.title)).toEqual(['A']);
+    expect(search.search([winter, summer], 'harbour').map((m) => m.book.title)).toEqual(['A', 'B']);
+    expect(search.search([book('C', '<p>Una canción de invierno.</p>')], 'CANCION DE INV')).toHaveLength(1);
+  });
+
+  it('skips a book that has every word of a phrase but never one after the other', () => {
+    const apart = book('Apart', '<p>The captain slept. A whisper in the kitchen.</p>');
+    const together = book('Together', '<p>The old captain whispered in the kitchen.</p>');
+    expect(new BookSearch().search([apart, together], 'captain whisper').map((m) => m.book.title)).toEqual(['Together']);
   });
 });
 

@@ -68,7 +68,7 @@ describe('reconcileExternal: what an open session does with a change made elsewh
       {
         kind: 'apply',
         content: null,
-        overlaps: [{ base: 'One.', kept: 'Eins.', lost: 'Uno.', keptSide: 'incoming' }],
+        overlaps: [{ base: 'One.', kept: 'Eins.', lost: 'Uno.', keptSide: 'incoming', before: '<p>', after: '</p>' }],
         known: latest({ content: '<p>Uno.</p>' }),
       },
     ],

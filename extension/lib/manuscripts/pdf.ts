@@ -324,9 +324,10 @@ function wordsOf(writer: Writer, fonts: Fonts, inlines: Inline[], force: { bold?
       continue;
     }
     const font = faceOf(fonts, !!(inline.marks.bold || force.bold), !!(inline.marks.italic || force.italic));
-    for (const part of inline.text.split(/(\s+)/)) {
+    // A no-break space (« texto », 10 %) stays inside its word, so a line never breaks there.
+    for (const part of inline.text.split(/([^\S\u00a0]+)/)) {
       if (!part) continue;
-      if (/^\s+$/.test(part)) {
+      if (/^[^\S\u00a0]+$/.test(part)) {
         endWord();
         continue;
       }

@@ -17,8 +17,9 @@ describe('"Backed up 2 min ago"', () => {
 
   it('is worded in the interface language', () => {
     const now = Date.UTC(2026, 10, 29, 10);
-    expect(timeAgo(now - 2 * MIN, now, 'en')).toBe('2 min. ago');
-    expect(timeAgo(now - 2 * MIN, now, 'es')).toBe('hace 2 min');
+    expect(timeAgo(now - 2 * MIN, now, 'en')).toBe('2 minutes ago');
+    expect(timeAgo(now - 2 * MIN, now, 'es')).toBe('hace 2 minutos');
+    expect(timeAgo(now - 24 * 60 * MIN, now, 'es')).toBe('ayer');
     expect(timeAgo(now - 5_000, now, 'es')).toBeNull();
   });
 });

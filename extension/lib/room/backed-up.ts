@@ -15,9 +15,12 @@ export function relativeParts(elapsedMs: number): { value: number; unit: Intl.Re
   return { value: Math.round(days / 365.25), unit: 'year' };
 }
 
-/** "2 min ago" / "hace 2 min"; null for "just now" (under a minute), which the catalogue words itself. */
+/**
+ * "2 minutes ago" / "hace 2 minutos", "yesterday" / "ayer": whole words, as a writer would say it (the short style
+ * abbreviates, "2 min. ago"); null for "just now" (under a minute), which the catalogue words itself.
+ */
 export function timeAgo(since: number, now: number, locale: string): string | null {
   const parts = relativeParts(now - since);
   if (!parts) return null;
-  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }).format(-parts.value, parts.unit);
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'long' }).format(-parts.value, parts.unit);
 }

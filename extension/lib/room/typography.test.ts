@@ -2,7 +2,7 @@
 import { Editor } from '@tiptap/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manuscriptExtensions } from '../editor/schema.ts';
-import { ProseTypography, smartQuote, type QuoteLanguage } from './typography.ts';
+import { NBSP, ProseTypography, smartQuote, type QuoteLanguage } from './typography.ts';
 
 /** Runs `typed` through smartQuote one straight quote at a time, as typing would. */
 function typeQuotes(typed: string, language: QuoteLanguage): string {
@@ -96,5 +96,41 @@ describe('typography as the writer types', () => {
     language = 'es';
     type(editor, '"b"');
     expect(editor.getText()).toBe('“a” «b»');
+  });
+});
+
+describe('no-break spaces', () => {
+  const shown = (text: string) => text.replaceAll(NBSP, '·');
+
+  it.each([
+    ['es', 'Dijo: " Es "raro" aquí". Y « otra ». Al 10 %.', 'Dijo: «·Es “raro” aquí·». Y «·otra·». Al 10·%.'],
+    ['es', '"Hola", dijo.', '«Hola», dijo.'],
+    ['en', '« a » 10 %', '« a » 10 %'],
+    [null, '« a » 10 %', '« a » 10 %'],
+  ] as const)('with the %s style, typing %s gives %s', (language, typed, expected) => {
+    const editor = editorIn(language);
+    type(editor, typed);
+    expect(shown(editor.getText())).toBe(expected);
+  });
+
+  it('never touches code', () => {
+    const editor = editorIn('es');
+    editor.commands.toggleCode();
+    type(editor, '« a » 10 %');
+    expect(editor.getText()).toBe('« a » 10 %');
+  });
+
+  it('gives the plain space back on Backspace right after', () => {
+    const editor = editorIn('es');
+    type(editor, '« ');
+    expect(shown(editor.getText())).toBe('«·');
+    editor.commands.undoInputRule();
+    expect(editor.getText()).toBe('« ');
+  });
+
+  it('is saved as the manuscript HTML, so sync and export carry it', () => {
+    const editor = editorIn('es');
+    type(editor, '" texto"');
+    expect(editor.getHTML()).toBe('<p>«&nbsp;texto&nbsp;»</p>');
   });
 });

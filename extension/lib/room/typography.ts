@@ -1,4 +1,6 @@
-// Typography for prose as the writer types: curly quotes by language (nested the Spanish way), em dash, ellipsis.
+// Typography for prose as the writer types: curly quotes by language (nested the Spanish way), em dash, ellipsis, and
+// the no-break spaces Spanish wants (inside « » when the writer spaces them, before %). English wants none; French
+// rules (before ; : ! ?) would come with a French quotation style, which we do not ship.
 // Written here rather than with @tiptap/extension-typography: its newest release pins an older @tiptap/core than ours
 // and its quote rules cannot nest « “ ” » by context. Each substitution is a TipTap input rule, so Backspace right
 // after it (or Undo) brings back what was typed.
@@ -28,6 +30,15 @@ function openLevels(before: string, levels: readonly (readonly [string, string])
   return stack;
 }
 
+/** A no-break space: the line never breaks there, so « and » are never left alone at the end or start of a line. */
+export const NBSP = '\u00a0';
+
+/** Whether the innermost open « in `before` was followed by a space (the writer's spaced style: « texto »). */
+function spacedGuillemet(before: string): boolean {
+  const open = before.lastIndexOf('«');
+  return open >= 0 && before[open + 1] === NBSP;
+}
+
 /** The character a straight quote typed after `before` (the paragraph's text up to the caret) becomes. */
 export function smartQuote(before: string, typed: '"' | "'", language: QuoteLanguage): string {
   const opens = before === '' || OPENS_AFTER.test(before);
@@ -36,12 +47,32 @@ export function smartQuote(before: string, typed: '"' | "'", language: QuoteLang
   const levels = DOUBLE[language];
   const open = openLevels(before, levels);
   if (opens) return levels[Math.min(open.length, levels.length - 1)]![0];
-  return levels[open[open.length - 1] ?? 0]![1];
+  const close = levels[open[open.length - 1] ?? 0]![1];
+  // « texto »: the closing guillemet takes the same no-break space the opening one was given.
+  return close === '»' && spacedGuillemet(before) ? `${NBSP}»` : close;
 }
 
 export interface ProseTypographyOptions {
-  /** The quotation style at the moment of typing (settings may change while the book is open); null: straight quotes. */
+  /**
+   * The quotation style at the moment of typing (settings may change while the book is open); null: straight quotes.
+   * Spanish also brings Spanish no-break spaces.
+   */
   quotes: () => QuoteLanguage | null;
+}
+
+/**
+ * A Spanish no-break space: `find` matches what is typed with what comes before, and the plain space at `space` in the
+ * match becomes a no-break one. Only with the Spanish style; Backspace right after gives the plain space back.
+ */
+function spanishSpace(find: RegExp, space: number, language: () => QuoteLanguage | null): InputRule {
+  return new InputRule({
+    find,
+    handler: ({ state, range, match }) => {
+      if (language() !== 'es') return null;
+      const typed = match[0];
+      state.tr.insertText(`${typed.slice(0, space)}${NBSP}${typed.slice(space + 1)}`, range.from, range.to);
+    },
+  });
 }
 
 export const ProseTypography = Extension.create<ProseTypographyOptions>({
@@ -66,6 +97,10 @@ export const ProseTypography = Extension.create<ProseTypographyOptions>({
           state.tr.insertText(smartQuote(before, match[0] as '"' | "'", language), range.from, range.to);
         },
       }),
+      // « texto »: a space typed right after «, or right before a typed », and "10 %" (RAE).
+      spanishSpace(/« $/, 1, quotes),
+      spanishSpace(/ »$/, 0, quotes),
+      spanishSpace(/\d %$/, 1, quotes),
     ];
   },
 });

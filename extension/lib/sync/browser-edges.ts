@@ -25,8 +25,8 @@ interface BadgeApi {
   setBadgeBackgroundColor?(details: { color: string }): Promise<void> | void;
 }
 
-/** The toolbar badge shows the pending count; red when the last sync failed. */
-export function showOnBadge(action: BadgeApi | undefined, status: SyncStatus): void {
+/** The toolbar badge shows the pending count once the writer has signed in; red when the last sync failed. */
+export function showOnBadge(action: BadgeApi | undefined, status: SyncStatus, signedIn: boolean): void {
   if (!action) return;
   // The badge is a convenience: a browser without it (or a failing call) must not break sync.
   const attempt = (call: () => Promise<void> | void | undefined) => {
@@ -36,6 +36,6 @@ export function showOnBadge(action: BadgeApi | undefined, status: SyncStatus): v
       // Ignored, as above.
     }
   };
-  attempt(() => action.setBadgeText({ text: badgeText(status) }));
+  attempt(() => action.setBadgeText({ text: badgeText(status, signedIn) }));
   attempt(() => action.setBadgeBackgroundColor?.({ color: status.lastError ? '#b3261e' : '#5f6368' }));
 }

@@ -2,7 +2,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../shared/limits.ts';
 import { AncloraDB, type ConflictCopy, type LocalBook } from '../books/db.ts';
-import { conflictCopyTitle, createConflictChoices, keepBoth, keepMine, listConflicts, keepServer } from './conflicts.ts';
+import { conflictCopyTitle, createConflictChoices, keepBoth, keepMine, listConflicts, keepServer, undoConflictChoice } from './conflicts.ts';
 
 const BOOK = '5b0e3f63-4c1a-4f25-9f59-8d5f3c2a1e11';
 
@@ -104,6 +104,30 @@ describe('conflict choices', () => {
     await keepServer(db, copy.id);
     expect(await db.books.get(BOOK)).toEqual(book);
     await expect(keepMine(db, copy.id, 8_000)).rejects.toThrow(/already resolved/);
+  });
+
+  it.each([
+    ['keep mine', async (db: AncloraDB, copy: ConflictCopy, book: LocalBook) => {
+      await keepMine(db, copy.id, 7_000);
+      return { copy, replacedBook: book };
+    }],
+    ['use server', async (db: AncloraDB, copy: ConflictCopy) => {
+      await keepServer(db, copy.id);
+      return { copy };
+    }],
+    ['keep both', async (db: AncloraDB, copy: ConflictCopy) => ({ copy, madeBookId: await keepBoth(db, copy.id, 7_000, () => 'new-book') })],
+  ] as const)('undo of %s offers the copy again and puts the book\'s text back as a new edit', async (_name, choose) => {
+    const { db, book, copy } = setup();
+    await db.books.put(book);
+    await db.conflicts.put(copy);
+    const receipt = await choose(db, copy, book);
+    await undoConflictChoice(db, receipt, 8_000);
+    expect(await listConflicts(db)).toEqual([copy]);
+    expect(await db.books.get(BOOK)).toMatchObject({ content: book.content, deleted: 0 });
+    // The text is back as an edit (it syncs); an untouched book needs none.
+    if ('replacedBook' in receipt) expect(await db.books.get(BOOK)).toMatchObject({ dirty: 1, updatedAt: 8_000 });
+    // A book keep both made and that never synced is simply gone again.
+    expect(await db.books.get('new-book')).toBeUndefined();
   });
 
   it('keeps "(conflict copy)" titles within the server limit', () => {

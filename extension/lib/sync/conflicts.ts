@@ -1,17 +1,17 @@
-// The three choices a writer has for a conflict copy (a local version that lost to the server), applied to Dexie.
-// Each runs in one transaction, so a choice either happens completely or not at all.
+// The three choices a writer has for a conflict copy (a version of a book set aside: the writer's own that lost to
+// another device's, or another device's that the writer's edit replaced), applied to Dexie, and their undo. Each runs
+// in one transaction, so a choice either happens completely or not at all.
 import { LIMITS } from '../../../shared/limits.ts';
 import { liveQuery, type Observable } from 'dexie';
 import { sameBookText } from '../../../shared/book-text.ts';
 import { announceBookWrite } from '../books/repository.ts';
+import { t } from '../i18n.ts';
 import { conflictCopyOf, database, newLocalBook, type AncloraDB, type ConflictCopy, type LocalBook } from '../books/db.ts';
 
-export const CONFLICT_COPY_SUFFIX = ' (conflict copy)';
-
-/** "Title (conflict copy)", shortened so the whole title still fits the server's limit. */
+/** "Title (conflict copy)" in the writer's language, shortened so the whole title still fits the server's limit. */
 export function conflictCopyTitle(title: string): string {
-  const room = LIMITS.titleMax - CONFLICT_COPY_SUFFIX.length;
-  return `${title.length > room ? title.slice(0, room) : title}${CONFLICT_COPY_SUFFIX}`;
+  const room = LIMITS.titleMax - t('conflictCopyTitle', '').length;
+  return t('conflictCopyTitle', title.length > room ? title.slice(0, room) : title);
 }
 
 /** Conflict copies oldest first: the banner offers them one at a time. */
@@ -22,7 +22,7 @@ export async function listConflicts(db: AncloraDB, bookId?: string): Promise<Con
 
 async function takeCopy(db: AncloraDB, copyId: string): Promise<ConflictCopy> {
   const copy = await db.conflicts.get(copyId);
-  if (!copy) throw new Error('This conflict was already resolved');
+  if (!copy) throw new Error(t('conflictAlreadyResolved'));
   await db.conflicts.delete(copyId);
   return copy;
 }
@@ -80,12 +80,54 @@ export async function keepBoth(db: AncloraDB, copyId: string, now: number, newId
   });
 }
 
+/** What a choice changed, so it can be undone: the copy it took, the book's text it replaced, the book it made. */
+export interface ConflictReceipt {
+  copy: ConflictCopy;
+  /** The book as it was when its text was replaced by the copy's (keep mine). */
+  replacedBook?: LocalBook;
+  /** The new book keep both made. */
+  madeBookId?: string;
+}
+
+/**
+ * Undoes a choice: the copy is offered again, a replaced text comes back as a new edit of the book (so it syncs), and
+ * a book made by keep both goes (as a deletion the server learns of, when it had reached it).
+ */
+export async function undoConflictChoice(db: AncloraDB, receipt: ConflictReceipt, now: number): Promise<void> {
+  await db.transaction('rw', db.books, db.conflicts, async () => {
+    await db.conflicts.put(receipt.copy);
+    const before = receipt.replacedBook;
+    if (before) {
+      const current = await db.books.get(before.id);
+      const { title, author, content, metadata } = before;
+      await db.books.put({
+        ...(current ?? before),
+        title,
+        author,
+        content,
+        metadata,
+        deleted: 0,
+        dirty: 1,
+        syncIssue: null,
+        updatedAt: Math.max(now, (current?.updatedAt ?? before.updatedAt) + 1),
+      });
+    }
+    if (receipt.madeBookId) {
+      const made = await db.books.get(receipt.madeBookId);
+      if (made && made.revision === null) await db.books.delete(made.id);
+      else if (made) await db.books.put({ ...made, deleted: 1, dirty: 1, updatedAt: Math.max(now, made.updatedAt + 1) });
+    }
+  });
+}
+
 /** What pages do with conflict copies: watch them and apply a choice; choices that write books are announced. */
 export interface ConflictChoices {
   watch(): Observable<ConflictCopy[]>;
   keepMine(copyId: string): Promise<string>;
   keepServer(copyId: string): Promise<void>;
   keepBoth(copyId: string): Promise<string>;
+  undo(receipt: ConflictReceipt): Promise<void>;
+  watchOpenBook(bookId: string, since: number): Observable<OpenBook>;
 }
 
 export function createConflictChoices(
@@ -109,7 +151,41 @@ export function createConflictChoices(
       announce();
       return id;
     },
+    async undo(receipt) {
+      await undoConflictChoice(db, receipt, now());
+      announce();
+    },
+    watchOpenBook: (bookId, since) => watchOpenBook(db, bookId, since),
   };
+}
+
+/** The open book as its editor follows it, and whether the editor must hold still (see `holdsEditor`). */
+export interface OpenBook {
+  /** The live book; undefined once deleted. */
+  book: LocalBook | undefined;
+  held: boolean;
+}
+
+/**
+ * A conflict copy holding the writer's own version (not the other text their edit replaced) means the book now holds
+ * another device's text the writer has not chosen: their editor keeps showing what they wrote until they choose.
+ */
+export function holdsEditor(copy: ConflictCopy): boolean {
+  return copy.origin !== 'replaced-by-edit';
+}
+
+/**
+ * The book and its conflict copies read together, so the editor never sees the other text before the copy. Only
+ * copies made since `since` (the editor opened) hold it: a book opened later shows the book's text from the start.
+ */
+export function watchOpenBook(db: AncloraDB, bookId: string, since: number): Observable<OpenBook> {
+  // One read transaction: two separate reads could fall either side of the sync engine's write of both.
+  return liveQuery(() =>
+    db.transaction('r', db.books, db.conflicts, async () => {
+      const [book, copies] = await Promise.all([db.books.get(bookId), db.conflicts.where('bookId').equals(bookId).toArray()]);
+      return { book: book && !book.deleted ? book : undefined, held: copies.some((c) => c.createdAt >= since && holdsEditor(c)) };
+    }),
+  );
 }
 
 let shared: ConflictChoices | undefined;

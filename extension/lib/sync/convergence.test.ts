@@ -1,7 +1,7 @@
 // Property: whatever the network, the server process and the background workers do, once every device is online
 // and quiet all devices of an account and the server hold the same books, no accepted write replaced an edit its
 // writer never saw, and no text a writer saved is lost: every text is where a user can reach it (a book or conflict
-// copy on a device, a live book on the server), unless a writer who saw it removed it. Runs the real sync engine on
+// copy on a device, a live book on the server), unless a writer who saw it removed it; and none is written twice. Runs the real sync engine on
 // 3–5 simulated devices (sometimes one of them on a second account) against the real server on both stores (see
 // convergence-world.testing.ts).
 //
@@ -455,6 +455,12 @@ async function checkConverged(run: Run) {
     }
   }
 
+  // Nothing doubled: a merge never writes one saved text twice into a book (each token is typed once).
+  for (const book of serverBooks.filter((b) => !b.deleted)) {
+    const twice = [...tokensOf(book.content)].filter((t) => book.content.split(t).length > 2);
+    expect(twice, `texts written twice into ${book.id}`).toEqual([]);
+  }
+
   // No duplicates: every book on the server is one a writer created, once.
   const ids = serverBooks.map((b) => b.id);
   expect(new Set(ids).size, 'one entry per book on the server').toBe(ids.length);
@@ -595,6 +601,25 @@ describe('sync under faults (found scenarios)', () => {
         { op: 'create', d: 0 },
         { op: 'cycle', d: 0, force: false, faults: [] },
         { op: 'cycle', d: 0, force: false, faults: [] },
+      ],
+      finale: [],
+    });
+  });
+  it.each(storeFactories)('a worker killed after the server took its push, then more typing: nothing doubled ($name store)', async (factory) => {
+    // Before merges kept an addition that extends the other side's once, the typing the lost answer covered came twice.
+    await runScenario(factory, {
+      skews: [0, 0, 0, 0, 0],
+      secondAccount: false,
+      shared: 1,
+      steps: [
+        { op: 'append', d: 0, pick: 0 },
+        { op: 'append', d: 3, pick: 0 },
+        { op: 'create', d: 0 },
+        { op: 'fix', d: 0 },
+        { op: 'cycle', d: 3, force: false, faults: [{ kind: 'kill', when: 'after' }] },
+        { op: 'append', d: 0, pick: 0 },
+        { op: 'append', d: 0, pick: 0 },
+        { op: 'oversize', d: 0, pick: 0 },
       ],
       finale: [],
     });

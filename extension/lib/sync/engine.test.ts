@@ -159,7 +159,8 @@ describe('offline queue and retries', () => {
     expect(failed).toMatchObject({ kind: 'failed', error: 'network' });
     await a.books.save(book.id, { content: '<p>two</p>' });
     const offline = await a.status.get();
-    expect(deriveState(offline)).toBe('offline');
+    // The browser still has a network here: the server is what cannot be reached.
+    expect(deriveState(offline)).toBe('unreachable');
     expect(await localBook(a, book.id)).toMatchObject({ dirty: 1, content: '<p>two</p>' });
 
     // The connection returns: the `online` event forces a cycle past the backoff.

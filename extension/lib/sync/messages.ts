@@ -1,5 +1,6 @@
 // What pages ask the background about sync (see ../messaging.ts for the protocol): sync requests, and the account
 // actions the background carries out (it holds the one HTTP client and the token, so pages never load either).
+import { t } from '../i18n.ts';
 import { sendToBackground } from '../messaging.ts';
 import type { AccountService, Credentials } from './account.ts';
 import { TransportError, type TransportErrorKind } from './transport-error.ts';
@@ -62,7 +63,7 @@ export async function answerAccountRequest(
 async function ask(request: AccountRequest): Promise<SignOutResult | SignOutEverywhereResult | undefined> {
   const answer = await sendToBackground('account', request);
   // No answer: no background listening at all, only while the extension is being updated or reloaded.
-  if (!answer) throw new Error('The extension is restarting; try again in a moment');
+  if (!answer) throw new Error(t('extensionRestarting'));
   if (answer.ok) return answer.value;
   throw answer.kind ? new TransportError(answer.kind, answer.message, answer.extra) : new Error(answer.message);
 }

@@ -28,6 +28,21 @@ function useStoredValue<T>(key: string, parse: (value: unknown) => T): T | undef
   return value;
 }
 
+/** Whether this browser has a network (navigator.onLine), kept live by its online/offline events. */
+export function useBrowserOnline(): boolean {
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+  return online;
+}
+
 export function useAccountSettings(): AccountSettings | undefined {
   return useStoredValue(ACCOUNT_KEY, parseAccount);
 }

@@ -275,7 +275,7 @@ describe('afterMerged', () => {
 
   it('bases a deletion made in flight on the merged revision when the merge holds only what this device sent', () => {
     const current = local({ deleted: 1, updatedAt: 2_500 });
-    const same = server({ ...sent, metadata: { wordCount: 9, charCount: 40 }, revision: 6 });
+    const same = server({ title: sent.title, author: sent.author, content: sent.content, metadata: { wordCount: 9, charCount: 40 }, revision: 6 });
     expect(afterMerged(current, sent, same, [], context).put).toMatchObject({ deleted: 1, dirty: 1, revision: 6 });
   });
 

@@ -205,6 +205,8 @@ export function afterMerged(
     kept: o.kept,
     lost: o.lost,
     keptSide: keptHere ? 'this-device' : 'other-device',
+    ...(o.before !== undefined ? { before: o.before } : {}),
+    ...(o.after !== undefined ? { after: o.after } : {}),
   });
   const fromServer = overlaps.map((o) => record(o, o.keptSide === 'incoming'));
   const withOverlaps = (decision: LocalDecision): LocalDecision =>

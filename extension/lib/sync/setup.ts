@@ -44,14 +44,21 @@ export function setupSync(): BackgroundSync {
   const actionApi = (browser.action ?? (browser as unknown as { browserAction?: typeof browser.action }).browserAction) as
     | Parameters<typeof showOnBadge>[0]
     | undefined;
+  // No badge before sign-in: a count of books "waiting" for a server the writer never chose would only alarm.
+  let signedIn = false;
   const status = createStatusStore(
     kv,
     (next) => {
       globalThis.__syncStatus = next;
-      showOnBadge(actionApi, next);
+      showOnBadge(actionApi, next, signedIn);
     },
     console,
   );
+  const repaintBadge = (account: unknown) => {
+    signedIn = Boolean(parseAccount(account).signedIn);
+    void status.get().then((current) => showOnBadge(actionApi, current, signedIn));
+  };
+  void kv.get(ACCOUNT_KEY).then(repaintBadge);
   const engine = createSyncEngine({
     books: createDexieBookStore(database()),
     transport,
@@ -93,6 +100,7 @@ export function setupSync(): BackgroundSync {
   // The engine reads the account from storage, so a change (signing in or out, here or in a test) is the cue.
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local' || !(ACCOUNT_KEY in changes)) return;
+    repaintBadge(changes[ACCOUNT_KEY]?.newValue);
     if (parseAccount(changes[ACCOUNT_KEY]?.newValue).signedIn) void scheduler.request('manual');
     else void engine.refreshPending();
   });

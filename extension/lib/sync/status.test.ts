@@ -11,13 +11,20 @@ describe('deriveState', () => {
     ['the last cycle failed', { lastError: 'Server error (500)', pendingCount: 2 }, 'error'],
     ['the last cycle failed with nothing pending', { lastError: 'Server error (500)' }, 'error'],
     ['a retry is running after an error', { lastError: 'x', isSyncing: true }, 'syncing'],
-    ['offline with pending books', { isOnline: false, pendingCount: 4 }, 'offline'],
-    ['offline while a cycle was marked running', { isOnline: false, isSyncing: true }, 'offline'],
-    ['offline with an error', { isOnline: false, lastError: 'x' }, 'offline'],
+    ['the server is unreachable with pending books', { isOnline: false, pendingCount: 4 }, 'unreachable'],
+    ['the server is unreachable while a cycle was marked running', { isOnline: false, isSyncing: true }, 'unreachable'],
+    ['the server is unreachable after an error', { isOnline: false, lastError: 'x' }, 'unreachable'],
   ];
   it.each(table)('is the right state when %s', (_name, patch, expected) => {
     expect(deriveState(s(patch))).toBe(expected);
   });
+
+  it.each([{}, { isOnline: false }, { pendingCount: 2 }, { lastError: 'x' }, { isSyncing: true }])(
+    'is offline whatever the last cycle said (%o) while the browser has no network',
+    (patch) => {
+      expect(deriveState(s(patch), false)).toBe('offline');
+    },
+  );
 });
 
 describe('badgeText', () => {
@@ -27,7 +34,11 @@ describe('badgeText', () => {
     [42, '42'],
     [1000, '999+'],
   ])('shows %i pending books as "%s"', (pendingCount, text) => {
-    expect(badgeText(s({ pendingCount }))).toBe(text);
+    expect(badgeText(s({ pendingCount }), true)).toBe(text);
+  });
+
+  it('shows nothing before the writer signs in, however many books wait', () => {
+    expect(badgeText(s({ pendingCount: 3 }), false)).toBe('');
   });
 });
 

@@ -19,7 +19,8 @@ export interface SyncStatus {
   localError?: boolean;
 }
 
-export type SyncState = 'offline' | 'syncing' | 'pending' | 'error' | 'synced';
+/** The seed's five states, with "offline" told apart: the browser has no network, or it has and the server is unreachable. */
+export type SyncState = 'offline' | 'unreachable' | 'syncing' | 'pending' | 'error' | 'synced';
 
 export const INITIAL_STATUS: SyncStatus = {
   isOnline: true,
@@ -34,19 +35,22 @@ export const STATUS_KEY = 'syncStatus';
 
 /**
  * One of the seed's five states. Offline wins because nothing else can change until the connection returns;
- * an error wins over pending because the user can act on it (click to retry).
+ * an error wins over pending because the user can act on it (click to retry). A cycle that could not reach the server
+ * while the browser has a network (`browserOnline`, navigator.onLine where the status is shown) is "unreachable":
+ * the writer's server or its address is the problem, not the Wi-Fi.
  */
-export function deriveState(status: SyncStatus): SyncState {
-  if (!status.isOnline) return 'offline';
+export function deriveState(status: SyncStatus, browserOnline = true): SyncState {
+  if (!browserOnline) return 'offline';
+  if (!status.isOnline) return 'unreachable';
   if (status.isSyncing) return 'syncing';
   if (status.lastError) return 'error';
   if (status.pendingCount > 0) return 'pending';
   return 'synced';
 }
 
-/** The toolbar badge: the pending count, empty when there is nothing to send. */
-export function badgeText(status: SyncStatus): string {
-  if (status.pendingCount <= 0) return '';
+/** The toolbar badge: the pending count, empty when there is nothing to send or nowhere to send it (no account). */
+export function badgeText(status: SyncStatus, signedIn: boolean): string {
+  if (!signedIn || status.pendingCount <= 0) return '';
   return status.pendingCount > 999 ? '999+' : String(status.pendingCount);
 }
 
