@@ -55,6 +55,7 @@ export async function exportBook(book: BookForExport, format: ExportFormat, opti
     m = withBibliography(m, citationChoiceOf({ metadata: book.metadata ?? {} }, options.language));
   }
   let bytes: Uint8Array;
+  let listsAsHtml: number | undefined;
   switch (format) {
     case 'docx':
       bytes = await (await import('./docx.ts')).manuscriptToDocx(m, { chapterPageBreaks: options.chapterPageBreaks ?? true });
@@ -65,8 +66,7 @@ export async function exportBook(book: BookForExport, format: ExportFormat, opti
     case 'md': {
       const { manuscriptToMarkdown, lettersKeptAsHtml } = await import('./markdown.ts');
       bytes = utf8(manuscriptToMarkdown(m));
-      const listsAsHtml = lettersKeptAsHtml(m.blocks);
-      if (listsAsHtml) return { filename: exportFileName(book.title, format), type: TYPES[format], bytes, listsAsHtml };
+      listsAsHtml = lettersKeptAsHtml(m.blocks) || undefined;
       break;
     }
     case 'html':
@@ -82,5 +82,5 @@ export async function exportBook(book: BookForExport, format: ExportFormat, opti
       bytes = utf8((await import('./text.ts')).manuscriptToText(m));
       break;
   }
-  return { filename: exportFileName(book.title, format), type: TYPES[format], bytes };
+  return { filename: exportFileName(book.title, format), type: TYPES[format], bytes, ...(listsAsHtml ? { listsAsHtml } : {}) };
 }
