@@ -115,8 +115,8 @@ describe('the sources at the end of an export', () => {
     await option!.click();
   });
 
-  test('are not offered for a book that cites none', async () => {
-    const bare = localBook({ title: 'Sin fuentes', content: '<h1>Uno</h1><p>Nada citado aquí.</p>' });
+  test('are not offered for a book that cites none (and a Markdown export tells what it keeps as HTML)', async () => {
+    const bare = localBook({ title: 'Sin fuentes', content: '<h1>Uno</h1><p>Nada citado aquí.</p><ol type="a"><li><p>primero</p></li></ol>' });
     await putStoredBook(panel, bare);
     await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${bare.id}`));
     await waitForEditorText(panel, 'Nada citado aquí.');
@@ -127,6 +127,12 @@ describe('the sources at the end of an export', () => {
     const file = await downloads.next(() => panel.locator(sel('export-confirm')).click());
     expect(new TextDecoder().decode(file.bytes)).not.toMatch(/References|Bibliography|Works Cited/);
     expect(await panel.$(sel('export-bibliography'))).toBeNull();
+    // The lettered list is kept as HTML in the Markdown, and the writer is told.
+    expect(new TextDecoder().decode(file.bytes)).toContain('<ol type="a">');
+    const status = await panel.waitForSelector(`${sel('export-status')}[role="status"]`);
+    expect(await status!.evaluate((el) => el.textContent)).toBe(
+      'Downloaded “Sin fuentes.md”. Markdown has no lettered or roman numbering, so lists numbered that way (1) are kept as HTML inside the file.',
+    );
     await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${book.id}`));
     await waitForEditorText(panel, 'Voces lejanas');
   });
