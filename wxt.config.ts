@@ -73,6 +73,9 @@ export default defineConfig({
   srcDir: 'extension',
   vite: () => ({
     plugins: [noStringEval],
+    // The export worker (extension/lib/manuscripts/export.worker.ts) is a module worker that loads each writer with
+    // import(), which only the ES format can split; its bundle gets the same rewrites as the pages'.
+    worker: { format: 'es' as const, plugins: () => [noStringEval] },
     resolve: {
       alias: [
         { find: /^htmlparser2$/, replacement: HTMLPARSER2_CJS },

@@ -1,12 +1,14 @@
 // Manuscripts in and out (issue 14): exporting a 150,000-word book to every format (time, size), importing it back
 // from DOCX and Markdown, and what the side panel loads at start-up versus on demand (the export libraries must not
-// be in its start-up bundle). The writers run in this process (Node), as the extension runs them in the page.
+// be in its start-up bundle). The writers run in this process (Node), as the extension runs them in its export worker;
+// export-browser.ts measures the same exports in Chromium.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportBook, type ExportFormat, type ExportOptions } from '../extension/lib/manuscripts/export.ts';
 import { importManuscript } from '../extension/lib/manuscripts/import.ts';
 import { packagedPdfFonts, TEST_PDF_LABELS } from '../extension/lib/manuscripts/validators.testing.ts';
 import { manuscriptHtml } from './lib/manuscript.ts';
+import { wordLikeDocx } from './lib/word-like.ts';
 import { median } from './lib/stats.ts';
 
 export const EXPORT_BOOK_WORDS = 150_000;
@@ -21,7 +23,7 @@ export interface FormatFigure {
 export interface BundleFigures {
   /** Scripts the side panel page loads before it can show anything (its entry and their static imports). */
   startup: Array<{ file: string; bytes: number }>;
-  /** Scripts only a dynamic import() loads (the export, import and backup code and their libraries). */
+  /** Scripts only a dynamic import() or the export worker loads (the export, import and backup code, their libraries). */
   onDemand: Array<{ file: string; bytes: number }>;
   /** Library names found in the start-up scripts (should be none). */
   librariesAtStartup: string[];
@@ -69,7 +71,11 @@ export function sidePanelBundle(extensionDir: string): BundleFigures | null {
   };
   for (const m of readFileSync(page, 'utf8').matchAll(/<script[^>]*src="\/([^"]+\.js)"/g)) visit(m[1]!);
   const size = (file: string) => ({ file, bytes: statSync(join(extensionDir, file)).size });
-  const chunks = readdirSync(join(extensionDir, 'chunks')).map((name) => `chunks/${name}`);
+  // The export worker and the writers it loads are built into assets/ (a worker is a bundle of its own).
+  const chunks = [
+    ...readdirSync(join(extensionDir, 'chunks')).map((name) => `chunks/${name}`),
+    ...readdirSync(join(extensionDir, 'assets')).filter((name) => name.endsWith('.js')).map((name) => `assets/${name}`),
+  ];
   const startupCode = [...startup].map((file) => readFileSync(join(extensionDir, file), 'utf8')).join('\n');
   return {
     startup: [...startup].map(size),
@@ -105,5 +111,9 @@ export async function measureExport(runs: number, extensionDir: string, log: (li
     imports.push({ format, medianMs: median(runsMs), runsMs, bytes: bytes.length });
     log(`import ${format}: ${runsMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
   }
+  const wordLike = wordLikeDocx(EXPORT_BOOK_WORDS);
+  const { runsMs, last } = await timed(runs, () => importManuscript('The Long Book.docx', wordLike));
+  imports.push({ format: 'docx made by LibreOffice from styled HTML (word-processor formatting on every run)', medianMs: median(runsMs), runsMs, bytes: wordLike.length });
+  log(`import word-processor docx: ${runsMs.map((ms) => ms.toFixed(0)).join(', ')} ms, ${last.content.length} bytes of HTML`);
   return { manuscriptBytes: book.content.length, exports, imports, bundle: sidePanelBundle(extensionDir) };
 }

@@ -1,13 +1,13 @@
 // Manuscripts in and out in Firefox ESR (WebDriver BiDi) with the built add-on (issue 14): a DOCX exported through a
-// real download converts with pandoc; a backup of every book restores into a fresh profile, twice without duplicates.
+// real download converts with pandoc; a PDF made in the export worker holds every word; a backup of every book restores into a fresh profile, twice without duplicates.
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { blockLines, parseBlocks } from '../extension/lib/manuscripts/document.ts';
+import { blockLines, parseBlocks, wordsOf } from '../extension/lib/manuscripts/document.ts';
 import { SAMPLE_BOOK, generatedBook } from '../extension/lib/manuscripts/sample.testing.ts';
-import { pandocRead } from '../extension/lib/manuscripts/validators.testing.ts';
+import { inOrder, pandocRead, pdfText } from '../extension/lib/manuscripts/validators.testing.ts';
 import { localBook, putStoredBook, storedBooks } from './support/books.ts';
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from './support/firefox.ts';
 import { bookItem, sel, waitForEditorText } from './support/panel.ts';
@@ -59,12 +59,27 @@ describe('manuscripts in and out in Firefox', () => {
     await waitForEditorText(tab, 'Voces lejanas');
     await tab.locator(sel('book-more')).click();
     await tab.locator(sel('export-book')).click();
+    await tab.waitForSelector(sel('export-format'));
     await tab.select(sel('export-format'), 'docx');
     await tab.locator(sel('export-confirm')).click();
     const path = await downloaded(dir, /^La Ciudad & el Mar.*\.docx$/);
     const reading = pandocRead(path, 'docx');
-    expect(reading.lines.filter((l) => l !== '* * *')).toEqual(blockLines(parseBlocks(SAMPLE_BOOK.content)).map((l) => l.replace(/\s+/g, ' ').trim()));
-    expect(reading.headings.map(([level]) => level)).toEqual([1, 2, 1]);
+    // The sample quotes one source: the file ends with it (on by default), as "References" (APA, English interface).
+    const lines = blockLines(parseBlocks(SAMPLE_BOOK.content)).map((l) => l.replace(/\s+/g, ' ').trim());
+    expect(reading.lines.filter((l) => l !== '* * *')).toEqual([...lines, 'References', '— Veinte mil leguas, 12 mar 2026']);
+    expect(reading.headings.map(([level]) => level)).toEqual([1, 2, 1, 1]);
+  });
+
+  test('makes a PDF in the export worker, with progress, every word in order', async () => {
+    await tab.select(sel('export-format'), 'pdf');
+    await tab.locator(sel('export-confirm')).click();
+    await tab.waitForSelector(sel('export-progress'));
+    const path = await downloaded(dir, /^La Ciudad & el Mar.*\.pdf$/);
+    const text = pdfText(path);
+    expect(inOrder(wordsOf(blockLines(parseBlocks(SAMPLE_BOOK.content)).join(' ')), text)).toEqual({ ok: true });
+    expect(text).toContain('References');
+    // Firefox also opens a downloaded PDF in a tab of its own viewer: the add-on's tab comes back to the front.
+    await tab.bringToFront();
   });
 
   test('backs up 20 books and restores them into a fresh profile; a second restore adds nothing', async () => {

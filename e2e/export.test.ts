@@ -2,6 +2,7 @@
 // through a real download, validated with the same tools as the unit tests; printing prints the manuscript only;
 // importing a DOCX made by LibreOffice; backing up 20 books and restoring them into a fresh profile.
 import { copyFile, readFile } from 'node:fs/promises';
+import { strFromU8, unzipSync } from 'fflate';
 import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { blockLines, parseBlocks, wordsOf } from '../extension/lib/manuscripts/document.ts';
@@ -12,13 +13,16 @@ import { seriousViolations } from './support/a11y.ts';
 import { launchWithExtension, type ExtensionBrowser } from './support/browser.ts';
 import { localBook, putStoredBook, storedBooks } from './support/books.ts';
 import { catchDownloads, type Downloads } from './support/downloads.ts';
-import { EDITOR, bookIdInUrl, sel, waitForEditorText } from './support/panel.ts';
+import { EDITOR, bookIdInUrl, sel, typeAtEnd, waitForEditorText } from './support/panel.ts';
+import { until } from '../shared/wait.testing.ts';
 
 let ext: ExtensionBrowser;
 let downloads: Downloads;
 let panel: Page;
 const book = localBook({ ...SAMPLE_BOOK, id: SAMPLE_BOOK.id });
 const lines = blockLines(parseBlocks(SAMPLE_BOOK.content)).map((l) => l.replace(/\s+/g, ' ').trim());
+/** The sample quotes one source, so an export ends with it by default (the interface is English; the book's style APA). */
+const withSources = [...lines, 'References', '— Veinte mil leguas, 12 mar 2026'];
 const words = wordsOf(lines.join(' '));
 
 beforeAll(async () => {
@@ -40,6 +44,8 @@ afterAll(async () => {
 async function openExport(page: Page) {
   if (!(await page.$(`${sel('book-more')}[open], details[open] > ${sel('book-more')}`))) await page.locator(sel('book-more')).click();
   await page.locator(sel('export-book')).click();
+  // The form loads when first opened.
+  await page.waitForSelector(sel('export-format'));
 }
 
 /** Chooses `format` in the editor's export form and downloads it; returns the file under its suggested name. */
@@ -69,14 +75,14 @@ describe('exporting a book from the editor', () => {
     expect(file.filename).toBe('La Ciudad & el Mar.epub');
     const check = epubcheck(file.path);
     expect(check.ok, check.report).toBe(true);
-    expect(pandocRead(file.path, 'epub').lines.slice(2)).toEqual(lines);
+    expect(pandocRead(file.path, 'epub').lines.slice(2)).toEqual(withSources);
   });
 
   test('DOCX downloads and converts with pandoc to the book’s text and headings', async () => {
     const file = await exportFromEditor('docx');
     const reading = pandocRead(file.path, 'docx');
-    expect(reading.lines.filter((l) => l !== '* * *')).toEqual(lines);
-    expect(reading.headings.map(([level]) => level)).toEqual([1, 2, 1]);
+    expect(reading.lines.filter((l) => l !== '* * *')).toEqual(withSources);
+    expect(reading.headings.map(([level]) => level)).toEqual([1, 2, 1, 1]);
     expect(reading.meta.title).toBe(SAMPLE_BOOK.title);
   });
 
@@ -89,12 +95,150 @@ describe('exporting a book from the editor', () => {
 
   test('Markdown, HTML and plain text download with the text and headings', async () => {
     const md = await exportFromEditor('md');
-    expect(pandocRead(md.path, 'markdown-smart').lines).toEqual(lines);
+    expect(pandocRead(md.path, 'markdown-smart').lines).toEqual(withSources);
     const html = await exportFromEditor('html');
-    expect(pandocRead(html.path, 'html').headings.map(([, text]) => text)).toEqual(['Capítulo uno: La llegada', 'Una escena', 'Capítulo dos: Voces lejanas']);
+    expect(pandocRead(html.path, 'html').headings.map(([, text]) => text)).toEqual(['Capítulo uno: La llegada', 'Una escena', 'Capítulo dos: Voces lejanas', 'References']);
     const txt = await exportFromEditor('txt');
     expect(inOrder(words, new TextDecoder().decode(txt.bytes))).toEqual({ ok: true });
   });
+});
+
+describe('the sources at the end of an export', () => {
+  test('are offered, and on, for a book that cites sources; off, the file holds the book alone', async () => {
+    if (!(await panel.$(sel('export-format')))) await openExport(panel);
+    const option = await panel.waitForSelector(sel('export-bibliography'));
+    expect(await option!.evaluate((el) => (el as HTMLInputElement).checked)).toBe(true);
+    expect(await option!.evaluate((el) => el.closest('label')?.textContent)).toContain('(1)');
+    await option!.click();
+    const md = await exportFromEditor('md');
+    expect(pandocRead(md.path, 'markdown-smart').lines).toEqual(lines);
+    await option!.click();
+  });
+
+  test('are not offered for a book that cites none (and a Markdown export tells what it keeps as HTML)', async () => {
+    const bare = localBook({ title: 'Sin fuentes', content: '<h1>Uno</h1><p>Nada citado aquí.</p><ol type="a"><li><p>primero</p></li></ol>' });
+    await putStoredBook(panel, bare);
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${bare.id}`));
+    await waitForEditorText(panel, 'Nada citado aquí.');
+    await openExport(panel);
+    // The form is busy until the worker has counted the sources.
+    await panel.waitForSelector('form.export-form[aria-busy="false"]');
+    await panel.select(sel('export-format'), 'md');
+    const file = await downloads.next(() => panel.locator(sel('export-confirm')).click());
+    expect(new TextDecoder().decode(file.bytes)).not.toMatch(/References|Bibliography|Works Cited/);
+    expect(await panel.$(sel('export-bibliography'))).toBeNull();
+    // The lettered list is kept as HTML in the Markdown, and the writer is told.
+    expect(new TextDecoder().decode(file.bytes)).toContain('<ol type="a">');
+    const status = await panel.waitForSelector(`${sel('export-status')}[role="status"]`);
+    expect(await status!.evaluate((el) => el.textContent)).toBe(
+      'Downloaded “Sin fuentes.md”. Markdown has no lettered or roman numbering, so lists numbered that way (1) are kept as HTML inside the file.',
+    );
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${book.id}`));
+    await waitForEditorText(panel, 'Voces lejanas');
+  });
+});
+
+describe('the book’s language', () => {
+  const entry = (zip: Uint8Array, path: string) => strFromU8(unzipSync(zip)[path]!);
+
+  test('is chosen in the ⋯ menu, any BCP 47 code included, and written into the exported files', async () => {
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${book.id}`));
+    await waitForEditorText(panel, 'Voces lejanas');
+    if (!(await panel.$(sel('book-language')))) await panel.locator(sel('book-more')).click();
+    await panel.select(sel('book-language'), 'es');
+    await until(async () => (await storedBooks(panel)).find((b) => b.id === book.id)?.metadata.language === 'es', { message: 'the language stored' });
+    const html = await exportFromEditor('html');
+    expect(new TextDecoder().decode(html.bytes)).toContain('<html lang="es">');
+
+    await panel.select(sel('book-language'), 'other');
+    const code = await panel.waitForSelector(sel('book-language-code'));
+    await code!.type('Spanish!');
+    await code!.press('Enter');
+    await panel.waitForSelector(sel('book-language-invalid'));
+    await code!.click({ count: 3 });
+    await code!.type('pt-br');
+    await code!.press('Enter');
+    await until(async () => (await storedBooks(panel)).find((b) => b.id === book.id)?.metadata.language === 'pt-BR', { message: 'the code stored' });
+    expect(await panel.$(sel('book-language-invalid'))).toBeNull();
+    const epub = await exportFromEditor('epub');
+    expect(entry(epub.bytes, 'OEBPS/content.opf')).toContain('<dc:language>pt-BR</dc:language>');
+    const check = epubcheck(epub.path);
+    expect(check.ok, check.report).toBe(true);
+
+    await panel.select(sel('book-language'), '');
+    await until(async () => (await storedBooks(panel)).find((b) => b.id === book.id)?.metadata.language === null, { message: 'the language cleared' });
+    expect(await seriousViolations(panel, '.book-bar')).toEqual([]);
+  });
+
+  test('sets the quotes typing makes in the book (Spanish « » in an English interface)', async () => {
+    const spanish = localBook({ title: 'Comillas', content: '<p>Dijo:</p>', metadata: { wordCount: 1, charCount: 5, language: 'es' } });
+    await putStoredBook(panel, spanish);
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${spanish.id}`));
+    await waitForEditorText(panel, 'Dijo:');
+    await typeAtEnd(panel, ' "hola"');
+    await waitForEditorText(panel, 'Dijo: «hola»');
+  });
+});
+
+describe('making a novel’s PDF', () => {
+  const novel = localBook({ ...generatedBook(150_000, 7), id: crypto.randomUUID() });
+
+  /** Opens the novel in the editor with the export form set to PDF. */
+  async function openNovelExport(): Promise<void> {
+    await panel.goto(ext.extensionUrl(`sidepanel.html?view=tab#/book/${novel.id}`));
+    await waitForEditorText(panel, 'Capítulo 50');
+    if (!(await panel.$(sel('export-format')))) await openExport(panel);
+    await panel.select(sel('export-format'), 'pdf');
+  }
+
+  beforeAll(async () => {
+    await putStoredBook(panel, novel);
+  });
+
+  test('the page answers typing while the file is made, with progress shown, and the file holds the book', async () => {
+    await openNovelExport();
+    const download = downloads.next(async () => {
+      await panel.locator(sel('export-confirm')).click();
+      await panel.waitForSelector(`${sel('export-progress')}[value]`);
+      // Typing in the editor while the worker lays out 150,000 words: the letters must show before the file is done.
+      await panel.focus(EDITOR);
+      await panel.keyboard.type('Qzx');
+      const seen = await panel.waitForFunction(
+        (editor, progress) => {
+          if (!document.querySelector(editor)?.textContent?.includes('Qzx')) return false;
+          const bar = document.querySelector(progress) as HTMLProgressElement | null;
+          return { exporting: !!bar, progress: bar?.value ?? null };
+        },
+        { polling: 'mutation' },
+        EDITOR,
+        sel('export-progress'),
+      );
+      const at = (await seen.jsonValue()) as { exporting: boolean; progress: number | null };
+      expect(at.exporting, 'the typing showed only after the export had finished').toBe(true);
+      expect(at.progress).toBeLessThan(1);
+    }, 180_000);
+    const file = await download;
+    expect(file.filename).toBe(`${novel.title}.pdf`);
+    const text = pdfText(tempFile('novel.pdf', file.bytes));
+    expect(inOrder(wordsOf(blockLines(parseBlocks(novel.content)).join(' ')), text)).toEqual({ ok: true });
+    await panel.waitForSelector(`${sel('export-status')}[role="status"]`);
+  }, 240_000);
+
+  test('Stop ends the work at once: the worker is gone and nothing is downloaded', async () => {
+    await openNovelExport();
+    const before = downloads.begun();
+    await panel.locator(sel('export-confirm')).click();
+    await panel.waitForSelector(sel('export-progress'));
+    await until(async () => (await panel.workers()).length > 0, { timeout: 20_000, message: 'the export worker to start' });
+    await panel.locator(sel('export-cancel')).click();
+    const status = await panel.waitForSelector(`${sel('export-status')}[role="status"]`);
+    expect(await status!.evaluate((el) => el.textContent)).toBe('Export stopped. Nothing was downloaded.');
+    await until(async () => (await panel.workers()).length === 0, { timeout: 10_000, message: 'the export worker to end' });
+    expect(await panel.$(sel('export-progress'))).toBeNull();
+    expect(downloads.begun()).toBe(before);
+    // The form is ready for another try.
+    expect(await panel.$eval(sel('export-confirm'), (el) => (el as HTMLButtonElement).disabled)).toBe(false);
+  }, 120_000);
 });
 
 describe('exporting from the book list', () => {
@@ -104,6 +248,7 @@ describe('exporting from the book list', () => {
     });
     const row = `${sel('book-list')} li:has([data-book-id="${book.id}"])`;
     await panel.locator(`${row} ${sel('export-book')}`).click();
+    await panel.waitForSelector(`${row} ${sel('export-format')}`);
     await panel.select(`${row} ${sel('export-format')}`, 'txt');
     const file = await downloads.next(() => panel.locator(`${row} ${sel('export-confirm')}`).click());
     expect(file.filename).toBe('La Ciudad & el Mar.txt');

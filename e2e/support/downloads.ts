@@ -14,6 +14,8 @@ export interface Download {
 export interface Downloads {
   /** Runs `trigger` and resolves with the one download it starts, once the file is complete on disk. */
   next(trigger: () => Promise<void>, timeout?: number): Promise<Download>;
+  /** How many downloads the browser has begun since it was caught (to show that an action downloaded nothing). */
+  begun(): number;
   close(): Promise<void>;
 }
 
@@ -22,7 +24,10 @@ export async function catchDownloads(browser: Browser): Promise<Downloads> {
   const dir = await mkdtemp(join(tmpdir(), 'anclora-downloads-'));
   const session: CDPSession = await browser.target().createCDPSession();
   await session.send('Browser.setDownloadBehavior', { behavior: 'allowAndName', downloadPath: dir, eventsEnabled: true });
+  let begun = 0;
+  session.on('Browser.downloadWillBegin', () => begun++);
   return {
+    begun: () => begun,
     async next(trigger, timeout = 60_000) {
       let filename = '';
       let guid = '';

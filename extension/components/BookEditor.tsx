@@ -3,6 +3,7 @@
 import { EditorContent } from '@tiptap/react';
 import { useEffect, useState } from 'react';
 import { LIMITS } from '../../shared/limits.ts';
+import { bookLanguageOf } from '../lib/books/language.ts';
 import { bookRepository, type RemovedBook } from '../lib/books/repository.ts';
 import type { LocalBook } from '../lib/books/db.ts';
 import { t, uiLocale } from '../lib/i18n.ts';
@@ -11,6 +12,7 @@ import { findInDoc, takeFind } from '../lib/room/find-in-doc.ts';
 import { writingAidsKey } from '../lib/room/writing-aids.ts';
 import { WritingRoom } from '../lib/room/writing-room.ts';
 import { AppendFile } from './AppendFile.tsx';
+import { BookLanguageField } from './BookLanguageField.tsx';
 import { CitationStyleField } from './CitationStyleField.tsx';
 import { ExportBook } from './ExportBook.tsx';
 import { DisplayMenu } from './DisplayMenu.tsx';
@@ -61,8 +63,9 @@ function MissingBook({ onBack }: { onBack: () => void }) {
 
 function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { book: LocalBook }) {
   const [display, changeDisplay] = useDisplaySettings();
-  // Created once; its extensions read the settings live, so a change applies without reopening the book.
-  const [room] = useState(() => new WritingRoom(display, uiLocale()));
+  // Created once; its extensions read the settings live, so a change applies without reopening the book. Quotes
+  // follow the book's language when it names one (as it was when the book was opened), else the interface's.
+  const [room] = useState(() => new WritingRoom(display, bookLanguageOf(book) ?? uiLocale()));
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const session = useBookSession(book, room.extensions);
   const { editor, title, author, counts, saveState, saveError, missing, held, titleInput } = session;
@@ -179,7 +182,10 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
               <span className="sr-only">{t('bookMenu')}</span>
             </summary>
             <div className="book-more-menu">
-              <ExportBook load={() => ({ ...book, title, author, content: editor?.getHTML() ?? book.content })} />
+              <ExportBook
+                // What the editor shows, with the book's settings (language, citation style) as stored now.
+                load={async () => ({ ...((await bookRepository().get(book.id)) ?? book), title, author, content: editor?.getHTML() ?? book.content })}
+              />
               <AppendFile bookId={book.id} />
               <label className="field">
                 <span>{t('authorLabel')}</span>
@@ -191,6 +197,7 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
                 />
               </label>
               <CitationStyleField bookId={book.id} />
+              <BookLanguageField bookId={book.id} />
               {inTab ? (
                 <button type="button" data-testid="enter-quiet" onClick={() => setQuiet(true)}>
                   {t('distractionFree')}

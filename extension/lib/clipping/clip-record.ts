@@ -1,7 +1,6 @@
 // One clip as a record (what a research tray will hold): the quotation, where it came from as citation metadata, the
 // writer's note and when; and how it reads in a manuscript — a block quote followed by its reference in the book's
 // citation style.
-import type { LocalBook } from '../books/db.ts';
 import type { CitationMetadata } from './citation-metadata.ts';
 import {
   CITATION_LANGUAGES,
@@ -29,7 +28,7 @@ export interface Clip {
 export const CITATION_METADATA_KEY = 'citation';
 
 /** The book's citation style, or APA 7 in the writer's language when the book has none (or an unknown one). */
-export function citationChoiceOf(book: Pick<LocalBook, 'metadata'> | undefined, uiLocale: string): CitationChoice {
+export function citationChoiceOf(book: { metadata: { [key: string]: unknown } } | undefined, uiLocale: string): CitationChoice {
   const stored = book?.metadata[CITATION_METADATA_KEY] as Partial<CitationChoice> | undefined;
   const style = CITATION_STYLES.includes(stored?.style as CitationStyle) ? stored!.style! : 'apa';
   const fallbackLanguage: CitationLanguage = uiLocale.toLowerCase().startsWith('es') ? 'es' : 'en';

@@ -6,7 +6,7 @@ import { countHtml } from '../books/words.ts';
 import { testDatabases } from '../testing.ts';
 import { BackupError, makeBackup, readBackup, type BackupBook } from './backup.ts';
 import { restoreBackupFile } from './library.ts';
-import { SAMPLE_BOOK, generatedBook } from './sample.testing.ts';
+import { citedBook, SAMPLE_BOOK, generatedBook } from './sample.testing.ts';
 
 const freshDb = testDatabases('backup-test');
 const AT = new Date('2026-11-29T10:00:00Z');
@@ -28,8 +28,19 @@ describe('the backup archive', () => {
     const sample = manifest.books[0];
     expect(strFromU8(files[sample.html]!)).toBe(SAMPLE_BOOK.content);
     expect(strFromU8(files[sample.markdown]!)).toContain('# Capítulo uno: La llegada');
-    expect(sample.sources).toEqual([{ label: 'Veinte mil leguas', url: 'https://example.org/verne' }]);
+    expect(sample.sources).toEqual([{ label: '— Veinte mil leguas, 12 mar 2026', url: 'https://example.org/verne' }]);
     expect(manifest.books[2].markdown).toMatch(/^books\/Sin autor con barra \(b3\)\//);
+  });
+
+  it('lists the sources of references in any citation style, once each', () => {
+    const cited = { ...citedBook({ style: 'chicago', language: 'en' }), createdAt: 1, updatedAt: 2 };
+    const manifest = JSON.parse(strFromU8(unzipSync(makeBackup([cited], AT))['manifest.json']!));
+    expect(manifest.books[0].sources.map((s: { url: string }) => s.url)).toEqual([
+      'https://example.org/puerto',
+      'https://doi.org/10.1234/coast.2020.3',
+      'https://es.wikipedia.org/wiki/Faro',
+    ]);
+    expect(manifest.books[0].sources[0].label).toMatch(/^Zúñiga, Marta\. “El puerto de noche\.”/);
   });
 
   it('reads back exactly the books it was made from', () => {

@@ -1,7 +1,8 @@
 // The backup archive of every book: a zip holding each book's exact stored HTML and its Markdown, plus a JSON
 // manifest (metadata and clip sources); and the plan for restoring one without ever making a duplicate.
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
-import { toManuscript, type Block, type Inline } from './document.ts';
+import { citedSources } from './bibliography.ts';
+import { inlineText, toManuscript, type Block } from './document.ts';
 import { exportFileName } from './export.ts';
 import { manuscriptToMarkdown } from './markdown.ts';
 
@@ -20,6 +21,7 @@ export interface BackupBook {
 }
 
 export interface ClipSource {
+  /** The reference as the book writes it (in its citation style). */
   label: string;
   url: string;
 }
@@ -28,7 +30,7 @@ interface ManifestBook extends Omit<BackupBook, 'content'> {
   /** Paths inside the archive. */
   html: string;
   markdown: string;
-  /** The pages clipped into the book (the links of its citation lines). */
+  /** The pages clipped into the book (the references after its quoted clips). */
   sources: ClipSource[];
 }
 
@@ -50,22 +52,9 @@ export function backupFileName(at: Date): string {
   return `anclora-press-backup-${at.toISOString().slice(0, 10)}.zip`;
 }
 
-/** The sources a book cites: links in the citation lines ("— <a>Title</a>, date") the clipper writes after quotes. */
+/** The sources a book cites (bibliography.ts): each one's address and its reference as the book writes it. */
 export function clipSources(blocks: Block[]): ClipSource[] {
-  const sources: ClipSource[] = [];
-  const seen = new Set<string>();
-  blocks.forEach((b, i) => {
-    if (b.kind !== 'paragraph' || blocks[i - 1]?.kind !== 'quote') return;
-    const first = b.inlines[0];
-    if (first?.kind !== 'text' || !first.text.startsWith('— ')) return;
-    for (const inline of b.inlines as Inline[]) {
-      if (inline.kind === 'text' && inline.marks.href && !seen.has(inline.marks.href)) {
-        seen.add(inline.marks.href);
-        sources.push({ label: inline.text, url: inline.marks.href });
-      }
-    }
-  });
-  return sources;
+  return citedSources(blocks).map((s) => ({ label: inlineText(s.reference), url: s.url }));
 }
 
 /** Every book in one zip archive. */

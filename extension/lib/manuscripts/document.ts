@@ -1,6 +1,7 @@
 // A book's stored HTML as a document structure (blocks, inline runs, chapters) that every export format writes from.
 import type { ChildNode, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { bookLanguageOf } from '../books/language.ts';
 
 export interface Marks {
   bold?: true;
@@ -18,7 +19,8 @@ export type OrderedStyle = '1' | 'a' | 'A' | 'i' | 'I';
 
 export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3 | 4 | 5 | 6; inlines: Inline[] }
-  | { kind: 'paragraph'; inlines: Inline[] }
+  // A reference in the bibliography an export adds (bibliography.ts) is set with a hanging indent.
+  | { kind: 'paragraph'; inlines: Inline[]; role?: 'reference' }
   | { kind: 'quote'; blocks: Block[] }
   | { kind: 'list'; ordered: boolean; start: number; style: OrderedStyle; items: Block[][] }
   | { kind: 'code'; text: string }
@@ -61,7 +63,7 @@ const WHITESPACE_RUN = /[ \t\n\r\f]+/g;
 
 /** The book as a manuscript; `fallbackLanguage` is used when the book does not name its own language. */
 export function toManuscript(book: BookForExport, fallbackLanguage: string): Manuscript {
-  const language = typeof book.metadata?.language === 'string' && book.metadata.language ? book.metadata.language : fallbackLanguage;
+  const language = bookLanguageOf(book) ?? fallbackLanguage;
   return { id: book.id, title: book.title, author: book.author, language, blocks: parseBlocks(book.content) };
 }
 

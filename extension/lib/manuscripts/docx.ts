@@ -105,7 +105,7 @@ function paragraphs(blocks: Block[], ctx: Context): Array<Paragraph | Table> {
         break;
       }
       case 'paragraph':
-        out.push(new Paragraph({ style: ctx.quoted && !ctx.list ? 'Quote' : undefined, children: runs(b.inlines), ...listing }));
+        out.push(new Paragraph({ style: b.role === 'reference' ? 'Bibliography' : ctx.quoted && !ctx.list ? 'Quote' : undefined, children: runs(b.inlines), ...listing }));
         break;
       case 'quote':
         out.push(...paragraphs(b.blocks, { ...ctx, quoted: true }));
@@ -162,9 +162,12 @@ export async function manuscriptToDocx(m: Manuscript, options: DocxOptions): Pro
     creator: m.author || undefined,
     title: m.title,
     styles: {
-      default: { document: { run: { font: 'Times New Roman', size: 24 }, paragraph: { spacing: { line: 360 } } } },
+      // The book's language on every run: Word spell-checks and hyphenates by it (and pandoc reads it as `lang`).
+      default: { document: { run: { font: 'Times New Roman', size: 24, language: { value: m.language } }, paragraph: { spacing: { line: 360 } } } },
       paragraphStyles: [
         { id: 'Author', name: 'Author', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { size: 28, italics: true }, paragraph: { alignment: AlignmentType.CENTER } },
+        // Word's own style for reference lists: a half-inch hanging indent.
+        { id: 'Bibliography', name: 'Bibliography', basedOn: 'Normal', next: 'Bibliography', quickFormat: true, paragraph: { indent: { left: 720, hanging: 720 }, spacing: { after: 120 } } },
         { id: 'Quote', name: 'Quote', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { italics: true }, paragraph: { indent: { left: 720, right: 720 } } },
       ],
     },

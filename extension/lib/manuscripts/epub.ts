@@ -7,10 +7,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const STYLE = `body { font-family: serif; line-height: 1.5; margin: 0 5%; }
 h1, h2, h3, h4, h5, h6 { text-align: center; margin: 2em 0 1em; page-break-after: avoid; }
-p { margin: 0; text-indent: 1.5em; }
+p { margin: 0; text-indent: 1.5em; hyphens: auto; }
 h1 + p, h2 + p, h3 + p, h4 + p, h5 + p, h6 + p, hr + p, blockquote p { text-indent: 0; }
 blockquote { margin: 1em 2em; font-style: italic; }
 hr { border: 0; margin: 1.5em 0; text-align: center; }
+p.reference { margin: 0 0 .5em; padding-left: 2em; text-indent: -2em; }
 .title-page { text-align: center; margin-top: 30%; }
 .title-page .book-title { font-size: 2em; font-weight: bold; text-indent: 0; }
 .title-page .book-author { font-size: 1.2em; font-style: italic; text-indent: 0; margin-top: 1em; }

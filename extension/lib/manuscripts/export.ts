@@ -25,12 +25,18 @@ export interface ExportOptions {
   pdfLabels?: PdfLabels;
   /** EPUB's modification date; now by default. */
   now?: Date;
+  /** End the book with a list of the sources it cites, in its citation style (bibliography.ts). */
+  bibliography?: boolean;
+  /** PDF: the share of the work done (0–1), reported as it goes. */
+  onProgress?: (fraction: number) => void;
 }
 
 export interface ExportedFile {
   filename: string;
   type: string;
   bytes: Uint8Array;
+  /** Markdown: lettered or roman lists written as HTML blocks, which the writer is told about. */
+  listsAsHtml?: number;
 }
 
 /** A file name from the book's title: characters no file system accepts removed, never empty. */
@@ -43,8 +49,13 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 
 /** The book written in `format`. */
 export async function exportBook(book: BookForExport, format: ExportFormat, options: ExportOptions): Promise<ExportedFile> {
-  const m = toManuscript(book, options.language);
+  let m = toManuscript(book, options.language);
+  if (options.bibliography) {
+    const [{ withBibliography }, { citationChoiceOf }] = await Promise.all([import('./bibliography.ts'), import('../clipping/clip-record.ts')]);
+    m = withBibliography(m, citationChoiceOf({ metadata: book.metadata ?? {} }, options.language));
+  }
   let bytes: Uint8Array;
+  let listsAsHtml: number | undefined;
   switch (format) {
     case 'docx':
       bytes = await (await import('./docx.ts')).manuscriptToDocx(m, { chapterPageBreaks: options.chapterPageBreaks ?? true });
@@ -52,21 +63,24 @@ export async function exportBook(book: BookForExport, format: ExportFormat, opti
     case 'epub':
       bytes = (await import('./epub.ts')).manuscriptToEpub(m, { modified: options.now ?? new Date() });
       break;
-    case 'md':
-      bytes = utf8((await import('./markdown.ts')).manuscriptToMarkdown(m));
+    case 'md': {
+      const { manuscriptToMarkdown, lettersKeptAsHtml } = await import('./markdown.ts');
+      bytes = utf8(manuscriptToMarkdown(m));
+      listsAsHtml = lettersKeptAsHtml(m.blocks) || undefined;
       break;
+    }
     case 'html':
       bytes = utf8((await import('./html.ts')).manuscriptToHtml(m));
       break;
     case 'pdf': {
       if (!options.pdfFonts || !options.pdfLabels) throw new Error('PDF export needs fonts and labels');
       const { manuscriptToPdf } = await import('./pdf.ts');
-      bytes = await manuscriptToPdf(m, { style: options.pdfStyle ?? 'manuscript', fonts: await options.pdfFonts(), labels: options.pdfLabels });
+      bytes = await manuscriptToPdf(m, { style: options.pdfStyle ?? 'manuscript', fonts: await options.pdfFonts(), labels: options.pdfLabels, onProgress: options.onProgress });
       break;
     }
     case 'txt':
       bytes = utf8((await import('./text.ts')).manuscriptToText(m));
       break;
   }
-  return { filename: exportFileName(book.title, format), type: TYPES[format], bytes };
+  return { filename: exportFileName(book.title, format), type: TYPES[format], bytes, ...(listsAsHtml ? { listsAsHtml } : {}) };
 }

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { blockLines, parseBlocks, wordsOf, type BookForExport } from './document.ts';
 import { exportBook, type ExportFormat, type ExportOptions } from './export.ts';
-import { SAMPLE_BOOK, SAMPLE_PROBES, generatedBook } from './sample.testing.ts';
+import { formatCitation } from '../clipping/citation-style.ts';
+import { citedBook, SAMPLE_BOOK, SAMPLE_PROBES, SAMPLE_SOURCES, generatedBook } from './sample.testing.ts';
 import { epubcheck, inOrder, libreOfficeConvert, packagedPdfFonts, pandocRead, pdfPages, pdfText, tempFile, TEST_PDF_LABELS } from './validators.testing.ts';
 
 const OPTIONS: ExportOptions = { language: 'es', pdfFonts: packagedPdfFonts, pdfLabels: TEST_PDF_LABELS, now: new Date('2026-11-29T10:00:00Z') };
@@ -17,6 +19,9 @@ const expectedHeadings: Array<[number, string]> = [
   [1, 'Capítulo dos: Voces lejanas'],
 ];
 const allWords = wordsOf(expectedLines.join(' '));
+
+/** One file of a zip (EPUB, DOCX) as text. */
+const entry = (zip: Uint8Array, path: string) => strFromU8(unzipSync(zip)[path]!);
 
 async function exported(format: ExportFormat, options: Partial<ExportOptions> = {}, book: BookForExport = SAMPLE_BOOK) {
   const file = await exportBook(book, format, { ...OPTIONS, ...options });
@@ -135,5 +140,60 @@ describe('a book with a table (the editor keeps tables)', () => {
     expect(inOrder(['Antes', 'de', 'la', 'tabla.', 'Nombre', '|', 'Ciudad', 'Ana', '|', 'Málaga', 'Después.'], pdf)).toEqual({ ok: true });
     const md = new TextDecoder().decode((await exported('md', {}, withTable)).bytes);
     expect(md).toContain('<table>');
+  }, SLOW);
+});
+
+describe('the bibliography that ends an export, and the book’s language', () => {
+  const book = citedBook({ style: 'mla', language: 'es' });
+  const bookLines = blockLines(parseBlocks(book.content)).map((l) => l.replace(/\s+/g, ' ').trim());
+  const choice = { style: 'mla', language: 'es' } as const;
+  /** The three references as the book writes them, in alphabetical order. */
+  const references = [SAMPLE_SOURCES.article, SAMPLE_SOURCES.undated, SAMPLE_SOURCES.page].map((s) =>
+    blockLines(parseBlocks(`<p>${formatCitation(s, choice)}</p>`))[0]!.replace(/\s+/g, ' ').trim(),
+  );
+  const withSources = [...bookLines, 'Obras citadas', ...references];
+  const withBib = { bibliography: true, language: 'en' };
+
+  it('EPUB: a last chapter in the contents, epubcheck clean, language from the book', async () => {
+    const file = await exported('epub', withBib, book);
+    const check = epubcheck(file.path);
+    expect(check.ok, check.report).toBe(true);
+    const reading = pandocRead(file.path, 'epub');
+    expect(reading.lines).toEqual([book.title, book.author, ...withSources]);
+    expect(reading.headings.at(-1)).toEqual([1, 'Obras citadas']);
+    expect(entry(file.bytes, 'OEBPS/content.opf')).toContain('<dc:language>es</dc:language>');
+    expect(reading.marks).toEqual(expect.arrayContaining(['Emph:Journal of Coasts', 'Link:es.wikipedia.org/wiki/Faro:https://es.wikipedia.org/wiki/Faro']));
+  }, SLOW);
+
+  it('DOCX: the references in Word’s Bibliography style after their heading, the runs in the book’s language', async () => {
+    const file = await exported('docx', withBib, book);
+    const reading = pandocRead(file.path, 'docx');
+    expect(reading.lines).toEqual(withSources);
+    expect(reading.headings.at(-1)).toEqual([1, 'Obras citadas']);
+    expect(entry(file.bytes, 'word/styles.xml')).toMatch(/<w:docDefaults>.*<w:lang w:val="es"\/>.*<\/w:docDefaults>/s);
+    const xml = entry(file.bytes, 'word/document.xml');
+    expect(xml.match(/<w:pStyle w:val="Bibliography"\/>/g)).toHaveLength(3);
+    const pdf = libreOfficeConvert(file.path, 'pdf');
+    expect(inOrder(wordsOf(withSources.join(' ')), pdfText(pdf))).toEqual({ ok: true });
+  }, SLOW);
+
+  it('HTML, Markdown and plain text end with the heading and the references', async () => {
+    const html = await exported('html', withBib, book);
+    expect(pandocRead(html.path, 'html').lines).toEqual([book.title, book.author, ...withSources]);
+    expect(new TextDecoder().decode(html.bytes)).toContain('<html lang="es">');
+    const md = await exported('md', withBib, book);
+    expect(pandocRead(md.path, 'markdown-smart').lines).toEqual(withSources);
+    const txt = new TextDecoder().decode((await exported('txt', withBib, book)).bytes);
+    expect(inOrder(wordsOf(withSources.join(' ')), txt)).toEqual({ ok: true });
+  }, SLOW);
+
+  it.each(['manuscript', 'book'] as const)('PDF (%s): the bibliography is real text after the book, in order', async (pdfStyle) => {
+    const text = pdfText((await exported('pdf', { ...withBib, pdfStyle }, book)).path);
+    expect(inOrder(wordsOf(withSources.join(' ')), text)).toEqual({ ok: true });
+  }, SLOW);
+
+  it('is left out when not asked for', async () => {
+    const reading = pandocRead((await exported('docx', { language: 'en' }, book)).path, 'docx');
+    expect(reading.lines).toEqual(bookLines);
   }, SLOW);
 });

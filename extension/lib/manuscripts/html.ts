@@ -9,11 +9,12 @@ header.title-page .book-title { font-size: 2.4em; font-weight: bold; margin: 0 0
 header.title-page .book-author { font-size: 1.2em; font-style: italic; margin: 0; }
 h1, h2, h3, h4, h5, h6 { line-height: 1.25; margin: 2em 0 .8em; }
 h1 { text-align: center; }
-p { margin: 0 0 .9em; }
+p { margin: 0 0 .9em; hyphens: auto; }
 blockquote { margin: 1.2em 2em; font-style: italic; }
 pre { white-space: pre-wrap; font-size: .9em; }
 hr { border: 0; text-align: center; margin: 2em 0; }
 hr::after { content: '* * *'; }
+p.reference { padding-left: 2em; text-indent: -2em; }
 a { color: inherit; }
 @media (prefers-color-scheme: dark) { body { color: #e8e6e1; background: #1b1b1d; } }
 @media print { body { max-width: none; margin: 0; background: none; } main > h1:not(:first-child) { break-before: page; } }

@@ -56,6 +56,20 @@ describe('importing manuscripts', () => {
     expect(imported.dropped).toEqual(UNDERLINE_KEPT ? [] : [{ kind: 'formatting', count: 1 }]);
   });
 
+  it('Markdown keeps lettered and roman lists (as HTML blocks, nested ones too) through export and import, and says so', async () => {
+    const content =
+      '<p>Pasos:</p><ol type="a" start="3"><li><p>cortar <em>el</em> pan</p><ol type="i"><li><p>fino</p></li><li><p>grueso</p></li></ol></li><li><p>servir</p></li></ol>' +
+      '<ol><li><p>uno</p><ol type="I"><li><p>dentro</p></li></ol></li></ol><blockquote><ol type="A"><li><p>citado</p></li></ol></blockquote>';
+    const file = await exportBook({ ...SAMPLE_BOOK, content }, 'md', { language: 'es' });
+    expect(file.listsAsHtml).toBe(3);
+    const imported = await importManuscript(file.filename, file.bytes);
+    expect(parseBlocks(imported.content)).toEqual(parseBlocks(content));
+    expect(imported.dropped).toEqual([]);
+    const md = new TextDecoder().decode(file.bytes);
+    expect(md).toContain('<ol start="3" type="a">');
+    expect((await exportBook(SAMPLE_BOOK, 'md', { language: 'es' })).listsAsHtml).toBeUndefined();
+  });
+
   it('standalone HTML round-trips to the same blocks, its title page read as title and author', async () => {
     const imported = await roundTrip('html');
     expect(imported).toMatchObject({ title: SAMPLE_BOOK.title, author: SAMPLE_BOOK.author, language: 'es' });
@@ -64,7 +78,7 @@ describe('importing manuscripts', () => {
 
   it('our DOCX imports with the same text by block, headings, quotes, lists, marks, title and author', async () => {
     const imported = await roundTrip('docx');
-    expect(imported).toMatchObject({ title: SAMPLE_BOOK.title, author: SAMPLE_BOOK.author });
+    expect(imported).toMatchObject({ title: SAMPLE_BOOK.title, author: SAMPLE_BOOK.author, language: 'es' });
     expect(kept(parseBlocks(imported.content))).toEqual(kept(original));
     expect(imported.content).toContain('<em>cuaderno</em>');
     expect(imported.content).toContain('<strong>urgentes</strong>');
@@ -77,8 +91,14 @@ describe('importing manuscripts', () => {
     const docx = libreOfficeConvert(tempFile('manuscrito.html', html.bytes), 'docx:MS Word 2007 XML');
     const { readFileSync } = await import('node:fs');
     const imported = await importManuscript('manuscrito.docx', new Uint8Array(readFileSync(docx)));
+    // The document's default language as LibreOffice wrote it (its own locale's: it does not carry over the HTML's lang).
+    expect(imported.language).toMatch(/^[a-z]{2,3}-[A-Z]{2}$/);
     const blocks = parseBlocks(imported.content);
     expect(blocks.filter((b) => b.kind === 'heading').map((b) => (b.kind === 'heading' ? b.level : 0))).toEqual([1, 2, 1]);
+    // LibreOffice writes emphasis as the Emphasis character style and quotes as its Quotations paragraph style.
+    expect(imported.content).toContain('<em>cuaderno</em>');
+    expect(imported.content).toContain('<strong>urgentes</strong>');
+    expect(imported.content).toMatch(/<blockquote><p>El mar es todo\./);
     const text = blockLines(blocks).join(' ');
     for (const line of blockLines(original)) expect(text).toContain(line.split(' ').slice(0, 4).join(' '));
   }, SLOW);

@@ -1,6 +1,7 @@
 // Importing a manuscript file (DOCX, Markdown, HTML, plain text) as manuscript HTML, with a list of what could not be
 // kept: every format is brought to HTML, then reduced to the manuscript policy (shared/html-policy.ts).
 import render from 'dom-serializer';
+import { strFromU8, unzipSync } from 'fflate';
 import type { ChildNode, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
@@ -26,7 +27,7 @@ export interface ImportedManuscript {
   author: string;
   /** Manuscript HTML within the policy. */
   content: string;
-  /** BCP 47 language when the file names one (Markdown front matter, <html lang>). */
+  /** BCP 47 language when the file names one (Markdown front matter, <html lang>, a DOCX's default language). */
   language?: string;
   dropped: Dropped[];
 }
@@ -151,6 +152,11 @@ const DOCX_STYLE_MAP = [
   "p[style-name='Quote'] => blockquote > p:fresh",
   "p[style-name='Intense Quote'] => blockquote > p:fresh",
   "p[style-name='Block Text'] => blockquote > p:fresh",
+  // LibreOffice's name for a quotation paragraph (Word calls it Quote).
+  "p[style-name='Quotations'] => blockquote > p:fresh",
+  // Emphasis given as a character style (Word's built-in Emphasis; LibreOffice's <em>) rather than direct italics.
+  "r[style-name='Emphasis'] => em",
+  "r[style-name='Intense Emphasis'] => em",
   'u => u',
   'comment-reference => sup.import-comment',
 ];
@@ -193,7 +199,22 @@ async function fromDocx(bytes: Uint8Array, fallbackTitle: string): Promise<Impor
   walk(doc.children);
   const result = cleanNodes(doc.children);
   if (comments) result.dropped.push({ kind: 'comment', count: comments });
-  return { ...result, title: title || fallbackTitle, author };
+  return { ...result, title: title || fallbackTitle, author, language: docxLanguage(bytes) };
+}
+
+/**
+ * The language a DOCX's text is in: the default run language of its styles (what Word and LibreOffice set from the
+ * document's language), which mammoth does not read.
+ */
+function docxLanguage(bytes: Uint8Array): string | undefined {
+  let styles: Uint8Array | undefined;
+  try {
+    styles = unzipSync(bytes, { filter: (file) => file.name === 'word/styles.xml' })['word/styles.xml'];
+  } catch {
+    return undefined;
+  }
+  const defaults = styles && /<w:docDefaults>[\s\S]*?<\/w:docDefaults>/.exec(strFromU8(styles))?.[0];
+  return (defaults && /<w:lang\b[^>]*\bw:val="([^"]+)"/.exec(defaults)?.[1]) || undefined;
 }
 
 function firstChildTag(el: Element): Element | undefined {

@@ -12,8 +12,17 @@ describe('importing files into books', () => {
     const repo = createBookRepository(freshDb());
     const { book, dropped } = await importBookFile(file('notas.md', '---\ntitle: "Notas"\nauthor: "Ana"\n---\n\n# Uno\n\nDos *tres*.\n'), repo);
     expect(book).toMatchObject({ title: 'Notas', author: 'Ana', content: '<h1>Uno</h1><p>Dos <em>tres</em>.</p>', metadata: { wordCount: 3 } });
+    expect(book.metadata.language).toBeUndefined();
     expect(dropped).toEqual([]);
     expect(await repo.list()).toHaveLength(1);
+  });
+
+  it('keeps the language a file declares as the book’s, in its canonical spelling; a malformed one is not kept', async () => {
+    const repo = createBookRepository(freshDb());
+    const { book } = await importBookFile(file('notas.md', '---\ntitle: "Notas"\nlang: "es-mx"\n---\n\nHola.\n'), repo);
+    expect((await repo.get(book.id))?.metadata.language).toBe('es-MX');
+    const { book: odd } = await importBookFile(file('raro.html', '<html lang="Spanish!"><body><p>Hola.</p></body></html>'), repo);
+    expect((await repo.get(odd.id))?.metadata.language).toBeUndefined();
   });
 
   it('adds a file at the end of an existing book, keeping what was there', async () => {

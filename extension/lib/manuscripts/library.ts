@@ -1,5 +1,6 @@
 // Whole-library actions of the pages: importing a file as a new book, backing up every book, restoring a backup.
 import type { LocalBook } from '../books/db.ts';
+import { canonicalLanguage, LANGUAGE_METADATA_KEY } from '../books/language.ts';
 import type { BookRepository } from '../books/repository.ts';
 import { saveFile } from './download.ts';
 import type { Dropped } from './import.ts';
@@ -13,7 +14,10 @@ export interface ImportResult {
 export async function importBookFile(file: File, repo: BookRepository): Promise<ImportResult> {
   const { importManuscript } = await import('./import.ts');
   const imported = await importManuscript(file.name, new Uint8Array(await file.arrayBuffer()));
-  const book = await repo.create({ title: imported.title, author: imported.author, content: imported.content });
+  const created = await repo.create({ title: imported.title, author: imported.author, content: imported.content });
+  // The language the file declares becomes the book's (exports write it; a malformed one is not kept).
+  const language = imported.language && canonicalLanguage(imported.language);
+  const book = language ? await repo.save(created.id, { metadata: { [LANGUAGE_METADATA_KEY]: language } }) : created;
   return { book, dropped: imported.dropped };
 }
 

@@ -22,6 +22,9 @@ function toMdast(b: Block): RootContent & (BlockContent | DefinitionContent) {
     case 'quote':
       return { type: 'blockquote', children: b.blocks.map(toMdast) };
     case 'list': {
+      // CommonMark numbers with digits only: a lettered or roman list stays an HTML block (as tables do), which
+      // CommonMark keeps as it is and our import reads back (see lettersKeptAsHtml).
+      if (b.ordered && b.style !== '1') return { type: 'html', value: blocksMarkup([b]) };
       const children: ListItem[] = b.items.map((item) => ({ type: 'listItem', spread: false, children: item.map(toMdast) }));
       return { type: 'list', ordered: b.ordered, start: b.ordered ? b.start : null, spread: false, children };
     }
@@ -33,6 +36,18 @@ function toMdast(b: Block): RootContent & (BlockContent | DefinitionContent) {
     case 'rule':
       return { type: 'thematicBreak' };
   }
+}
+
+/** How many lettered or roman lists a Markdown export writes as HTML (the writer is told). */
+export function lettersKeptAsHtml(blocks: Block[]): number {
+  let n = 0;
+  for (const b of blocks) {
+    if (b.kind === 'list' && b.ordered && b.style !== '1') n++;
+    // Inside such a list everything is HTML already; elsewhere, lists may nest in quotes and items.
+    else if (b.kind === 'list') n += b.items.reduce((sum, item) => sum + lettersKeptAsHtml(item), 0);
+    else if (b.kind === 'quote') n += lettersKeptAsHtml(b.blocks);
+  }
+  return n;
 }
 
 // Outermost first: runs that share a link or a mark are wrapped once, so "**a *b***" nests instead of "**a*****b***".

@@ -38,7 +38,7 @@ function blockMarkup(b: Block, headingId?: (block: Block) => string | undefined)
       return `<h${b.level}${id ? ` id="${id}"` : ''}>${inlinesMarkup(b.inlines)}</h${b.level}>`;
     }
     case 'paragraph':
-      return `<p>${inlinesMarkup(b.inlines)}</p>`;
+      return `<p${b.role ? ` class="${b.role}"` : ''}>${inlinesMarkup(b.inlines)}</p>`;
     case 'quote':
       return `<blockquote>\n${blocksMarkup(b.blocks, headingId)}\n</blockquote>`;
     case 'list': {

@@ -38,6 +38,8 @@ export interface PdfOptions {
   style: PdfStyle;
   fonts: PdfFontFiles;
   labels: PdfLabels;
+  /** Called as the text is laid out, with the share done (0–1); saving the file is the last step after 1. */
+  onProgress?: (fraction: number) => void;
 }
 
 interface Layout {
@@ -336,9 +338,17 @@ function wordsOf(writer: Writer, fonts: Fonts, inlines: Inline[], force: { bold?
   return lines;
 }
 
-function writeBlocks(writer: Writer, fonts: Fonts, layout: Layout, blocks: Block[], ctx: { left: number; right: number; chapterLevel: number | null; quoted: boolean; atStart: boolean }): void {
+function writeBlocks(
+  writer: Writer,
+  fonts: Fonts,
+  layout: Layout,
+  blocks: Block[],
+  ctx: { left: number; right: number; chapterLevel: number | null; quoted: boolean; atStart: boolean },
+  done?: (count: number) => void,
+): void {
   let previous: Block['kind'] | 'start' = ctx.atStart ? 'start' : 'paragraph';
-  for (const b of blocks) {
+  for (const [index, b] of blocks.entries()) {
+    done?.(index);
     switch (b.kind) {
       case 'heading': {
         const chapter = b.level === ctx.chapterLevel && !ctx.quoted;
@@ -356,7 +366,9 @@ function writeBlocks(writer: Writer, fonts: Fonts, layout: Layout, blocks: Block
       case 'paragraph': {
         // The first paragraph after a heading, a break or a quote is not indented (both styles follow book usage).
         const indent = previous === 'paragraph' ? layout.indent : 0;
-        writer.paragraph(wordsOf(writer, fonts, b.inlines, { italic: ctx.quoted && layout === BOOK }), { left: ctx.left, right: ctx.right, firstIndent: indent, align: 'start' });
+        // A reference hangs: its first line at the margin, the rest indented.
+        const placing = b.role === 'reference' ? { left: ctx.left + layout.indent, firstIndent: -layout.indent } : { left: ctx.left, firstIndent: indent };
+        writer.paragraph(wordsOf(writer, fonts, b.inlines, { italic: ctx.quoted && layout === BOOK }), { ...placing, right: ctx.right, align: 'start' });
         if (layout.paragraphGap) writer.skip(layout.paragraphGap);
         break;
       }
@@ -466,6 +478,12 @@ export async function manuscriptToPdf(m: Manuscript, options: PdfOptions): Promi
   const level = chapterLevel(m.blocks);
   // Text before the first chapter heading starts on a page of its own after the title page.
   if (m.blocks[0]?.kind !== 'heading' || m.blocks[0].level !== level) writer.newPage();
-  writeBlocks(writer, fonts, layout, m.blocks, { left: 0, right: 0, chapterLevel: level, quoted: false, atStart: true });
+  const total = m.blocks.length;
+  // About a hundred reports for the whole book: enough for a smooth bar, few enough to cost nothing.
+  const every = Math.max(1, Math.floor(total / 100));
+  const report = options.onProgress;
+  const done = report ? (count: number) => count % every === 0 && report(count / total) : undefined;
+  writeBlocks(writer, fonts, layout, m.blocks, { left: 0, right: 0, chapterLevel: level, quoted: false, atStart: true }, done);
+  options.onProgress?.(1);
   return pdf.save();
 }

@@ -1,4 +1,8 @@
-// Test support: sample manuscripts (a short book with every kind of block and mark, and long generated ones).
+// Test support: sample manuscripts (a short book with every kind of block and mark, a book citing its sources, and
+// long generated ones).
+import type { CitationMetadata } from '../clipping/citation-metadata.ts';
+import type { CitationChoice } from '../clipping/citation-style.ts';
+import { clipHtml } from '../clipping/clip-record.ts';
 
 /** A short book in the stored HTML of the editor: chapters, marks, lists, a clipped quote, accents and other scripts. */
 export const SAMPLE_BOOK = {
@@ -58,4 +62,52 @@ export function generatedBook(words: number, seed = 1): { id: string; title: str
     }
   }
   return { id: `generated-${words}`, title: `Novela de ${words} palabras`, author: 'Ana Autora', content: parts.join('') };
+}
+
+const ACCESSED = Date.UTC(2026, 10, 2);
+
+/** Three sources a book can cite: a dated web page, a journal article with a DOI, an undated page with no author. */
+export const SAMPLE_SOURCES: Record<'page' | 'article' | 'undated', CitationMetadata> = {
+  page: {
+    kind: 'webpage', authors: [{ family: 'Zúñiga', given: 'Marta' }], title: 'El puerto de noche', container: 'Revista del Mar',
+    publisher: '', published: { year: 2024, month: 3, day: 5 }, volume: '', issue: '', pages: '', doi: '',
+    url: 'https://example.org/puerto', accessed: ACCESSED,
+  },
+  article: {
+    kind: 'article', authors: [{ family: 'Álvarez', given: 'Juan' }, { family: 'Brown', given: 'Ann' }], title: 'Tides and cities',
+    container: 'Journal of Coasts', publisher: '', published: { year: 2020 }, volume: '12', issue: '3', pages: '45–67',
+    doi: '10.1234/coast.2020.3', url: 'https://example.org/tides', accessed: ACCESSED,
+  },
+  undated: {
+    kind: 'webpage', authors: [], title: 'Faros de España', container: 'Wikipedia', publisher: '', published: null,
+    volume: '', issue: '', pages: '', doi: '', url: 'https://es.wikipedia.org/wiki/Faro', accessed: ACCESSED,
+  },
+};
+
+/**
+ * A book that quotes its sources as the clipper writes them (quote, then the reference in the book's style, MLA in
+ * Spanish here): the page twice, the article, the undated page; and a quote of the writer's own followed by an
+ * ordinary paragraph with a link, which is no reference.
+ */
+export function citedBook(choice: CitationChoice = { style: 'mla', language: 'es' }) {
+  const clip = (source: CitationMetadata, quote: string) => clipHtml({ quote: `<blockquote><p>${quote}</p></blockquote>`, source }, choice);
+  return {
+    id: 'c1a2b3c4-d5e6-4f70-8a9b-0c1d2e3f4a5b',
+    title: 'Ciudades de agua',
+    author: 'Lucía Fernández Peña',
+    metadata: { wordCount: 0, charCount: 0, citation: choice, language: 'es' },
+    content: [
+      '<h1>Puertos</h1>',
+      '<p>Las ciudades de agua viven de noche.</p>',
+      clip(SAMPLE_SOURCES.page, 'El puerto no duerme nunca.'),
+      '<p>Las mareas marcan el paso.</p>',
+      clip(SAMPLE_SOURCES.article, 'Tides shape the street plan.'),
+      '<blockquote><p>Una nota mía, sin fuente.</p></blockquote>',
+      '<p>Ver <a href="https://example.org/mapa">este mapa</a> del puerto.</p>',
+      clip(SAMPLE_SOURCES.page, 'Las grúas son la catedral del puerto.'),
+      '<h1>Faros</h1>',
+      clip(SAMPLE_SOURCES.undated, 'Un faro es una torre con luz.'),
+      '<p>Fin.</p>',
+    ].join(''),
+  };
 }
