@@ -2,6 +2,7 @@
 // one per month — so history reaches back months at the cost of a handful of versions per day. Configured by
 // HISTORY_TIERS (server/config.ts); docs/deploy.md and the README describe the setting.
 import { LIMITS } from '../../shared/limits.ts';
+import type { MergeRecord } from '../../shared/protocol.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -62,6 +63,11 @@ export interface HistoryPolicy {
 }
 
 export const DEFAULT_HISTORY: HistoryPolicy = { tiers: DEFAULT_RETENTION, keepNewest: LIMITS.revisionsKept, chainMax: 32 };
+
+/** Whether a version is pinned: a merge made it and set passages aside, which no later version holds. */
+export function pinnedByMerge(merge: MergeRecord | undefined): boolean {
+  return (merge?.overlaps.length ?? 0) > 0;
+}
 
 export interface KeptVersion extends AgedVersion {
   /** A version a merge made while setting passages aside: kept for good, so what it set aside stays restorable. */

@@ -1,4 +1,5 @@
-// Books: write one (PUT, last-writer-wins), read one, delete (tombstone), the change feed, and retained revisions.
+// Books: write one (PUT, last-writer-wins), read one, delete (tombstone), the change feed, and kept revisions (a
+// listing without text, and one version's exact text).
 import Router from '@koa/router';
 import { z } from 'zod';
 import { BookInput, Cursor, ErrorCode, LIMITS, type ConflictResponse } from '../../shared/protocol.ts';
@@ -6,7 +7,7 @@ import { jsonBody } from '../middleware/body.ts';
 import { currentUser, type AppContext, type AppState, type DepsWith } from '../context.ts';
 import { badRequest, notFound, patchNotApplicable, quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
-import { presentBook, presentRevision } from '../presenters.ts';
+import { presentBook, presentRevision, presentRevisionText } from '../presenters.ts';
 import { AnswerBudget } from '../sync/answer-budget.ts';
 import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
 import { applyBook, deleteBook, storageQuota, type ApplyOutcome } from '../sync/service.ts';
@@ -23,6 +24,8 @@ const RevisionsQuery = z.object({
   before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageMax),
 });
+
+const RevisionParam = z.object({ revision: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, clientVersion: unknown): ConflictResponse {
   return {
@@ -103,6 +106,15 @@ export function bookRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
     const page = await deps.store.listRevisions(currentUser(ctx).id, id, { before, limit, budget: budget.page(true) });
     if (!page) throw notFound();
     ctx.body = { success: true, data: page.revisions.map(presentRevision), hasMore: page.hasMore };
+  });
+
+  router.get('/api/books/:id/revisions/:revision', ...guarded, async (ctx) => {
+    const id = parseId(ctx.params.id);
+    const { revision } = parse(RevisionParam, { revision: ctx.params.revision }, 'Invalid revision');
+    // Read back through its chain of patches and hash-checked; null (404) for another user's book as for an unknown one.
+    const kept = await deps.store.getRevision(currentUser(ctx).id, id, { revision });
+    if (!kept) throw notFound();
+    ctx.body = { success: true, data: presentRevisionText(kept) };
   });
 
   return router;

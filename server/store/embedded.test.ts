@@ -51,7 +51,7 @@ describe('the embedded store file', () => {
 
   it('migrates a version 1 data dir: its device tokens keep working, with no recorded lineage', async () => {
     const db = new Database(path.join(root, EMBEDDED_DB_FILE));
-    db.exec(MIGRATIONS[0]!);
+    db.exec(MIGRATIONS[0] as string);
     db.exec(`
       INSERT INTO users VALUES ('u1', 'ana@example.com', NULL, 'hash', 1);
       INSERT INTO tokens VALUES ('t1', 'u1', 'h1', 'Laptop', 2, NULL);
@@ -115,7 +115,7 @@ describe('the embedded store file', () => {
 
   it("records the sizes of books and revisions, and each owner's total, written before sizes existed", async () => {
     const db = new Database(path.join(root, EMBEDDED_DB_FILE));
-    db.exec(MIGRATIONS[0]!);
+    db.exec(MIGRATIONS[0] as string);
     db.pragma('user_version = 1');
     const book = {
       id: randomUUID(),
