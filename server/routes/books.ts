@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { BookInput, Cursor, ErrorCode, LIMITS, type ConflictResponse } from '../../shared/protocol.ts';
 import { jsonBody } from '../middleware/body.ts';
-import { currentUser, type AppContext, type AppState, type DepsWith } from '../context.ts';
+import { currentUser, writingDevice, type AppContext, type AppState, type DepsWith } from '../context.ts';
 import { badRequest, notFound, patchNotApplicable, quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { presentBook, presentRevision, presentRevisionText } from '../presenters.ts';
@@ -64,7 +64,9 @@ export function bookRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
     const id = parseId(ctx.params.id);
     const input = parse(BookInput, ctx.request.body, 'Invalid book');
     if (input.id !== id) throw badRequest('Invalid book', { id: ['must match the id in the path'] });
-    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now, deps.sanitizer, storageQuota(deps.config));
+    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now, deps.sanitizer, storageQuota(deps.config), {
+      device: writingDevice(ctx),
+    });
     const book = writtenBook(ctx, outcome, ctx.request.body);
     if (book) {
       const { title, author, updatedAt, syncedAt, revision } = book;
@@ -93,7 +95,7 @@ export function bookRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
 
   router.delete('/api/books/:id', ...guarded, async (ctx) => {
     const id = parseId(ctx.params.id);
-    const outcome = await deleteBook(deps.store, currentUser(ctx).id, id, deps.now);
+    const outcome = await deleteBook(deps.store, currentUser(ctx).id, id, deps.now, writingDevice(ctx));
     const book = writtenBook(ctx, outcome, { id, deleted: true });
     if (book) ctx.body = { success: true, data: { id, revision: book.revision, deleted: true } };
   });

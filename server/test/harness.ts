@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { BookInput } from '../../shared/protocol.ts';
 import { createApp } from '../app.ts';
 import type { Config } from '../config.ts';
+import { DEFAULT_HISTORY } from '../history/retention.ts';
 import { createHttpServer } from '../http-server.ts';
 import { createSanitizerPool } from '../sanitizer/pool.ts';
 import type { OpenedStore, StoreFactory } from '../store/testing.ts';
@@ -32,6 +33,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: 0,
     oauth: { github: null, google: null },
     http: { headersTimeoutMs: 10_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000, maxConnections: 1000 },
+    history: DEFAULT_HISTORY,
     ...overrides,
   };
 }
