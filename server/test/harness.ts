@@ -93,6 +93,8 @@ export function serveStore(factory: StoreFactory, ...args: [Partial<Config>?, Pa
 export interface ServedWithWriter extends Served {
   /** A signed-in writer's client, ready before the tests. */
   client: Client;
+  /** Moves the server's clock on by `ms` (history thins versions by age). */
+  advance(ms: number): void;
 }
 
 /**
@@ -102,6 +104,9 @@ export interface ServedWithWriter extends Served {
 export function serveOnTickingClock(factory: StoreFactory, start: number): ServedWithWriter {
   let clock = start;
   const served = serveStore(factory, {}, { now: () => clock++ }) as ServedWithWriter;
+  served.advance = (ms) => {
+    clock += ms;
+  };
   beforeAll(async () => {
     served.client = (await signedInWriter(served.server.url)).client;
   });
