@@ -9,7 +9,8 @@ export const LIMITS = {
   pageMax: 500,
   /** Client clocks may run ahead of the server by at most this much before being clamped. */
   futureSkewMs: 5 * 60 * 1000,
-  /** Replaced versions kept per book (at least). */
+  /** Replaced versions of a book the server keeps whatever their age (its history's floor; HISTORY_KEEP_NEWEST may
+   * raise it): a device's merge base among them is always still there. */
   revisionsKept: 20,
   passwordMin: 8,
   passwordMax: 1024,
