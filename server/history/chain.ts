@@ -2,7 +2,8 @@
 // which thinned versions it drops and re-links, and how the exact text of any kept version is read back (hash-checked).
 // Decided here once; the embedded and MongoDB stores only read and write the rows these functions name.
 import { createHash } from 'node:crypto';
-import { applyOps, diffManuscripts, PatchMismatchError, type PatchOp } from '../../shared/manuscript/patch.ts';
+import { splitBlocks } from '../../shared/manuscript/blocks.ts';
+import { diffManuscripts, type PatchOp } from '../../shared/manuscript/patch.ts';
 import { revisionsToDrop, type HistoryPolicy, type KeptVersion } from './retention.ts';
 import { wordChange, wordsOf, type WordChange } from './words.ts';
 
@@ -75,13 +76,31 @@ export function fromColumns(columns: TextColumns): VersionText {
   return { patch: JSON.parse(columns.patch) as PatchOp[], base: columns.base };
 }
 
-function patched(content: string, ops: readonly PatchOp[], revision: number): string {
-  try {
-    return applyOps(content, ops);
-  } catch (error) {
-    if (error instanceof PatchMismatchError) throw new HistoryCorruptError(revision);
-    throw error;
+/**
+ * `ops` applied to a text's top-level blocks (splitBlocks), giving the blocks of the text they make. A patch made by
+ * diffManuscripts turns the blocks of one text into exactly the blocks of the other, so a chain of them is applied
+ * block array to block array, splitting the text once and joining it once however long the chain.
+ */
+function patchedBlocks(blocks: readonly string[], ops: readonly PatchOp[], revision: number): string[] {
+  const out: string[] = [];
+  let at = 0;
+  for (const op of ops) {
+    if (op.at < at || op.at > blocks.length) throw new HistoryCorruptError(revision);
+    for (let i = at; i < op.at; i++) out.push(blocks[i]!);
+    if ('edit' in op) {
+      const block = blocks[op.at];
+      const [start, end, text] = op.edit;
+      if (block === undefined || start < 0 || start > end || end > block.length) throw new HistoryCorruptError(revision);
+      out.push(block.slice(0, start) + text + block.slice(end));
+      at = op.at + 1;
+    } else {
+      if (op.remove < 0 || op.at + op.remove > blocks.length) throw new HistoryCorruptError(revision);
+      out.push(...op.insert);
+      at = op.at + op.remove;
+    }
   }
+  for (let i = at; i < blocks.length; i++) out.push(blocks[i]!);
+  return out;
 }
 
 /**
@@ -94,11 +113,15 @@ export function readText(links: readonly KeptText[], current: { revision: number
   const end = whole === -1 ? links.length : whole;
   if (end === links.length && !current) throw new ChainMovedError();
   let content = whole === -1 ? current!.content : (links[whole]!.text as { snapshot: string }).snapshot;
-  for (let i = end - 1; i >= 0; i--) {
-    const text = links[i]!.text as { patch: PatchOp[]; base: number };
-    const above = i + 1 < links.length ? links[i + 1]!.revision : current!.revision;
-    if (text.base !== above) throw new ChainMovedError();
-    content = patched(content, text.patch, links[i]!.revision);
+  if (end > 0) {
+    let blocks = splitBlocks(content);
+    for (let i = end - 1; i >= 0; i--) {
+      const text = links[i]!.text as { patch: PatchOp[]; base: number };
+      const above = i + 1 < links.length ? links[i + 1]!.revision : current!.revision;
+      if (text.base !== above) throw new ChainMovedError();
+      blocks = patchedBlocks(blocks, text.patch, links[i]!.revision);
+    }
+    content = blocks.join('');
   }
   const target = links[0];
   if (!target || textHash(content) !== target.hash) throw new HistoryCorruptError(target?.revision ?? 0);
@@ -152,28 +175,40 @@ export function planArchive(step: ArchiveStep): ArchivePlan {
   const recount = new Set<number>([replaced.revision]);
   const promote = new Set<number>();
   const bytesOf = new Map(old.map((e) => [e.revision, e.bytes]));
-  const bound = chainBytesMax(step);
-  let chain = 0;
-  let bytes = 0;
+  const estimates: number[] = [];
   final.forEach((entry, i) => {
     if (i > 0 && !entry.snapshot && newAbove(i) !== oldAbove.get(entry.revision)) relink.add(entry.revision);
     const below = final[i + 1]?.revision;
     if (i > 0 && below !== undefined && below !== oldBelow.get(entry.revision)) recount.add(entry.revision);
-    if (entry.snapshot) {
-      chain = 0;
-      bytes = 0;
-      return;
-    }
     // A re-linked patch is estimated by the patches it replaces (its own and the dropped ones above it).
     let estimate = entry.bytes;
     if (relink.has(entry.revision)) {
       for (const e of old) if (dropped.has(e.revision) && e.revision > entry.revision && e.revision < newAbove(i)) estimate += bytesOf.get(e.revision) ?? 0;
     }
-    chain += 1;
-    bytes += estimate;
-    if (i > 0 && (chain > policy.chainMax || bytes > bound)) {
+    estimates.push(estimate);
+  });
+  // Chains end at a whole copy (index `whole`) or at the current text (-1). The run from the current text grows by one
+  // version on every write, so it is cut near its top (the version under the replaced one becomes whole): the next
+  // chainMax writes then need no whole copy. Runs below it only change when thinning joins them, and are cut where
+  // they pass the bounds.
+  const bound = chainBytesMax(step);
+  let whole = -1;
+  let bytes = 0;
+  final.forEach((entry, i) => {
+    if (entry.snapshot || promote.has(entry.revision)) {
+      whole = i;
+      bytes = 0;
+      return;
+    }
+    bytes += estimates[i]!;
+    if (i - whole <= policy.chainMax && bytes <= bound) return;
+    if (whole === -1 && i > 1) {
+      promote.add(final[1]!.revision);
+      whole = 1;
+      bytes = estimates.slice(2, i + 1).reduce((sum, b) => sum + b, 0);
+    } else if (i > 0) {
       promote.add(entry.revision);
-      chain = 0;
+      whole = i;
       bytes = 0;
     }
   });
@@ -210,12 +245,25 @@ export function finishArchive(step: ArchiveStep, plan: ArchivePlan, bodies: Read
     [replaced.revision, replaced.content],
     [next.revision, next.content],
   ]);
+  // Texts along a chain as block arrays (no split or join per step); a text the step uses is joined and hash-checked.
+  const blockArrays = new Map<number, string[]>();
+  const blocksOf = (revision: number): string[] => {
+    let blocks = blockArrays.get(revision);
+    if (blocks) return blocks;
+    const known = contents.get(revision);
+    const body = bodies.get(revision);
+    if (known !== undefined) blocks = splitBlocks(known);
+    else if (!body) throw new Error(`history step: revision ${revision} was not read`);
+    else blocks = 'snapshot' in body.text ? splitBlocks(body.text.snapshot) : patchedBlocks(blocksOf(body.text.base), body.text.patch, revision);
+    blockArrays.set(revision, blocks);
+    return blocks;
+  };
   const contentOf = (revision: number): string => {
     const known = contents.get(revision);
     if (known !== undefined) return known;
     const body = bodies.get(revision);
     if (!body) throw new Error(`history step: revision ${revision} was not read`);
-    const content = 'snapshot' in body.text ? body.text.snapshot : patched(contentOf(body.text.base), body.text.patch, revision);
+    const content = 'snapshot' in body.text ? body.text.snapshot : blocksOf(revision).join('');
     if (textHash(content) !== body.hash) throw new HistoryCorruptError(revision);
     contents.set(revision, content);
     return content;

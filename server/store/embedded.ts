@@ -178,15 +178,16 @@ export const MIGRATIONS: readonly Migration[] = [
         merge TEXT,
         device TEXT,
         pinned INTEGER NOT NULL,
-        -- The text: whole, or a JSON patch that turns revision base's text into this one.
-        snapshot TEXT,
-        patch TEXT,
         base INTEGER,
         hash TEXT NOT NULL,
         bytes INTEGER NOT NULL,
         words_added INTEGER NOT NULL,
         words_removed INTEGER NOT NULL,
         size INTEGER NOT NULL,
+        -- The text, last (a column after a large value is reached through its overflow pages): a JSON patch that turns
+        -- revision base's text into this one, or the whole text.
+        patch TEXT,
+        snapshot TEXT,
         CHECK ((snapshot IS NULL) <> (patch IS NULL)),
         PRIMARY KEY (owner, book_id, revision)
       ) STRICT, WITHOUT ROWID;
@@ -501,15 +502,15 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     idTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ?'),
     insertRevision: insertRevisionStatement(db),
     keptEntries: db.prepare<[string, string], { revision: number; replacedAt: number; pinned: number; snapshot: number; bytes: number }>(
-      `SELECT revision, replaced_at AS replacedAt, pinned, snapshot IS NOT NULL AS snapshot, bytes FROM revisions
+      `SELECT revision, replaced_at AS replacedAt, pinned, patch IS NULL AS snapshot, bytes FROM revisions
        WHERE owner = ? AND book_id = ?`,
     ),
     keptText: db.prepare<[string, string, number], TextColumns & { revision: number; hash: string }>(
-      'SELECT revision, snapshot, patch, base, hash FROM revisions WHERE owner = ? AND book_id = ? AND revision = ?',
+      'SELECT revision, base, hash, patch, snapshot FROM revisions WHERE owner = ? AND book_id = ? AND revision = ?',
     ),
     // A version's chain: it and the newer kept versions, oldest first; the reader stops at the first whole one.
     chainFrom: db.prepare<[string, string, number], TextColumns & { revision: number; hash: string }>(
-      'SELECT revision, snapshot, patch, base, hash FROM revisions WHERE owner = ? AND book_id = ? AND revision >= ? ORDER BY revision',
+      'SELECT revision, base, hash, patch, snapshot FROM revisions WHERE owner = ? AND book_id = ? AND revision >= ? ORDER BY revision',
     ),
     updateText: db.prepare<TextColumns & { owner: string; id: string; revision: number; bytes: number }>(
       `UPDATE revisions SET snapshot = @snapshot, patch = @patch, base = @base, bytes = @bytes
