@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HISTORY, type HistoryPolicy } from './retention.ts';
 import {
+  archiveStep,
   encodeHistory,
-  finishArchive,
   HistoryCorruptError,
   ChainMovedError,
-  planArchive,
   readText,
   textBytes,
   textHash,
@@ -34,8 +33,7 @@ class MemoryHistory {
       now: at,
       policy: this.policy,
     };
-    const plan = planArchive(step);
-    const out = finishArchive(step, plan, new Map(plan.read.map((r) => [r, this.rows.get(r)!])));
+    const out = archiveStep(step, (read) => new Map(read.map((r) => [r, this.rows.get(r)!])));
     for (const r of out.drop) this.rows.delete(r);
     for (const u of out.updates) {
       const row = this.rows.get(u.revision)!;
@@ -143,6 +141,20 @@ describe('a history of reverse patches', () => {
     history.write('<p>first</p>', T0);
     history.write('<p>second</p>', T0 + MINUTE);
     history.rows.get(2)!.hash = textHash('<p>something else</p>');
+    expect(() => history.read(2)).toThrow(HistoryCorruptError);
+  });
+
+  it('still takes a write when a kept text is damaged: the replaced version is kept whole, the damage stays an error', () => {
+    const history = new MemoryHistory({ ...DEFAULT_HISTORY, keepNewest: 1 });
+    history.write('<p>one</p>', T0 - 2 * HOUR);
+    history.write('<p>two</p>', T0 + MINUTE);
+    history.write('<p>three</p>', T0 + 2 * MINUTE);
+    history.rows.get(2)!.text = { patch: [{ at: 5, remove: 1, insert: [] }], base: 3 };
+    // Days later the write would drop revision 2 and re-link revision 1 through it, whose text no longer applies.
+    history.write('<p>four</p>', T0 + 3 * DAY);
+    expect(history.read(4)).toBe('<p>three</p>');
+    expect(history.rows.get(4)!.snapshot).toBe(true);
+    expect([...history.rows.keys()].sort()).toEqual([1, 2, 3, 4]);
     expect(() => history.read(2)).toThrow(HistoryCorruptError);
   });
 

@@ -306,6 +306,31 @@ export function finishArchive(step: ArchiveStep, plan: ArchivePlan, bodies: Read
 }
 
 /**
+ * The history step of a write when the book's kept texts do not read back (HistoryCorruptError while re-linking): the
+ * replaced version is kept whole and nothing else changes, so the write still lands and no text is lost; the damaged
+ * versions stay as they are and keep answering their error.
+ */
+export function archiveWhole(step: ArchiveStep): ArchiveWrite {
+  const text = { snapshot: step.replaced.content };
+  return {
+    archived: { revision: step.replaced.revision, text, bytes: textBytes(text), hash: textHash(step.replaced.content), words: wordsOf(step.replaced.content) },
+    updates: [],
+    drop: [],
+  };
+}
+
+/** planArchive then finishArchive with the texts `read` returns, or archiveWhole when the kept texts are damaged. */
+export function archiveStep(step: ArchiveStep, read: (revisions: number[]) => ReadonlyMap<number, KeptText>): ArchiveWrite {
+  const plan = planArchive(step);
+  try {
+    return finishArchive(step, plan, read(plan.read));
+  } catch (error) {
+    if (error instanceof HistoryCorruptError) return archiveWhole(step);
+    throw error;
+  }
+}
+
+/**
  * The stored texts of a whole history at once (the migration from whole copies): `versions` newest first, each made a
  * patch from the one above it (the newest from `current`), whole where a chain would pass the policy's bounds.
  */

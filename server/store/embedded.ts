@@ -4,10 +4,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LIMITS, type MergeRecord } from '../../shared/protocol.ts';
 import {
+  archiveStep,
   encodeHistory,
-  finishArchive,
   fromColumns,
-  planArchive,
   readText,
   toColumns,
   type ArchiveStep,
@@ -601,8 +600,7 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
       now: next.syncedAt,
       policy,
     };
-    const plan = planArchive(step);
-    const out = finishArchive(step, plan, new Map(plan.read.map((r) => [r, toKeptText(q.keptText.get(owner, id, r)!)])));
+    const out = archiveStep(step, (revisions) => new Map(revisions.map((r) => [r, toKeptText(q.keptText.get(owner, id, r)!)])));
     for (const revision of out.drop) q.dropRevision.run(owner, id, revision);
     for (const update of out.updates) {
       if (update.text) q.updateText.run({ ...toColumns(update.text.text), bytes: update.text.bytes, owner, id, revision: update.revision });

@@ -6,8 +6,8 @@ import { MongoClient, MongoServerError, type ClientSession, type Db } from 'mong
 import { LIMITS, type MergeRecord } from '../../shared/protocol.ts';
 import {
   ChainMovedError,
+  archiveStep,
   encodeHistory,
-  finishArchive,
   fromColumns,
   planArchive,
   readText,
@@ -341,12 +341,11 @@ async function createMongoStore(client: MongoClient, db: Db, policy: HistoryPoli
       now: next.syncedAt,
       policy,
     };
-    const plan = planArchive(step);
+    // The texts the step needs are known from the metadata alone, so they are read in one query before the sync part.
+    const needed = planArchive(step).read;
     const bodies =
-      plan.read.length === 0
-        ? []
-        : await revisions.find({ owner, bookId, revision: { $in: plan.read } }, { session, projection: TEXT_PROJECTION }).toArray();
-    const out = finishArchive(step, plan, new Map(bodies.map((b) => [b.revision, toKeptText(b)])));
+      needed.length === 0 ? [] : await revisions.find({ owner, bookId, revision: { $in: needed } }, { session, projection: TEXT_PROJECTION }).toArray();
+    const out = archiveStep(step, () => new Map(bodies.map((b) => [b.revision, toKeptText(b)])));
     if (out.drop.length > 0) await revisions.deleteMany({ owner, bookId, revision: { $in: out.drop } }, { session });
     for (const update of out.updates) {
       const set = {
