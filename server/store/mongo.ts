@@ -659,11 +659,11 @@ async function migrateRevisionChains(client: MongoClient, db: Db): Promise<void>
   const migrations = db.collection<MigrationDoc>('migrations');
   if (await migrations.findOne({ _id: 'revision-chains' })) return;
   const whole = db.collection<WholeRevisionDoc>('revisions');
-  const books = await whole.aggregate<{ _id: { owner: string; bookId: string } }>([
-    { $match: { hash: { $exists: false } } },
-    { $group: { _id: { owner: '$owner', bookId: '$bookId' } } },
-  ]).toArray();
-  for (const { _id: { owner, bookId } } of books) {
+  const books = new Map<string, { owner: string; bookId: string }>();
+  for await (const doc of whole.find({ hash: { $exists: false } }, { projection: { _id: 0, owner: 1, bookId: 1 } })) {
+    books.set(`${doc.owner}:${doc.bookId}`, { owner: doc.owner, bookId: doc.bookId });
+  }
+  for (const { owner, bookId } of books.values()) {
     const session = client.startSession();
     try {
       await session.withTransaction(async () => {
