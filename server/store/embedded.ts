@@ -501,7 +501,7 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     idTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ?'),
     insertRevision: insertRevisionStatement(db),
     keptEntries: db.prepare<[string, string], { revision: number; replacedAt: number; pinned: number; snapshot: number; bytes: number }>(
-      `SELECT revision, replaced_at AS replacedAt, pinned, patch IS NULL AS snapshot, bytes FROM revisions
+      `SELECT revision, replaced_at AS replacedAt, pinned, base IS NULL AS snapshot, bytes FROM revisions
        WHERE owner = ? AND book_id = ?`,
     ),
     keptText: db.prepare<[string, string, number], TextColumns & { revision: number; hash: string }>(

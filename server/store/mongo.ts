@@ -332,10 +332,11 @@ async function createMongoStore(client: MongoClient, db: Db, policy: HistoryPoli
   async function archive(session: ClientSession, owner: string, doc: BookDoc, next: BookWrite): Promise<void> {
     const bookId = doc._id;
     const kept = await revisions
-      .find({ owner, bookId }, { session, projection: { _id: 0, revision: 1, replacedAt: 1, pinned: 1, snapshot: 1, bytes: 1 } })
+      // A whole copy has no base: its text is not loaded to find that out.
+      .find({ owner, bookId }, { session, projection: { _id: 0, revision: 1, replacedAt: 1, pinned: 1, base: 1, bytes: 1 } })
       .toArray();
     const step: ArchiveStep = {
-      kept: kept.map((e) => ({ revision: e.revision, replacedAt: e.replacedAt, pinned: e.pinned, snapshot: e.snapshot !== null, bytes: e.bytes })),
+      kept: kept.map((e) => ({ revision: e.revision, replacedAt: e.replacedAt, pinned: e.pinned, snapshot: e.base === null, bytes: e.bytes })),
       replaced: { revision: doc.revision, replacedAt: next.syncedAt, pinned: pinnedByMerge(doc.merge), content: doc.content },
       next: { revision: next.revision, content: next.content },
       now: next.syncedAt,
