@@ -62,7 +62,9 @@ export interface HistoryPolicy {
   chainMax: number;
 }
 
-export const DEFAULT_HISTORY: HistoryPolicy = { tiers: DEFAULT_RETENTION, keepNewest: LIMITS.revisionsKept, chainMax: 32 };
+// A chain of 200 patches reads in tens of ms (applied block array to block array, chain.ts), and a whole copy of a
+// novel costs as much as months of daily patches: few whole copies is what keeps a year of history to a few MB.
+export const DEFAULT_HISTORY: HistoryPolicy = { tiers: DEFAULT_RETENTION, keepNewest: LIMITS.revisionsKept, chainMax: 200 };
 
 /** Whether a version is pinned: a merge made it and set passages aside, which no later version holds. */
 export function pinnedByMerge(merge: MergeRecord | undefined): boolean {
