@@ -107,6 +107,7 @@ describe.each(storeFactories)('books API ($name store)', (factory) => {
           syncedAt: expect.any(Number),
           revision: 1,
           deleted: false,
+          device: 'test laptop',
         },
       });
     });
@@ -215,6 +216,7 @@ describe.each(storeFactories)('books API ($name store)', (factory) => {
         [2, book.title, 'test laptop', 2, 0],
         [1, book.title, 'test laptop', 1, 0],
       ]);
+      expect((await alice.get(`/api/books/${book.id}`)).body.data).toMatchObject({ revision: 4, device: 'test laptop' });
       for (const revision of res.body.data) {
         expect(revision).not.toHaveProperty('content');
         expect(revision.replacedAt).toEqual(expect.any(Number));

@@ -89,8 +89,9 @@ export function bookRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
   router.get('/api/books/:id', ...guarded, async (ctx) => {
     const book = await deps.store.getBook(currentUser(ctx).id, parseId(ctx.params.id));
     if (!book) throw notFound();
-    // How a merge made this revision, for the writer to see what it set aside.
-    ctx.body = { success: true, data: { ...presentBook(book), ...(book.merge ? { merge: book.merge } : {}) } };
+    // How a merge made this revision, for the writer to see what it set aside, and who wrote it (the history's newest).
+    const extras = { ...(book.merge ? { merge: book.merge } : {}), ...(book.device ? { device: book.device } : {}) };
+    ctx.body = { success: true, data: { ...presentBook(book), ...extras } };
   });
 
   router.delete('/api/books/:id', ...guarded, async (ctx) => {
