@@ -44,15 +44,17 @@ export interface HistoryFigures {
   listing: { versions: number; medianMs: number; runsMs: number[] };
 }
 
-/** A writer's save: about 25 words typed into one paragraph and a sentence of about 20 cut from another. */
+const TYPED = ['sea', 'harbour', 'lantern', 'gulls', 'tide', 'morning', 'salt', 'rope'];
+
+/** A writer's save: 25 words typed into one paragraph and 25 cut from another, so the book keeps its length. */
 function save(html: string, n: number): string {
   const paragraphs = html.split('</p>');
   const typed = (n * 7_919) % (paragraphs.length - 1);
   const cut = (n * 104_729 + 13) % (paragraphs.length - 1);
-  paragraphs[typed] += ' ' + Array.from({ length: 25 }, (_, i) => `word${n}x${i}`).join(' ');
+  paragraphs[typed] += ' ' + Array.from({ length: 25 }, (_, i) => TYPED[(n + i) % TYPED.length]).join(' ');
   const p = paragraphs[cut]!;
   const from = p.indexOf(' ', Math.floor(p.length / 3));
-  if (from > 0) paragraphs[cut] = p.slice(0, from) + p.slice(from).split(' ').slice(20).join(' ');
+  if (from > 0) paragraphs[cut] = p.slice(0, from) + p.slice(from).split(' ').slice(25).join(' ');
   return paragraphs.join('</p>');
 }
 

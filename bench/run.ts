@@ -326,7 +326,7 @@ if (only.has('history')) {
         [`open history: list ${f.listing.versions} versions (no text), median ms`, round(f.listing.medianMs, 1), ''],
       ],
       [
-        'each save types ~25 words into one paragraph and cuts ~20 from another; sessions of saves 6 minutes apart, one a day',
+        'each save types 25 words into one paragraph and cuts up to 25 from another; sessions of saves 6 minutes apart, one a day',
         'tiers: every version for 48 h, the newest of each hour for 30 days, of each day for a year, of each 30 days after; the newest 20 whatever their age',
         'store on /dev/shm when present (fsync costs nothing there), so write times are of the history step, not the disk',
       ],

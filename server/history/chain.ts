@@ -187,10 +187,11 @@ export function planArchive(step: ArchiveStep): ArchivePlan {
     }
     estimates.push(estimate);
   });
-  // Chains end at a whole copy (index `whole`) or at the current text (-1). The run from the current text grows by one
-  // version on every write, so it is cut near its top (the version under the replaced one becomes whole): the next
-  // chainMax writes then need no whole copy. Runs below it only change when thinning joins them, and are cut where
-  // they pass the bounds.
+  // Chains end at a whole copy (index `whole`) or at the current text (-1). A run that passes the bounds is cut in its
+  // middle: the run from the current text grows by a version on every write, so a cut at its end would be needed again
+  // on the next write, and one near its top would fall on a recent version that thinning soon drops (and the cut with
+  // it). The middle of a long run is weeks old, already thinned to the version its hour or day keeps, and the next
+  // cut is half a run of writes away.
   const bound = chainBytesMax(step);
   let whole = -1;
   let bytes = 0;
@@ -202,15 +203,11 @@ export function planArchive(step: ArchiveStep): ArchivePlan {
     }
     bytes += estimates[i]!;
     if (i - whole <= policy.chainMax && bytes <= bound) return;
-    if (whole === -1 && i > 1) {
-      promote.add(final[1]!.revision);
-      whole = 1;
-      bytes = estimates.slice(2, i + 1).reduce((sum, b) => sum + b, 0);
-    } else if (i > 0) {
-      promote.add(entry.revision);
-      whole = i;
-      bytes = 0;
-    }
+    const middle = Math.max(1, whole + 1 + Math.floor((i - whole - 1) / 2));
+    if (middle > i) return; // only the replaced version itself, which is read from the current text
+    promote.add(final[middle]!.revision);
+    whole = middle;
+    bytes = estimates.slice(middle + 1, i + 1).reduce((sum, b) => sum + b, 0);
   });
 
   // Every text the rewrite uses, read along the old chain: each target up to a whole copy or the replaced version.
