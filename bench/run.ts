@@ -1,11 +1,11 @@
 // `npm run bench`: runs each figure group in order, prints one table per group and writes bench/results.json.
-// Options: --only throughput,build,sync,browser,healthz,merge,room,export,safety   --runs N (repeats per figure)   --duration S (autocannon seconds)
+// Options: --only throughput,build,sync,browser,healthz,merge,history,room,export,safety   --runs N (repeats per figure)   --duration S (autocannon seconds)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './lib/machine.ts';
 import { SEED } from './lib/seed.ts';
-import { round, roundSignificant } from './lib/stats.ts';
+import { median, round, roundSignificant } from './lib/stats.ts';
 import { table } from './lib/table.ts';
 import { LONG_BOOK_WORDS, measureBrowser } from './browser.ts';
 import { buildChrome, CHROME_BENCH_DIR, measureBuild } from './build.ts';
@@ -13,13 +13,14 @@ import { EXPORT_BOOK_WORDS, measureExport } from './export.ts';
 import { measureExportInBrowser } from './export-browser.ts';
 import { measureHealthzUnderWrite } from './healthz-under-write.ts';
 import { FEED_BOOK_WORDS, measureFeedCycle } from './feed-cycle.ts';
+import { HISTORY_BOOK_WORDS, measureHistory } from './history.ts';
 import { MERGE_BOOK_WORDS, measureMerge } from './merge.ts';
 import { measureRoom } from './room.ts';
 import { measureSafetyNet, SAFETY_NET_BOOKS, SAFETY_NET_WORDS } from './safety-net.ts';
 import { DELTA_BOOK_WORDS, measureDeltaCycles, measureSyncCycles } from './sync-cycle.ts';
 import { measureThroughput } from './throughput.ts';
 
-const GROUPS = ['throughput', 'build', 'sync', 'browser', 'healthz', 'merge', 'room', 'export', 'safety'] as const;
+const GROUPS = ['throughput', 'build', 'sync', 'browser', 'healthz', 'merge', 'history', 'room', 'export', 'safety'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -309,6 +310,32 @@ if (only.has('merge')) {
       [
         'real server (child process, embedded store); bodies as JSON, gzip = Node zlib default level of the same bytes (what a compressed request or answer carries)',
         'down: the change feed sends the book as a patch from the revision current when the device\'s cursor was issued (server/sync/patch-answers.ts)',
+      ],
+    ),
+  );
+}
+
+if (only.has('history')) {
+  const f = await measureHistory(runs, log);
+  results.history = f;
+  save();
+  const mb = (bytes: number) => `${round(bytes / 1024 / 1024, 2)} MB`;
+  tables.push(
+    table(
+      `History — a ${HISTORY_BOOK_WORDS.toLocaleString('en-US')}-word book (${round(f.manuscriptBytes / 1024)} kB of HTML), embedded store`,
+      ['figure', 'value', 'today (20 whole copies)'],
+      [
+        [`simulated year (${f.year.days} days × ${round(f.year.saves / f.year.days)} saves): bytes of kept texts`, mb(f.year.textBytes), mb(f.year.wholeCopiesBytes)],
+        ['  the database file (current book + history, after VACUUM)', mb(f.year.fileBytes), ''],
+        [`  versions kept (${f.year.wholeCopies} of them whole copies), the oldest ${f.year.oldestAgeDays} days old`, f.year.versionsKept, '20 (under a minute of saves)'],
+        ['  read the oldest kept version (patches applied, hash checked), median ms', round(median(f.year.oldestReadMs), 1), ''],
+        ['  one write with its history step (diff, thinning, re-linking), median ms', round(f.year.writeMedianMs, 1), ''],
+        [`open history: list ${f.listing.versions} versions (no text), median ms`, round(f.listing.medianMs, 1), ''],
+      ],
+      [
+        'each save types 25 words into one paragraph and cuts up to 25 from another; sessions of saves 6 minutes apart, one a day',
+        'tiers: every version for 48 h, the newest of each hour for 30 days, of each day for a year, of each 30 days after; the newest 20 whatever their age',
+        'store on /dev/shm when present (fsync costs nothing there), so write times are of the history step, not the disk',
       ],
     ),
   );

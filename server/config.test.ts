@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
+import { DEFAULT_HISTORY } from './history/retention.ts';
 
 const SECRET = 'a'.repeat(40);
 const dirs: string[] = [];
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       allowedOrigins: [],
       trustProxy: 0,
       oauth: { github: null, google: null },
+      history: DEFAULT_HISTORY,
     });
     expect(config.dataDir).toBe(join(process.cwd(), 'data'));
   });
@@ -53,6 +55,9 @@ describe('loadConfig', () => {
       TRUST_PROXY: 'true',
       AUTH_GITHUB_ID: 'id',
       AUTH_GITHUB_SECRET: 'secret',
+      HISTORY_TIERS: '90m:all, 7d:30m,forever:7d',
+      HISTORY_CHAIN_MAX: '8',
+      HISTORY_KEEP_NEWEST: '50',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -67,6 +72,15 @@ describe('loadConfig', () => {
       allowedOrigins: ['https://a.example', 'https://b.example:8443'],
       trustProxy: 1,
       oauth: { github: { clientId: 'id', clientSecret: 'secret' }, google: null },
+      history: {
+        tiers: [
+          { upToAgeMs: 90 * 60_000, bucketMs: 0 },
+          { upToAgeMs: 7 * 86_400_000, bucketMs: 30 * 60_000 },
+          { upToAgeMs: Number.POSITIVE_INFINITY, bucketMs: 7 * 86_400_000 },
+        ],
+        chainMax: 8,
+        keepNewest: 50,
+      },
     });
   });
 
@@ -86,6 +100,12 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['TRUST_PROXY', { TRUST_PROXY: 'maybe' }],
     ['AUTH_GOOGLE_SECRET', { AUTH_GOOGLE_ID: 'id' }],
+    ['HISTORY_TIERS', { HISTORY_TIERS: '48h:all,30d' }],
+    ['HISTORY_TIERS', { HISTORY_TIERS: '30d:1h,48h:all' }],
+    ['HISTORY_TIERS', { HISTORY_TIERS: 'forever:1d,forever:30d' }],
+    ['HISTORY_TIERS', { HISTORY_TIERS: '2w:all' }],
+    ['HISTORY_CHAIN_MAX', { HISTORY_CHAIN_MAX: '0' }],
+    ['HISTORY_KEEP_NEWEST', { HISTORY_KEEP_NEWEST: '3' }],
   ])('refuses a bad %s with one line naming it', (variable, env) => {
     let error: unknown;
     try {

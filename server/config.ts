@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { LIMITS } from '../shared/limits.ts';
+import { DEFAULT_HISTORY, type HistoryPolicy, type RetentionTier } from './history/retention.ts';
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -27,6 +28,38 @@ const proxies = z
   .toLowerCase()
   .regex(/^(\d{1,2}|true|false|yes|no)$/, 'must be false, true or the number of proxies in front of the server')
   .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)));
+
+const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `45m`, `48h`, `30d` in ms; null when not a duration. */
+function duration(text: string): number | null {
+  const match = /^(\d{1,6})([mhd])$/.exec(text.trim());
+  return match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : null;
+}
+
+/**
+ * HISTORY_TIERS: comma-separated `<age>:<one per>` steps, youngest first, e.g. `48h:all,30d:1h,365d:1d,forever:30d`
+ * (every version for 48 hours, then the newest of each hour until 30 days, of each day until a year, of each 30 days
+ * after). Versions older than the last step are dropped, unless it says `forever`.
+ */
+const historyTiers = z
+  .string()
+  .trim()
+  .transform((text, ctx): RetentionTier[] => {
+    const tiers: RetentionTier[] = [];
+    for (const step of text.split(',')) {
+      const [age = '', every = ''] = step.split(':');
+      const upToAgeMs = age.trim() === 'forever' ? Number.POSITIVE_INFINITY : duration(age);
+      const bucketMs = every.trim() === 'all' ? 0 : duration(every);
+      const previous = tiers.at(-1)?.upToAgeMs ?? 0;
+      if (upToAgeMs === null || bucketMs === null || upToAgeMs <= previous || previous === Number.POSITIVE_INFINITY) {
+        ctx.addIssue({ code: 'custom', message: 'must be steps like 48h:all,30d:1h,365d:1d,forever:30d (ages increasing; m, h or d)' });
+        return z.NEVER;
+      }
+      tiers.push({ upToAgeMs, bucketMs });
+    }
+    return tiers;
+  });
 
 const origin = z.string().refine((o) => {
   try {
@@ -90,6 +123,11 @@ const EnvSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 3_600_000).default(5_000),
   HTTP_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(60_000),
   HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(1000),
+  HISTORY_TIERS: historyTiers.optional(),
+  /** Patches applied at most to read a kept version: a version further from a whole copy is stored whole. */
+  HISTORY_CHAIN_MAX: int(1, 1000).default(DEFAULT_HISTORY.chainMax),
+  /** Replaced versions kept whatever their age (never fewer than the limit both sides count on). */
+  HISTORY_KEEP_NEWEST: int(DEFAULT_HISTORY.keepNewest, 100_000).default(DEFAULT_HISTORY.keepNewest),
   AUTH_GITHUB_ID: z.string().trim().min(1).optional(),
   AUTH_GITHUB_SECRET: z.string().trim().min(1).optional(),
   AUTH_GOOGLE_ID: z.string().trim().min(1).optional(),
@@ -127,6 +165,8 @@ export interface Config {
   trustProxy: number;
   oauth: { github: OAuthClient | null; google: OAuthClient | null };
   http: HttpLimits;
+  /** How long earlier versions of books are kept, and how they are stored (server/history/). */
+  history: HistoryPolicy;
 }
 
 /** How long the HTTP server waits for slow clients, and how many connections it holds at once. */
@@ -196,6 +236,7 @@ export function loadConfig(env: Env = process.env): Config {
       idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
+    history: { tiers: e.HISTORY_TIERS ?? DEFAULT_HISTORY.tiers, keepNewest: e.HISTORY_KEEP_NEWEST, chainMax: e.HISTORY_CHAIN_MAX },
   };
 }
 

@@ -32,6 +32,13 @@ export interface AppDeps {
 /** AppDeps with only the part of the store `S` that a route or service uses (store/types.ts names the parts). */
 export type DepsWith<S, K extends keyof AppDeps = keyof AppDeps> = Pick<Omit<AppDeps, 'store'>, Exclude<K, 'store'>> & { store: S };
 
+/** The device a request writes from, as history shows it: its device token's name, or "web" for a web sign-in session. */
+export function writingDevice(ctx: AppContext): string | undefined {
+  const credential = ctx.state.credential;
+  if (!credential) return undefined;
+  return credential.kind === 'token' ? credential.token.deviceName : 'web';
+}
+
 /** The signed-in user; only call after requireUser. */
 export function currentUser(ctx: AppContext): PublicUser {
   const user = ctx.state.user;

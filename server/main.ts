@@ -7,10 +7,10 @@ async function openStore(config: Config): Promise<Store> {
   // Imported on demand so an embedded-only server never loads the MongoDB driver, and vice versa.
   if (config.mongodb) {
     const { openMongoStore } = await import('./store/mongo.ts');
-    return openMongoStore(config.mongodb.uri, config.mongodb.dbName);
+    return openMongoStore(config.mongodb.uri, config.mongodb.dbName, { history: config.history });
   }
   const { openEmbeddedStore } = await import('./store/embedded.ts');
-  return openEmbeddedStore(config.dataDir);
+  return openEmbeddedStore(config.dataDir, { history: config.history });
 }
 
 runServer(openStore);

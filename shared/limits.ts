@@ -12,7 +12,8 @@ export const LIMITS = {
   /** Days a deleted book stays in the trash (server and devices) before it is purged; the server's TRASH_RETENTION_DAYS
    * may change it there, and its trash answers say when each book goes. */
   trashRetentionDays: 30,
-  /** Replaced versions kept per book (at least). */
+  /** Replaced versions of a book the server keeps whatever their age (its history's floor; HISTORY_KEEP_NEWEST may
+   * raise it): a device's merge base among them is always still there. */
   revisionsKept: 20,
   passwordMin: 8,
   passwordMax: 1024,

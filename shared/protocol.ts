@@ -164,8 +164,22 @@ export const MergeRecord = z.object({
 });
 export type MergeRecord = z.infer<typeof MergeRecord>;
 
-/** An earlier version kept when an accepted write replaced it; `merge` when a merge made it. */
-export const BookRevision = ServerBook.extend({ replacedAt: Millis, merge: MergeRecord.optional() });
+/**
+ * An earlier version kept when an accepted write replaced it, as a history listing shows it (no text): `merge` when a
+ * merge made it, the device that wrote it (a device token's name, "web" for the web sign-in; null when not recorded),
+ * and the words it added and removed against the previous kept version.
+ */
+export const RevisionSummary = ServerBook.omit({ content: true }).extend({
+  replacedAt: Millis,
+  merge: MergeRecord.optional(),
+  device: z.string().nullable(),
+  wordsAdded: z.number().int().min(0),
+  wordsRemoved: z.number().int().min(0),
+});
+export type RevisionSummary = z.infer<typeof RevisionSummary>;
+
+/** One kept version with its exact text (GET /api/books/:id/revisions/:revision). */
+export const BookRevision = RevisionSummary.extend({ content: z.string() });
 export type BookRevision = z.infer<typeof BookRevision>;
 
 /**
@@ -267,7 +281,7 @@ export type ConflictResponse = z.infer<typeof ConflictResponse>;
 export const RevisionsResponse = z.object({
   success: z.literal(true),
   /** Newest first. */
-  data: z.array(BookRevision),
+  data: z.array(RevisionSummary),
   /** Older revisions follow: ask again with `before` set to the last revision number of this page. */
   hasMore: z.boolean(),
 });

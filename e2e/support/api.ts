@@ -1,11 +1,11 @@
 // A small client for the server's HTTP API, used by the e2e suites to set up accounts and to check what reached the
 // server independently of the extension.
-import { BookRevision, ChangesResponse, ServerBook } from '../../shared/protocol.ts';
+import { ChangesResponse, RevisionSummary, ServerBook } from '../../shared/protocol.ts';
 import { z } from 'zod';
 
 const Created = z.object({ success: z.literal(true), data: z.object({ token: z.string() }).passthrough() });
 const OneBook = z.object({ success: z.literal(true), data: ServerBook });
-const Revisions = z.object({ success: z.literal(true), data: z.array(BookRevision) });
+const Revisions = z.object({ success: z.literal(true), data: z.array(RevisionSummary) });
 
 export class ApiClient {
   constructor(
@@ -49,7 +49,7 @@ export class ApiClient {
   }
 
   /** The earlier versions the server kept of a book (every accepted write replaces one). */
-  async revisions(id: string): Promise<BookRevision[]> {
+  async revisions(id: string): Promise<RevisionSummary[]> {
     const res = await fetch(`${this.baseUrl}/api/books/${id}/revisions`, { headers: this.headers() });
     await expectStatus(res, 200, `GET /api/books/${id}/revisions`);
     return Revisions.parse(await res.json()).data;

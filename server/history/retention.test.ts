@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/limits.ts';
-import { DEFAULT_RETENTION, revisionsToDrop, revisionsToKeep, type AgedVersion } from './retention.ts';
+import { DEFAULT_HISTORY, DEFAULT_RETENTION, revisionsToDrop, revisionsToKeep, type AgedVersion, type KeptVersion } from './retention.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -55,13 +55,40 @@ describe('revisionsToKeep', () => {
 });
 
 describe('revisionsToDrop', () => {
-  const aged = (revisions: number[]): AgedVersion[] => revisions.map((revision) => ({ revision, replacedAt: now - revision }));
+  const policy = { ...DEFAULT_HISTORY, keepNewest: 3 };
+  /** A save every `everyMs` over the last `spanMs` before `now`, revision 1 the oldest. */
+  const saves = (spanMs: number, everyMs: number, pinned: number[] = []): KeptVersion[] =>
+    Array.from({ length: Math.floor(spanMs / everyMs) }, (_, i) => ({
+      revision: i + 1,
+      replacedAt: now - spanMs + i * everyMs,
+      pinned: pinned.includes(i + 1),
+    }));
+  const kept = (versions: KeptVersion[], at: number, p = policy) => {
+    const dropped = new Set(revisionsToDrop(versions, at, p));
+    return versions.filter((v) => !dropped.has(v.revision)).length;
+  };
 
-  it.each<[string, number[], number[]]>([
-    ['nothing while a book has at most the kept number of revisions', Array.from({ length: LIMITS.revisionsKept }, (_, i) => i + 1), []],
-    ['the oldest beyond the kept number', Array.from({ length: LIMITS.revisionsKept + 2 }, (_, i) => i + 1), [2, 1]],
-    ['by revision number, whatever order they are read in', [...Array.from({ length: LIMITS.revisionsKept }, (_, i) => i + 2), 1].reverse(), [1]],
-  ])('drops %s', (_, revisions, dropped) => {
-    expect(revisionsToDrop(aged(revisions))).toEqual(dropped);
+  it.each<[string, KeptVersion[], number, number]>([
+    // A save every 10 minutes for a day: all of it is younger than 48 hours.
+    ['every save of the last two days', saves(DAY, 10 * 60_000), now, 144],
+    // The same day seen 10 days later: the newest of each hour (24), and the floor's newest 3 (11:30, 11:40; 11:50 is
+    // its hour's newest already).
+    ['one per hour once older than two days', saves(DAY, 10 * 60_000), now + 10 * DAY, 26],
+    // Seen 100 days later: the newest of each UTC day (the saves span two, from noon to noon) and the floor's two more.
+    ['one per day once older than 30 days', saves(DAY, 10 * 60_000), now + 100 * DAY, 4],
+    ['the newest few whatever their age (the floor)', saves(3 * HOUR, HOUR), now + 3 * 365 * DAY, 3],
+    ['a pinned version (a merge that set text aside) for good', saves(DAY, 10 * 60_000, [7, 8]), now + 100 * DAY, 6],
+  ])('keeps %s', (_name, versions, at, count) => {
+    expect(kept(versions, at)).toBe(count);
+  });
+
+  it('keeps the floor from the default limits, so a burst of saves never thins a merge base away', () => {
+    const burst = saves(60_000, 1_000);
+    expect(kept(burst, now + 60 * DAY, DEFAULT_HISTORY)).toBeGreaterThanOrEqual(LIMITS.revisionsKept);
+  });
+
+  it('answers newest first', () => {
+    const dropped = revisionsToDrop(saves(DAY, 10 * 60_000), now + 10 * DAY, policy);
+    expect(dropped).toEqual([...dropped].sort((a, b) => b - a));
   });
 });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../shared/protocol.ts';
+import { BookRevision, LIMITS, RevisionsResponse, type RevisionSummary } from '../../shared/protocol.ts';
+import { browserSignIn } from '../test/browser-session.ts';
 import { putBook, stopAll, storeFactories, type OpenedStore } from '../store/testing.ts';
-import { buildBook, Client, serveStore, signedInWriter, type RunningServer } from '../test/harness.ts';
+import { buildBook, Client, PASSWORD, serveStore, signedInWriter, type RunningServer } from '../test/harness.ts';
 
 afterAll(stopAll);
 
@@ -13,12 +14,14 @@ describe.each(storeFactories)('books API ($name store)', (factory) => {
   let alice: Client;
   let bob: Client;
   let aliceId: string;
+  let aliceEmail: string;
 
   beforeAll(async () => {
     ({ opened, server } = served);
     const a = await signedInWriter(server.url);
     alice = a.client;
     aliceId = a.userId;
+    aliceEmail = a.email;
     bob = (await signedInWriter(server.url)).client;
   });
 
@@ -104,6 +107,7 @@ describe.each(storeFactories)('books API ($name store)', (factory) => {
           syncedAt: expect.any(Number),
           revision: 1,
           deleted: false,
+          device: 'test laptop',
         },
       });
     });
@@ -146,7 +150,9 @@ describe.each(storeFactories)('books API ($name store)', (factory) => {
       expect(stored.body.data).toMatchObject({ deleted: true, revision: 2 });
       // The deleted text is still in the history.
       const revisions = await alice.get(`/api/books/${book.id}/revisions`);
-      expect(revisions.body.data[0]).toMatchObject({ revision: 1, content: book.content, deleted: false });
+      expect(revisions.body.data[0]).toMatchObject({ revision: 1, deleted: false });
+      const deletedText = await alice.get(`/api/books/${book.id}/revisions/1`);
+      expect(deletedText.body.data).toMatchObject({ revision: 1, content: book.content, deleted: false });
     });
 
     it('answers 404 for an unknown id', async () => {
@@ -189,22 +195,68 @@ describe.each(storeFactories)('books API ($name store)', (factory) => {
   });
 
   describe('GET /api/books/:id/revisions', () => {
-    it('lists every replaced version, newest first', async () => {
+    it('lists every replaced version newest first, without text, with the device that wrote it and its word counts', async () => {
       const book = buildBook({ content: '<p>one</p>' });
       await alice.put(`/api/books/${book.id}`, book);
-      await alice.put(`/api/books/${book.id}`, { ...book, content: '<p>two</p>', baseRevision: 1, updatedAt: book.updatedAt + 1 });
-      await alice.put(`/api/books/${book.id}`, { ...book, content: '<p>three</p>', baseRevision: 2, updatedAt: book.updatedAt + 2 });
+      await alice.put(`/api/books/${book.id}`, { ...book, content: '<p>one two three</p>', baseRevision: 1, updatedAt: book.updatedAt + 1 });
+      const { jar } = await browserSignIn(server.url, aliceEmail, PASSWORD);
+      const web = await fetch(`${server.url}/api/books/${book.id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', cookie: jar.header(), origin: server.url },
+        body: JSON.stringify({ ...book, title: 'Renamed on the web', content: '<p>one three</p>', baseRevision: 2, updatedAt: book.updatedAt + 2 }),
+      });
+      expect(web.status).toBe(200);
+      await alice.put(`/api/books/${book.id}`, { ...book, content: '<p>four</p>', baseRevision: 3, updatedAt: book.updatedAt + 3 });
+
       const res = await alice.get(`/api/books/${book.id}/revisions`);
       expect(res.status).toBe(200);
-      expect(res.body.data.map((r: { revision: number; content: string }) => [r.revision, r.content])).toEqual([
-        [2, '<p>two</p>'],
-        [1, '<p>one</p>'],
+      expect(RevisionsResponse.parse(res.body)).toEqual(res.body);
+      expect(res.body.data.map((r: RevisionSummary) => [r.revision, r.title, r.device, r.wordsAdded, r.wordsRemoved])).toEqual([
+        [3, 'Renamed on the web', 'web', 0, 1],
+        [2, book.title, 'test laptop', 2, 0],
+        [1, book.title, 'test laptop', 1, 0],
       ]);
-      expect(res.body.data[0].replacedAt).toEqual(expect.any(Number));
+      expect((await alice.get(`/api/books/${book.id}`)).body.data).toMatchObject({ revision: 4, device: 'test laptop' });
+      for (const revision of res.body.data) {
+        expect(revision).not.toHaveProperty('content');
+        expect(revision.replacedAt).toEqual(expect.any(Number));
+      }
     });
 
     it('answers 404 for an unknown id', async () => {
       expect((await alice.get(`/api/books/${randomUUID()}/revisions`)).status).toBe(404);
+    });
+  });
+
+  describe('GET /api/books/:id/revisions/:revision', () => {
+    it("answers one kept version's exact text with its fields", async () => {
+      const book = buildBook({ content: '<p>first draft</p>' });
+      await alice.put(`/api/books/${book.id}`, book);
+      await alice.put(`/api/books/${book.id}`, { ...book, title: 'Second', content: '<p>second draft</p>', baseRevision: 1, updatedAt: book.updatedAt + 1 });
+      await alice.put(`/api/books/${book.id}`, { ...book, content: '<p>third draft</p>', baseRevision: 2, updatedAt: book.updatedAt + 2 });
+
+      const res = await alice.get(`/api/books/${book.id}/revisions/2`);
+      expect(res.status).toBe(200);
+      expect(BookRevision.parse(res.body.data)).toEqual(res.body.data);
+      expect(res.body.data).toMatchObject({ id: book.id, revision: 2, title: 'Second', content: '<p>second draft</p>', device: 'test laptop' });
+      expect((await alice.get(`/api/books/${book.id}/revisions/1`)).body.data.content).toBe('<p>first draft</p>');
+    });
+
+    it.each([
+      ['the current revision (not an earlier version)', 3],
+      ['a revision never written', 99],
+    ])('answers 404 for %s', async (_name, revision) => {
+      const book = buildBook();
+      await alice.put(`/api/books/${book.id}`, book);
+      await alice.put(`/api/books/${book.id}`, { ...book, content: '<p>2</p>', baseRevision: 1, updatedAt: book.updatedAt + 1 });
+      await alice.put(`/api/books/${book.id}`, { ...book, content: '<p>3</p>', baseRevision: 2, updatedAt: book.updatedAt + 2 });
+      expect((await alice.get(`/api/books/${book.id}/revisions/${revision}`)).status).toBe(404);
+    });
+
+    it.each(['0', 'latest', '1.5'])('answers 400 with details for revision %s', async (revision) => {
+      const res = await alice.get(`/api/books/${randomUUID()}/revisions/${revision}`);
+      expect(res.status).toBe(400);
+      expect(res.body.details).toHaveProperty('revision');
     });
   });
 
@@ -219,14 +271,16 @@ describe.each(storeFactories)('books API ($name store)', (factory) => {
       expect((await bob.get(`/api/books/${book.id}`)).status).toBe(404);
       expect((await bob.delete(`/api/books/${book.id}`)).status).toBe(404);
       expect((await bob.get(`/api/books/${book.id}/revisions`)).status).toBe(404);
+      await alice.put(`/api/books/${book.id}`, { ...book, content: '<p>Alice again</p>', baseRevision: 1, updatedAt: book.updatedAt + 1 });
+      expect((await bob.get(`/api/books/${book.id}/revisions/1`)).status).toBe(404);
       const feed = await bob.get('/api/books?limit=500');
       expect(feed.body.data.map((b: { id: string }) => b.id)).not.toContain(book.id);
       const sync = await bob.post('/api/sync', { changes: [{ ...book, content: '<p>Bob</p>', updatedAt: book.updatedAt + 2000 }] });
       expect(sync.body.results).toEqual([{ id: book.id, status: 'not_found', code: 'not_found', error: 'Book not found' }]);
 
       const mine = await alice.get(`/api/books/${book.id}`);
-      expect(mine.body.data).toMatchObject({ content: '<p>Alice only</p>', revision: 1, deleted: false });
-      expect((await alice.get(`/api/books/${book.id}/revisions`)).body.data).toEqual([]);
+      expect(mine.body.data).toMatchObject({ content: '<p>Alice again</p>', revision: 2, deleted: false });
+      expect((await alice.get(`/api/books/${book.id}/revisions/1`)).body.data.content).toBe('<p>Alice only</p>');
     });
   });
 });

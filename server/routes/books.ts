@@ -1,12 +1,13 @@
-// Books: write one (PUT, last-writer-wins), read one, delete (tombstone), the change feed, and retained revisions.
+// Books: write one (PUT, last-writer-wins), read one, delete (tombstone), the change feed, and kept revisions (a
+// listing without text, and one version's exact text).
 import Router from '@koa/router';
 import { z } from 'zod';
 import { BookInput, Cursor, ErrorCode, LIMITS, type ConflictResponse } from '../../shared/protocol.ts';
 import { jsonBody } from '../middleware/body.ts';
-import { currentUser, type AppContext, type AppState, type DepsWith } from '../context.ts';
+import { currentUser, writingDevice, type AppContext, type AppState, type DepsWith } from '../context.ts';
 import { badRequest, notFound, patchNotApplicable, quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
-import { presentBook, presentRevision } from '../presenters.ts';
+import { presentBook, presentRevision, presentRevisionText } from '../presenters.ts';
 import { AnswerBudget } from '../sync/answer-budget.ts';
 import { cursorPosition, DEFAULT_PAGE, encodeCursor } from '../sync/cursor.ts';
 import { applyBook, deleteBook, storageQuota, type ApplyOutcome } from '../sync/service.ts';
@@ -23,6 +24,8 @@ const RevisionsQuery = z.object({
   before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageMax),
 });
+
+const RevisionParam = z.object({ revision: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 function conflictBody(outcome: Extract<ApplyOutcome, { status: 'conflict' }>, clientVersion: unknown): ConflictResponse {
   return {
@@ -61,7 +64,9 @@ export function bookRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
     const id = parseId(ctx.params.id);
     const input = parse(BookInput, ctx.request.body, 'Invalid book');
     if (input.id !== id) throw badRequest('Invalid book', { id: ['must match the id in the path'] });
-    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now, deps.sanitizer, storageQuota(deps.config));
+    const outcome = await applyBook(deps.store, currentUser(ctx).id, input, deps.now, deps.sanitizer, storageQuota(deps.config), {
+      device: writingDevice(ctx),
+    });
     const book = writtenBook(ctx, outcome, ctx.request.body);
     if (book) {
       const { title, author, updatedAt, syncedAt, revision } = book;
@@ -84,13 +89,14 @@ export function bookRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
   router.get('/api/books/:id', ...guarded, async (ctx) => {
     const book = await deps.store.getBook(currentUser(ctx).id, parseId(ctx.params.id));
     if (!book) throw notFound();
-    // How a merge made this revision, for the writer to see what it set aside.
-    ctx.body = { success: true, data: { ...presentBook(book), ...(book.merge ? { merge: book.merge } : {}) } };
+    // How a merge made this revision, for the writer to see what it set aside, and who wrote it (the history's newest).
+    const extras = { ...(book.merge ? { merge: book.merge } : {}), ...(book.device ? { device: book.device } : {}) };
+    ctx.body = { success: true, data: { ...presentBook(book), ...extras } };
   });
 
   router.delete('/api/books/:id', ...guarded, async (ctx) => {
     const id = parseId(ctx.params.id);
-    const outcome = await deleteBook(deps.store, currentUser(ctx).id, id, deps.now);
+    const outcome = await deleteBook(deps.store, currentUser(ctx).id, id, deps.now, writingDevice(ctx));
     const book = writtenBook(ctx, outcome, { id, deleted: true });
     if (book) ctx.body = { success: true, data: { id, revision: book.revision, deleted: true } };
   });
@@ -103,6 +109,15 @@ export function bookRoutes(deps: DepsWith<BookStore>, guards: Guards): Router<Ap
     const page = await deps.store.listRevisions(currentUser(ctx).id, id, { before, limit, budget: budget.page(true) });
     if (!page) throw notFound();
     ctx.body = { success: true, data: page.revisions.map(presentRevision), hasMore: page.hasMore };
+  });
+
+  router.get('/api/books/:id/revisions/:revision', ...guarded, async (ctx) => {
+    const id = parseId(ctx.params.id);
+    const { revision } = parse(RevisionParam, { revision: ctx.params.revision }, 'Invalid revision');
+    // Read back through its chain of patches and hash-checked; null (404) for another user's book as for an unknown one.
+    const kept = await deps.store.getRevision(currentUser(ctx).id, id, { revision });
+    if (!kept) throw notFound();
+    ctx.body = { success: true, data: presentRevisionText(kept) };
   });
 
   return router;

@@ -8,6 +8,7 @@ import { buildBook, serveOnTickingClock, signedInWriter } from '../test/harness.
 afterAll(stopAll);
 
 const T0 = 1_800_000_000_000;
+const DAY = 86_400_000;
 
 /** A long book: patches are sent only when smaller than the text. */
 const long = (edit = '') => p(...Array.from({ length: 200 }, (_, i) => `Paragraph ${i} of the long book.${i === 100 ? edit : ''}`));
@@ -117,8 +118,12 @@ describe.each(storeFactories)('three-way merges through the HTTP API ($name stor
     for (let revision = 2; revision <= LIMITS.revisionsKept + 1; revision++) {
       await served.client.put(`/api/books/${book.id}`, { ...book, content: p(`v${revision + 1}`), baseRevision: revision, updatedAt: T0 - 40_000 });
     }
+    // Days later, a write thins that hour of saves to its newest and the newest kept whatever their age: 1 is gone.
+    served.advance(3 * DAY);
+    const last = LIMITS.revisionsKept + 2;
+    await served.client.put(`/api/books/${book.id}`, { ...book, content: p(`v${last + 1}`), baseRevision: last, updatedAt: T0 - 30_000 });
     const res = await served.client.post('/api/sync', { changes: [{ ...book, content: p('stale'), baseRevision: 1, updatedAt: T0 }], patches: true });
-    expect(res.body.results[0]).toMatchObject({ status: 'conflict', revision: LIMITS.revisionsKept + 2 });
+    expect(res.body.results[0]).toMatchObject({ status: 'conflict', revision: last + 1 });
   });
 
   it('answers a sync client that does not read Sync v2 answers (no `patches`) with a conflict for a stale edit, as before', async () => {

@@ -2,7 +2,7 @@
 // then pull a page.
 import Router from '@koa/router';
 import { BookInput, ErrorCode, type BookChange, fieldErrors, fieldReasons, SyncRequest, type FieldReason, type SyncResult } from '../../shared/protocol.ts';
-import { currentUser, type AppState, type DepsWith } from '../context.ts';
+import { currentUser, writingDevice, type AppState, type DepsWith } from '../context.ts';
 import { quotaExceeded } from '../errors.ts';
 import type { Guards } from '../guards.ts';
 import { jsonBody } from '../middleware/body.ts';
@@ -51,6 +51,7 @@ export function syncRoutes(deps: DepsWith<BookStore>, guards: Guards, trashPurge
     // Only a client that reads Sync v2 answers (it says so with `patches`, or sends patches) gets `merged` results.
     const outcomes = await applyBooks(deps.store, owner, valid.map((v) => v.input), deps.now, deps.sanitizer, storageQuota(deps.config), {
       mergeWholeContent: request.patches === true,
+      device: writingDevice(ctx),
     });
     // serverVersions the device needs: `from` is the text it sent, which a patch answer starts from.
     const wanted: Array<{ index: number; book: StoredBook; from: string | null }> = [];

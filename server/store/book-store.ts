@@ -63,19 +63,31 @@ export interface StoredBook extends BookVersion {
   merge?: MergeRecord;
   /** Present on a tombstone in the trash: the text it deleted. */
   trashed?: TrashedText;
-}
-
-/** An earlier version, kept when an accepted write replaced it. */
-export interface StoredRevision extends BookVersion {
-  replacedAt: number;
-  merge?: MergeRecord;
+  /** The device that wrote this version (its token's name, or "web"); absent when not recorded (older versions). */
+  device?: string;
 }
 
 /**
- * What a writer supplies: a whole version (and how a merge made it, when one did); the store assigns `seq`, and keeps
- * the text a deletion replaces as `trashed` (book-writes.ts trashedText).
+ * An earlier version as a history listing shows it, without its text: kept when an accepted write replaced it, with
+ * the words it added and removed against the previous kept version (counted when stored, server/history/words.ts).
  */
-export type BookWrite = BookVersion & { merge?: MergeRecord; trashed?: TrashedText };
+export interface RevisionSummary extends Omit<BookVersion, 'content'> {
+  replacedAt: number;
+  merge?: MergeRecord;
+  /** The device that wrote it; null when not recorded (versions written before devices were). */
+  device: string | null;
+  wordsAdded: number;
+  wordsRemoved: number;
+}
+
+/** An earlier version with its exact text (read back through its chain of patches and checked against its hash). */
+export interface StoredRevision extends RevisionSummary, BookVersion {}
+
+/**
+ * What a writer supplies: a whole version (how a merge made it, and which device wrote it); the store assigns `seq`,
+ * and keeps the text a deletion replaces as `trashed` (book-writes.ts trashedText).
+ */
+export type BookWrite = BookVersion & { merge?: MergeRecord; device?: string; trashed?: TrashedText };
 
 export interface CasWrite {
   book: BookWrite;
@@ -102,7 +114,7 @@ export interface ChangePage {
 
 export interface RevisionPage {
   /** Newest first. */
-  revisions: StoredRevision[];
+  revisions: RevisionSummary[];
   /** More (older) revisions follow: ask again with `before` the last revision number returned. */
   hasMore: boolean;
 }
@@ -123,7 +135,8 @@ export interface BookStore {
    * together in one atomic step (one transaction: one disk flush, one MongoDB commit). For each write,
    * `expectedRevision` null means "create: must not exist" and a number means the stored revision must equal it; a
    * write whose check fails is skipped and reported, the others still land. A written book's replaced version (if
-   * any) is kept in the revisions history, thinned by server/history/retention.ts, and the book gets the owner's next
+   * any) is kept in the revisions history (a reverse patch, server/history/chain.ts), thinned by
+   * server/history/retention.ts, and the book gets the owner's next
    * seq. Results are in `writes` order. The store keeps each book's size (paging.ts bookSize) and each owner's total;
    * a write that would grow that total past `quotaBytes` is refused as 'quota'.
    */
@@ -134,13 +147,15 @@ export interface BookStore {
    */
   changesSince(owner: string, since: number, limit: number, budget?: PageBudget): Promise<ChangePage>;
   /**
-   * Earlier versions of the owner's book, newest first, paged like the change feed (a revision counts its size plus
-   * REPLACED_AT_BYTES); null when the owner has no book with this id (another owner's id included).
+   * Earlier versions of the owner's book without their text, newest first, paged like the change feed (a revision
+   * counts paging.ts revisionSize); null when the owner has no book with this id (another owner's id included).
    */
   listRevisions(owner: string, id: string, query?: RevisionQuery): Promise<RevisionPage | null>;
   /**
    * One kept earlier version of the owner's book (not the current one): the revision numbered `revision`, or the one
-   * that was current at time `currentAt` (its syncedAt at or before it, replaced after it). Null when not kept.
+   * that was current at time `currentAt` (its syncedAt at or before it, replaced after it). Null when not kept. Its
+   * text is read back through its chain of reverse patches (server/history/chain.ts) and hash-checked: a mismatch
+   * throws HistoryCorruptError, never answers wrong text.
    */
   getRevision(owner: string, id: string, which: { revision: number } | { currentAt: number }): Promise<StoredRevision | null>;
   /** Bytes the owner's stored books take (the sum of their sizes, tombstones included): what the quota counts. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMBEDDED_DB_FILE, MIGRATIONS, openEmbeddedStore, SCHEMA_VERSION } from './embedded.ts';
-import { bookSize } from './paging.ts';
+import { bookSize, revisionSize } from './paging.ts';
 
 describe('the embedded store file', () => {
   let root: string;
@@ -51,7 +51,7 @@ describe('the embedded store file', () => {
 
   it('migrates a version 1 data dir: its device tokens keep working, with no recorded lineage', async () => {
     const db = new Database(path.join(root, EMBEDDED_DB_FILE));
-    db.exec(MIGRATIONS[0]!);
+    db.exec(MIGRATIONS[0] as string);
     db.exec(`
       INSERT INTO users VALUES ('u1', 'ana@example.com', NULL, 'hash', 1);
       INSERT INTO tokens VALUES ('t1', 'u1', 'h1', 'Laptop', 2, NULL);
@@ -115,7 +115,7 @@ describe('the embedded store file', () => {
 
   it("records the sizes of books and revisions, and each owner's total, written before sizes existed", async () => {
     const db = new Database(path.join(root, EMBEDDED_DB_FILE));
-    db.exec(MIGRATIONS[0]!);
+    db.exec(MIGRATIONS[0] as string);
     db.pragma('user_version = 1');
     const book = {
       id: randomUUID(),
@@ -149,9 +149,61 @@ describe('the embedded store file', () => {
     expect(bytes).toBe(bookSize(book));
     expect(page.books.map((b) => b.id)).toEqual([book.id]);
     const migrated = new Database(path.join(root, EMBEDDED_DB_FILE), { readonly: true });
-    const revisionSize = migrated.prepare('SELECT size FROM revisions').pluck().get();
+    const listedSize = migrated.prepare('SELECT size FROM revisions').pluck().get();
     migrated.close();
-    expect(revisionSize).toBe(bookSize({ ...book, content: '<p>first</p>', revision: 1 }));
+    // A kept version's size is now what it takes in a listing (no text).
+    const { content: _content, ...fields } = { ...book, revision: 1 };
+    expect(listedSize).toBe(revisionSize({ ...fields, replacedAt: 11, device: null }));
+  });
+
+  it('re-encodes the whole copies a version 4 data dir kept as reverse patches that read back exactly', async () => {
+    const db = new Database(path.join(root, EMBEDDED_DB_FILE));
+    // Step 3 sizes existing rows with book_size(), which the store registers; this database starts empty.
+    db.function('book_size', { varargs: true }, () => 0);
+    for (const step of MIGRATIONS.slice(0, 4)) db.exec(step as string);
+    db.pragma('user_version = 4');
+    const id = randomUUID();
+    const texts = ['<p>One.</p>', '<p>One. Two.</p>', '<p>One. Two.</p><p>Three.</p>', '<p>One, two.</p><p>Three.</p><p>Four.</p>'];
+    const merge = { baseRevision: 1, mergedWith: 2, newer: 'incoming', overlaps: [{ base: 'Two.', kept: 'Two', lost: 'Deux', keptSide: 'incoming' }] };
+    const columns = 'owner, title, author, metadata, updated_at, created_at, synced_at, deleted, size, merge';
+    db.prepare(
+      `INSERT INTO books (id, content, revision, seq, ${columns}) VALUES (?, ?, 4, 4, 'ana', 'Tide', 'Ana', '{}', 40, 1, 40, 0, 100, NULL)`,
+    ).run(id, texts[3]);
+    for (let revision = 1; revision <= 3; revision++) {
+      db.prepare(
+        `INSERT INTO revisions (book_id, content, revision, replaced_at, ${columns})
+         VALUES (?, ?, ?, ?, 'ana', ?, 'Ana', '{}', ?, 1, ?, 0, 100, ?)`,
+      ).run(id, texts[revision - 1], revision, revision * 10 + 10, `Tide ${revision}`, revision * 10, revision * 10, revision === 3 ? JSON.stringify(merge) : null);
+    }
+    db.close();
+
+    const store = await openEmbeddedStore(root);
+    try {
+      const listed = (await store.listRevisions('ana', id))!.revisions;
+      expect(listed.map((r) => [r.revision, r.title, r.wordsAdded, r.wordsRemoved, r.device])).toEqual([
+        [3, 'Tide 3', 1, 0, null],
+        [2, 'Tide 2', 1, 0, null],
+        [1, 'Tide 1', 1, 0, null],
+      ]);
+      expect(listed[0]!.merge).toEqual(merge);
+      for (let revision = 1; revision <= 3; revision++) {
+        expect((await store.getRevision('ana', id, { revision }))?.content).toBe(texts[revision - 1]);
+      }
+      // The migrated chain goes on: a new write archives revision 4 on top of it.
+      const current = (await store.getBook('ana', id))!;
+      const next = await store.putBooks('ana', [{ book: { ...current, content: '<p>Five.</p>', revision: 5, syncedAt: 50 }, expectedRevision: 4 }]);
+      expect(next[0]!.ok).toBe(true);
+      for (let revision = 1; revision <= 4; revision++) {
+        expect((await store.getRevision('ana', id, { revision }))?.content).toBe(texts[revision - 1]);
+      }
+    } finally {
+      await store.close();
+    }
+    const migrated = new Database(path.join(root, EMBEDDED_DB_FILE), { readonly: true });
+    const stored = migrated.prepare('SELECT revision, snapshot IS NOT NULL AS whole FROM revisions ORDER BY revision').all();
+    migrated.close();
+    // Patches, not whole copies (a history this short needs no whole copy).
+    expect(stored).toEqual([1, 2, 3, 4].map((revision) => ({ revision, whole: 0 })));
   });
 
   it("never reads another owner's book to answer that it is not yours, so its size does not show in the time taken", async () => {

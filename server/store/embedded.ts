@@ -3,33 +3,48 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LIMITS, type MergeRecord } from '../../shared/protocol.ts';
-import { revisionsToDrop } from '../history/retention.ts';
+import {
+  archiveStep,
+  encodeHistory,
+  fromColumns,
+  readText,
+  toColumns,
+  type ArchiveStep,
+  type KeptEntry,
+  type KeptText,
+  type TextColumns,
+} from '../history/chain.ts';
+import { DEFAULT_HISTORY, pinnedByMerge, type HistoryPolicy } from '../history/retention.ts';
 import { EmailTakenError, IdentityTakenError, normaliseEmail, type Identity, type User } from './account-store.ts';
 import {
   BOOK_FIELDS,
   bookVersion,
   type BookVersion,
+  type BookWrite,
   type CasWrite,
   type ChangePage,
   type PutResult,
   type RevisionPage,
   type RevisionQuery,
+  type RevisionSummary,
   type StoredBook,
-  type StoredRevision,
   type TrashedText,
 } from './book-store.ts';
 import { assertDistinctBooks, checkWrite, withTrash, type StepUsage } from './book-writes.ts';
 import type { RevokedCount, SessionRecord, TokenRecord } from './credential-store.ts';
-import { bookSize, cutPage, REPLACED_AT_BYTES, UNBOUNDED, type PageBudget } from './paging.ts';
+import { bookSize, cutPage, revisionSize, UNBOUNDED, type PageBudget } from './paging.ts';
 import { reportingFullDisk, type Store } from './types.ts';
 
 export const EMBEDDED_DB_FILE = 'anclora.db';
+
+/** A schema step: SQL, or a function for a step that must compute (re-encoding kept versions). */
+export type Migration = string | ((db: Database.Database) => void);
 
 /**
  * Schema steps, applied in order; `PRAGMA user_version` records how many ran. Never edit a released step:
  * append a new one, so an existing DATA_DIR migrates forward on the next start.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -146,6 +161,61 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE books ADD COLUMN trashed TEXT;
   CREATE INDEX books_owner_trash ON books(owner, synced_at) WHERE trashed IS NOT NULL;
   `,
+  // History that reaches back (issue 11 item 6): a kept version's text is a reverse patch from the next newer one or a
+  // whole copy (server/history/chain.ts), with its hash, its word counts and the device that wrote it; `size` is now
+  // its size in a listing (paging.ts revisionSize). The whole copies kept so far are re-encoded.
+  (db) => {
+    db.exec(`
+      ALTER TABLE books ADD COLUMN device TEXT;
+      ALTER TABLE revisions RENAME TO whole_revisions;
+      CREATE TABLE revisions (
+        owner TEXT NOT NULL,
+        book_id TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        author TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        synced_at INTEGER NOT NULL,
+        deleted INTEGER NOT NULL,
+        replaced_at INTEGER NOT NULL,
+        merge TEXT,
+        device TEXT,
+        pinned INTEGER NOT NULL,
+        base INTEGER,
+        hash TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        words_added INTEGER NOT NULL,
+        words_removed INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        -- The text, last (a column after a large value is reached through its overflow pages): a JSON patch that turns
+        -- revision base's text into this one, or the whole text.
+        patch TEXT,
+        snapshot TEXT,
+        CHECK ((snapshot IS NULL) <> (patch IS NULL)),
+        PRIMARY KEY (owner, book_id, revision)
+      ) STRICT, WITHOUT ROWID;
+    `);
+    const books = db.prepare<[], { owner: string; id: string }>('SELECT DISTINCT owner, book_id AS id FROM whole_revisions').all();
+    const insert = insertRevisionStatement(db);
+    for (const { owner, id } of books) {
+      const current = db.prepare<[string, string], { revision: number; content: string }>('SELECT revision, content FROM books WHERE id = ? AND owner = ?').get(id, owner);
+      if (!current) continue;
+      const rows = db
+        .prepare<[string, string], RevisionRow & { content: string }>(
+          `SELECT ${selectFields(REVISION_COLUMNS)}, replaced_at AS replacedAt, merge, NULL AS device FROM whole_revisions
+           WHERE owner = ? AND book_id = ? ORDER BY revision DESC`,
+        )
+        .all(owner, id);
+      const encoded = encodeHistory(rows, current, DEFAULT_HISTORY);
+      rows.forEach((row, i) => insert.run(revisionRow(owner, toRevisionSummary(row), encoded[i]!)));
+    }
+    db.exec(`
+      DROP TABLE whole_revisions;
+      CREATE INDEX revisions_owner_book_size ON revisions(owner, book_id, revision, size);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -168,9 +238,9 @@ const BOOK_COLUMNS: Record<keyof BookVersion, string> = {
 };
 const REVISION_COLUMNS: Record<keyof BookVersion, string> = { ...BOOK_COLUMNS, id: 'book_id' };
 
-/** `column AS field, …` for every book field: rows come back with the fields' names. */
-function selectFields(columns: Record<keyof BookVersion, string>): string {
-  return BOOK_FIELDS.map((field) => `${columns[field]} AS ${field}`).join(', ');
+/** `column AS field, …` for every book field (or those given): rows come back with the fields' names. */
+function selectFields(columns: Record<keyof BookVersion, string>, fields: ReadonlyArray<keyof BookVersion> = BOOK_FIELDS): string {
+  return fields.map((field) => `${columns[field]} AS ${field}`).join(', ');
 }
 
 /** A book version as SQLite holds it: metadata as JSON text, deleted as 0 or 1. */
@@ -184,11 +254,42 @@ interface BookRow extends VersionRow {
   merge: string | null;
   /** JSON TrashedText, or null (absent from rows read without it: the change feed). */
   trashed?: string | null;
+  device: string | null;
 }
 
-interface RevisionRow extends VersionRow {
+/** A kept version's fields as SQLite holds them (its text aside). */
+interface RevisionRow extends Omit<VersionRow, 'content'> {
   replacedAt: number;
   merge: string | null;
+  device: string | null;
+}
+
+interface SummaryRow extends RevisionRow {
+  wordsAdded: number;
+  wordsRemoved: number;
+}
+
+/** Every column of a kept version, as the insert statement names them. */
+interface RevisionInsert extends TextColumns {
+  owner: string;
+  book_id: string;
+  revision: number;
+  title: string;
+  author: string;
+  metadata: string;
+  updated_at: number;
+  created_at: number;
+  synced_at: number;
+  deleted: number;
+  replaced_at: number;
+  merge: string | null;
+  device: string | null;
+  pinned: number;
+  hash: string;
+  bytes: number;
+  words_added: number;
+  words_removed: number;
+  size: number;
 }
 
 interface UserRow {
@@ -240,11 +341,63 @@ function withMerge(merge: string | null): { merge?: MergeRecord } {
 
 function toBook(row: BookRow): StoredBook {
   const trashed = row.trashed ? { trashed: JSON.parse(row.trashed) as TrashedText } : {};
-  return { ...toVersion(row), owner: row.owner, seq: row.seq, ...withMerge(row.merge), ...trashed };
+  return { ...toVersion(row), owner: row.owner, seq: row.seq, ...withMerge(row.merge), ...(row.device ? { device: row.device } : {}), ...trashed };
 }
 
-function toRevision(row: RevisionRow): StoredRevision {
-  return { ...toVersion(row), replacedAt: row.replacedAt, ...withMerge(row.merge) };
+/** A kept version's fields (text and word counts aside) from its row. */
+function toRevisionSummary(row: RevisionRow): Omit<RevisionSummary, 'wordsAdded' | 'wordsRemoved'> {
+  const { content: _content, ...version } = toVersion({ ...row, content: '' });
+  return { ...version, replacedAt: row.replacedAt, ...withMerge(row.merge), device: row.device };
+}
+
+function toSummary(row: SummaryRow): RevisionSummary {
+  return { ...toRevisionSummary(row), wordsAdded: row.wordsAdded, wordsRemoved: row.wordsRemoved };
+}
+
+/** The row of a kept version: its fields and its stored text (chain.ts), with the size it takes in a listing. */
+function revisionRow(
+  owner: string,
+  summary: Omit<RevisionSummary, 'wordsAdded' | 'wordsRemoved'>,
+  stored: KeptText & { bytes: number; words: { added: number; removed: number } },
+): RevisionInsert {
+  return {
+    owner,
+    book_id: summary.id,
+    revision: summary.revision,
+    title: summary.title,
+    author: summary.author,
+    metadata: JSON.stringify(summary.metadata),
+    updated_at: summary.updatedAt,
+    created_at: summary.createdAt,
+    synced_at: summary.syncedAt,
+    deleted: summary.deleted ? 1 : 0,
+    replaced_at: summary.replacedAt,
+    merge: summary.merge ? JSON.stringify(summary.merge) : null,
+    device: summary.device,
+    pinned: pinnedByMerge(summary.merge) ? 1 : 0,
+    ...toColumns(stored.text),
+    hash: stored.hash,
+    bytes: stored.bytes,
+    words_added: stored.words.added,
+    words_removed: stored.words.removed,
+    size: revisionSize(summary),
+  };
+}
+
+const REVISION_INSERT_COLUMNS = [
+  'owner', 'book_id', 'revision', 'title', 'author', 'metadata', 'updated_at', 'created_at', 'synced_at', 'deleted', 'replaced_at',
+  'merge', 'device', 'pinned', 'snapshot', 'patch', 'base', 'hash', 'bytes', 'words_added', 'words_removed', 'size',
+] as const satisfies ReadonlyArray<keyof RevisionInsert>;
+
+function insertRevisionStatement(db: Database.Database) {
+  return db.prepare<RevisionInsert>(
+    `INSERT OR REPLACE INTO revisions (${REVISION_INSERT_COLUMNS.join(', ')})
+     VALUES (${REVISION_INSERT_COLUMNS.map((column) => `@${column}`).join(', ')})`,
+  );
+}
+
+function toKeptText(row: TextColumns & { revision: number; hash: string }): KeptText {
+  return { revision: row.revision, text: fromColumns(row), hash: row.hash };
 }
 
 function toUser(row: UserRow): User {
@@ -308,7 +461,9 @@ function migrate(db: Database.Database): void {
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
+      const step = MIGRATIONS[version]!;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();
   }
@@ -317,6 +472,8 @@ function migrate(db: Database.Database): void {
 export interface EmbeddedOptions {
   /** Caps the database at this many pages (PRAGMA max_page_count): how tests fill the disk. */
   maxPageCount?: number;
+  /** How long earlier versions are kept (HISTORY_TIERS); DEFAULT_HISTORY when not given. */
+  history?: HistoryPolicy;
 }
 
 export async function openEmbeddedStore(dataDir: string, options: EmbeddedOptions = {}): Promise<Store> {
@@ -343,19 +500,32 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
 
   const bookColumns = BOOK_FIELDS.map((field) => BOOK_COLUMNS[field]);
   const bookFields = selectFields(BOOK_COLUMNS);
-  const revisionFields = `${selectFields(REVISION_COLUMNS)}, replaced_at AS replacedAt, merge`;
+  const policy = options.history ?? DEFAULT_HISTORY;
+  const summaryFields = `${selectFields(REVISION_COLUMNS, BOOK_FIELDS.filter((field) => field !== 'content'))},
+    replaced_at AS replacedAt, merge, device, words_added AS wordsAdded, words_removed AS wordsRemoved`;
   const q = {
     // By owner and id together: another owner's book is never read (its size would show in the time taken).
-    ownBook: db.prepare<[string, string], BookRow>(`SELECT ${bookFields}, owner, seq, size, merge, trashed FROM books WHERE id = ? AND owner = ?`),
+    ownBook: db.prepare<[string, string], BookRow>(`SELECT ${bookFields}, owner, seq, size, merge, device, trashed FROM books WHERE id = ? AND owner = ?`),
     ownsBook: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ? AND owner = ?'),
     idTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM books WHERE id = ?'),
-    // The replaced version is copied row to row, inside the write's transaction.
-    archive: db.prepare<{ owner: string; id: string; replacedAt: number }>(
-      `INSERT OR REPLACE INTO revisions (owner, ${BOOK_FIELDS.map((field) => REVISION_COLUMNS[field]).join(', ')}, replaced_at, size, merge)
-       SELECT owner, ${bookColumns.join(', ')}, @replacedAt, size, merge FROM books WHERE id = @id AND owner = @owner`,
+    insertRevision: insertRevisionStatement(db),
+    keptEntries: db.prepare<[string, string], { revision: number; replacedAt: number; pinned: number; snapshot: number; bytes: number }>(
+      `SELECT revision, replaced_at AS replacedAt, pinned, base IS NULL AS snapshot, bytes FROM revisions
+       WHERE owner = ? AND book_id = ?`,
     ),
-    keptVersions: db.prepare<[string, string], { revision: number; replacedAt: number }>(
-      'SELECT revision, replaced_at AS replacedAt FROM revisions WHERE owner = ? AND book_id = ?',
+    keptText: db.prepare<[string, string, number], TextColumns & { revision: number; hash: string }>(
+      'SELECT revision, base, hash, patch, snapshot FROM revisions WHERE owner = ? AND book_id = ? AND revision = ?',
+    ),
+    // A version's chain: it and the newer kept versions, oldest first; the reader stops at the first whole one.
+    chainFrom: db.prepare<[string, string, number], TextColumns & { revision: number; hash: string }>(
+      'SELECT revision, base, hash, patch, snapshot FROM revisions WHERE owner = ? AND book_id = ? AND revision >= ? ORDER BY revision',
+    ),
+    updateText: db.prepare<TextColumns & { owner: string; id: string; revision: number; bytes: number }>(
+      `UPDATE revisions SET snapshot = @snapshot, patch = @patch, base = @base, bytes = @bytes
+       WHERE owner = @owner AND book_id = @id AND revision = @revision`,
+    ),
+    updateWords: db.prepare<[number, number, string, string, number]>(
+      'UPDATE revisions SET words_added = ?, words_removed = ? WHERE owner = ? AND book_id = ? AND revision = ?',
     ),
     dropRevision: db.prepare<[string, string, number]>('DELETE FROM revisions WHERE owner = ? AND book_id = ? AND revision = ?'),
     nextSeq: db.prepare<[string, number], { seq: number; bytes: number }>(
@@ -363,11 +533,11 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
        ON CONFLICT (owner) DO UPDATE SET seq = seq + 1, bytes = bytes + excluded.bytes RETURNING seq, bytes`,
     ),
     storedBytes: db.prepare<[string], { bytes: number }>('SELECT bytes FROM counters WHERE owner = ?'),
-    upsertBook: db.prepare<VersionRow & { owner: string; seq: number; size: number; merge: string | null; trashed: string | null }>(
-      `INSERT INTO books (${bookColumns.join(', ')}, owner, seq, size, merge, trashed)
-       VALUES (${BOOK_FIELDS.map((field) => `@${field}`).join(', ')}, @owner, @seq, @size, @merge, @trashed)
+    upsertBook: db.prepare<VersionRow & { owner: string; seq: number; size: number; merge: string | null; device: string | null; trashed: string | null }>(
+      `INSERT INTO books (${bookColumns.join(', ')}, owner, seq, size, merge, device, trashed)
+       VALUES (${BOOK_FIELDS.map((field) => `@${field}`).join(', ')}, @owner, @seq, @size, @merge, @device, @trashed)
        ON CONFLICT (id) DO UPDATE SET
-         ${[...bookColumns.filter((column) => column !== 'id'), 'seq', 'size', 'merge', 'trashed'].map((column) => `${column} = excluded.${column}`).join(', ')}`,
+         ${[...bookColumns.filter((column) => column !== 'id'), 'seq', 'size', 'merge', 'device', 'trashed'].map((column) => `${column} = excluded.${column}`).join(', ')}`,
     ),
     trash: db.prepare<[string, number], BookRow>(
       `SELECT ${bookFields}, owner, seq, size, merge, trashed FROM books
@@ -383,21 +553,21 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
       'SELECT seq, size FROM books WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
     changes: db.prepare<[string, number, number], BookRow>(
-      `SELECT ${bookFields}, owner, seq, size, merge FROM books WHERE owner = ? AND seq > ? AND seq <= ? ORDER BY seq`,
+      `SELECT ${bookFields}, owner, seq, size, merge, device FROM books WHERE owner = ? AND seq > ? AND seq <= ? ORDER BY seq`,
     ),
     revisionSizes: db.prepare<[string, string, number, number], { revision: number; size: number }>(
       `SELECT revision, size FROM revisions WHERE owner = ? AND book_id = ? AND revision < ?
        ORDER BY revision DESC LIMIT ?`,
     ),
-    revisionNumbered: db.prepare<[string, string, number], RevisionRow>(
-      `SELECT ${revisionFields} FROM revisions WHERE owner = ? AND book_id = ? AND revision = ?`,
+    revisionNumbered: db.prepare<[string, string, number], SummaryRow>(
+      `SELECT ${summaryFields} FROM revisions WHERE owner = ? AND book_id = ? AND revision = ?`,
     ),
-    revisionCurrentAt: db.prepare<[string, string, number, number], RevisionRow>(
-      `SELECT ${revisionFields} FROM revisions WHERE owner = ? AND book_id = ? AND synced_at <= ? AND replaced_at > ?
+    revisionCurrentAt: db.prepare<[string, string, number, number], SummaryRow>(
+      `SELECT ${summaryFields} FROM revisions WHERE owner = ? AND book_id = ? AND synced_at <= ? AND replaced_at > ?
        ORDER BY revision DESC LIMIT 1`,
     ),
-    revisions: db.prepare<[string, string, number, number], RevisionRow>(
-      `SELECT ${revisionFields} FROM revisions
+    revisions: db.prepare<[string, string, number, number], SummaryRow>(
+      `SELECT ${summaryFields} FROM revisions
        WHERE owner = ? AND book_id = ? AND revision < ? AND revision >= ? ORDER BY revision DESC`,
     ),
     insertUser: db.prepare(
@@ -438,6 +608,26 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     sweepRateLimits: bookkeeping.prepare('DELETE FROM rate_limits WHERE expires_at < ?'),
   };
 
+  /** Keeps `replaced` among the book's revisions as `next` replaces it, thinning and re-linking (history/chain.ts). */
+  const archive = (owner: string, replaced: StoredBook, next: BookWrite): void => {
+    const id = replaced.id;
+    const step: ArchiveStep = {
+      kept: q.keptEntries.all(owner, id).map((e): KeptEntry => ({ ...e, pinned: e.pinned === 1, snapshot: e.snapshot === 1 })),
+      replaced: { revision: replaced.revision, replacedAt: next.syncedAt, pinned: pinnedByMerge(replaced.merge), content: replaced.content },
+      next: { revision: next.revision, content: next.content },
+      now: next.syncedAt,
+      policy,
+    };
+    const out = archiveStep(step, (revisions) => new Map(revisions.map((r) => [r, toKeptText(q.keptText.get(owner, id, r)!)])));
+    for (const revision of out.drop) q.dropRevision.run(owner, id, revision);
+    for (const update of out.updates) {
+      if (update.text) q.updateText.run({ ...toColumns(update.text.text), bytes: update.text.bytes, owner, id, revision: update.revision });
+      if (update.words) q.updateWords.run(update.words.added, update.words.removed, owner, id, update.revision);
+    }
+    const { content: _content, owner: _owner, seq: _seq, ...fields } = replaced;
+    q.insertRevision.run(revisionRow(owner, { ...fields, replacedAt: next.syncedAt, device: replaced.device ?? null }, out.archived));
+  };
+
   /** One write of a step; `usage` is the owner's stored bytes, kept up to date across the step. */
   const putOne = (owner: string, asWritten: CasWrite, usage: StepUsage): PutResult => {
     const row = q.ownBook.get(asWritten.book.id, owner);
@@ -447,17 +637,14 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     // Checked for creates too: the upsert below would otherwise take over another owner's book.
     const check = checkWrite(current, write, usage, !row && q.idTaken.get(book.id) !== undefined);
     if (!check.ok) return check;
-    if (current) {
-      q.archive.run({ owner, id: book.id, replacedAt: book.syncedAt });
-      for (const revision of revisionsToDrop(q.keptVersions.all(owner, book.id))) q.dropRevision.run(owner, book.id, revision);
-    }
+    if (current) archive(owner, current.book, book);
     const counter = q.nextSeq.get(owner, check.growth)!;
     usage.bytes = counter.bytes;
     const merge = book.merge ? JSON.stringify(book.merge) : null;
     const trashed = book.trashed ? JSON.stringify(book.trashed) : null;
-    q.upsertBook.run({ ...toVersionRow(book), owner, seq: counter.seq, size: check.size, merge, trashed });
-    const kept = { ...(book.merge ? { merge: book.merge } : {}), ...(book.trashed ? { trashed: book.trashed } : {}) };
-    return { ok: true, book: { ...bookVersion(book), owner, seq: counter.seq, ...kept } };
+    q.upsertBook.run({ ...toVersionRow(book), owner, seq: counter.seq, size: check.size, merge, device: book.device ?? null, trashed });
+    const extras = { ...(book.merge ? { merge: book.merge } : {}), ...(book.device ? { device: book.device } : {}), ...(book.trashed ? { trashed: book.trashed } : {}) };
+    return { ok: true, book: { ...bookVersion(book), owner, seq: counter.seq, ...extras } };
   };
   // One IMMEDIATE transaction for the whole step: the write lock is taken before the first read, so no revision
   // check, archive, seq or new row can interleave with another writer (another connection waits on busy_timeout),
@@ -491,9 +678,25 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     const before = query.before ?? Number.MAX_SAFE_INTEGER;
     const limit = query.limit ?? LIMITS.pageMax;
     const sizes = q.revisionSizes.all(owner, id, before, limit + 1);
-    const { fit, hasMore } = cutPage(sizes, limit, query.budget ?? UNBOUNDED, REPLACED_AT_BYTES);
+    const { fit, hasMore } = cutPage(sizes, limit, query.budget ?? UNBOUNDED);
     const oldest = fit.at(-1)?.revision;
-    return { revisions: oldest === undefined ? [] : q.revisions.all(owner, id, before, oldest).map(toRevision), hasMore };
+    return { revisions: oldest === undefined ? [] : q.revisions.all(owner, id, before, oldest).map(toSummary), hasMore };
+  });
+  // The version's row, its chain up to a whole copy and (when none is whole) the current book, in one snapshot.
+  const revisionTx = db.transaction((owner: string, id: string, which: { revision: number } | { currentAt: number }) => {
+    const row =
+      'revision' in which
+        ? q.revisionNumbered.get(owner, id, which.revision)
+        : q.revisionCurrentAt.get(owner, id, which.currentAt, which.currentAt);
+    if (!row) return null;
+    const links: KeptText[] = [];
+    for (const link of q.chainFrom.iterate(owner, id, row.revision)) {
+      links.push(toKeptText(link));
+      if (link.snapshot !== null) break;
+    }
+    const whole = links.at(-1)?.text && 'snapshot' in links.at(-1)!.text;
+    const book = whole ? null : q.ownBook.get(id, owner);
+    return { ...toSummary(row), content: readText(links, book ? { revision: book.revision, content: book.content } : null) };
   });
 
   // A session and the tokens it made go together, so a crash between the two cannot leave an orphan token alive.
@@ -542,11 +745,7 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     },
 
     async getRevision(owner, id, which) {
-      const row =
-        'revision' in which
-          ? q.revisionNumbered.get(owner, id, which.revision)
-          : q.revisionCurrentAt.get(owner, id, which.currentAt, which.currentAt);
-      return row ? toRevision(row) : null;
+      return revisionTx(owner, id, which);
     },
 
     async listTrash(owner, deletedAfter) {

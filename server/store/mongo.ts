@@ -4,7 +4,19 @@
 // the test harness (jongodb.testing.ts), never here.
 import { MongoClient, MongoServerError, type ClientSession, type Db } from 'mongodb';
 import { LIMITS, type MergeRecord } from '../../shared/protocol.ts';
-import { revisionsToDrop } from '../history/retention.ts';
+import {
+  ChainMovedError,
+  archiveStep,
+  encodeHistory,
+  fromColumns,
+  planArchive,
+  readText,
+  toColumns,
+  type ArchiveStep,
+  type KeptText,
+  type TextColumns,
+} from '../history/chain.ts';
+import { DEFAULT_HISTORY, pinnedByMerge, type HistoryPolicy } from '../history/retention.ts';
 import { EmailTakenError, IdentityTakenError, normaliseEmail, type Identity, type User } from './account-store.ts';
 import {
   bookVersion,
@@ -14,13 +26,13 @@ import {
   type ChangePage,
   type PutResult,
   type RevisionPage,
+  type RevisionSummary,
   type StoredBook,
-  type StoredRevision,
   type TrashedText,
 } from './book-store.ts';
 import { assertDistinctBooks, checkWrite, withTrash, type StepUsage } from './book-writes.ts';
 import type { SessionRecord, TokenRecord } from './credential-store.ts';
-import { bookSize, cutPage, REPLACED_AT_BYTES, UNBOUNDED } from './paging.ts';
+import { bookSize, cutPage, revisionSize, UNBOUNDED } from './paging.ts';
 import { reportingFullDisk, type Store } from './types.ts';
 
 // Sharding: books and revisions carry `owner` and every query on them filters on it, so both can be sharded on
@@ -41,15 +53,38 @@ interface BookDoc extends VersionDoc {
   merge?: MergeRecord;
   /** On a tombstone in the trash: the text it deleted. */
   trashed?: TrashedText;
+  /** The device that wrote this revision; absent when not recorded. */
+  device?: string;
 }
 
-interface RevisionDoc extends VersionDoc {
+/**
+ * A kept version: its fields, and its text as a reverse patch from revision `base` or whole (server/history/chain.ts),
+ * with the text's hash and the words it added and removed against the previous kept version.
+ */
+interface RevisionDoc extends Omit<VersionDoc, 'content'>, TextColumns {
   /** `${owner}:${bookId}:${revision}`: archiving the same version twice is a no-op, never a second copy. */
   _id: string;
   owner: string;
   bookId: string;
   replacedAt: number;
+  /** paging.ts revisionSize: listings are cut by size before any version is read. */
   size: number;
+  merge?: MergeRecord;
+  device: string | null;
+  pinned: boolean;
+  hash: string;
+  /** Bytes of the stored text (patch or whole copy). */
+  bytes: number;
+  wordsAdded: number;
+  wordsRemoved: number;
+}
+
+/** A whole-copy revision as stores before the reverse-patch history wrote it (what migrateRevisionChains converts). */
+interface WholeRevisionDoc extends VersionDoc {
+  _id: string;
+  owner: string;
+  bookId: string;
+  replacedAt: number;
   merge?: MergeRecord;
 }
 
@@ -159,24 +194,67 @@ function versionDoc(book: BookVersion): VersionDoc {
 }
 
 function toBook(doc: BookDoc): StoredBook {
-  const kept = { ...(doc.merge ? { merge: doc.merge } : {}), ...(doc.trashed ? { trashed: doc.trashed } : {}) };
-  return { ...bookVersion({ ...doc, id: doc._id }), owner: doc.owner, seq: doc.seq, ...kept };
+  const extras = { ...(doc.merge ? { merge: doc.merge } : {}), ...(doc.device ? { device: doc.device } : {}), ...(doc.trashed ? { trashed: doc.trashed } : {}) };
+  return { ...bookVersion({ ...doc, id: doc._id }), owner: doc.owner, seq: doc.seq, ...extras };
 }
 
 function toBookDoc(owner: string, book: BookWrite, seq: number, size: number): BookDoc {
-  const kept = { ...(book.merge ? { merge: book.merge } : {}), ...(book.trashed ? { trashed: book.trashed } : {}) };
-  return { _id: book.id, ...versionDoc(book), owner, seq, size, ...kept };
+  const extras = { ...(book.merge ? { merge: book.merge } : {}), ...(book.device ? { device: book.device } : {}), ...(book.trashed ? { trashed: book.trashed } : {}) };
+  return { _id: book.id, ...versionDoc(book), owner, seq, size, ...extras };
 }
 
-function toRevisionDoc(current: BookDoc, replacedAt: number): RevisionDoc {
-  const { owner, _id: bookId, size } = current;
-  const merge = current.merge ? { merge: current.merge } : {};
-  return { _id: `${owner}:${bookId}:${current.revision}`, ...versionDoc({ ...current, id: bookId }), owner, bookId, replacedAt, size, ...merge };
+/** The document of a kept version: its fields (from the version it was) and its stored text (chain.ts). */
+function toRevisionDoc(
+  owner: string,
+  summary: Omit<RevisionSummary, 'wordsAdded' | 'wordsRemoved'>,
+  stored: KeptText & { bytes: number; words: { added: number; removed: number } },
+): RevisionDoc {
+  const { id: bookId, merge, ...fields } = summary;
+  return {
+    _id: `${owner}:${bookId}:${summary.revision}`,
+    ...fields,
+    owner,
+    bookId,
+    ...(merge ? { merge } : {}),
+    pinned: pinnedByMerge(merge),
+    ...toColumns(stored.text),
+    hash: stored.hash,
+    bytes: stored.bytes,
+    wordsAdded: stored.words.added,
+    wordsRemoved: stored.words.removed,
+    size: revisionSize(summary),
+  };
 }
 
-function toRevision(doc: RevisionDoc): StoredRevision {
-  return { ...bookVersion({ ...doc, id: doc.bookId }), replacedAt: doc.replacedAt, ...(doc.merge ? { merge: doc.merge } : {}) };
+/** The fields of a kept version from a book document (the version it was) or a whole-copy revision. */
+function revisionFields(doc: VersionDoc & { merge?: MergeRecord }, id: string, replacedAt: number, device: string | null) {
+  const { content: _content, ...version } = bookVersion({ ...doc, id });
+  return { ...version, replacedAt, ...(doc.merge ? { merge: doc.merge } : {}), device };
 }
+
+function toSummary(doc: RevisionDoc): RevisionSummary {
+  const version = bookVersion({ ...doc, id: doc.bookId, content: '' });
+  const { content: _content, ...fields } = version;
+  return {
+    ...fields,
+    replacedAt: doc.replacedAt,
+    ...(doc.merge ? { merge: doc.merge } : {}),
+    device: doc.device,
+    wordsAdded: doc.wordsAdded,
+    wordsRemoved: doc.wordsRemoved,
+  };
+}
+
+function toKeptText(doc: Pick<RevisionDoc, 'revision' | 'hash' | 'snapshot' | 'patch' | 'base'>): KeptText {
+  return { revision: doc.revision, text: fromColumns(doc), hash: doc.hash };
+}
+
+/** The text fields of a revision document: what reading a chain loads. */
+const TEXT_PROJECTION = { _id: 0, revision: 1, hash: 1, snapshot: 1, patch: 1, base: 1 } as const;
+/** Everything but the text: what a listing loads. */
+const SUMMARY_PROJECTION = { snapshot: 0, patch: 0 } as const;
+/** A chain read that met a concurrent write is read again, at most this many times. */
+const CHAIN_READS = 5;
 
 function toUser({ _id, ...user }: UserDoc): User {
   return { id: _id, ...user };
@@ -204,18 +282,23 @@ async function requireTransactions(db: Db): Promise<void> {
   throw new Error('MongoDB store needs transactions: run MongoDB as a replica set (e.g. mongod --replSet rs0, see compose.yaml)');
 }
 
-export async function openMongoStore(uri: string, dbName: string): Promise<Store> {
+export interface MongoOptions {
+  /** How long earlier versions are kept (HISTORY_TIERS); DEFAULT_HISTORY when not given. */
+  history?: HistoryPolicy;
+}
+
+export async function openMongoStore(uri: string, dbName: string, options: MongoOptions = {}): Promise<Store> {
   const client = new MongoClient(uri);
   await client.connect();
   try {
-    return await createMongoStore(client, client.db(dbName));
+    return await createMongoStore(client, client.db(dbName), options.history ?? DEFAULT_HISTORY);
   } catch (error) {
     await client.close();
     throw error;
   }
 }
 
-async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
+async function createMongoStore(client: MongoClient, db: Db, policy: HistoryPolicy): Promise<Store> {
   await requireTransactions(db);
   const collection = <T extends object>(name: CollectionName) => db.collection<T>(name);
   const books = collection<BookDoc>('books');
@@ -248,6 +331,38 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
   ]);
 
   await recordSizes(db);
+  await migrateRevisionChains(client, db);
+
+  /** Keeps `doc` (the current version) among the book's revisions as `next` replaces it, thinning and re-linking. */
+  async function archive(session: ClientSession, owner: string, doc: BookDoc, next: BookWrite): Promise<void> {
+    const bookId = doc._id;
+    const kept = await revisions
+      // A whole copy has no base: its text is not loaded to find that out.
+      .find({ owner, bookId }, { session, projection: { _id: 0, revision: 1, replacedAt: 1, pinned: 1, base: 1, bytes: 1 } })
+      .toArray();
+    const step: ArchiveStep = {
+      kept: kept.map((e) => ({ revision: e.revision, replacedAt: e.replacedAt, pinned: e.pinned, snapshot: e.base === null, bytes: e.bytes })),
+      replaced: { revision: doc.revision, replacedAt: next.syncedAt, pinned: pinnedByMerge(doc.merge), content: doc.content },
+      next: { revision: next.revision, content: next.content },
+      now: next.syncedAt,
+      policy,
+    };
+    // The texts the step needs are known from the metadata alone, so they are read in one query before the sync part.
+    const needed = planArchive(step).read;
+    const bodies =
+      needed.length === 0 ? [] : await revisions.find({ owner, bookId, revision: { $in: needed } }, { session, projection: TEXT_PROJECTION }).toArray();
+    const out = archiveStep(step, () => new Map(bodies.map((b) => [b.revision, toKeptText(b)])));
+    if (out.drop.length > 0) await revisions.deleteMany({ owner, bookId, revision: { $in: out.drop } }, { session });
+    for (const update of out.updates) {
+      const set = {
+        ...(update.text ? { ...toColumns(update.text.text), bytes: update.text.bytes } : {}),
+        ...(update.words ? { wordsAdded: update.words.added, wordsRemoved: update.words.removed } : {}),
+      };
+      await revisions.updateOne({ _id: `${owner}:${bookId}:${update.revision}` }, { $set: set }, { session });
+    }
+    const archived = toRevisionDoc(owner, revisionFields(doc, bookId, next.syncedAt, doc.device ?? null), out.archived);
+    await revisions.replaceOne({ _id: archived._id }, archived, { upsert: true, session });
+  }
 
   /**
    * One compare-and-set write inside the step's transaction. Every accepted write increments the owner's counter
@@ -287,11 +402,7 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
       return { ok: true, book: toBook(next) };
     }
 
-    const archived = toRevisionDoc(doc, book.syncedAt);
-    await revisions.replaceOne({ _id: archived._id }, archived, { upsert: true, session });
-    const kept = await revisions.find({ owner, bookId: book.id }, { session, projection: { _id: 0, revision: 1, replacedAt: 1 } }).toArray();
-    const dropped = revisionsToDrop(kept);
-    if (dropped.length > 0) await revisions.deleteMany({ owner, bookId: book.id, revision: { $in: dropped } }, { session });
+    await archive(session, owner, doc, book);
     const replaced = await books.replaceOne({ _id: book.id, owner, revision: doc.revision }, next, { session });
     // Cannot happen inside the transaction; throwing aborts it rather than commit a seq without its book.
     if (replaced.matchedCount !== 1) throw new Error(`book ${book.id} changed during its own transaction`);
@@ -368,13 +479,16 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
         .sort({ revision: -1 })
         .limit(limit + 1)
         .toArray();
-      const { fit, hasMore } = cutPage(sizes, limit, query.budget ?? UNBOUNDED, REPLACED_AT_BYTES);
+      const { fit, hasMore } = cutPage(sizes, limit, query.budget ?? UNBOUNDED);
       const oldest = fit.at(-1)?.revision;
       const docs =
         oldest === undefined
           ? []
-          : await revisions.find({ owner, bookId: id, revision: { ...range, $gte: oldest } }).sort({ revision: -1 }).toArray();
-      return { revisions: docs.map(toRevision), hasMore };
+          : await revisions
+              .find({ owner, bookId: id, revision: { ...range, $gte: oldest } }, { projection: SUMMARY_PROJECTION })
+              .sort({ revision: -1 })
+              .toArray();
+      return { revisions: docs.map(toSummary), hasMore };
     },
 
     async getRevision(owner, id, which) {
@@ -382,8 +496,23 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
         'revision' in which
           ? { owner, bookId: id, revision: which.revision }
           : { owner, bookId: id, syncedAt: { $lte: which.currentAt }, replacedAt: { $gt: which.currentAt } };
-      const doc = await revisions.findOne(filter, { sort: { revision: -1 } });
-      return doc ? toRevision(doc) : null;
+      // Outside a transaction: the book is read first, then the chain; a write in between shows as links that do not
+      // join (readText's ChainMovedError), and the read starts again.
+      for (let attempt = 1; ; attempt++) {
+        const doc = await revisions.findOne(filter, { sort: { revision: -1 }, projection: SUMMARY_PROJECTION });
+        if (!doc) return null;
+        const book = await books.findOne({ _id: id, owner }, { projection: { revision: 1, content: 1 } });
+        const links: KeptText[] = [];
+        for await (const link of revisions.find({ owner, bookId: id, revision: { $gte: doc.revision } }, { projection: TEXT_PROJECTION }).sort({ revision: 1 })) {
+          links.push(toKeptText(link));
+          if (link.snapshot !== null) break;
+        }
+        try {
+          return { ...toSummary(doc as RevisionDoc), content: readText(links, book && { revision: book.revision, content: book.content }) };
+        } catch (error) {
+          if (!(error instanceof ChainMovedError) || attempt >= CHAIN_READS) throw error;
+        }
+      }
     },
 
     async listTrash(owner, deletedAfter) {
@@ -558,6 +687,39 @@ async function createMongoStore(client: MongoClient, db: Db): Promise<Store> {
 }
 
 /**
+ * Re-encodes the whole-copy revisions kept before history was a chain of reverse patches (server/history/chain.ts),
+ * once per database (a `migrations` document marks it done), book by book in one transaction each, so a start that
+ * stops midway leaves every book either converted or whole for the next start.
+ */
+async function migrateRevisionChains(client: MongoClient, db: Db): Promise<void> {
+  const migrations = db.collection<MigrationDoc>('migrations');
+  if (await migrations.findOne({ _id: 'revision-chains' })) return;
+  const whole = db.collection<WholeRevisionDoc>('revisions');
+  const books = new Map<string, { owner: string; bookId: string }>();
+  for await (const doc of whole.find({ hash: { $exists: false } }, { projection: { _id: 0, owner: 1, bookId: 1 } })) {
+    books.set(`${doc.owner}:${doc.bookId}`, { owner: doc.owner, bookId: doc.bookId });
+  }
+  for (const { owner, bookId } of books.values()) {
+    const session = client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        const current = await db.collection<BookDoc>('books').findOne({ _id: bookId, owner }, { session });
+        const old = await whole.find({ owner, bookId, hash: { $exists: false } }, { session }).sort({ revision: -1 }).toArray();
+        if (!current || old.length === 0) return;
+        const encoded = encodeHistory(old, current, DEFAULT_HISTORY);
+        for (const [i, doc] of old.entries()) {
+          const converted = toRevisionDoc(owner, revisionFields(doc, bookId, doc.replacedAt, null), encoded[i]!);
+          await db.collection<RevisionDoc>('revisions').replaceOne({ _id: converted._id }, converted, { session });
+        }
+      }, TRANSACTION_OPTIONS);
+    } finally {
+      await session.endSession();
+    }
+  }
+  await migrations.updateOne({ _id: 'revision-chains' }, { $set: { doneAt: new Date() } }, { upsert: true });
+}
+
+/**
  * Gives books and revisions written before sizes were recorded their size, and each owner's counter the total, once
  * per database (a `migrations` document marks it done). Runs before the store serves, so every write after it keeps
  * the totals; a second process starting at the same time repeats it harmlessly (it only fills what is missing).
@@ -566,9 +728,9 @@ async function recordSizes(db: Db): Promise<void> {
   const migrations = db.collection<MigrationDoc>('migrations');
   if (await migrations.findOne({ _id: 'book-sizes' })) return;
   for (const name of ['books', 'revisions'] as const) {
-    const collection = db.collection<BookDoc | RevisionDoc>(name);
+    const collection = db.collection<BookDoc | WholeRevisionDoc>(name);
     for await (const doc of collection.find({ size: { $exists: false } })) {
-      const id = name === 'books' ? doc._id : (doc as RevisionDoc).bookId;
+      const id = name === 'books' ? doc._id : (doc as WholeRevisionDoc).bookId;
       await collection.updateOne({ _id: doc._id }, { $set: { size: bookSize({ ...doc, id }) } });
     }
   }

@@ -1,5 +1,5 @@
 // Byte-bounded answers: how many bytes a book takes in an answer, and how many books of known size fit in a page.
-import { bookVersion, type BookWrite } from './book-store.ts';
+import { bookVersion, type BookWrite, type RevisionSummary } from './book-store.ts';
 
 /**
  * Bytes of the book as JSON (UTF-8) in an answer: what stores record per book on every write, so that they can page
@@ -13,6 +13,17 @@ export function bookSize(book: BookWrite): number {
 
 /** A revision is its book plus `,"replacedAt":<ms>`: at most this many more bytes than the version's bookSize. */
 export const REPLACED_AT_BYTES = ',"replacedAt":'.length + 16;
+
+/** Room for a listed revision's word counts, which change when thinning re-counts them (so its size need not). */
+const WORD_COUNT_BYTES = ',"wordsAdded":,"wordsRemoved":'.length + 2 * 16;
+
+/**
+ * Bytes of a revision in a history listing (no text), as JSON: what the stores record per kept version to page
+ * listings by size. Its word counts are counted at their widest.
+ */
+export function revisionSize(revision: Omit<RevisionSummary, 'wordsAdded' | 'wordsRemoved'>): number {
+  return Buffer.byteLength(JSON.stringify(revision)) + WORD_COUNT_BYTES;
+}
 
 /** Room for the envelope around the items (`{"success":true,"data":[…],"cursor":…,"hasMore":…}`) and their commas. */
 export const ENVELOPE_BYTES = 4 * 1024;

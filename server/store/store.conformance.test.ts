@@ -2,10 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/protocol.ts';
-import { bookSize, REPLACED_AT_BYTES } from './paging.ts';
+import { bookSize, revisionSize } from './paging.ts';
 import { putBook, storeFactories, stopAll, type OpenedStore } from './testing.ts';
 import { EmailTakenError, type User } from './account-store.ts';
-import type { BookWrite, StoredBook } from './book-store.ts';
+import { bookVersion, type BookWrite, type StoredBook } from './book-store.ts';
 import type { TokenRecord } from './credential-store.ts';
 import type { Store } from './types.ts';
 
@@ -288,17 +288,23 @@ describe.each(storeFactories)('the $name store', (factory) => {
 
       expect(revisions.length).toBeGreaterThanOrEqual(LIMITS.revisionsKept);
       expect(revisions.length).toBeLessThanOrEqual(24);
-      revisions.forEach((revision, i) => {
+      for (const [i, revision] of revisions.entries()) {
         const number = 24 - i;
-        expect(revision).toEqual({
-          ...bookWrite({ id: first.id, createdAt: first.createdAt, updatedAt: first.updatedAt, metadata: first.metadata }),
-          content: `<p>v${number}</p>`,
+        const { content: _content, ...fields } = bookWrite({ id: first.id, createdAt: first.createdAt, updatedAt: first.updatedAt, metadata: first.metadata });
+        const summary = {
+          ...fields,
           revision: number,
           syncedAt: first.syncedAt + number - 1,
           // A version is replaced when the next one is synced.
           replacedAt: first.syncedAt + number,
-        });
-      });
+          device: null,
+          // Against the version before it: one word for another (v1 against the first text, four words).
+          wordsAdded: 1,
+          wordsRemoved: number === 1 ? 0 : 1,
+        };
+        expect(revision).toEqual(summary);
+        expect(await store.getRevision(alice, first.id, { revision: number })).toEqual({ ...summary, content: `<p>v${number}</p>` });
+      }
       expect(await store.listRevisions(bob, first.id)).toBeNull();
     });
 
@@ -344,7 +350,8 @@ describe.each(storeFactories)('the $name store', (factory) => {
       expect(after.merge).toBeUndefined();
       expect(await store.getBook(alice, first.id)).not.toHaveProperty('merge');
       const [replaced, original] = await revisionsOf(store, alice, first.id);
-      expect(replaced).toMatchObject({ revision: 2, content: '<p>mine</p>', merge });
+      expect(replaced).toMatchObject({ revision: 2, merge });
+      expect(await store.getRevision(alice, first.id, { revision: 2 })).toMatchObject({ content: '<p>mine</p>', merge });
       expect(original).not.toHaveProperty('merge');
       expect(await store.storedBytes(alice)).toBe(bookSize(after));
     });
@@ -389,13 +396,16 @@ describe.each(storeFactories)('the $name store', (factory) => {
     });
 
     it('pages revisions newest first by bytes, continuing below the last revision returned', async () => {
-      const book = await create(store, alice, sized(10));
+      // A listing holds no text: what takes bytes there is a version's fields (here its metadata).
+      const noted = (title: string) => ({ title, metadata: { note: 'x'.repeat(10 * 1024) } });
+      const book = await create(store, alice, noted('v1'));
       let current = book;
       for (let i = 0; i < 5; i++) {
-        const next = await putBook(store, alice, nextVersion(current, sized(10, { title: `v${current.revision + 1}` })), current.revision);
+        const next = await putBook(store, alice, nextVersion(current, noted(`v${current.revision + 1}`)), current.revision);
         current = next.ok ? next.book : current;
       }
-      const budget = { maxBytes: 2 * (bookSize(book) + REPLACED_AT_BYTES), atLeastOne: true };
+      const { content: _content, ...fields } = bookVersion(book);
+      const budget = { maxBytes: 2 * revisionSize({ ...fields, replacedAt: book.syncedAt, device: null }), atLeastOne: true };
 
       const pages = [];
       let before: number | undefined;

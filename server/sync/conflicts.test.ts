@@ -39,11 +39,15 @@ describe.each(storeFactories)('last-writer-wins over HTTP ($name store)', (facto
 
     it('refuses a stale edit whose base revision the server no longer keeps with 409, keeping the server copy', async () => {
       const book = await storedBook();
-      // Enough later revisions that revision 1 is no longer kept.
+      // Enough later revisions, and days later one more, that revision 1 is no longer kept: the hour of saves thins to its
+      // newest and the newest kept whatever their age.
       for (let revision = 1; revision <= LIMITS.revisionsKept + 1; revision++) {
         await client.put(`/api/books/${book.id}`, { ...book, content: `<p>v${revision + 1}</p>`, baseRevision: revision, updatedAt: T0 - 30_000 });
       }
-      const last = LIMITS.revisionsKept + 2;
+      clock = T0 + 3 * 86_400_000;
+      const last = LIMITS.revisionsKept + 3;
+      await client.put(`/api/books/${book.id}`, { ...book, content: `<p>v${last}</p>`, baseRevision: last - 1, updatedAt: T0 - 20_000 });
+      clock = T0;
       const stale = { ...book, content: '<p>late edit</p>', baseRevision: 1, updatedAt: T0 - 10_000 };
       const res = await client.put(`/api/books/${book.id}`, stale);
       expect(res.status).toBe(409);
@@ -79,7 +83,9 @@ describe.each(storeFactories)('last-writer-wins over HTTP ($name store)', (facto
       expect(res.status).toBe(200);
       expect(res.body.data.revision).toBe(3);
       const revisions = await client.get(`/api/books/${book.id}/revisions`);
-      expect(revisions.body.data.map((r: { content: string }) => r.content)).toEqual(['<p>second</p>', '<p>server</p>']);
+      expect(revisions.body.data.map((r: { revision: number }) => r.revision)).toEqual([2, 1]);
+      const texts = await Promise.all([2, 1].map(async (n) => (await client.get(`/api/books/${book.id}/revisions/${n}`)).body.data.content));
+      expect(texts).toEqual(['<p>second</p>', '<p>server</p>']);
     });
 
     it('refuses an edit without base revision at the same time as the server copy but with other text', async () => {

@@ -157,14 +157,21 @@ async function sanitiseMerges(sanitizer: Sanitizer | null, decided: Decided[], p
   });
 }
 
-/** The book an accepted or merged edit writes, with the merge record of a merge. */
-function nextRevision(id: string, current: StoredBook | null, edit: IncomingEdit, decision: Extract<WriteDecision, { kind: 'accept' | 'merge' }>, at: number): BookWrite {
+/** The book an accepted or merged edit writes, with the merge record of a merge and the device that wrote it. */
+function nextRevision(
+  id: string,
+  current: StoredBook | null,
+  edit: IncomingEdit,
+  decision: Extract<WriteDecision, { kind: 'accept' | 'merge' }>,
+  at: number,
+  device: string | undefined,
+): BookWrite {
   const version = decision.kind === 'merge' ? decision.version : edit;
   const merge =
     decision.kind === 'merge'
       ? { merge: { baseRevision: edit.baseRevision!, mergedWith: current!.revision, newer: decision.newer, overlaps: decision.overlaps } }
       : {};
-  return { ...nextVersion(id, current, version, decision.updatedAt, at), ...merge };
+  return { ...nextVersion(id, current, version, decision.updatedAt, at), ...merge, ...(device ? { device } : {}) };
 }
 
 /**
@@ -182,6 +189,8 @@ export interface ApplyOptions {
    * say they read Sync v2 answers (SyncRequest `patches`) know no `merged` result. Patches are always merged.
    */
   mergeWholeContent?: boolean;
+  /** The device writing (its token's name, or "web"): recorded with each version it writes, for the history. */
+  device?: string;
 }
 
 /**
@@ -210,7 +219,7 @@ async function applyEdits(
   now: () => number,
   sanitizer: Sanitizer | null,
   quotaBytes: number,
-  { mergeWholeContent = true }: ApplyOptions = {},
+  { mergeWholeContent = true, device }: ApplyOptions = {},
 ): Promise<ApplyOutcome[]> {
   const prepared = new Array<Prepared | undefined>(inputs.length);
   const outcomes = new Array<ApplyOutcome | undefined>(inputs.length);
@@ -261,7 +270,7 @@ async function applyEdits(
             continue;
           }
           if (merge) overlapsOf.set(i, merge.overlaps);
-          writes.push({ book: nextRevision(inputs[i]!.id, current, edit, decision, at), expectedRevision: current?.revision ?? null });
+          writes.push({ book: nextRevision(inputs[i]!.id, current, edit, decision, at, device), expectedRevision: current?.revision ?? null });
           written.push(i);
         }
       }
@@ -295,13 +304,14 @@ export async function applyBook(
   now: () => number,
   sanitizer: Sanitizer,
   quotaBytes?: number,
+  options: ApplyOptions = {},
 ): Promise<ApplyOutcome> {
-  const [outcome] = await applyBooks(store, owner, [input], now, sanitizer, quotaBytes);
+  const [outcome] = await applyBooks(store, owner, [input], now, sanitizer, quotaBytes, options);
   return outcome!;
 }
 
 /** Turns the owner's book into a tombstone (a write based on its current revision), so other devices learn of it. */
-export async function deleteBook(store: BookStore, owner: string, id: string, now: () => number): Promise<ApplyOutcome> {
+export async function deleteBook(store: BookStore, owner: string, id: string, now: () => number, device?: string): Promise<ApplyOutcome> {
   const stored = await store.getBook(owner, id);
   if (!stored) return { status: 'not_found' };
   if (stored.deleted) return { status: 'ok', book: stored, sent: stored.content };
@@ -318,6 +328,6 @@ export async function deleteBook(store: BookStore, owner: string, id: string, no
   };
   // The stored content was sanitised when it was written.
   // A deletion never grows the stored bytes, so no quota applies.
-  const [outcome] = await applyEdits(store, owner, [tombstone], now, null, Number.POSITIVE_INFINITY);
+  const [outcome] = await applyEdits(store, owner, [tombstone], now, null, Number.POSITIVE_INFINITY, { device });
   return outcome!;
 }

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { BookInput } from '../../shared/protocol.ts';
 import { createApp } from '../app.ts';
 import type { Config } from '../config.ts';
+import { DEFAULT_HISTORY } from '../history/retention.ts';
 import { createHttpServer } from '../http-server.ts';
 import { createSanitizerPool } from '../sanitizer/pool.ts';
 import type { OpenedStore, StoreFactory } from '../store/testing.ts';
@@ -33,6 +34,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: 0,
     oauth: { github: null, google: null },
     http: { headersTimeoutMs: 10_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000, maxConnections: 1000 },
+    history: DEFAULT_HISTORY,
     ...overrides,
   };
 }
@@ -92,6 +94,8 @@ export function serveStore(factory: StoreFactory, ...args: [Partial<Config>?, Pa
 export interface ServedWithWriter extends Served {
   /** A signed-in writer's client, ready before the tests. */
   client: Client;
+  /** Moves the server's clock on by `ms` (history thins versions by age). */
+  advance(ms: number): void;
 }
 
 /**
@@ -101,6 +105,9 @@ export interface ServedWithWriter extends Served {
 export function serveOnTickingClock(factory: StoreFactory, start: number): ServedWithWriter {
   let clock = start;
   const served = serveStore(factory, {}, { now: () => clock++ }) as ServedWithWriter;
+  served.advance = (ms) => {
+    clock += ms;
+  };
   beforeAll(async () => {
     served.client = (await signedInWriter(served.server.url)).client;
   });
