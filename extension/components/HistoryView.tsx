@@ -221,9 +221,17 @@ function VersionPane(props: { bookId: string; entry: HistoryEntry; current: stri
 
 /** The version as the editor would show it, read-only: select a passage and copy it like any text. */
 function ReadOnlyText({ content }: { content: string }) {
-  const editor = useEditor({ extensions: manuscriptExtensions(), content, editable: false }, [content]);
+  const editor = useEditor(
+    {
+      extensions: manuscriptExtensions(),
+      content,
+      editable: false,
+      editorProps: { attributes: { 'aria-label': t('historyTextLabel'), 'aria-multiline': 'true', 'aria-readonly': 'true', role: 'textbox' } },
+    },
+    [content],
+  );
   return (
-    <div className="history-text editor" data-testid="history-text" aria-label={t('historyTextLabel')} role="region">
+    <div className="history-text editor" data-testid="history-text">
       <EditorContent editor={editor} />
     </div>
   );
