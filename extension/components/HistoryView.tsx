@@ -56,8 +56,10 @@ function deviceLabel(entry: HistoryEntry): string {
   return entry.device === 'web' ? t('historyDeviceWeb') : entry.device;
 }
 
+const CAUSE_LABELS = { sync: 'historyCauseSync', conflict: 'historyCauseConflict', restore: 'historyCauseRestore' } as const;
+
 function changeLabel(entry: HistoryEntry): string {
-  if (entry.source === 'device') return wordCountLabel(entry.wordCount);
+  if (entry.source === 'device') return `${wordCountLabel(entry.wordCount)}, ${t(CAUSE_LABELS[entry.cause])}`;
   return t('historyWordsChanged', [formatCount(entry.wordsAdded), formatCount(entry.wordsRemoved)]);
 }
 
