@@ -85,4 +85,25 @@ describe('HistoryView', () => {
     expect((await screen.findByText('This version is no longer kept.')).getAttribute('role')).toBe('status');
     expect(screen.queryByTestId('history-restore')).toBeNull();
   });
+
+  it('pages older server versions on request, asking for those before the last one shown', async () => {
+    const book = await bookRepository().create({ title: 'The Long Tide', content: '<p>Now.</p>' });
+    const version = (revision: number) => ({
+      id: book.id, title: 'The Long Tide', author: '', metadata: {}, createdAt: 1, syncedAt: 2, deleted: false, replacedAt: 3,
+      wordsAdded: 1, wordsRemoved: 0, revision, updatedAt: Date.now() - (10 - revision) * 1000, device: 'Laptop',
+    });
+    const asked: unknown[] = [];
+    vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(async (message: unknown) => {
+      const { data } = message as { data: { before?: number } };
+      asked.push(data);
+      return data.before === undefined
+        ? ({ ok: true, signedIn: true, hasMore: true, versions: [version(9), version(8)] } satisfies ServerHistoryAnswer)
+        : ({ ok: true, signedIn: true, hasMore: false, versions: [version(7)] } satisfies ServerHistoryAnswer);
+    });
+    render(<HistoryView bookId={book.id} onBack={() => undefined} onRestored={() => undefined} />);
+    fireEvent.click(await screen.findByTestId('history-more'));
+    await waitFor(() => expect(screen.getAllByTestId('history-entry').map((e) => e.dataset.revision)).toEqual(['9', '8', '7']));
+    expect(asked).toEqual([{ action: 'list', bookId: book.id }, { action: 'list', bookId: book.id, before: 8 }]);
+    expect(screen.queryByTestId('history-more')).toBeNull();
+  });
 });
