@@ -75,6 +75,14 @@ export function HistoryView({ bookId, onBack, onRestored }: HistoryViewProps) {
   const timeFormat = useMemo(() => new Intl.DateTimeFormat(locale, { timeStyle: 'short' }), [locale]);
 
   useEffect(() => heading.current?.focus(), []);
+  // Escape goes back to the book, as it leaves the editor's other overlays.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) onBack();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [onBack]);
 
   const days = useMemo(
     () => groupByDay(mergeHistory(server.state === 'ready' ? server.versions : [], snapshots ?? [])),
@@ -90,7 +98,7 @@ export function HistoryView({ bookId, onBack, onRestored }: HistoryViewProps) {
         <h1 id={headingId} ref={heading} tabIndex={-1}>
           {t('historyHeading', title)}
         </h1>
-        <button type="button" data-testid="history-back" onClick={onBack}>
+        <button type="button" data-testid="history-back" title={`${t('backToBook')} (Esc)`} onClick={onBack}>
           {t('backToBook')}
         </button>
       </div>
