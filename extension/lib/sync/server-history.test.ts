@@ -7,6 +7,7 @@ import { PASSWORD, serveStore, uniqueEmail } from '../../../server/test/harness.
 import { getSnapshot, listSnapshots } from '../books/snapshots.ts';
 import { restoreVersion } from '../books/version-restore.ts';
 import { answerServerHistory } from './server-history.ts';
+import { TransportError } from './transport-error.ts';
 import { createDevice, faultyFetch } from './testing.ts';
 
 const p = (...texts: string[]) => texts.map((t) => `<p>${t}</p>`).join('');
@@ -70,9 +71,14 @@ describe.each(storeFactories)('history from the server ($name store)', (factory)
     expect(await laptop.history({ action: 'list', bookId: crypto.randomUUID() })).toEqual({ ok: true, signedIn: false });
   });
 
-  it('carries a server refusal as a message, not a thrown error', async () => {
+  it('carries a server refusal, and a server out of reach, as a message in the writer\'s language', async () => {
     const laptop = await device();
     const answer = await laptop.history({ action: 'get', bookId: 'not-a-uuid', revision: 1 });
-    expect(answer).toMatchObject({ ok: false, message: expect.any(String) });
+    expect(answer).toMatchObject({ ok: false, message: expect.stringMatching(/\S/) });
+    const unreachable = answerServerHistory(
+      { account: laptop.account, transport: { ...laptop.transport, listRevisions: () => Promise.reject(new TransportError('network', 'Failed to fetch')) } },
+      { action: 'list', bookId: crypto.randomUUID() },
+    );
+    expect(await unreachable).toEqual({ ok: false, message: `Can't reach your sync server at ${served.server.url}` });
   });
 });

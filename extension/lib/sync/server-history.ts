@@ -1,7 +1,9 @@
 // The server's history of a book on this device: its kept earlier versions listed (newest first, no text) and one
 // version's exact text, read by the background (which holds the token) for the history view.
 import type { BookRevision, RevisionSummary } from '../../../shared/protocol.ts';
+import { t } from '../i18n.ts';
 import { sendToBackground } from '../messaging.ts';
+import { serverErrorText } from '../server-errors.ts';
 import type { AccountService } from './account.ts';
 import { TransportError } from './transport-error.ts';
 import type { Transport } from './transport.ts';
@@ -20,9 +22,11 @@ export async function answerServerHistory(
   deps: { transport: Pick<Transport, 'listRevisions' | 'getRevision'>; account: Pick<AccountService, 'current'> },
   request: ServerHistoryRequest,
 ): Promise<ServerHistoryAnswer> {
+  let serverUrl = '';
   try {
     const account = await deps.account.current();
     if (!account) return { ok: true, signedIn: false };
+    serverUrl = account.serverUrl;
     if (request.action === 'get') {
       const version = await deps.transport.getRevision(account.serverUrl, account.token, request.bookId, request.revision);
       return { ok: true, signedIn: true, version };
@@ -36,13 +40,19 @@ export async function answerServerHistory(
       throw error;
     }
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: failureText(error, serverUrl) };
   }
+}
+
+/** A failure in the writer's language: no answer at all, or the server's refusal by its code. */
+function failureText(error: unknown, serverUrl: string): string {
+  if (error instanceof TransportError) return error.kind === 'network' ? t('serverUnreachable', serverUrl) : serverErrorText(error);
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function ask(request: ServerHistoryRequest): Promise<ServerHistoryAnswer & { ok: true }> {
   const answer = await sendToBackground('server-history', request);
-  if (!answer) throw new Error('The extension is restarting; try again in a moment');
+  if (!answer) throw new Error(t('extensionRestarting'));
   if (!answer.ok) throw new Error(answer.message);
   return answer;
 }
