@@ -106,4 +106,32 @@ describe('HistoryView', () => {
     expect(asked).toEqual([{ action: 'list', bookId: book.id }, { action: 'list', bookId: book.id, before: 8 }]);
     expect(screen.queryByTestId('history-more')).toBeNull();
   });
+
+  it('copies the passage selected in the whole text, or the whole version when nothing is selected', async () => {
+    backgroundAnswers({ ok: true, signedIn: false });
+    const book = await bookWithSnapshot('<p>The pier was quiet.</p><p>Gulls wheeled.</p>', '<p>Now.</p>');
+    const written: string[] = [];
+    vi.spyOn(navigator.clipboard, 'write').mockImplementation(async (items) => {
+      written.push(await (await items[0]!.getType('text/html')).text());
+    });
+    render(<HistoryView bookId={book.id} onBack={() => undefined} onRestored={() => undefined} />);
+    fireEvent.click(await screen.findByTestId('history-entry'));
+    fireEvent.click(await screen.findByTestId('history-copy'));
+    await waitFor(() => expect(screen.getByTestId('history-copied').textContent).toBe('The whole version is on the clipboard.'));
+    expect(written).toEqual(['<p>The pier was quiet.</p><p>Gulls wheeled.</p>']);
+
+    fireEvent.click(screen.getByTestId('history-show-text'));
+    const second = await waitFor(() => {
+      const found = [...screen.getByTestId('history-text').querySelectorAll('p')].find((p) => p.textContent === 'Gulls wheeled.');
+      if (!found) throw new Error('the whole text is not shown yet');
+      return found;
+    });
+    const range = document.createRange();
+    range.selectNodeContents(second);
+    window.getSelection()!.removeAllRanges();
+    window.getSelection()!.addRange(range);
+    fireEvent.click(screen.getByTestId('history-copy'));
+    await waitFor(() => expect(screen.getByTestId('history-copied').textContent).toBe('The selected passage is on the clipboard.'));
+    expect(written[1]).toBe('Gulls wheeled.');
+  });
 });

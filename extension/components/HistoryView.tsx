@@ -10,6 +10,7 @@ import { restoreVersion } from '../lib/books/version-restore.ts';
 import { manuscriptExtensions } from '../lib/editor/schema.ts';
 import { formatCount, t, uiLocale, wordCountLabel } from '../lib/i18n.ts';
 import { getServerVersion, listServerVersions } from '../lib/sync/server-history.ts';
+import { copyPassage } from './copy-passage.ts';
 import { useObservable } from './useObservable.ts';
 import { VersionDiff } from './VersionDiff.tsx';
 
@@ -171,6 +172,8 @@ function VersionPane(props: { bookId: string; entry: HistoryEntry; current: stri
   const [showing, setShowing] = useState<'changes' | 'text'>('changes');
   const [restoreError, setRestoreError] = useState('');
   const [restoring, setRestoring] = useState(false);
+  const [copied, setCopied] = useState<'' | 'passage' | 'version'>('');
+  const body = useRef<HTMLDivElement>(null);
   const paneHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     let live = true;
@@ -196,6 +199,27 @@ function VersionPane(props: { bookId: string; entry: HistoryEntry; current: stri
     }
   };
 
+  // The passage selected in the whole text when there is one (a selection in the changes would mix both versions),
+  // else the whole version.
+  const copy = async () => {
+    if (version.state !== 'ready') return;
+    const selection = window.getSelection();
+    const range = selection && !selection.isCollapsed && selection.rangeCount > 0 ? selection.getRangeAt(0) : null;
+    const inside = showing === 'text' && range !== null && body.current?.contains(range.commonAncestorContainer) === true;
+    let html = version.content;
+    if (inside) {
+      const holder = document.createElement('div');
+      holder.append(range.cloneContents());
+      html = holder.innerHTML;
+    }
+    try {
+      await copyPassage(html);
+      setCopied(inside ? 'passage' : 'version');
+    } catch (error) {
+      setRestoreError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
   return (
     <section className="history-version" aria-labelledby={`${entry.key}-heading`} data-testid="history-version">
       <h2 id={`${entry.key}-heading`} ref={paneHeading} tabIndex={-1}>
@@ -216,13 +240,21 @@ function VersionPane(props: { bookId: string; entry: HistoryEntry; current: stri
             <button type="button" data-testid="history-restore" disabled={restoring} onClick={() => void restore()}>
               {t('historyRestore')}
             </button>
+            <button type="button" data-testid="history-copy" title={t('historyCopyHint')} onClick={() => void copy()}>
+              {t('historyCopy')}
+            </button>
           </div>
+          <p role="status" className="history-note" data-testid="history-copied">
+            {copied && t(copied === 'passage' ? 'historyCopiedPassage' : 'historyCopiedVersion')}
+          </p>
           {restoreError && <p role="alert">{restoreError}</p>}
-          {showing === 'changes' ? (
-            <VersionDiff before={version.content} after={current} label={t('historyDiffLabel')} testId="history-diff" />
-          ) : (
-            <ReadOnlyText content={version.content} />
-          )}
+          <div ref={body}>
+            {showing === 'changes' ? (
+              <VersionDiff before={version.content} after={current} label={t('historyDiffLabel')} testId="history-diff" />
+            ) : (
+              <ReadOnlyText content={version.content} />
+            )}
+          </div>
         </>
       )}
     </section>
