@@ -28,6 +28,8 @@ interface BookEditorProps {
   bookId: string;
   inTab: boolean;
   onBack: () => void;
+  /** The book's version history (the ⋯ menu, or Ctrl/⌘+Alt+H). */
+  onOpenHistory: () => void;
   onDeleted: (removed: RemovedBook) => void;
 }
 
@@ -61,7 +63,7 @@ function MissingBook({ onBack }: { onBack: () => void }) {
   );
 }
 
-function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { book: LocalBook }) {
+function BookSession({ book, inTab, onBack, onOpenHistory, onDeleted }: BookEditorProps & { book: LocalBook }) {
   const [display, changeDisplay] = useDisplaySettings();
   // Created once; its extensions read the settings live, so a change applies without reopening the book. Quotes
   // follow the book's language when it names one (as it was when the book was opened), else the interface's.
@@ -106,10 +108,14 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
         setOutlineOpen('goto');
         setGotoRequests((n) => n + 1);
       }
+      if ((event.ctrlKey || event.metaKey) && event.altKey && event.code === 'KeyH') {
+        event.preventDefault();
+        onOpenHistory();
+      }
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
+  }, [onOpenHistory]);
 
   if (missing) return <MissingBook onBack={onBack} />;
 
@@ -186,6 +192,9 @@ function BookSession({ book, inTab, onBack, onDeleted }: BookEditorProps & { boo
                 // What the editor shows, with the book's settings (language, citation style) as stored now.
                 load={async () => ({ ...((await bookRepository().get(book.id)) ?? book), title, author, content: editor?.getHTML() ?? book.content })}
               />
+              <button type="button" data-testid="open-history" title={`${t('openHistory')} (${MOD}Alt+H)`} onClick={onOpenHistory}>
+                {t('openHistory')}
+              </button>
               <AppendFile bookId={book.id} />
               <label className="field">
                 <span>{t('authorLabel')}</span>

@@ -11,6 +11,7 @@ import { useAccountSettings } from '../lib/sync/panel.ts';
 import { mergeSummaryText, thisDeviceLabel } from './MergeOverlapNote.tsx';
 import { useObservable } from './useObservable.ts';
 import { VersionDiff } from './VersionDiff.tsx';
+import { copyPassage } from './copy-passage.ts';
 
 interface MergeReviewProps {
   bookId: string;
@@ -245,16 +246,4 @@ function ReviewedItem({ record, onUndo, onError }: { record: MergeOverlapRecord;
 /** A passage's words as the reader sees them (a short passage: no diff to fold). */
 function PassageText({ html }: { html: string }) {
   return <p className="diff-block diff-same">{passageText(html)}</p>;
-}
-
-/** Puts a passage on the clipboard as formatted text, with plain text for places that take only that. */
-async function copyPassage(html: string): Promise<void> {
-  const plain = new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '';
-  if (typeof ClipboardItem !== 'undefined' && navigator.clipboard.write) {
-    await navigator.clipboard.write([
-      new ClipboardItem({ 'text/html': new Blob([html], { type: 'text/html' }), 'text/plain': new Blob([plain], { type: 'text/plain' }) }),
-    ]);
-  } else {
-    await navigator.clipboard.writeText(plain);
-  }
 }

@@ -5,6 +5,7 @@
 import { browser } from 'wxt/browser';
 import type { ClipRequest, ClipResult, UndoOutcome } from './clipping/clipper.ts';
 import type { AccountAnswer, AccountRequest } from './sync/messages.ts';
+import type { ServerHistoryAnswer, ServerHistoryRequest } from './sync/server-history.ts';
 import type { ServerTrashAnswer, ServerTrashRequest } from './sync/server-trash.ts';
 
 export interface Protocol {
@@ -16,6 +17,8 @@ export interface Protocol {
   account: { data: AccountRequest; answer: AccountAnswer };
   /** The server's trash: list it, or bring one of its books into this device's trash (to restore it here). */
   'server-trash': { data: ServerTrashRequest; answer: ServerTrashAnswer };
+  /** The server's history of a book: its kept versions, or one version's text (the history view). */
+  'server-history': { data: ServerHistoryRequest; answer: ServerHistoryAnswer };
   /** Opens the editor in a full tab (Firefox e2e reaches the editor this way). */
   'open-editor-tab': { data: { bookId?: string }; answer: { tabId?: number } };
   /** Clips into a book, exactly as the context menu does after reading the selection (e2e). */
@@ -50,7 +53,7 @@ interface Envelope {
 }
 
 const TYPES: ReadonlySet<string> = new Set<MessageType>([
-  'books-changed', 'sync-now', 'account', 'server-trash', 'open-editor-tab', 'clip', 'clip-pending', 'clip-pick', 'clip-undo', 'clip-open',
+  'books-changed', 'sync-now', 'account', 'server-trash', 'server-history', 'open-editor-tab', 'clip', 'clip-pending', 'clip-pick', 'clip-undo', 'clip-open',
 ]);
 
 function isEnvelope(value: unknown): value is Envelope {

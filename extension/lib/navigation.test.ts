@@ -13,6 +13,12 @@ describe('panel routes', () => {
     expect(parseRoute('#/trash')).toEqual({ view: 'trash' });
   });
 
+  it('round-trip a book\'s history through the URL hash (a reload stays there)', () => {
+    expect(routeHash({ view: 'history', bookId: ID })).toBe(`#/book/${ID}/history`);
+    expect(parseRoute(`#/book/${ID}/history`)).toEqual({ view: 'history', bookId: ID });
+    expect(parseRoute(`#/book/${ID}/historyx`)).toEqual({ view: 'list' });
+  });
+
   it('fall back to the book list for an empty or unknown hash', () => {
     expect(parseRoute('')).toEqual({ view: 'list' });
     expect(parseRoute('#/book/not-a-uuid')).toEqual({ view: 'list' });

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { BookEditor } from '../../components/BookEditor.tsx';
 import { BookList } from '../../components/BookList.tsx';
 import { ConflictBanner } from '../../components/ConflictBanner.tsx';
+import { HistoryView } from '../../components/HistoryView.tsx';
 import { SettingsView } from '../../components/SettingsView.tsx';
 import { SyncStatusBadge } from '../../components/SyncStatusBadge.tsx';
 import { TrashView } from '../../components/TrashView.tsx';
@@ -80,12 +81,20 @@ export function App({ inTab }: { inTab: boolean }) {
               navigate({ view: 'book', bookId });
             }}
           />
+        ) : route.view === 'history' ? (
+          <HistoryView
+            key={route.bookId}
+            bookId={route.bookId}
+            onBack={() => navigate({ view: 'book', bookId: route.bookId })}
+            onRestored={() => navigate({ view: 'book', bookId: route.bookId })}
+          />
         ) : (
           <BookEditor
             key={route.bookId}
             bookId={route.bookId}
             inTab={inTab}
             onBack={() => navigate({ view: 'list' })}
+            onOpenHistory={() => navigate({ view: 'history', bookId: route.bookId })}
             onDeleted={(r) => {
               setRemoved(r);
               navigate({ view: 'list' });

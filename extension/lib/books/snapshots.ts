@@ -1,5 +1,6 @@
 // The local safety net: text a change from elsewhere (a pull, a merge, a restore, a conflict choice) replaced, kept on
 // this device, thinned by age and bounded in space; the history view lists these as offline entries.
+import { liveQuery, type Observable } from 'dexie';
 import { database, type AncloraDB, type LocalBook, type SnapshotCause, type SnapshotInfo, type SnapshotText } from './db.ts';
 import { countHtml } from './words.ts';
 
@@ -112,6 +113,11 @@ export interface Snapshot extends SnapshotInfo {
 export async function listSnapshots(bookId: string, db: AncloraDB = database()): Promise<SnapshotInfo[]> {
   const rows = await db.snapshots.where('bookId').equals(bookId).toArray();
   return rows.sort((a, b) => b.at - a.at || b.id.localeCompare(a.id));
+}
+
+/** A book's snapshots as they change (a pull or a restore keeps one while the history view is open). */
+export function watchSnapshots(bookId: string, db: AncloraDB = database()): Observable<SnapshotInfo[]> {
+  return liveQuery(() => listSnapshots(bookId, db));
 }
 
 /** One snapshot with its text; undefined once thinned away. */

@@ -34,6 +34,7 @@ function background(account: Partial<Pick<AccountService, 'signIn' | 'createAcco
     'books-changed': unused,
     'sync-now': unused,
     'server-trash': unused,
+    'server-history': unused,
     'open-editor-tab': unused,
     clip: unused,
     'clip-pending': unused,

@@ -7,6 +7,7 @@ import { database } from '../books/db.ts';
 import { ACCOUNT_KEY, createAccountService, parseAccount } from './account.ts';
 import { showOnBadge, storageKeyValue } from './browser-edges.ts';
 import { createDexieBookStore } from './dexie-store.ts';
+import { answerServerHistory } from './server-history.ts';
 import { answerServerTrash } from './server-trash.ts';
 import { createSyncEngine } from './engine.ts';
 import { defaultLock } from './lock.ts';
@@ -34,7 +35,7 @@ export interface BackgroundSync {
   /** Books were written in this context (a clip): recount pending books and sync soon. */
   booksChanged(): void;
   /** How the background answers pages about sync (wired into its one message listener). */
-  handlers: Pick<Handlers, 'books-changed' | 'sync-now' | 'account' | 'server-trash'>;
+  handlers: Pick<Handlers, 'books-changed' | 'sync-now' | 'account' | 'server-trash' | 'server-history'>;
 }
 
 export function setupSync(): BackgroundSync {
@@ -120,6 +121,8 @@ export function setupSync(): BackgroundSync {
       account: (request) => answerAccountRequest(account, request),
       // The server's trash, read with the background's token; a book brought from it lands in this device's trash.
       'server-trash': (request) => answerServerTrash({ transport, account, db: database() }, request),
+      // The server's history of a book, read with the background's token for the history view.
+      'server-history': (request) => answerServerHistory({ transport, account }, request),
     },
   };
 }

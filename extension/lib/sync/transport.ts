@@ -4,7 +4,9 @@ import { z } from 'zod';
 import {
   CreatedToken,
   ErrorBody,
+  BookRevision,
   PublicUser,
+  RevisionsResponse,
   SignedOutEverywhere,
   ServerBook,
   SyncResponse,
@@ -30,6 +32,7 @@ const SignedOutEverywhereAnswer = z.object({ success: z.literal(true), data: Sig
 const BookAnswer = z.object({ success: z.literal(true), data: ServerBook });
 const TrashAnswer = z.object({ success: z.literal(true), data: z.array(TrashedBook) });
 const TrashedAnswer = z.object({ success: z.literal(true), data: TrashedBook });
+const RevisionAnswer = z.object({ success: z.literal(true), data: BookRevision });
 // Read leniently: a proxy in front of the server (or an older server) may answer an error without a code.
 const ErrorAnswer = ErrorBody.partial({ code: true });
 
@@ -171,6 +174,21 @@ export function createTransport(options: TransportOptions) {
     async getTrashed(serverUrl: string, token: string, id: string): Promise<TrashedBook | null> {
       try {
         return (await request(TrashedAnswer, 'GET', `${serverUrl}/api/trash/${encodeURIComponent(id)}`, { token })).data;
+      } catch (error) {
+        if (error instanceof TransportError && error.kind === 'not_found') return null;
+        throw error;
+      }
+    },
+    /** A page of a book's kept earlier versions, newest first, without their text (`before`: older than this one). */
+    listRevisions(serverUrl: string, token: string, id: string, before?: number): Promise<RevisionsResponse> {
+      const query = before === undefined ? '' : `?before=${before}`;
+      return request(RevisionsResponse, 'GET', `${serverUrl}/api/books/${encodeURIComponent(id)}/revisions${query}`, { token });
+    },
+    /** One kept earlier version with its exact text; null when it is no longer kept (thinned, or the book is gone). */
+    async getRevision(serverUrl: string, token: string, id: string, revision: number): Promise<BookRevision | null> {
+      const url = `${serverUrl}/api/books/${encodeURIComponent(id)}/revisions/${revision}`;
+      try {
+        return (await request(RevisionAnswer, 'GET', url, { token })).data;
       } catch (error) {
         if (error instanceof TransportError && error.kind === 'not_found') return null;
         throw error;
