@@ -55,11 +55,12 @@ export function SyncStatusView({ status, signedIn, browserOnline = true, onSync,
   const lastError = status.localError ? t('syncLocalError') : (codeText(status.lastErrorCode) ?? status.lastError);
   const hint = HINTS[state];
   const title =
-    !signedIn ? undefined : hint ? t(hint) : !lastError ? undefined : status.localError ? lastError : t('syncLastError', lastError);
+    !signedIn ? t('syncOptional') : hint ? t(hint) : !lastError ? undefined : status.localError ? lastError : t('syncLastError', lastError);
   return (
     <button
       type="button"
-      className={`sync-status sync-status--${state}`}
+      // Signed out is a choice, not a fault: no warning sign or colour, only what signing in would add.
+      className={`sync-status sync-status--${signedIn ? state : 'signed-out'}`}
       data-testid="sync-status"
       data-state={state}
       data-pending={status.pendingCount}
@@ -67,7 +68,8 @@ export function SyncStatusView({ status, signedIn, browserOnline = true, onSync,
       aria-live="polite"
       onClick={() => (!signedIn && onOpenSettings ? onOpenSettings() : onSync())}
     >
-      <span aria-hidden="true">{ICONS[state]}</span> {label}
+      {signedIn && <span aria-hidden="true">{ICONS[state]} </span>}
+      {label}
     </button>
   );
 }

@@ -72,7 +72,10 @@ describe('SyncStatusView', () => {
     render(<SyncStatusView status={status({ pendingCount: 1 })} signedIn={false} onSync={onSync} onOpenSettings={onOpenSettings} />);
     const badge = screen.getByTestId('sync-status');
     expect(badge.getAttribute('data-state')).toBe('offline');
-    expect(badge.textContent).toContain('Not syncing');
+    expect(badge.textContent).toBe('Not syncing');
+    // A choice, not a fault: no warning look, and the tooltip says what signing in adds.
+    expect(badge.className).toBe('sync-status sync-status--signed-out');
+    expect(badge.title).toMatch(/^Sync is optional/);
     fireEvent.click(badge);
     expect(onOpenSettings).toHaveBeenCalledTimes(1);
     expect(onSync).not.toHaveBeenCalled();
