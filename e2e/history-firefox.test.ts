@@ -1,39 +1,20 @@
 // Version history in Firefox ESR (WebDriver BiDi) with the built add-on (issue 12 item 1): a book edited on another
 // device shows its earlier version with the changes since, and restoring it is a new edit the server gets.
-import type { Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { until } from '../shared/wait.testing.ts';
 import { seriousViolations } from './support/a11y.ts';
 import { ApiClient } from './support/api.ts';
-import { launchFirefoxWithExtension, type FirefoxWithExtension } from './support/firefox.ts';
+import { useFirefoxWithServer } from './support/firefox.ts';
 import { bookItem, EDITOR, sel, showList, waitForEditorText } from './support/panel.ts';
-import { startServer, type RunningServer } from './support/server.ts';
 import { closeSettings, newAccount, signInThroughSettings } from './support/sync-ui.ts';
 
 const SYNC_TIMEOUT = 20_000;
 
-let firefox: FirefoxWithExtension;
-let server: RunningServer;
-let tab: Page;
-
-beforeAll(async () => {
-  const starting = await Promise.allSettled([
-    // The checker polls while the add-on syncs, all as one user: the per-user limit would answer 429.
-    startServer({ env: { RATE_LIMIT_PER_MINUTE: '100000' } }).then((started) => (server = started)),
-    launchFirefoxWithExtension().then((started) => (firefox = started)),
-  ]);
-  for (const outcome of starting) if (outcome.status === 'rejected') throw outcome.reason;
-  // BiDi refuses to navigate to moz-extension:// URLs: the tab the add-on opens on install is the way in.
-  tab = await firefox.editorTab();
-});
-
-afterAll(async () => {
-  await firefox?.close();
-  await server?.stop();
-});
+const world = useFirefoxWithServer();
 
 describe('version history in Firefox', () => {
   test('the version another device replaced, with the changes since; restoring it reaches the server', async () => {
+    const { editorTab: tab, server } = world;
     const account = newAccount();
     await showList(tab);
     await signInThroughSettings(tab, server.url, account, 'create-account');

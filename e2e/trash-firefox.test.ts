@@ -1,38 +1,19 @@
 // The trash in Firefox ESR (WebDriver BiDi) with the built add-on (issue 12 item 3): a book that never reached a server
 // survives a reload in the trash, and a book another device deleted is restored from the trash and is back on the
 // server.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { until } from '../shared/wait.testing.ts';
 import { seriousViolations } from './support/a11y.ts';
 import { ApiClient } from './support/api.ts';
 import { storedBook } from './support/books.ts';
-import { launchFirefoxWithExtension, type FirefoxWithExtension } from './support/firefox.ts';
+import { useFirefoxWithServer } from './support/firefox.ts';
 import { bookItem, bookWithSavedText, sel, showList, waitForEditorText } from './support/panel.ts';
-import { startServer, type RunningServer } from './support/server.ts';
 import { closeSettings, newAccount, signInThroughSettings } from './support/sync-ui.ts';
 import type { Page } from 'puppeteer';
 
 const SYNC_TIMEOUT = 20_000;
 
-let firefox: FirefoxWithExtension;
-let server: RunningServer;
-let tab: Page;
-
-beforeAll(async () => {
-  const starting = await Promise.allSettled([
-    // The checker polls while the add-on syncs, all as one user: the per-user limit would answer 429.
-    startServer({ env: { RATE_LIMIT_PER_MINUTE: '100000' } }).then((started) => (server = started)),
-    launchFirefoxWithExtension().then((started) => (firefox = started)),
-  ]);
-  for (const outcome of starting) if (outcome.status === 'rejected') throw outcome.reason;
-  // BiDi refuses to navigate to moz-extension:// URLs: the tab the add-on opens on install is the way in.
-  tab = await firefox.editorTab();
-});
-
-afterAll(async () => {
-  await firefox?.close();
-  await server?.stop();
-});
+const world = useFirefoxWithServer();
 
 const trashItem = (id: string) => `${sel('trash-item')}[data-book-id="${id}"]`;
 
@@ -44,6 +25,7 @@ async function openTrash(page: Page): Promise<void> {
 
 describe('the trash in Firefox', () => {
   test('a book that never reached a server survives a reload in the trash and is restored', async () => {
+    const tab = world.editorTab;
     const id = await bookWithSavedText(tab, 'Only Firefox holds these words.');
     await tab.locator(sel('book-more')).click();
     await tab.locator(sel('delete-book')).click();
@@ -61,6 +43,7 @@ describe('the trash in Firefox', () => {
   });
 
   test('a book deleted on another device is in the trash here with its text, and restoring it brings it back there', async () => {
+    const { editorTab: tab, server } = world;
     const account = newAccount();
     await showList(tab);
     await signInThroughSettings(tab, server.url, account, 'create-account');

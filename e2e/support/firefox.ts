@@ -4,6 +4,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll } from 'vitest';
 import { assertBuilt, OUTPUT_DIR } from './browser.ts';
 import { sel } from './panel.ts';
+import { startServer, type RunningServer } from './server.ts';
 import { until } from '../../shared/wait.testing.ts';
 
 export const FIREFOX_EXTENSION_DIR = join(OUTPUT_DIR, 'firefox-mv2');
@@ -98,6 +99,49 @@ export function useFirefoxPerFile(): FirefoxPerFile {
     },
     get editorTab() {
       return ready().editorTab;
+    },
+  };
+}
+
+/** A test file's Firefox with the add-on and its own real sync server. */
+export interface FirefoxWithServer extends FirefoxPerFile {
+  readonly server: RunningServer;
+}
+
+/**
+ * Registers the hooks: Firefox and a real server started side by side before the first test (each stopped after the
+ * last, whichever did start). A checker polls the server as the same user while the add-on syncs, so the per-user
+ * limit that would answer 429 is raised.
+ */
+export function useFirefoxWithServer(): FirefoxWithServer {
+  let firefox: FirefoxWithExtension | undefined;
+  let server: RunningServer | undefined;
+  let editorTab: Page | undefined;
+  beforeAll(async () => {
+    const starting = await Promise.allSettled([
+      startServer({ env: { RATE_LIMIT_PER_MINUTE: '100000' } }).then((started) => (server = started)),
+      launchFirefoxWithExtension().then((started) => (firefox = started)),
+    ]);
+    for (const outcome of starting) if (outcome.status === 'rejected') throw outcome.reason;
+    editorTab = await firefox!.editorTab();
+  });
+  afterAll(async () => {
+    await firefox?.close();
+    await server?.stop();
+  });
+  const ready = () => {
+    if (!firefox || !editorTab || !server) throw new Error('Firefox is not running (useFirefoxWithServer() must be called in the file)');
+    return { firefox, editorTab, server };
+  };
+  return {
+    get firefox() {
+      return ready().firefox;
+    },
+    get editorTab() {
+      return ready().editorTab;
+    },
+    get server() {
+      return ready().server;
     },
   };
 }
