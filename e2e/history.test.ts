@@ -6,10 +6,9 @@ import type { Page } from 'puppeteer';
 import { describe, expect, test } from 'vitest';
 import { until } from '../shared/wait.testing.ts';
 import { seriousViolations } from './support/a11y.ts';
-import { ApiClient } from './support/api.ts';
 import { storedBook } from './support/books.ts';
 import { bookItem, bookWithSavedText, EDITOR, sel, typeAtEnd, waitForEditorText } from './support/panel.ts';
-import { closeSettings, newAccount, signInThroughSettings, useSyncWorld } from './support/sync-ui.ts';
+import { useSyncWorld } from './support/sync-ui.ts';
 
 /** The engine syncs within 2 s of an edit; a manual sync (the badge) runs at once. */
 const SYNC_TIMEOUT = 20_000;
@@ -34,13 +33,7 @@ function waitForEditorWithout(page: Page, text: string): Promise<unknown> {
 
 describe('version history', () => {
   test('both versions with the changes between them; restoring the older one brings it back on both devices', async () => {
-    const account = newAccount();
-    const checker = await ApiClient.signUp(world.serverUrl, account.email, account.password);
-    const [laptop, tablet] = [await world.device(), await world.device()];
-    for (const d of [laptop, tablet]) {
-      await signInThroughSettings(d.panel, d.network.url, account);
-      await closeSettings(d.panel);
-    }
+    const { checker, laptop, tablet } = await world.signedInPair();
 
     const id = await bookWithSavedText(laptop.panel, 'The tide came in over the salt marsh.');
     await until(async () => (await checker.book(id))?.content.includes('salt marsh'), { timeout: SYNC_TIMEOUT, message: 'the book on the server' });

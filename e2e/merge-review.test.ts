@@ -39,13 +39,7 @@ function texts(page: Page, selector: string): Promise<string[]> {
 
 describe('merge review', () => {
   test('overlapping edits on two devices are listed for review; keep both and the other words reach both devices', async () => {
-    const account = newAccount();
-    const checker = await ApiClient.signUp(world.serverUrl, account.email, account.password);
-    const [laptop, tablet] = [await world.device(), await world.device()];
-    for (const d of [laptop, tablet]) {
-      await signInThroughSettings(d.panel, d.network.url, account);
-      await closeSettings(d.panel);
-    }
+    const { checker, laptop, tablet } = await world.signedInPair();
 
     const id = await createBook(laptop.panel);
     await laptop.panel.locator(sel('book-title')).fill('The Long Tide');

@@ -28,13 +28,7 @@ function trashItem(id: string): string {
 
 describe('the trash', () => {
   test('a book deleted on device A is restored from the trash on device B, and is back on both', async () => {
-    const account = newAccount();
-    const checker = await ApiClient.signUp(world.serverUrl, account.email, account.password);
-    const [laptop, tablet] = [await world.device(), await world.device()];
-    for (const d of [laptop, tablet]) {
-      await signInThroughSettings(d.panel, d.network.url, account);
-      await closeSettings(d.panel);
-    }
+    const { checker, laptop, tablet } = await world.signedInPair();
 
     const id = await bookWithSavedText(laptop.panel, 'The tide came in over the salt marsh.');
     await until(async () => (await checker.book(id))?.content.includes('salt marsh'), { timeout: SYNC_TIMEOUT, message: 'the book on the server' });

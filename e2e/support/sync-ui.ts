@@ -4,6 +4,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from './browser.ts';
 import { launchFirefoxWithExtension } from './firefox.ts';
+import { ApiClient } from './api.ts';
 import { startFaultProxy, type FaultProxy } from './proxy.ts';
 import { sel } from './panel.ts';
 import { startServer, type RunningServer } from './server.ts';
@@ -60,6 +61,8 @@ export interface SyncWorld {
   device(): Promise<ChromiumDevice>;
   /** The same in Firefox. */
   firefoxDevice(): Promise<Device>;
+  /** A new account, an API client of it (to check the server), and two Chromium devices signed in to it. */
+  signedInPair(): Promise<{ account: Account; checker: ApiClient; laptop: ChromiumDevice; tablet: ChromiumDevice }>;
 }
 
 /**
@@ -95,6 +98,16 @@ export function useSyncWorld(): SyncWorld {
       const started = await startDevice(running().url, 'firefox');
       devices.push(started);
       return started;
+    },
+    async signedInPair() {
+      const account = newAccount();
+      const checker = await ApiClient.signUp(running().url, account.email, account.password);
+      const [laptop, tablet] = [await this.device(), await this.device()];
+      for (const d of [laptop, tablet]) {
+        await signInThroughSettings(d.panel, d.network.url, account);
+        await closeSettings(d.panel);
+      }
+      return { account, checker, laptop, tablet };
     },
   };
 }
