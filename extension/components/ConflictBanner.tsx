@@ -8,6 +8,7 @@ import { bookRepository } from '../lib/books/repository.ts';
 import { t } from '../lib/i18n.ts';
 import { conflictChoices, type ConflictChoices, type ConflictReceipt } from '../lib/sync/conflicts.ts';
 import { useObservable } from './useObservable.ts';
+import { useBusyAction } from './useBusyAction.ts';
 import { VersionDiff } from './VersionDiff.tsx';
 
 export interface ConflictBannerViewProps {
@@ -39,24 +40,12 @@ function wording(copy: ConflictCopy) {
 
 export function ConflictBannerView({ copies, book, choices }: ConflictBannerViewProps) {
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useBusyAction();
   const [diffShown, setDiffShown] = useState(true);
   const [done, setDone] = useState<ConflictReceipt | null>(null);
   const copy = copies[0];
   if (!copy && !done) return null;
 
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(t('conflictFailed', e instanceof Error ? e.message : String(e)));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const undoNotice = done && (
     <div className="notice" role="status" data-testid="conflict-done">

@@ -9,6 +9,7 @@ import type { ChoiceResult, ReviewChoice } from '../lib/sync/merge-review.ts';
 import { mergeReview } from '../lib/sync/overlaps.ts';
 import { useAccountSettings } from '../lib/sync/panel.ts';
 import { mergeSummaryText, thisDeviceLabel } from './MergeOverlapNote.tsx';
+import { useBusyAction } from './useBusyAction.ts';
 import { useObservable } from './useObservable.ts';
 import { VersionDiff } from './VersionDiff.tsx';
 import { copyPassage } from './copy-passage.ts';
@@ -109,24 +110,12 @@ interface OverlapItemProps {
 }
 
 function OverlapItem({ record, index, device, onInsert, onChosen }: OverlapItemProps) {
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useBusyAction();
   const [unplaced, setUnplaced] = useState<Unplaced | null>(null);
   const [copied, setCopied] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const keptHere = record.keptSide === 'this-device';
   const headingId = `overlap-${record.id}`;
 
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(t('conflictFailed', e instanceof Error ? e.message : String(e)));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const choose = (choice: ReviewChoice) =>
     run(async () => {
