@@ -1,8 +1,8 @@
 // The server's history through the background's answer and a restore from it, with the real sync engine against the
 // real server (both stores): versions listed with their device and words, one read back exactly, a restore that syncs
 // to the other device and is itself in history, the replaced text kept on this device.
-import { describe, expect, it } from 'vitest';
-import { storeFactories } from '../../../server/store/testing.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stopAll, storeFactories } from '../../../server/store/testing.ts';
 import { PASSWORD, serveStore, uniqueEmail } from '../../../server/test/harness.ts';
 import { getSnapshot, listSnapshots } from '../books/snapshots.ts';
 import { restoreVersion } from '../books/version-restore.ts';
@@ -11,6 +11,9 @@ import { TransportError } from './transport-error.ts';
 import { createDevice, faultyFetch } from './testing.ts';
 
 const p = (...texts: string[]) => texts.map((t) => `<p>${t}</p>`).join('');
+
+// This file's jongodb goes with it: a worker that ends without it would leave the server process running.
+afterAll(() => stopAll());
 
 describe.each(storeFactories)('history from the server ($name store)', (factory) => {
   const served = serveStore(factory);

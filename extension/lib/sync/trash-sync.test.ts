@@ -1,7 +1,7 @@
 // The trash and the local safety net through the real sync engine against the real server (both stores): a deletion
 // on one device is restorable on another, and text a change from elsewhere replaces is kept on the device first.
-import { describe, expect, it } from 'vitest';
-import { storeFactories } from '../../../server/store/testing.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stopAll, storeFactories } from '../../../server/store/testing.ts';
 import { PASSWORD, serveStore, uniqueEmail } from '../../../server/test/harness.ts';
 import { getSnapshot, listSnapshots } from '../books/snapshots.ts';
 import { createTrash } from '../books/trash.ts';
@@ -9,6 +9,9 @@ import { answerServerTrash } from './server-trash.ts';
 import { createDevice, faultyFetch } from './testing.ts';
 
 const p = (...texts: string[]) => texts.map((t) => `<p>${t}</p>`).join('');
+
+// This file's jongodb goes with it: a worker that ends without it would leave the server process running.
+afterAll(() => stopAll());
 
 describe.each(storeFactories)('the trash across devices ($name store)', (factory) => {
   const served = serveStore(factory);
