@@ -62,6 +62,15 @@ describe('decide (fast-forward, conflict, or last-writer-wins without a base)', 
     expect(decide(clamped, later, NOW + 1000).kind).toBe('accept');
   });
 
+  it('bases a retried first push (no base, the text of revision 1) on revision 1: it never replaces edits made since', () => {
+    // Found by the convergence property: the retry's clock ahead made it "the later edit", over another device's words.
+    const first: StoredVersion = { ...stored, content: '<p>client text</p>', updatedAt: NOW - 90_000, revision: 1 };
+    const retry = edit({ updatedAt: NOW + 60_000 });
+    expect(decide(stored, retry, NOW, first)).toMatchObject({ kind: 'merge', baseRevision: 1, version: { content: stored.content } });
+    // Any other text without a base is still judged by its clock.
+    expect(decide(stored, edit({ content: '<p>other</p>', updatedAt: NOW + 60_000 }), NOW, first).kind).toBe('accept');
+  });
+
   it('treats a retry of a clamped edit as a retry, not a new edit', () => {
     const future = NOW + 3_600_000;
     const clamped = { ...stored, content: '<p>client text</p>', updatedAt: NOW, revision: 5 };

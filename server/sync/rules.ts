@@ -18,7 +18,7 @@ export type WriteDecision =
   /** Write it, with this (possibly clamped) updatedAt. */
   | { kind: 'accept'; updatedAt: number; reason: 'new' | 'fast-forward' | 'later-edit' }
   /** The edit was made from an earlier kept revision: write this merge of it with the stored book. */
-  | { kind: 'merge'; updatedAt: number; version: MergeableVersion; newer: Side; overlaps: Overlap[] }
+  | { kind: 'merge'; updatedAt: number; baseRevision: number; version: MergeableVersion; newer: Side; overlaps: Overlap[] }
   /** The server copy stands; the client must resolve. */
   | { kind: 'conflict' }
   /** The stored copy already is this edit (a retry whose response was lost): answer with it, write nothing. */
@@ -29,26 +29,33 @@ export function clampUpdatedAt(updatedAt: number, now: number): number {
   return updatedAt > now + LIMITS.futureSkewMs ? now : updatedAt;
 }
 
-/** `base`: the version numbered `incoming.baseRevision`, when the server still keeps it (the stored one included). */
+/** `base`: the version numbered `incoming.baseRevision` when the server still keeps it (the stored one included); for an edit
+ * without a base, the book's first version (see below). */
 export function decide(stored: StoredVersion | null, incoming: IncomingEdit, now: number, base: StoredVersion | null = null): WriteDecision {
   const updatedAt = clampUpdatedAt(incoming.updatedAt, now);
   if (!stored) return { kind: 'accept', updatedAt, reason: 'new' };
 
   // A retry of a clamped edit carries the original future time, so "same time" also covers "was clamped".
-  const sameTime = incoming.updatedAt === stored.updatedAt || updatedAt !== incoming.updatedAt;
-  if (sameTime && stored.deleted === incoming.deleted && sameBookText(stored, incoming)) return { kind: 'idempotent' };
+  const isThisEdit = (version: StoredVersion) =>
+    (incoming.updatedAt === version.updatedAt || updatedAt !== incoming.updatedAt) && version.deleted === incoming.deleted && sameBookText(version, incoming);
+  if (isThisEdit(stored)) return { kind: 'idempotent' };
 
-  if (incoming.baseRevision === stored.revision) return { kind: 'accept', updatedAt, reason: 'fast-forward' };
-  if (incoming.baseRevision !== undefined) {
+  // Without a base, an edit whose text is exactly the book's first version is that first push retried after its answer
+  // was lost (ids are the device's own UUIDs; its clock may have been clamped then and not now): it is based on the
+  // revision it made, so what other devices wrote since is merged, never replaced unseen.
+  const firstPushAgain = base?.revision === 1 && !base.deleted && !incoming.deleted && sameBookText(base, incoming);
+  const baseRevision = incoming.baseRevision ?? (firstPushAgain ? 1 : undefined);
+  if (baseRevision === stored.revision) return { kind: 'accept', updatedAt, reason: 'fast-forward' };
+  if (baseRevision !== undefined) {
     // An edit started from another revision never saw the current text: it is merged with it from their common base;
     // when that base is no longer kept, replacing the text silently would lose what the other device wrote, so the
     // writer chooses (the device keeps its text as a conflict copy).
-    if (base?.revision !== incoming.baseRevision || incoming.baseRevision > stored.revision) return { kind: 'conflict' };
+    if (base?.revision !== baseRevision || baseRevision > stored.revision) return { kind: 'conflict' };
     // Inside passages both changed, the later edit wins; on equal clocks the stored one (it reached the server first).
     const newer: Side = updatedAt > stored.updatedAt ? 'incoming' : 'stored';
     const merged = mergeVersions(base, stored, incoming, newer);
     if (merged.kind === 'conflict') return merged;
-    return { kind: 'merge', updatedAt: Math.max(updatedAt, stored.updatedAt), version: merged.version, newer, overlaps: merged.overlaps };
+    return { kind: 'merge', updatedAt: Math.max(updatedAt, stored.updatedAt), baseRevision, version: merged.version, newer, overlaps: merged.overlaps };
   }
   // No base (a seed client, the first push of a book the device never got): the later edit wins.
   if (updatedAt > stored.updatedAt) return { kind: 'accept', updatedAt, reason: 'later-edit' };

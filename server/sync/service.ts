@@ -89,7 +89,10 @@ async function prepare(
     indexes.map(async (i): Promise<StoredVersion | null> => {
       const input = inputs[i]!;
       const current = stored.get(input.id);
-      if (!current || input.baseRevision === undefined) return null;
+      if (!current) return null;
+      // No base: maybe the book's first push, retried after its answer was lost while another device edited the book;
+      // the revision it made (1) is then its base (rules.ts decide).
+      if (input.baseRevision === undefined) return mergeWholeContent && current.revision > 1 ? store.getRevision(owner, input.id, { revision: 1 }) : null;
       if (input.baseRevision === current.revision) return current;
       // An earlier revision is read only when it will be used: to apply a patch to, or to merge from.
       return input.patch || mergeWholeContent ? store.getRevision(owner, input.id, { revision: input.baseRevision }) : null;
@@ -169,7 +172,7 @@ function nextRevision(
   const version = decision.kind === 'merge' ? decision.version : edit;
   const merge =
     decision.kind === 'merge'
-      ? { merge: { baseRevision: edit.baseRevision!, mergedWith: current!.revision, newer: decision.newer, overlaps: decision.overlaps } }
+      ? { merge: { baseRevision: decision.baseRevision, mergedWith: current!.revision, newer: decision.newer, overlaps: decision.overlaps } }
       : {};
   return { ...nextVersion(id, current, version, decision.updatedAt, at), ...merge, ...(device ? { device } : {}) };
 }
@@ -178,9 +181,9 @@ function nextRevision(
  * Whether the stored book needs no new revision to record a merge that leaves its text as it is: nothing was set
  * aside, or its own merge record already holds the same passages from the same base (a retry whose answer was lost).
  */
-function alreadyRecorded(current: StoredBook, edit: IncomingEdit, overlaps: readonly Overlap[]): boolean {
+function alreadyRecorded(current: StoredBook, baseRevision: number, overlaps: readonly Overlap[]): boolean {
   if (overlaps.length === 0) return true;
-  return current.merge !== undefined && current.merge.baseRevision === edit.baseRevision && sameJson(current.merge.overlaps, overlaps);
+  return current.merge !== undefined && current.merge.baseRevision === baseRevision && sameJson(current.merge.overlaps, overlaps);
 }
 
 export interface ApplyOptions {
@@ -264,7 +267,7 @@ async function applyEdits(
         else {
           const merge = decision.kind === 'merge' ? decision : null;
           const version = merge ? merge.version : edit;
-          if (merge && current!.deleted === version.deleted && sameBookText(current!, version) && alreadyRecorded(current!, edit, merge.overlaps)) {
+          if (merge && current!.deleted === version.deleted && sameBookText(current!, version) && alreadyRecorded(current!, merge.baseRevision, merge.overlaps)) {
             // The stored book already holds this edit and what it set aside (made on both sides, or a retry).
             outcomes[i] = { status: 'merged', book: current!, overlaps: merge.overlaps, sent };
             continue;

@@ -647,6 +647,23 @@ describe('sync under faults (found scenarios)', () => {
       finale: [],
     });
   });
+  it.each(storeFactories)('the first push of a new book retried from a clock ahead, after another device edited it ($name store)', async (factory) => {
+    // Without a base the retry looked like a later edit (its clock ahead) and replaced the other device's words.
+    await runScenario(factory, {
+      skews: [0, 0, 301_001],
+      secondAccount: false,
+      shared: 1,
+      steps: [
+        { op: 'create', d: 2 },
+        { op: 'cycle', d: 2, force: false, faults: [{ kind: 'kill', when: 'after' }] },
+        { op: 'cycle', d: 0, force: false, faults: [] },
+        { op: 'append', d: 0, pick: 3 },
+        { op: 'cycle', d: 0, force: false, faults: [] },
+        { op: 'round' },
+      ],
+      finale: [],
+    });
+  });
 });
 
 // The test of the test: a server that lets an edit replace one its writer never saw must make the property fail.
