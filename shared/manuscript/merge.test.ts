@@ -34,6 +34,15 @@ describe('mergeManuscripts keeps every edit that does not overlap another, which
     }
   });
 
+  it('keeps once a paragraph one side added when the other side\'s change beside it already holds it, not only at its end', () => {
+    // A push retried from the old base after its first copy and another device's paragraph were merged in.
+    const merged = p('One fish.', 'Two fish. Red fish.', 'Blue fish.', 'Old whale.', 'Added.', 'Third device.');
+    const retried = base + p('Added.');
+    expect(mergeManuscripts(base, merged, retried, { newer: 'incoming' }).html).toBe(merged);
+    // Words are kept at the edge only: a word typed again beside a change may be meant.
+    expect(mergeManuscripts(p('a b'), p('x a b c'), p('a b a'), { newer: 'incoming' }).html).toBe(p('x a b c a'));
+  });
+
   it('keeps both sides appending, the older first', () => {
     const stored = base + p('Stored end.');
     const incoming = base + p('Incoming end.');

@@ -69,7 +69,7 @@ export function mergeManuscripts(base: string, stored: string, incoming: string,
     // Word-level edits that combine into broken markup (one side wrapped words in a tag the other side cut through):
     // the later edit takes the whole passage, and the other side's is kept aside.
     return lastWriterWins(region, overlaps, at);
-  });
+  }, 'blocks');
   for (const overlap of overlaps) {
     const at = offsets.get(overlap)!;
     const end = at + overlap.kept.length;
@@ -126,6 +126,7 @@ function merge3(
   incoming: string[],
   newer: Side,
   resolve: (region: Region, written: readonly string[]) => string,
+  tokens: 'blocks' | 'words' = 'words',
 ): string {
   const older: Side = newer === 'stored' ? 'incoming' : 'stored';
   const changes: Change[] = [
@@ -158,7 +159,10 @@ function merge3(
       // A diff may fold an insertion into the change next to it: what one side inserted right beside the other side's
       // change, which already holds it at that edge, is the same addition made on both (kept once, not doubled).
       const beside = besideOther(last, side, start);
-      if (beside && start === end && taken !== '' && beside.text.endsWith(taken)) taken = '';
+      // Blocks the other side's change already holds anywhere (a push retried after later edits were merged in
+      // after it) are that same addition too; words only at its edge (a repeated word may be meant).
+      const held = beside && (tokens === 'blocks' ? beside.text.includes(taken) : beside.text.endsWith(taken));
+      if (beside && start === end && taken !== '' && held) taken = '';
       else if (beside?.insertion && beside.text !== '' && taken.startsWith(beside.text)) taken = taken.slice(beside.text.length);
       out.push(taken);
       last = { side, end, text: taken, insertion: start === end };

@@ -664,6 +664,23 @@ describe('sync under faults (found scenarios)', () => {
       finale: [],
     });
   });
+  it.each(storeFactories)('a push retried after a third device\'s edit was merged in after it: nothing doubled ($name store)', async (factory) => {
+    await runScenario(factory, {
+      skews: [0, 0, 0, 0],
+      secondAccount: false,
+      shared: 1,
+      steps: [
+        { op: 'replace', d: 0, pick: 0 },
+        { op: 'oversize', d: 1, pick: 0 },
+        { op: 'append', d: 0, pick: 0 },
+        { op: 'cycle', d: 0, force: false, faults: [] },
+        { op: 'author', d: 0, pick: 0 },
+        { op: 'append', d: 3, pick: 0 },
+        { op: 'cycle', d: 3, force: false, faults: [{ kind: 'kill', when: 'after' }] },
+      ],
+      finale: [],
+    });
+  });
 });
 
 // The test of the test: a server that lets an edit replace one its writer never saw must make the property fail.
